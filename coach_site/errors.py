@@ -1,0 +1,36 @@
+"""Errors a coach can read: each one names the file, the line, the field and what is wrong."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a client file."""
+
+    file: Path
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else f"{self.file}"
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class CoachSiteError(Exception):
+    """An error we expect and explain; the CLI prints it without a traceback."""
+
+
+class ClientFileError(CoachSiteError):
+    """A client file that cannot be read or does not follow the client format."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class BuildError(CoachSiteError):
+    """A template, theme or MkDocs failure while turning a valid file into a site."""

@@ -1,0 +1,92 @@
+"""The one place where a client's text is made safe for a page.
+
+Two halves of one job, both applied to every page:
+
+* `escape_user_text` is the Jinja `finalize` hook of the content templates, so every
+  `{{ value }}` a template prints is HTML-escaped before Markdown sees it. `<script>`
+  becomes text; Markdown syntax (`*how*`, lists, links) still works because Markdown
+  does not need `<`, `>` or `&`. Trusted HTML (the SVG pictures) is `Markup` and
+  passes through untouched.
+* `SafeLinksExtension` is a Python-Markdown extension, added to every build, that runs
+  after Markdown has made its links and images: it removes `javascript:`/`data:` and
+  other unknown URL schemes, event-handler and style attributes, and images from other
+  hosts (a remote image would tell that host who reads the workbook, and when).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+from typing import Any
+
+from markdown import Extension, Markdown
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup, escape
+
+SAFE_LINK_SCHEMES = {"http", "https", "mailto", "tel"}
+URL_ATTRIBUTES = {"href", "src", "srcset", "action", "formaction", "poster", "background", "cite", "data"}
+_BLOCKQUOTE_MARK = re.compile(r"^([ \t]*)&gt;", re.MULTILINE)
+_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def escape_user_text(value: Any) -> str:
+    """What a template prints for `{{ value }}`: escaped text, never `None`."""
+    if value is None:
+        return ""
+    if isinstance(value, Markup):
+        return value
+    escaped = str(escape(str(value)))
+    # A `>` at the start of a line cannot open a tag: give Markdown its blockquotes back.
+    return Markup(_BLOCKQUOTE_MARK.sub(r"\1>", escaped))
+
+
+def escape_html(value: Any) -> Markup:
+    """Escape text for HTML or SVG that we write ourselves (labels in pictures)."""
+    return escape(value)
+
+
+def url_scheme(url: str) -> str | None:
+    """The scheme of a URL as a browser reads it (entities decoded, spaces dropped), or None."""
+    cleaned = _CONTROL.sub("", html.unescape(url))
+    match = re.match(r"^([A-Za-z][A-Za-z0-9+.\-]*):", cleaned)
+    return match.group(1).lower() if match else None
+
+
+def is_safe_link(url: str) -> bool:
+    scheme = url_scheme(url)
+    return scheme is None or scheme in SAFE_LINK_SCHEMES
+
+
+class _SafeLinks(Treeprocessor):
+    def run(self, root: etree.Element) -> None:
+        for parent in list(root.iter()):
+            for index, element in enumerate(list(parent)):
+                self._clean(parent, index, element)
+
+    def _clean(self, parent: etree.Element, index: int, element: etree.Element) -> None:
+        for name in list(element.attrib):
+            lowered = name.lower()
+            if lowered.startswith("on") or lowered == "style":
+                del element.attrib[name]
+            elif lowered in URL_ATTRIBUTES and not is_safe_link(element.attrib[name]):
+                del element.attrib[name]
+        if element.tag == "img" and url_scheme(element.get("src", "")) is not None:
+            # A picture from another host: show a link to it instead of loading it.
+            link = etree.Element("a", {"href": element.get("src", "")})
+            link.text = element.get("alt") or "image"
+            link.tail = element.tail
+            parent.remove(element)
+            parent.insert(index, link)
+
+
+class SafeLinksExtension(Extension):
+    """Registered on every build by coach_site.build; see the module docstring."""
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown's API)
+        # After 'inline' (20), which makes the links, and before 'prettify' (10).
+        md.treeprocessors.register(_SafeLinks(md), "coach_site_safe_links", 15)
+
+
+def makeExtension(**kwargs: Any) -> SafeLinksExtension:  # noqa: N802 (Markdown's API)
+    return SafeLinksExtension(**kwargs)

@@ -1,0 +1,237 @@
+"""Stage 1, load: read a client file into plain data, remembering the line of every field.
+
+The client format promises that YAML 1.1's surprises do not bite: `17:00` is not
+1020, `no` is not False, `1.10` is not 1.1. So this loader knows only the types a
+client file needs and leaves every other plain scalar as the text the coach wrote:
+
+    null    ``~``, ``null``, or nothing at all
+    int     ``6``, ``-3`` (decimal digits only; keeps its source text for text fields)
+    date    ``2026-09-15`` (keeps its source text too)
+    text    everything else, quoted or not
+
+Anchors and aliases are refused: nothing in the format needs them, and they are
+how a small file expands into a huge one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ClientFileError, Problem
+
+MAX_FILE_BYTES = 1024 * 1024
+_MAX_INT_DIGITS = 100
+
+Path_ = tuple[str | int, ...]
+
+
+class YamlInt(int):
+    """An int that remembers how it was written, so `007` stays `007` as text."""
+
+    source: str
+
+    def __new__(cls, value: int, source: str) -> "YamlInt":
+        obj = super().__new__(cls, value)
+        obj.source = source
+        return obj
+
+
+class YamlDate(dt.date):
+    """A date that remembers how it was written."""
+
+    source: str
+
+    def __new__(cls, value: dt.date, source: str) -> "YamlDate":
+        obj = super().__new__(cls, value.year, value.month, value.day)
+        obj.source = source
+        return obj
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, with YAML 1.1's implicit types taken away and anchors refused."""
+
+    def compose_node(self, parent, index):  # type: ignore[override]
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.MarkedYAMLError(
+                problem="anchors and aliases (&name, *name) are not allowed in a client file",
+                problem_mark=event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
+_Loader.yaml_implicit_resolvers = {}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789")
+)
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:timestamp", re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), list("0123456789")
+)
+
+_STR, _INT, _NULL, _DATE = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "null", "timestamp"))
+_MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+# An explicit !!bool or !!float is still just text to us: the format has no such fields.
+_TEXT_TAGS = {_STR, "tag:yaml.org,2002:bool", "tag:yaml.org,2002:float"}
+
+
+@dataclass
+class ClientDocument:
+    """A client file read into plain data, with the line where each field was written."""
+
+    path: Path
+    data: dict[str, Any]
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    @property
+    def slug(self) -> str:
+        return self.path.stem
+
+    def line_of(self, where: Path_) -> int | None:
+        """The line of a field, or of the nearest enclosing field that exists in the file."""
+        where = tuple(where)
+        while where:
+            if where in self.lines:
+                return self.lines[where]
+            where = where[:-1]
+        return self.lines.get((), 1)
+
+
+def load_client_file(path: Path | str) -> ClientDocument:
+    """Read one client file. Raises ClientFileError naming file and line on any problem."""
+    path = Path(path)
+
+    def fail(message: str, line: int | None = None) -> ClientFileError:
+        return ClientFileError([Problem(path, line, "", message)])
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise fail(f"the file is {size:,} bytes; a client file may be at most 1 MiB")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise fail("no such file") from None
+    except IsADirectoryError:
+        raise fail("is a folder, not a client file") from None
+    except OSError as exc:
+        raise fail(f"cannot be read ({exc.strerror})") from None
+
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise fail("is not UTF-8 text; save it as UTF-8", line) from None
+
+    try:
+        root = _Loader(text).get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        what = exc.problem or exc.context or "is not valid YAML"
+        raise fail(f"YAML syntax: {what}", line) from None
+    except yaml.YAMLError as exc:
+        raise fail(f"YAML syntax: {exc}") from None
+    except RecursionError:
+        raise fail("is nested too deeply to be a client file") from None
+
+    if root is None:
+        raise fail("the file is empty; a client file needs at least `client` and `link`", 1)
+    if not isinstance(root, yaml.MappingNode):
+        raise fail("the file must be a mapping of fields (client:, link:, ...)", root.start_mark.line + 1)
+
+    builder = _Builder(path)
+    try:
+        data = builder.build(root, ())
+    except RecursionError:
+        raise fail("is nested too deeply to be a client file") from None
+    if builder.problems:
+        raise ClientFileError(builder.problems)
+    builder.lines[()] = 1
+    return ClientDocument(path=path, data=data, lines=builder.lines)
+
+
+class _Builder:
+    """Turns composed YAML nodes into plain data, collecting lines and problems."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.lines: dict[Path_, int] = {}
+        self.problems: list[Problem] = []
+
+    def build(self, node: yaml.Node, where: Path_) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, where)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                self._problem(node, where, f"the tag {node.tag} is not supported")
+            items = []
+            for index, item in enumerate(node.value):
+                self.lines[where + (index,)] = item.start_mark.line + 1
+                items.append(self.build(item, where + (index,)))
+            return items
+        return self._scalar(node, where)
+
+    def _mapping(self, node: yaml.MappingNode, where: Path_) -> dict:
+        if node.tag != _MAP:
+            self._problem(node, where, f"the tag {node.tag} is not supported")
+        result: dict[Any, Any] = {}
+        first_seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._problem(key_node, where, "a key must be a plain word, not a list or mapping")
+                continue
+            key = self._scalar(key_node, where)
+            name = key_node.value
+            if key in first_seen:
+                self._problem(
+                    key_node, where + (name,), f"appears twice (first on line {first_seen[key]})"
+                )
+                continue
+            first_seen[key] = line
+            self.lines[where + (name,)] = line
+            result[key] = self.build(value_node, where + (name,))
+        return result
+
+    def _scalar(self, node: yaml.Node, where: Path_) -> Any:
+        tag, value = node.tag, node.value
+        if tag == _NULL:
+            return None
+        if tag == _INT:
+            digits = value.lstrip("+-")
+            if digits.isdigit() and len(digits) <= _MAX_INT_DIGITS:
+                return YamlInt(int(value), value)
+            return value
+        if tag == _DATE:
+            try:
+                return YamlDate(dt.date.fromisoformat(value), value)
+            except ValueError:
+                return value  # kept as text; a date field will say it is not a real date
+        if tag in _TEXT_TAGS:
+            return value
+        self._problem(node, where, f"the tag {tag} is not supported; write plain text instead")
+        return value
+
+    def _problem(self, node: yaml.Node, where: Path_, message: str) -> None:
+        self.problems.append(
+            Problem(self.path, node.start_mark.line + 1, format_path(where), message)
+        )
+
+
+def format_path(where: Path_) -> str:
+    """`('focus_areas', 1, 'satisfaction')` -> `focus_areas[1].satisfaction`."""
+    out = ""
+    for part in where:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out

@@ -1,0 +1,335 @@
+"""The client file as a typed model: the contract of the client format, in code.
+
+Every answer is optional and arrives here as clean text or None, never as an empty
+string; the templates decide how to show an unanswered question. Messages raised
+here are the "what is wrong" half of an error; `validate` adds file, line and field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from .loader import YamlDate, YamlInt
+
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22,}$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_FOCUS_AREAS = 8
+
+
+def kind_of(value: Any) -> str:
+    """How a value looks to someone who wrote it in YAML."""
+    if isinstance(value, dict):
+        return "a mapping of fields"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int):
+        return "a number"
+    if isinstance(value, dt.date):
+        return "a date"
+    return "text"
+
+
+def _as_text(value: Any) -> str | None:
+    """Any scalar the coach wrote, as the text they wrote; None when blank."""
+    if value is None:
+        return None
+    if isinstance(value, (YamlInt, YamlDate)):
+        value = value.source
+    elif isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise PydanticCustomError("text", "expected text, got {kind}", {"kind": kind_of(value)})
+    return value.strip() or None
+
+
+def _required_line(value: Any) -> str:
+    text = _as_text(value)
+    if text is None:
+        raise PydanticCustomError("empty", "must not be empty")
+    # Names appear in headings and navigation: one line, single spaces.
+    return " ".join(text.split())
+
+
+def _optional_line(value: Any) -> str | None:
+    return None if _as_text(value) is None else _required_line(value)
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return None if value is None else dt.date(value.year, value.month, value.day)
+    text = _as_text(value)
+    if text is None:
+        return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise PydanticCustomError("date", "{text} is not a real date", {"text": text}) from None
+    raise PydanticCustomError(
+        "date", "'{text}' is not a date; write it as YYYY-MM-DD", {"text": text}
+    )
+
+
+def _list(value: Any) -> list:
+    """A missing list is an empty list; one lone item may be written without the `- `."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [item for item in value if item is not None and item != ""]
+    if isinstance(value, dict):
+        raise PydanticCustomError(
+            "list", "expected a list (lines starting with `- `), got {kind}", {"kind": kind_of(value)}
+        )
+    return [value]
+
+
+def _mapping(value: Any) -> Any:
+    return {} if value is None else value
+
+
+def _token(value: Any) -> str:
+    text = _as_text(value)
+    if text is None:
+        raise PydanticCustomError(
+            "token", "is empty; every client needs a private link token (`coach-site new` makes one)"
+        )
+    if not TOKEN_PATTERN.fullmatch(text):
+        raise PydanticCustomError(
+            "token",
+            "must be at least 22 characters of A-Z a-z 0-9 _ - (this one has {n} characters{bad})",
+            {
+                "n": len(text),
+                "bad": "" if re.fullmatch(r"[A-Za-z0-9_-]*", text) else ", some of them not allowed",
+            },
+        )
+    return text
+
+
+def _email(value: Any) -> str | None:
+    text = _as_text(value)
+    if text is not None and not EMAIL_PATTERN.fullmatch(text):
+        raise PydanticCustomError("email", "'{text}' is not an email address", {"text": text})
+    return text
+
+
+def _rating(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        if 1 <= value <= 10:
+            return int(value)
+        raise PydanticCustomError("rating", "{value} is not between 1 and 10", {"value": int(value)})
+    text = None if isinstance(value, (dict, list)) else _as_text(value)
+    if text is not None and re.fullmatch(r"\d+", text):
+        return _rating(int(text))
+    shown = text if text is not None else kind_of(value)
+    raise PydanticCustomError(
+        "rating", "{shown} is not a whole number between 1 and 10", {"shown": shown}
+    )
+
+
+@dataclass(frozen=True)
+class Rating:
+    """One satisfaction rating; `when` is None for a plain, undated rating."""
+
+    when: dt.date | None
+    value: int
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    """A current rating and, when the file has one, its dated history (oldest first)."""
+
+    history: tuple[Rating, ...]
+
+    @property
+    def current(self) -> int:
+        return self.history[-1].value
+
+    @property
+    def has_trend(self) -> bool:
+        return len(self.history) >= 2
+
+
+def _satisfaction(value: Any) -> Satisfaction | None:
+    if value is None or value == {}:
+        return None
+    if isinstance(value, Satisfaction):
+        return value
+    if not isinstance(value, dict):
+        return Satisfaction((Rating(None, _rating(value)),))
+    ratings = []
+    for key, rating in value.items():
+        when = getattr(key, "source", str(key))
+        try:
+            day = _date(key)
+        except PydanticCustomError:
+            day = None
+        if day is None:
+            raise PydanticCustomError(
+                "rating",
+                "'{when}' is not a date; a rating history maps YYYY-MM-DD to a rating",
+                {"when": when, "at": when},
+            )
+        try:
+            ratings.append(Rating(day, _rating(rating)))
+        except PydanticCustomError as exc:
+            raise PydanticCustomError(exc.type, exc.message(), {"at": when}) from None
+    return Satisfaction(tuple(sorted(ratings, key=lambda r: r.when)))
+
+
+# The field types of the format. Each carries the JSON Schema an editor sees.
+_TEXT_SCHEMA = {"type": ["string", "number", "null"]}
+_DATE_SCHEMA = {"type": "string", "format": "date"}
+Text = Annotated[str | None, BeforeValidator(_as_text), WithJsonSchema(_TEXT_SCHEMA)]
+Name = Annotated[str, BeforeValidator(_required_line), WithJsonSchema({"type": ["string", "number"]})]
+OptionalName = Annotated[str | None, BeforeValidator(_optional_line), WithJsonSchema(_TEXT_SCHEMA)]
+Day = Annotated[dt.date | None, BeforeValidator(_date), WithJsonSchema(_DATE_SCHEMA)]
+TextList = Annotated[
+    list[Annotated[str, BeforeValidator(lambda item: _as_text(item) or "")]],
+    BeforeValidator(_list),
+    AfterValidator(lambda items: [item for item in items if item]),  # drop blank items
+    WithJsonSchema({"type": "array", "items": _TEXT_SCHEMA}),
+]
+Token = Annotated[
+    str,
+    BeforeValidator(_token),
+    WithJsonSchema({"type": "string", "pattern": TOKEN_PATTERN.pattern, "minLength": 22}),
+]
+Email = Annotated[str | None, BeforeValidator(_email), WithJsonSchema({"type": "string", "format": "email"})]
+SatisfactionField = Annotated[
+    Satisfaction | None,
+    BeforeValidator(_satisfaction),
+    WithJsonSchema(
+        {
+            "description": "1-10 now, or a history mapping YYYY-MM-DD to a 1-10 rating",
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "maximum": 10},
+                {
+                    "type": "object",
+                    "additionalProperties": {"type": "integer", "minimum": 1, "maximum": 10},
+                },
+                {"type": "null"},
+            ],
+        }
+    ),
+]
+
+
+class Record(BaseModel):
+    """A part of the client file: unknown keys are errors, so a typo never drops an answer."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+class ClientInfo(Record):
+    name: Name = Field(description="The client's full name.")
+    preferred_name: OptionalName = Field(None, description="Default: the first word of name.")
+    email: Email = None
+
+    @property
+    def first_name(self) -> str:
+        """What the workbook calls the client: the preferred name, or the first word of the name."""
+        return self.preferred_name or self.name.split()[0]
+
+
+class Link(Record):
+    token: Token = Field(description="The unguessable part of the private link.")
+
+
+class Value(Record):
+    name: Name
+    meaning: Text = None
+
+
+class FocusArea(Record):
+    name: Name
+    outcome: Text = Field(None, description="Desired outcome; success one year from now.")
+    why_it_matters: Text = Field(None, description="What is important to you about that?")
+    what_has_to_happen: Text = Field(None, description="What would have to happen to get there?")
+    how_youll_know: Text = Field(None, description="How will you know you have achieved it?")
+    barriers: Text = Field(None, description="Current barriers or unknowns.")
+    satisfaction: SatisfactionField = None
+    ten_looks_like: Text = Field(None, description="What would a 10 look like?")
+    ten_in_3_months: Text = Field(None, description="A 10 in terms of progress in 3 months.")
+    next_steps: TextList = Field(default_factory=list, description="1-2 key next steps.")
+
+
+class Homework(Record):
+    due: Day = None
+    action_items: TextList = Field(default_factory=list)
+
+
+class Schedule(Record):
+    day: Text = None
+    week: Text = None
+    month: Text = None
+
+
+class TedTalk(Record):
+    title: Text = None
+    message: Text = None
+    story: Text = None
+
+
+def _section(model: type[Record]):
+    return Annotated[model, BeforeValidator(_mapping)]
+
+
+class Workbook(Record):
+    """One coachee's file: everything their workbook is built from."""
+
+    model_config = ConfigDict(title="coach-site client file")
+
+    client: ClientInfo
+    link: Link
+    sessions: Annotated[dict[str, Day], BeforeValidator(_mapping)] = Field(
+        default_factory=dict, description="Session name -> date; `next` is shown as the next session."
+    )
+    values: Annotated[list[Value], BeforeValidator(_list)] = Field(default_factory=list)
+    focus_areas: Annotated[
+        list[FocusArea], BeforeValidator(_list), Field(min_length=1, max_length=MAX_FOCUS_AREAS)
+    ]
+    homework: _section(Homework) = Field(default_factory=Homework)
+    schedule: _section(Schedule) = Field(default_factory=Schedule)
+    ted_talk: _section(TedTalk) = Field(default_factory=TedTalk)
+
+    @field_validator("sessions", mode="before")
+    @classmethod
+    def _session_names_are_text(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {getattr(k, "source", str(k)): v for k, v in value.items()}
+        return value
+
+    @field_validator("focus_areas")
+    @classmethod
+    def _names_are_unique(cls, areas: list[FocusArea]) -> list[FocusArea]:
+        seen: dict[str, int] = {}
+        for index, area in enumerate(areas):
+            key = area.name.casefold()
+            if key in seen:
+                raise PydanticCustomError(
+                    "unique",
+                    "'{name}' is already the name of focus_areas[{first}]; names must be unique",
+                    {"name": area.name, "first": seen[key], "at": (index, "name")},
+                )
+            seen[key] = index
+        return areas
+
+    @property
+    def next_session(self) -> dt.date | None:
+        return self.sessions.get("next")

@@ -1,0 +1,74 @@
+"""Where a coach's project keeps things, and what its mkdocs.yml says about the coach."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.utils.yaml import yaml_load
+
+from .errors import CoachSiteError
+
+CONFIG_FILE = "mkdocs.yml"
+
+
+@dataclass(frozen=True)
+class Coach:
+    name: str
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class Project:
+    """A coach-site project: mkdocs.yml beside content/, overrides/ and clients/."""
+
+    root: Path
+    site_url: str
+    coach: Coach
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / CONFIG_FILE
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def overrides_dir(self) -> Path:
+        return self.root / "overrides"
+
+    @property
+    def clients_dir(self) -> Path:
+        return self.root / "clients"
+
+    def client_files(self) -> list[Path]:
+        return sorted(self.clients_dir.glob("*.yaml"))
+
+    def private_link(self, token: str) -> str:
+        """The link a coachee is sent: site_url + token + '/'."""
+        return f"{self.site_url}{token}/"
+
+
+def load_project(root: Path | str = ".") -> Project:
+    """Read the project's mkdocs.yml; a clear error when it is missing or incomplete."""
+    root = Path(root).resolve()
+    config_file = root / CONFIG_FILE
+    if not config_file.is_file():
+        raise CoachSiteError(
+            f"{config_file.name} not found in {root}; run coach-site from your coach-site project folder"
+        )
+    try:
+        with config_file.open("rb") as f:
+            config = yaml_load(f) or {}
+    except Exception as exc:  # a YAML error, reported like any other bad input
+        raise CoachSiteError(f"{CONFIG_FILE}: cannot be read: {exc}") from None
+    site_url = str(config.get("site_url") or "").strip()
+    if not site_url:
+        raise CoachSiteError(f"{CONFIG_FILE}: site_url: set it to the base of your private links")
+    if not site_url.endswith("/"):
+        site_url += "/"
+    coach = (config.get("extra") or {}).get("coach") or {}
+    if not coach.get("name"):
+        raise CoachSiteError(f"{CONFIG_FILE}: extra.coach.name: set it to your name (it signs the workbook)")
+    return Project(root=root, site_url=site_url, coach=Coach(str(coach["name"]), coach.get("email")))

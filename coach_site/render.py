@@ -1,0 +1,190 @@
+"""Stage 3, render: a Workbook + the Jinja templates in content/ -> Markdown pages on disk.
+
+Each `content/<name>.md.j2` becomes one page `<name>.md`, except `focus-area.md.j2`,
+which becomes one page per focus area. Files starting with `_` hold shared macros.
+Every value a template prints goes through `escape_user_text` (the `finalize` hook).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .dates import human_date
+from .errors import BuildError
+from .escape import escape_user_text
+from .model import FocusArea, Workbook
+from .pictures import rating_trend, satisfaction_wheel
+from .project import Coach
+
+AREA_TEMPLATE = "focus-area"
+# The order of the workbook: the seed's order, then any page a coach adds.
+PAGE_ORDER = ("index", "values", AREA_TEMPLATE, "homework", "schedule", "ted-talk")
+AREAS_SECTION = "Focus areas"
+
+
+@dataclass(frozen=True)
+class AreaPage:
+    """A focus area and where its page lives."""
+
+    area: FocusArea
+    number: int  # 1-based, in the order of the file
+    path: str  # e.g. "area-career.md"
+
+    @property
+    def name(self) -> str:
+        return self.area.name
+
+
+@dataclass(frozen=True)
+class RenderedSite:
+    """What render wrote: the MkDocs nav for the pages, in workbook order."""
+
+    nav: list[Any]
+    pages: list[str]
+
+
+def render_pages(
+    workbook: Workbook,
+    content_dir: Path,
+    out_dir: Path,
+    *,
+    coach: Coach,
+    link: str,
+    updated: dt.date | None = None,
+) -> RenderedSite:
+    """Render every page template of `content_dir` for one workbook into `out_dir`."""
+    env = _environment(content_dir)
+    area_pages = _area_pages(workbook.focus_areas)
+    context = {
+        "workbook": workbook,
+        "client": workbook.client,
+        "name": workbook.client.first_name,
+        "values": workbook.values,
+        "areas": area_pages,
+        "homework": workbook.homework,
+        "schedule": workbook.schedule,
+        "ted_talk": workbook.ted_talk,
+        "sessions": workbook.sessions,
+        "next_session": workbook.next_session,
+        "coach": coach,
+        "link": link,
+        "updated": updated,
+        "token": workbook.link.token,
+    }
+    nav: list[Any] = []
+    pages: list[str] = []
+    for name in _page_templates(content_dir):
+        template = _template(env, f"{name}.md.j2")
+        if name == AREA_TEMPLATE:
+            for page in area_pages:
+                _write(out_dir / page.path, template, {**context, "area": page.area, "page": page})
+                pages.append(page.path)
+            nav.append({AREAS_SECTION: [page.path for page in area_pages]})
+        else:
+            _write(out_dir / f"{name}.md", template, context)
+            pages.append(f"{name}.md")
+            nav.append(f"{name}.md")
+    return RenderedSite(nav=nav, pages=pages)
+
+
+def _page_templates(content_dir: Path) -> list[str]:
+    names = {p.name[: -len(".md.j2")] for p in content_dir.glob("*.md.j2") if not p.name.startswith("_")}
+    missing = {"index", AREA_TEMPLATE} - names
+    if missing:
+        raise BuildError(f"{content_dir.name}/: missing template(s) {', '.join(sorted(missing))}.md.j2")
+    return [n for n in PAGE_ORDER if n in names] + sorted(names - set(PAGE_ORDER))
+
+
+def _environment(content_dir: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(content_dir),
+        undefined=jinja2.StrictUndefined,
+        # autoescape marks macro output and pictures as safe; finalize does the escaping.
+        autoescape=True,
+        finalize=escape_user_text,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["human_date"] = human_date
+    env.filters["timeline"] = timeline
+    env.globals["wheel"] = lambda areas, id_prefix="wheel": satisfaction_wheel(
+        [(p.name, p.area.satisfaction.current if p.area.satisfaction else None) for p in areas], id_prefix
+    )
+    env.globals["trend"] = lambda area, id_prefix="trend": (
+        rating_trend(area.name, area.satisfaction.history, id_prefix)
+        if area.satisfaction and area.satisfaction.has_trend
+        else Markup("")
+    )
+    return env
+
+
+def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
+    try:
+        return env.get_template(name)
+    except jinja2.TemplateSyntaxError as exc:
+        raise BuildError(f"content/{exc.name or name}:{exc.lineno}: template error: {exc.message}") from None
+
+
+def _write(target: Path, template: jinja2.Template, context: dict[str, Any]) -> None:
+    try:
+        text = template.render(context)
+    except jinja2.TemplateError as exc:
+        raise BuildError(f"content/{template.name}{_template_line(exc)}: template error: {exc}") from None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+
+
+def _template_line(exc: BaseException) -> str:
+    """The template line a render error happened on, from the traceback Jinja rewrites."""
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".md.j2"):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return f":{line}" if line else ""
+
+
+def area_slug(name: str) -> str:
+    """A readable, ASCII file name for a focus area: "Health & Energy" -> "health-energy"."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40].strip("-")
+
+
+def _area_pages(areas: list[FocusArea]) -> list[AreaPage]:
+    pages, used = [], set()
+    for number, area in enumerate(areas, start=1):
+        slug = area_slug(area.name) or str(number)
+        if slug in used:
+            slug = f"{slug}-{number}"
+        used.add(slug)
+        pages.append(AreaPage(area=area, number=number, path=f"area-{slug}.md"))
+    return pages
+
+
+_TIME = r"(?:[01]?\d|2[0-3])[:.][0-5]\d|(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?\s?[ap]\.?m\.?"
+_TIMED_ITEM = re.compile(rf"^(?P<time>{_TIME})\s*[-–—:]?\s+(?P<what>\S.*)$", re.IGNORECASE)
+
+
+def timeline(text: str | None) -> list[tuple[str, str]] | None:
+    """A schedule written as `06:30 run · 08:00 school run` as (time, activity) pairs.
+
+    None when the text is not such a list: then it is shown as written.
+    """
+    if not text:
+        return None
+    items = [item.strip() for line in text.splitlines() for item in line.split("·")]
+    items = [item for item in items if item]
+    matches = [_TIMED_ITEM.match(item) for item in items]
+    if len(items) < 2 or not all(matches):
+        return None
+    return [(m["time"], m["what"]) for m in matches]

@@ -1,0 +1,94 @@
+"""`coach-site new`: a fresh client file with every field and the seed's questions beside them."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from pathlib import Path
+
+from .errors import CoachSiteError
+
+_TEMPLATE = """\
+client:
+  name: {name}
+  preferred_name:             # what the workbook calls them; default: the first word of name
+  email: {email}
+link:
+  token: {token}   # the private part of the link; keep it secret
+sessions:                     # session name: date (YYYY-MM-DD)
+  values:                     # the Values session: the compass
+  strategy:                   # the Strategy session: the map
+  next:                       # shown in the workbook as "next session"
+values:                       # from the Values session
+  - name: {first_value}
+    meaning:                  # what it means to them, in one line
+focus_areas:                  # 1 to 8 areas; about 15 minutes each in the Strategy session
+  - name: {first_area}
+    outcome:                  # What are your desired outcomes? What does success look like one year from now?
+    why_it_matters:           # What is important to you about that?
+    what_has_to_happen:       # What would have to happen to get there?
+    how_youll_know:           # How will you know when you have achieved it?
+    barriers:                 # What are the current barriers or unknowns preventing you from moving forward?
+    satisfaction:             # Current satisfaction, 1-10; or a history, e.g. {{2026-09-15: 5, 2026-10-20: 6}}
+    ten_looks_like:           # What would a 10 look like?
+    ten_in_3_months:          # What would a 10 look like in terms of progress in the next 3 months?
+    next_steps:               # Homework 2: one or two key next steps for this area
+      -
+homework:
+  due:                        # YYYY-MM-DD
+  action_items:               # concrete items from the session, beyond the standard homework
+    -
+schedule:                     # Homework 3: an ideal average day, week and month
+  day:                        # free text; several lines with `|`
+  week:
+  month:
+ted_talk:                     # Optional homework: the TED talk a year from now
+  title:
+  message:                    # What message would you send?
+  story:                      # What story would you tell about where you came from, and how it shaped you?
+"""
+
+
+def client_slug(name: str) -> str:
+    """"Priya Natarajan" -> "priya-natarajan": lower-case letters, digits and `-`."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+
+
+def new_token() -> str:
+    """An unguessable link token: 128 random bits, 22 URL-safe characters."""
+    return secrets.token_urlsafe(16)
+
+
+def new_client_file(name: str, clients_dir: Path, email: str | None = None, slug: str | None = None) -> Path:
+    """Write `clients_dir/<slug>.yaml` for a new client; never overwrites."""
+    name = " ".join(name.split())
+    if not name:
+        raise CoachSiteError("the client's name must not be empty")
+    slug = slug or client_slug(name)
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
+        raise CoachSiteError(
+            f"cannot make a file name from {name!r}; give one with --slug (lower-case letters, digits and -)"
+        )
+    path = clients_dir / f"{slug}.yaml"
+    text = _TEMPLATE.format(
+        name=_yaml_text(name),
+        email=_yaml_text(email) if email else "",
+        token=new_token(),
+        first_value="First value",
+        first_area="First focus area",
+    )
+    clients_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8") as f:
+            f.write(text)
+    except FileExistsError:
+        raise CoachSiteError(f"{path} already exists; not overwriting it") from None
+    return path
+
+
+def _yaml_text(value: str) -> str:
+    """A value as a double-quoted YAML string, so any name or address stays text."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
