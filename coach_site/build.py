@@ -15,6 +15,7 @@ from mkdocs.config import load_config  # noqa: E402
 from mkdocs.exceptions import MkDocsException  # noqa: E402
 
 from .errors import BuildError  # noqa: E402
+from .escape import escape_html  # noqa: E402
 from .project import Project  # noqa: E402
 
 SAFE_LINKS_EXTENSION = "coach_site.escape"
@@ -53,7 +54,18 @@ def _client_config(project: Project, docs_dir: Path, nav: list[Any], link: str, 
     features = config.theme.get("features") or []
     config.theme["features"] = [f for f in features if f not in _FEATURES_NEVER_ON]
     config.extra["generator"] = False
+    config.copyright = _footer(project)
     return config
+
+
+def _footer(project: Project) -> str:
+    """The footer line: the coach who prepared the workbook, and how to reach them."""
+    coach = project.coach
+    name = escape_html(coach.name)
+    if coach.email:
+        email = escape_html(coach.email)
+        return f'Prepared with you by {name} · <a href="mailto:{email}">{email}</a>'
+    return f"Prepared with you by {name}"
 
 
 class _collect_warnings:

@@ -71,21 +71,25 @@ class _SafeLinks(Treeprocessor):
                 del element.attrib[name]
             elif lowered in URL_ATTRIBUTES and not is_safe_link(element.attrib[name]):
                 del element.attrib[name]
-        if element.tag == "img" and url_scheme(element.get("src", "")) is not None:
+        if element.tag == "a" and "href" not in element.attrib:
+            element.tag = "span"  # an unsafe link keeps its words and loses its target
+        elif element.tag == "img" and url_scheme(element.get("src") or "javascript:") is not None:
             # A picture from another host: show a link to it instead of loading it.
-            link = etree.Element("a", {"href": element.get("src", "")})
-            link.text = element.get("alt") or "image"
-            link.tail = element.tail
+            src = element.get("src")
+            replacement = etree.Element("a", {"href": src}) if src else etree.Element("span")
+            replacement.text = element.get("alt") or "image"
+            replacement.tail = element.tail
             parent.remove(element)
-            parent.insert(index, link)
+            parent.insert(index, replacement)
 
 
 class SafeLinksExtension(Extension):
     """Registered on every build by coach_site.build; see the module docstring."""
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown's API)
-        # After 'inline' (20), which makes the links, and before 'prettify' (10).
-        md.treeprocessors.register(_SafeLinks(md), "coach_site_safe_links", 15)
+        # Late: after 'inline' (20) makes links and 'attr_list' (8) sets attributes,
+        # before MkDocs rewrites relative links (0).
+        md.treeprocessors.register(_SafeLinks(md), "coach_site_safe_links", 2)
 
 
 def makeExtension(**kwargs: Any) -> SafeLinksExtension:  # noqa: N802 (Markdown's API)

@@ -1,0 +1,112 @@
+"""Shared fixtures: a throw-away copy of the project, client files, real builds, real Chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE_CLIENT = REPO / "clients" / "maya-lindqvist.yaml"
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+MINIMAL_CLIENT = """\
+client:
+  name: Ada Example
+link:
+  token: 3hVt9QmK2xLp7RwZc5NbYa
+focus_areas:
+  - name: Career
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of this project's mkdocs.yml, content/ and overrides/, as the working directory."""
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    for folder in ("content", "overrides"):
+        shutil.copytree(REPO / folder, root / folder)
+    (root / "clients").mkdir()
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.fixture
+def write_client(project: Path):
+    """Write a client file into the project's clients/ and return its path."""
+
+    def write(text: str, slug: str = "ada-example") -> Path:
+        path = project / "clients" / f"{slug}.yaml"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+def build(client_file: Path, project_root: Path, site_dir: Path):
+    from coach_site.pipeline import build_client
+    from coach_site.project import load_project
+
+    return build_client(client_file, load_project(project_root), site_dir)
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example client's workbook, built once by the real pipeline."""
+    site_dir = tmp_path_factory.mktemp("site")
+    return build(EXAMPLE_CLIENT, REPO, site_dir).site
+
+
+def serve(directory: Path):
+    """Serve a folder on 127.0.0.1 from a background thread; returns (base_url, stop)."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        server.shutdown()
+        server.server_close()
+
+    return f"http://127.0.0.1:{server.server_address[1]}", stop
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html"))

@@ -1,0 +1,86 @@
+"""Stage 5: a new build is swapped in whole; a failed one changes nothing and leaves nothing."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from coach_site.errors import BuildError, ClientFileError
+from coach_site.publish import ROBOTS_TXT, publish_site, staging_dir
+from conftest import MINIMAL_CLIENT, build
+
+TOKEN = "3hVt9QmK2xLp7RwZc5NbYa"
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under a folder with the hash of its bytes."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def published(project, write_client, tmp_path):
+    client = write_client(MINIMAL_CLIENT)
+    site_dir = tmp_path / "site"
+    build(client, project, site_dir)
+    return client, site_dir, snapshot(site_dir)
+
+
+def test_a_rebuild_replaces_the_whole_site(project, published):
+    client, site_dir, _ = published
+    assert (site_dir / TOKEN / "area-career.html").exists()
+    client.write_text(MINIMAL_CLIENT.replace("Career", "Health"))
+    build(client, project, site_dir)
+    assert (site_dir / TOKEN / "area-health.html").exists()
+    assert not (site_dir / TOKEN / "area-career.html").exists()  # nothing stale survives
+    assert sorted(p.name for p in site_dir.iterdir()) == sorted([TOKEN, "index.html", "robots.txt"])
+
+
+@pytest.mark.parametrize(
+    "breakage, error",
+    [
+        (lambda project, client: client.write_text(MINIMAL_CLIENT + "  - name: Career\n"), ClientFileError),
+        (lambda project, client: client.write_text("client: [\n"), ClientFileError),
+        (lambda project, client: (project / "content" / "values.md.j2").write_text("{{ nope }}"), BuildError),
+        (
+            lambda project, client: (project / "mkdocs.yml").write_text(
+                (project / "mkdocs.yml").read_text().replace("name: material", "name: no-such-theme")
+            ),
+            BuildError,
+        ),
+        (
+            lambda project, client: (project / "overrides" / "main.html").write_text("{% block x %}"),
+            BuildError,
+        ),
+    ],
+    ids=["invalid-client", "yaml-syntax", "template-error", "mkdocs-config", "theme-override"],
+)
+def test_a_failed_build_leaves_the_published_site_byte_for_byte(project, published, breakage, error):
+    client, site_dir, before = published
+    breakage(project, client)
+    with pytest.raises(error):
+        build(client, project, site_dir)
+    assert snapshot(site_dir) == before
+    assert not [p for p in site_dir.iterdir() if p.name.startswith(".")], "temporary folders left behind"
+
+
+def test_the_site_root_keeps_crawlers_out_and_lists_no_client(published):
+    _, site_dir, _ = published
+    assert (site_dir / "robots.txt").read_text() == ROBOTS_TXT == "User-agent: *\nDisallow: /\n"
+    assert TOKEN not in (site_dir / "index.html").read_text()
+
+
+def test_publish_swaps_a_staged_folder_into_place(tmp_path):
+    site_dir = tmp_path / "site"
+    (site_dir / TOKEN).mkdir(parents=True)
+    (site_dir / TOKEN / "old.html").write_text("old")
+    staged = staging_dir(site_dir)
+    (staged / "new.html").write_text("new")
+    publish_site(staged, site_dir, TOKEN)
+    assert [p.name for p in (site_dir / TOKEN).iterdir()] == ["new.html"]
+    assert sorted(p.name for p in site_dir.iterdir()) == sorted([TOKEN, "index.html", "robots.txt"])

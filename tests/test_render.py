@@ -1,0 +1,117 @@
+"""Stage 3: templates -> Markdown pages, with prompts where answers are missing."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from coach_site.errors import BuildError
+from coach_site.loader import load_client_file
+from coach_site.project import Coach
+from coach_site.render import area_slug, render_pages, timeline
+from coach_site.validate import validate_client
+from conftest import EXAMPLE_CLIENT, MINIMAL_CLIENT, REPO
+
+COACH = Coach("Sam Rivera", "sam@example.org")
+
+
+def render(client_file: Path, out: Path, content_dir: Path = REPO / "content"):
+    workbook = validate_client(load_client_file(client_file))
+    site = render_pages(workbook, content_dir, out, coach=COACH, link="https://x/")
+    return site, {p: (out / p).read_text(encoding="utf-8") for p in site.pages}
+
+
+def test_pages_come_in_the_workbook_order_with_one_page_per_area(tmp_path):
+    site, _ = render(EXAMPLE_CLIENT, tmp_path)
+    assert site.pages == [
+        "index.md", "values.md", "area-career.md", "area-health.md", "area-relationships.md",
+        "homework.md", "schedule.md", "ted-talk.md",
+    ]
+    assert site.nav[2] == {"Focus areas": ["area-career.md", "area-health.md", "area-relationships.md"]}
+
+
+def test_every_answer_of_the_example_reaches_its_page(tmp_path):
+    _, pages = render(EXAMPLE_CLIENT, tmp_path)
+    career = pages["area-career.md"]
+    for answer in (
+        "Leading the design team", "I want my work to *mean* something", "- Talk to my manager",
+        "more one-to-ones", "Fear of being seen", "I lead with clarity", "The lead role is agreed",
+        "- [ ] Book the conversation with my manager",
+    ):
+        assert answer in career
+    assert "To reflect on" not in career  # every question of Career is answered
+    assert "**29 September 2026**" in pages["index.md"] and "**20 October 2026**" in pages["index.md"]
+    assert "You don&#39;t have to be the loudest person" in pages["ted-talk.md"]
+
+
+def test_a_client_with_every_answer_missing_gets_prompts_never_blanks(tmp_path):
+    client = tmp_path / "min.yaml"
+    client.write_text(MINIMAL_CLIENT)
+    _, pages = render(client, tmp_path / "out")
+    area = pages["area-career.md"]
+    for question in (
+        "What does success look like one year from now?", "What is important to you about that?",
+        "What would have to happen to get there?", "How will you know when you have achieved it?",
+        "What are the current barriers or unknowns", "on a scale of one to ten?", "What would a 10 look like?",
+        "in terms of progress in the next three months?", "one or two key next steps",
+    ):
+        assert question in area
+    assert "What message would you send?" in pages["ted-talk.md"]
+    assert "about where you came from, and how that informed your life now?" in pages["ted-talk.md"]
+    assert "When do you wake up" in pages["schedule.md"]
+    assert "Name three to five values" in pages["values.md"]
+    for name, text in pages.items():
+        assert not re.search(r"\bNone\b|\bnull\b", text), name
+        # No heading stands alone: every one is followed by text before the next heading.
+        assert not re.search(r"^#+ .*\n\s*\n#+ ", text, re.MULTILINE), name
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("06:30 run · 08:00 school run", [("06:30", "run"), ("08:00", "school run")]),
+        ("7am wake\n9.30 - deep work", [("7am", "wake"), ("9.30", "deep work")]),
+        ("Monday: runs\nFriday: date night", None),
+        ("06:30 run", None),
+        (None, None),
+    ],
+)
+def test_a_schedule_written_as_times_reads_as_a_timeline(text, expected):
+    assert timeline(text) == expected
+
+
+def test_area_pages_get_readable_unique_file_names(tmp_path):
+    assert area_slug("Health & Energy") == "health-energy"
+    assert area_slug("Gesundheit ünd Glück") == "gesundheit-und-gluck"
+    assert area_slug("家庭") == ""
+    client = tmp_path / "c.yaml"
+    client.write_text(MINIMAL_CLIENT.replace("  - name: Career\n", "  - name: 家庭\n  - name: Career!\n  - name: Career?\n"))
+    site, _ = render(client, tmp_path / "out")
+    assert site.nav[2]["Focus areas"] == ["area-1.md", "area-career.md", "area-career-3.md"]
+
+
+def test_a_template_error_names_the_template_and_line(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    for template in (REPO / "content").glob("*.j2"):
+        (content / template.name).write_text(template.read_text())
+    (content / "values.md.j2").write_text("# Values\n\n{{ no_such_thing }}\n")
+    client = tmp_path / "c.yaml"
+    client.write_text(MINIMAL_CLIENT)
+    with pytest.raises(BuildError, match=r"content/values.md.j2:3: template error: 'no_such_thing' is undefined"):
+        render(client, tmp_path / "out", content)
+    (content / "values.md.j2").write_text("# Values\n\n{% if %}\n")
+    with pytest.raises(BuildError, match=r"content/values.md.j2:3: template error"):
+        render(client, tmp_path / "out", content)
+
+
+def test_a_page_template_added_by_the_coach_becomes_a_page_after_the_others(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    for template in (REPO / "content").glob("*.j2"):
+        (content / template.name).write_text(template.read_text())
+    (content / "resources.md.j2").write_text("# Resources for {{ name }}\n")
+    site, pages = render(EXAMPLE_CLIENT, tmp_path / "out", content)
+    assert site.pages[-1] == "resources.md" and pages["resources.md"] == "# Resources for Maya\n"

@@ -1,0 +1,115 @@
+"""End to end: the example client built by real MkDocs + Material, every page read as HTML."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import html_pages
+
+PAGES = [
+    "index.html", "values.html", "area-career.html", "area-health.html", "area-relationships.html",
+    "homework.html", "schedule.html", "ted-talk.html", "404.html",
+]
+
+
+class _Text(HTMLParser):
+    """The text of a page's article, the way a reader sees it (tags dropped)."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+        self.depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "article" or self.depth:
+            self.depth += 1
+
+    def handle_endtag(self, tag):
+        if self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.parts.append(data)
+
+
+def page_text(site: Path, name: str) -> str:
+    parser = _Text()
+    parser.feed((site / name).read_text(encoding="utf-8"))
+    return re.sub(r"\s+", " ", " ".join(parser.parts))
+
+
+def test_every_page_of_the_workbook_is_built(example_site):
+    assert sorted(p.name for p in html_pages(example_site)) == sorted(PAGES)
+
+
+def test_home_greets_the_client_and_shows_areas_wheel_values_and_dates(example_site):
+    text = page_text(example_site, "index.html")
+    for expected in (
+        "Hi Maya", "Homework due 29 September 2026", "Our next session: 20 October 2026",
+        "Career · satisfaction 6/10", "Leading the design team", "Health · satisfaction 4/10",
+        "Curiosity : Learning in public, not in secret.", "Craft : Doing fewer things, properly .",
+    ):
+        assert expected in text
+    html = (example_site / "index.html").read_text()
+    assert len(re.findall(r'<path class="wheel__wedge', html)) == 3
+    assert 'href="area-career.html"' in html
+
+
+def test_each_area_page_shows_every_answer_in_the_seed_order(example_site):
+    text = page_text(example_site, "area-career.html")
+    order = [
+        "One year from now", "Leading the design team", "Why it matters", "mean something",
+        "What has to happen", "Talk to my manager", "How you'll know", "Barriers and unknowns",
+        "Satisfaction now", "6 out of 10, on 13 October 2026", "What a 10 looks like",
+        "A 10 in three months", "Next steps", "Book the conversation",
+    ]
+    positions = [text.find(item) for item in order]
+    assert -1 not in positions, [o for o, p in zip(order, positions) if p == -1]
+    assert positions == sorted(positions)
+    html = (example_site / "area-career.html").read_text()
+    assert "<em>mean</em>" in html and '<svg class="trend"' in html
+    assert html.count('class="task-list-item"') == 2
+    # Health has a plain rating: no trend to draw.
+    assert '<svg class="trend"' not in (example_site / "area-health.html").read_text()
+
+
+def test_unanswered_questions_of_the_example_show_as_prompts(example_site):
+    text = page_text(example_site, "area-relationships.html")
+    assert "To reflect on What would have to happen to get there?" in text
+    assert "None" not in text
+
+
+def test_homework_lists_every_part_of_the_seed(example_site):
+    text = page_text(example_site, "homework.html")
+    for expected in (
+        "Due 29 September 2026", "1. Review your focus areas", "Anything we missed?",
+        "2. One or two next steps for each area", "Sign up for the spring 10k",
+        "3. Your ideal day, week and month", "Ask two colleagues what they see as my strengths",
+        "Optional: your TED talk", "What message would you send?",
+    ):
+        assert expected in text
+
+
+def test_schedule_keeps_line_breaks_and_reads_times_as_a_timeline(example_site):
+    html = (example_site / "schedule.html").read_text()
+    assert '<span class="timeline__time">06:30</span> run' in html
+    assert '<span class="timeline__time">22:30</span> screens off' in html
+    assert "Monday and Thursday: runs.<br />" in html
+
+
+def test_ted_talk_page_shows_title_message_and_story(example_site):
+    text = page_text(example_site, "ted-talk.html")
+    assert "“The quiet lead”" in text and "loudest person in the room" in text
+    assert "I grew up translating for my parents" in text
+
+
+def test_the_footer_names_the_coach_and_links_nowhere_else(example_site):
+    html = (example_site / "index.html").read_text()
+    assert "Prepared with you by Sam Rivera" in html
+    assert 'href="mailto:sam.rivera@example.org"' in html
+    assert "squidfunk" not in html
