@@ -13,7 +13,7 @@ import click  # noqa: E402
 
 from . import __version__  # noqa: E402
 from .errors import ClientFileError, CoachSiteError  # noqa: E402
-from .pipeline import build_client, check_client  # noqa: E402
+from .pipeline import build_client, check_client, rotate_client  # noqa: E402
 from .project import load_project  # noqa: E402
 from .scaffold import new_client_file  # noqa: E402
 
@@ -112,6 +112,17 @@ def new(name: str, email: str | None, clients_dir: Path, slug: str | None) -> No
     """Start a client file with a fresh private token and every field ready to fill in."""
     path = new_client_file(name, clients_dir, email=email, slug=slug)
     click.echo(f"Wrote {path}. Fill it in, then run: coach-site build {path}")
+
+
+@cli.command()
+@click.argument("client_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--site-dir", type=click.Path(path_type=Path, file_okay=False), default=Path("site"),
+              show_default=True, help="Where the private sites are published.")
+def rotate(client_file: Path, site_dir: Path) -> None:
+    """Give a client a new private link; the old link stops working."""
+    built = rotate_client(client_file, load_project(), site_dir)
+    click.echo(f"{client_file.stem}: new link {built.link}")
+    click.echo("The old link no longer works once the site dir is published again.")
 
 
 def main() -> None:

@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .build import build_site
+from .client_edit import set_values, write_atomically
 from .errors import CoachSiteError
 from .loader import load_client_file
 from .model import Workbook
 from .project import Project
-from .publish import publish_site, staging_dir
+from .publish import publish_site, remove_site, staging_dir
 from .render import render_pages
+from .scaffold import new_token
 from .validate import validate_client
 
 
@@ -54,4 +56,23 @@ def build_client(client_file: Path, project: Project, site_dir: Path) -> BuiltCl
     return BuiltClient(client_file=client_file, link=link, site=published, warnings=warnings)
 
 
-__all__ = ["BuiltClient", "CoachSiteError", "build_client", "check_client"]
+def rotate_client(client_file: Path, project: Project, site_dir: Path) -> BuiltClient:
+    """Give a client a new private link: new token in the file, site rebuilt, old site removed.
+
+    The new site is built from a copy of the edited file first; only when it is in place
+    is the client file replaced and the old token's site deleted. A failure on the way
+    leaves the file and the published site as they were.
+    """
+    old_token = check_client(client_file).link.token
+    text = client_file.read_text(encoding="utf-8")
+    new_text = set_values(text, {("link", "token"): new_token()})
+    with tempfile.TemporaryDirectory(prefix="coach-site-rotate-") as work:
+        edited = Path(work) / client_file.name
+        edited.write_text(new_text, encoding="utf-8")
+        built = build_client(edited, project, site_dir)
+    write_atomically(client_file, new_text)
+    remove_site(site_dir, old_token)
+    return BuiltClient(client_file=client_file, link=built.link, site=built.site, warnings=built.warnings)
+
+
+__all__ = ["BuiltClient", "CoachSiteError", "build_client", "check_client", "rotate_client"]

@@ -84,3 +84,43 @@ def test_publish_swaps_a_staged_folder_into_place(tmp_path):
     publish_site(staged, site_dir, TOKEN)
     assert [p.name for p in (site_dir / TOKEN).iterdir()] == ["new.html"]
     assert sorted(p.name for p in site_dir.iterdir()) == sorted([TOKEN, "index.html", "robots.txt"])
+
+
+def test_rotate_writes_a_new_token_rebuilds_and_removes_the_old_site(project, published):
+    from coach_site.pipeline import rotate_client
+    from coach_site.project import load_project
+
+    client, site_dir, _ = published
+    before = client.read_text()
+    result = rotate_client(client, load_project(project), site_dir)
+    after = client.read_text()
+    new_token = result.link.rstrip("/").rsplit("/", 1)[-1]
+    assert new_token != TOKEN and len(new_token) >= 22
+    # Only the token's line changed.
+    assert after.replace(new_token, TOKEN) == before
+    assert (site_dir / new_token / "index.html").exists()
+    assert not (site_dir / TOKEN).exists()
+    assert not [p for p in site_dir.iterdir() if p.name.startswith(".")]
+
+
+def test_rotate_keeps_comments_and_layout_of_the_example_file(tmp_path):
+    from coach_site.client_edit import set_values
+    from conftest import EXAMPLE_CLIENT
+
+    text = EXAMPLE_CLIENT.read_text()
+    old = "UDA4ZLKm-ofx5xC6qIoCDw"
+    new = "A" * len(old)
+    assert set_values(text, {("link", "token"): new}) == text.replace(old, new)
+
+
+def test_a_rotate_that_cannot_build_changes_nothing(project, published):
+    from coach_site.pipeline import rotate_client
+    from coach_site.project import load_project
+
+    client, site_dir, before_site = published
+    before = client.read_text()
+    (project / "content" / "values.md.j2").write_text("{{ nope }}")
+    with pytest.raises(BuildError):
+        rotate_client(client, load_project(project), site_dir)
+    assert client.read_text() == before
+    assert snapshot(site_dir) == before_site

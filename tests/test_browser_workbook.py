@@ -1,0 +1,88 @@
+"""The example workbook in real headless Chromium: what a coachee sees, on a desktop and a phone."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import ARTIFACTS, serve
+
+# Per page: text the coachee must see, section by section.
+VISIBLE = {
+    "index.html": [
+        "Hi Maya", "Homework due 29 September 2026", "Our next session: 20 October 2026",
+        "Your focus areas", "Leading the design team", "Your satisfaction wheel", "Your compass",
+        "Curiosity: Learning in public, not in secret.",
+    ],
+    "values.html": ["Your values", "Curiosity", "Learning in public, not in secret.", "Courage", "To reflect on"],
+    "area-career.html": [
+        "Career", "Focus area 1 of 3", "One year from now", "Why it matters", "What has to happen",
+        "How you'll know", "Barriers and unknowns", "Satisfaction now", "6 out of 10, on 13 October 2026",
+        "What a 10 looks like", "A 10 in three months", "Next steps", "Book the conversation with my manager",
+    ],
+    "area-health.html": ["Health", "Running a 10k in under an hour", "4 out of 10", "Sign up for the spring 10k"],
+    "area-relationships.html": ["Relationships", "To reflect on", "What would have to happen to get there?"],
+    "homework.html": [
+        "Your homework", "Due 29 September 2026", "1. Review your focus areas", "Anything we missed?",
+        "2. One or two next steps for each area", "3. Your ideal day, week and month", "From our session",
+        "Optional: your TED talk",
+    ],
+    "schedule.html": ["An ideal day", "06:30", "school run", "An ideal week", "Friday evening: date night.", "An ideal month"],
+    "ted-talk.html": ["The quiet lead", "The message", "loudest person in the room", "The story", "translating for my parents"],
+}
+
+
+@pytest.fixture(scope="module")
+def site_url(example_site):
+    base, stop = serve(example_site)
+    yield base
+    stop()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("page_name", list(VISIBLE))
+def test_every_page_shows_its_sections(browser, site_url, page_name, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto(f"{site_url}/{page_name}")
+        article = page.locator("article")
+        text = " ".join(article.inner_text().split())
+        for expected in VISIBLE[page_name]:
+            assert expected in text, f"{page_name} at {width}px does not show {expected!r}"
+        assert "None" not in text and "null" not in text
+        # Long answers wrap: the page never scrolls sideways.
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{width}-{page_name}.png"), full_page=True)
+    finally:
+        page.close()
+
+
+def test_the_wheel_has_one_visible_wedge_per_area(browser, site_url):
+    page = browser.new_page()
+    try:
+        page.goto(f"{site_url}/index.html")
+        wedges = page.locator("svg.wheel path.wheel__wedge")
+        assert wedges.count() == 3
+        assert [wedges.nth(i).get_attribute("data-area") for i in range(3)] == ["Career", "Health", "Relationships"]
+        for i in range(3):
+            box = wedges.nth(i).bounding_box()
+            assert box and box["width"] > 10 and box["height"] > 10
+        # A screen reader gets the picture's title and every rating.
+        label = page.evaluate(
+            "[...document.querySelector('svg.wheel').getAttribute('aria-labelledby').split(' ')]"
+            ".map(id => document.getElementById(id).textContent).join(' ')"
+        )
+        assert "Career: 6 out of 10; Health: 4 out of 10; Relationships: 7 out of 10" in label
+    finally:
+        page.close()
+
+
+def test_navigation_lists_the_areas_in_order(browser, site_url):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(f"{site_url}/index.html")
+        nav = " ".join(page.locator("nav.md-nav--primary").inner_text().split())
+        positions = [nav.find(t) for t in ("Home", "Values", "Career", "Health", "Relationships", "Homework", "Schedule", "TED talk")]
+        assert -1 not in positions and positions == sorted(positions)
+    finally:
+        page.close()
