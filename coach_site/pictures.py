@@ -80,7 +80,7 @@ def satisfaction_wheel(areas: Sequence[tuple[str, int | None]], id_prefix: str =
     e = escape_html
     summary = "; ".join(_rating_text(name, rating) for name, rating in areas)
     parts = [
-        f'<svg class="wheel" viewBox="-215 -140 430 280" role="img" '
+        f'<svg class="wheel" viewBox="-205 -138 410 276" role="img" '
         f'aria-labelledby="{id_prefix}-title {id_prefix}-desc" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{id_prefix}-title">Satisfaction wheel: each focus area, rated 1 to 10</title>',
         f'<desc id="{id_prefix}-desc">{e(summary)}</desc>',
@@ -114,10 +114,10 @@ def _wedge_label(name: str, rating: int | None, angle: float) -> str:
     anchor = "start" if horizontal > 0.25 else "end" if horizontal < -0.25 else "middle"
     lines = _label_lines(name) + [f"{rating}/10" if rating is not None else "not rated"]
     # Labels above the wheel grow upwards, the others downwards.
-    first_y = y - (len(lines) - 1) * 13 if math.cos(angle) > 0.25 else y + (8 if math.cos(angle) < -0.25 else 4)
+    first_y = y - (len(lines) - 1) * 14 if math.cos(angle) > 0.25 else y + (8 if math.cos(angle) < -0.25 else 4)
     rating_class = ' class="wheel__rating"'
     spans = "".join(
-        f'<tspan x="{x:.2f}" y="{first_y + i * 13:.2f}"'
+        f'<tspan x="{x:.2f}" y="{first_y + i * 14:.2f}"'
         f'{rating_class if i == len(lines) - 1 else ""}>{escape_html(line)}</tspan>'
         for i, line in enumerate(lines)
     )

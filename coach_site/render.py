@@ -92,7 +92,27 @@ def render_pages(
             _write(out_dir / f"{name}.md", template, context)
             pages.append(f"{name}.md")
             nav.append(f"{name}.md")
+    _write_print_page(out_dir, pages)
+    pages.append(PRINT_PAGE)
+    nav.append(PRINT_PAGE)
     return RenderedSite(nav=nav, pages=pages)
+
+
+PRINT_PAGE = "print.md"
+_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+
+
+def _write_print_page(out_dir: Path, pages: list[str]) -> None:
+    """One page holding every page in order, each starting on a new sheet when printed."""
+    parts = [
+        "---\ntitle: Print the workbook\nsearch:\n  exclude: true\n---\n",
+        '<p class="print-hint">This page holds your whole workbook, each part on a new page. '
+        "Use your browser's Print command to print it or save it as a PDF.</p>\n",
+    ]
+    for page in pages:
+        body = _FRONT_MATTER.sub("", (out_dir / page).read_text(encoding="utf-8"))
+        parts.append(f'\n<div class="print-section" aria-hidden="true"></div>\n\n{body}\n')
+    (out_dir / PRINT_PAGE).write_text("".join(parts), encoding="utf-8")
 
 
 def _page_templates(content_dir: Path) -> list[str]:
@@ -119,9 +139,9 @@ def _environment(content_dir: Path) -> jinja2.Environment:
     env.globals["wheel"] = lambda areas, id_prefix="wheel": satisfaction_wheel(
         [(p.name, p.area.satisfaction.current if p.area.satisfaction else None) for p in areas], id_prefix
     )
-    env.globals["trend"] = lambda area, id_prefix="trend": (
-        rating_trend(area.name, area.satisfaction.history, id_prefix)
-        if area.satisfaction and area.satisfaction.has_trend
+    env.globals["trend"] = lambda page: (
+        rating_trend(page.name, page.area.satisfaction.history, f"trend-{page.number}")
+        if page.area.satisfaction and page.area.satisfaction.has_trend
         else Markup("")
     )
     return env

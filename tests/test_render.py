@@ -27,7 +27,7 @@ def test_pages_come_in_the_workbook_order_with_one_page_per_area(tmp_path):
     site, _ = render(EXAMPLE_CLIENT, tmp_path)
     assert site.pages == [
         "index.md", "values.md", "area-career.md", "area-health.md", "area-relationships.md",
-        "homework.md", "schedule.md", "ted-talk.md",
+        "homework.md", "schedule.md", "ted-talk.md", "print.md",
     ]
     assert site.nav[2] == {"Focus areas": ["area-career.md", "area-health.md", "area-relationships.md"]}
 
@@ -114,4 +114,17 @@ def test_a_page_template_added_by_the_coach_becomes_a_page_after_the_others(tmp_
         (content / template.name).write_text(template.read_text())
     (content / "resources.md.j2").write_text("# Resources for {{ name }}\n")
     site, pages = render(EXAMPLE_CLIENT, tmp_path / "out", content)
-    assert site.pages[-1] == "resources.md" and pages["resources.md"] == "# Resources for Maya\n"
+    assert site.pages[-2:] == ["resources.md", "print.md"]
+    assert pages["resources.md"] == "# Resources for Maya\n"
+
+
+def test_the_print_page_holds_every_page_in_order_each_on_a_new_sheet(tmp_path):
+    site, pages = render(EXAMPLE_CLIENT, tmp_path)
+    printed = pages["print.md"]
+    headings = ["# Hi Maya", "# Your values", "# Career", "# Health", "# Relationships", "# Your homework",
+                "# Your ideal schedule", "# Your TED talk"]
+    positions = [printed.find("\n" + h) for h in headings]
+    assert -1 not in positions and positions == sorted(positions)
+    assert printed.count('<div class="print-section"') == len(site.pages) - 1
+    assert "title: Home" not in printed and "title: Values" not in printed  # only its own front matter
+    assert 'id="trend-1-title"' in printed  # pictures keep unique ids on one page

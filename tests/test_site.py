@@ -12,7 +12,7 @@ from conftest import html_pages
 
 PAGES = [
     "index.html", "values.html", "area-career.html", "area-health.html", "area-relationships.html",
-    "homework.html", "schedule.html", "ted-talk.html", "404.html",
+    "homework.html", "schedule.html", "ted-talk.html", "print.html", "404.html",
 ]
 
 
@@ -113,3 +113,27 @@ def test_the_footer_names_the_coach_and_links_nowhere_else(example_site):
     assert "Prepared with you by Sam Rivera" in html
     assert 'href="mailto:sam.rivera@example.org"' in html
     assert "squidfunk" not in html
+
+
+def test_a_client_with_every_answer_missing_builds_prompts_on_every_page(project, write_client, tmp_path):
+    from conftest import MINIMAL_CLIENT, build
+
+    site = build(write_client(MINIMAL_CLIENT), project, tmp_path / "site").site
+    expected = {
+        "index.html": ["Hi Ada", "Your one-year outcome is still to be written", "Name three to five values"],
+        "values.html": ["To reflect on", "What matters most to you?"],
+        "area-career.html": ["What does success look like one year from now?", "What is important to you about that?",
+                             "on a scale of one to ten?", "What would a 10 look like?", "one or two key next steps"],
+        "homework.html": ["Anything we missed?", "What are one or two key next steps"],
+        "schedule.html": ["When do you wake up", "Which days hold your deep work", "What happens once a month"],
+        "ted-talk.html": ["What would your talk be called?", "What message would you send?",
+                          "What story would you tell about where you came from"],
+    }
+    for name, prompts in expected.items():
+        text = page_text(site, name)
+        for prompt in prompts:
+            assert prompt in text, (name, prompt)
+        assert not re.search(r"\bNone\b|\bnull\b", text), name
+    # The wheel still draws its ring and names the area, with no wedge.
+    html = (site / "index.html").read_text()
+    assert "wheel__wedge" not in html and "Career: not rated yet" in html
