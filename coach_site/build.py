@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 from pathlib import Path
@@ -14,6 +15,7 @@ from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
 from mkdocs.exceptions import MkDocsException  # noqa: E402
 
+from .dates import human_date  # noqa: E402
 from .errors import BuildError  # noqa: E402
 from .escape import escape_html  # noqa: E402
 from .project import Project  # noqa: E402
@@ -23,9 +25,17 @@ SAFE_LINKS_EXTENSION = "coach_site.escape"
 _FEATURES_NEVER_ON = {"navigation.instant", "navigation.instant.prefetch", "navigation.instant.preview"}
 
 
-def build_site(project: Project, docs_dir: Path, nav: list[Any], link: str, site_dir: Path) -> list[str]:
+def build_site(
+    project: Project,
+    docs_dir: Path,
+    nav: list[Any],
+    link: str,
+    site_dir: Path,
+    updated: dt.date | None = None,
+) -> list[str]:
     """Build the pages in `docs_dir` into `site_dir`, which is replaced. Returns MkDocs' warnings."""
     config = _client_config(project, docs_dir, nav, link, site_dir)
+    config.extra["workbook_updated"] = human_date(updated)
     with _collect_warnings() as warnings:
         try:
             mkdocs_build(config)

@@ -1,9 +1,10 @@
-"""The `coach-site` command: a thin click layer over the pipeline's stages."""
+"""The `coach-site` command: a thin click layer over the pipeline and the coach's tools."""
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 import traceback
 from pathlib import Path
 
@@ -12,12 +13,17 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # before anything imports Mat
 import click  # noqa: E402
 
 from . import __version__  # noqa: E402
+from .console import Console  # noqa: E402
 from .errors import ClientFileError, CoachSiteError  # noqa: E402
-from .pipeline import build_client, check_client, rotate_client  # noqa: E402
-from .project import load_project  # noqa: E402
-from .scaffold import new_client_file  # noqa: E402
+from .pipeline import Outcome, build_clients, check_client, rotate_client  # noqa: E402
+from .project import Project, load_project  # noqa: E402
 
 REPORT_URL = "the coach-site issue tracker"
+CLIENT_FILE = click.Path(path_type=Path, dir_okay=False)
+SITE_DIR = click.option(
+    "--site-dir", type=click.Path(path_type=Path, file_okay=False), default=Path("site"),
+    show_default=True, help="Where the private sites are published.",
+)
 
 
 class _Group(click.Group):
@@ -26,27 +32,40 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+        except (click.exceptions.Exit, click.ClickException, click.Abort, BrokenPipeError):
             raise
         except CoachSiteError as exc:
-            _error(str(exc))
+            Console().error(str(exc))
             ctx.exit(1)
         except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()
             else:
-                _error(
+                Console().error(
                     f"internal error: {type(exc).__name__}: {exc}\n"
                     f"This is a bug in coach-site. Run again with --debug and report the output to {REPORT_URL}."
                 )
             ctx.exit(2)
 
 
-def _error(message: str) -> None:
-    click.secho(message, fg="red", err=True)
+def _set_flag(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        setattr(ctx.obj["console"], param.name, True)
 
 
-def _client_files(project, files: tuple[Path, ...]) -> list[Path]:
+def verbosity(command):
+    """--quiet and --verbose, accepted before or after the command's name."""
+    command = click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_set_flag,
+                           help="Print only errors.")(command)
+    return click.option("-v", "--verbose", is_flag=True, expose_value=False, callback=_set_flag,
+                        help="Print more about what happens.")(command)
+
+
+def _console() -> Console:
+    return click.get_current_context().obj["console"]
+
+
+def _client_files(project: Project, files: tuple[Path, ...]) -> list[Path]:
     found = list(files) or project.client_files()
     if not found:
         raise CoachSiteError(f"no client files in {project.clients_dir}; make one with `coach-site new \"Full Name\"`")
@@ -56,38 +75,55 @@ def _client_files(project, files: tuple[Path, ...]) -> list[Path]:
 @click.group(cls=_Group)
 @click.version_option(__version__, prog_name="coach-site")
 @click.option("--debug", is_flag=True, help="Show the full traceback of unexpected errors.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Print more about what happens.")
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
     """Private coaching workbooks from one YAML file per client."""
-    ctx.obj = {"debug": debug}
+    ctx.obj = {"debug": debug, "console": Console(quiet=quiet, verbose=verbose)}
 
 
 @cli.command()
-@click.argument("client_files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--site-dir", type=click.Path(path_type=Path, file_okay=False), default=Path("site"),
-              show_default=True, help="Where the private sites are published.")
+@click.argument("client_files", nargs=-1, type=CLIENT_FILE)
+@SITE_DIR
+@verbosity
 def build(client_files: tuple[Path, ...], site_dir: Path) -> None:
     """Build each client's workbook (default: every clients/*.yaml) and print its private link."""
+    console = _console()
     project = load_project()
-    failed = 0
-    for client_file in _client_files(project, client_files):
-        try:
-            built = build_client(client_file, project, site_dir)
-        except CoachSiteError as exc:
-            failed += 1
-            _error(str(exc))
-            continue
-        click.echo(f"{client_file.stem}: {built.link}")
-        for warning in built.warnings:
-            click.secho(f"  warning: {warning}", fg="yellow", err=True)
+    files = _client_files(project, client_files)
+    started = time.perf_counter()
+    outcomes = build_clients(files, project, site_dir)
+    if len(files) > 1 and not console.quiet and sys.stderr.isatty():
+        with click.progressbar(outcomes, length=len(files), label="Building workbooks", file=sys.stderr,
+                               show_pos=True, color=console.color) as bar:
+            outcomes = list(bar)
+    results = [_report(console, outcome) for outcome in outcomes]
+    failed = results.count(False)
+    console.say(f"Built {results.count(True)}, failed {failed}, skipped 0 "
+                f"in {time.perf_counter() - started:.1f} s", err=True, dim=True)
     if failed:
         raise CoachSiteError(f"{failed} client(s) failed to build; their published sites were left as they were")
 
 
+def _report(console: Console, outcome: Outcome) -> bool:
+    if outcome.error is not None:
+        console.error(str(outcome.error))
+        return False
+    built = outcome.built
+    console.say(f"{outcome.client_file.stem}: {built.link}")
+    console.detail(f"  {outcome.client_file} -> {built.site / 'index.html'}")
+    for warning in built.warnings:
+        console.warn(f"  warning: {warning}")
+    return True
+
+
 @cli.command()
-@click.argument("client_files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("client_files", nargs=-1, type=CLIENT_FILE)
+@verbosity
 def check(client_files: tuple[Path, ...]) -> None:
     """Check client files against the client format, listing every problem."""
+    console = _console()
     files = list(client_files) or _client_files(load_project(), ())
     problems = 0
     for client_file in files:
@@ -95,9 +131,9 @@ def check(client_files: tuple[Path, ...]) -> None:
             check_client(client_file)
         except ClientFileError as exc:
             problems += len(exc.problems)
-            _error(str(exc))
+            console.error(str(exc))
         else:
-            click.echo(f"{client_file}: ok")
+            console.say(f"{client_file}: ok")
     if problems:
         raise CoachSiteError(f"{problems} problem(s) found")
 
@@ -108,25 +144,125 @@ def check(client_files: tuple[Path, ...]) -> None:
 @click.option("--clients-dir", type=click.Path(path_type=Path, file_okay=False), default=Path("clients"),
               show_default=True)
 @click.option("--slug", help="File name to use instead of one made from the name.")
+@verbosity
 def new(name: str, email: str | None, clients_dir: Path, slug: str | None) -> None:
     """Start a client file with a fresh private token and every field ready to fill in."""
+    from .scaffold import new_client_file
+
     path = new_client_file(name, clients_dir, email=email, slug=slug)
-    click.echo(f"Wrote {path}. Fill it in, then run: coach-site build {path}")
+    _console().say(f"Wrote {path}. Fill it in, then run: coach-site build {path}")
 
 
 @cli.command()
-@click.argument("client_file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--site-dir", type=click.Path(path_type=Path, file_okay=False), default=Path("site"),
-              show_default=True, help="Where the private sites are published.")
+@click.argument("client_file", type=CLIENT_FILE)
+@SITE_DIR
+@verbosity
 def rotate(client_file: Path, site_dir: Path) -> None:
     """Give a client a new private link; the old link stops working."""
     built = rotate_client(client_file, load_project(), site_dir)
-    click.echo(f"{client_file.stem}: new link {built.link}")
-    click.echo("The old link no longer works once the site dir is published again.")
+    console = _console()
+    console.say(f"{client_file.stem}: new link {built.link}")
+    console.say("Publish the site dir again so the old link stops working on your host.", err=True, dim=True)
+
+
+@cli.command()
+@click.argument("client_file", type=CLIENT_FILE)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@verbosity
+def serve(client_file: Path, port: int) -> None:
+    """Live preview of one workbook on 127.0.0.1, rebuilt on every change."""
+    from .serve import serve_client
+
+    console = _console()
+    console.say(f"Previewing {client_file} (Ctrl+C to stop). Watching it, content/, overrides/ and mkdocs.yml.")
+    serve_client(
+        client_file, load_project(), port,
+        on_built=lambda url: console.say(f"Serving {url}"),
+        on_error=console.error,
+    )
+
+
+@cli.command()
+@click.argument("client_file", type=CLIENT_FILE)
+@click.option("--eml", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the email as a draft message file (.eml) for your mail client.")
+@verbosity
+def email(client_file: Path, eml: Path | None) -> None:
+    """The homework email after a Strategy session. Printed, never sent."""
+    from .homework_email import draft_message, homework_email
+
+    project = load_project()
+    workbook = check_client(client_file)
+    mail = homework_email(workbook, project.content_dir, project.coach, project.private_link(workbook.link.token))
+    console = _console()
+    console.say(f"Subject: {mail.subject}\n\n{mail.text}")
+    if eml:
+        eml.write_bytes(draft_message(mail, workbook, project.coach))
+        console.say(f"Wrote {eml}: open it in your mail client to review and send.", err=True, dim=True)
+        if not workbook.client.email:
+            console.warn("The client file has no email address: fill in To: in your mail client.")
+
+
+@cli.command()
+@click.argument("client_file", type=CLIENT_FILE)
+@click.option("--markdown", "as_markdown", is_flag=True, help="Print Markdown, to keep in a file.")
+@verbosity
+def prep(client_file: Path, as_markdown: bool) -> None:
+    """The coach's agenda for the next session (never published)."""
+    from .prep import agenda_markdown, session_agenda
+
+    text = agenda_markdown(session_agenda(check_client(client_file)))
+    console = _console()
+    if as_markdown:
+        click.echo(text, nl=False)
+        return
+    for line in text.splitlines():
+        plain = line.replace("**", "")
+        if line.startswith("#"):
+            console.say(plain.lstrip("# "), bold=True)
+        elif "Still open" in line:
+            console.say(plain.replace("- [ ] ", "- "), fg="yellow")
+        else:
+            console.say(plain.replace("- [ ] ", "  - "))
+
+
+@cli.command()
+@click.option("--write", is_flag=True, help="Write clients/client.schema.json instead of printing.")
+@verbosity
+def schema(write: bool) -> None:
+    """The JSON Schema of the client file, for editors that check YAML."""
+    from .schema import schema_text, write_schema
+
+    if write:
+        _console().say(f"Wrote {write_schema(Path('clients'))}")
+    else:
+        click.echo(schema_text(), nl=False)
+
+
+@cli.command()
+@click.argument("client_file", type=CLIENT_FILE)
+@click.option("--since", "revision", help="A git revision (default: the previous commit that touched the file).")
+@verbosity
+def changes(client_file: Path, revision: str | None) -> None:
+    """What changed in a client's file since a git revision, in coaching terms."""
+    from .changes import describe_changes
+    from .history import changes_base, workbook_at
+
+    revision, label = changes_base(client_file, revision)
+    before = workbook_at(client_file, revision) if revision else None
+    console = _console()
+    console.say(f"{client_file.stem}: changes since {label}", bold=True)
+    for line in describe_changes(before, check_client(client_file)):
+        console.say(f"- {line}")
 
 
 def main() -> None:
-    cli(prog_name="coach-site")
+    try:
+        cli(prog_name="coach-site")
+    except BrokenPipeError:
+        # Whoever read our output (`| head`) stopped reading: not an error to report.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
 
 
 if __name__ == "__main__":  # pragma: no cover

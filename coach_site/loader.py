@@ -123,7 +123,17 @@ def load_client_file(path: Path | str) -> ClientDocument:
         raise fail("is a folder, not a client file") from None
     except OSError as exc:
         raise fail(f"cannot be read ({exc.strerror})") from None
+    return load_client_bytes(raw, path)
 
+
+def load_client_bytes(raw: bytes, path: Path) -> ClientDocument:
+    """Parse a client file's content (from disk or from git), naming `path` in errors."""
+
+    def fail(message: str, line: int | None = None) -> ClientFileError:
+        return ClientFileError([Problem(path, line, "", message)])
+
+    if len(raw) > MAX_FILE_BYTES:
+        raise fail(f"the file is {len(raw):,} bytes; a client file may be at most 1 MiB")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

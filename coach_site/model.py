@@ -210,7 +210,9 @@ Token = Annotated[
     BeforeValidator(_token),
     WithJsonSchema({"type": "string", "pattern": TOKEN_PATTERN.pattern, "minLength": 22}),
 ]
-Email = Annotated[str | None, BeforeValidator(_email), WithJsonSchema({"type": "string", "format": "email"})]
+Email = Annotated[
+    str | None, BeforeValidator(_email), WithJsonSchema({"type": ["string", "null"], "format": "email"})
+]
 SatisfactionField = Annotated[
     Satisfaction | None,
     BeforeValidator(_satisfaction),
@@ -257,16 +259,28 @@ class Value(Record):
 
 
 class FocusArea(Record):
+    """One focus area, walked through the Strategy session's questions (the descriptions)."""
+
     name: Name
-    outcome: Text = Field(None, description="Desired outcome; success one year from now.")
+    outcome: Text = Field(
+        None, description="What are the desired outcomes? What does success look like one year from now?"
+    )
     why_it_matters: Text = Field(None, description="What is important to you about that?")
     what_has_to_happen: Text = Field(None, description="What would have to happen to get there?")
-    how_youll_know: Text = Field(None, description="How will you know you have achieved it?")
-    barriers: Text = Field(None, description="Current barriers or unknowns.")
-    satisfaction: SatisfactionField = None
+    how_youll_know: Text = Field(None, description="How will you know when you have achieved it?")
+    barriers: Text = Field(
+        None, description="What are the current barriers or unknowns preventing you from moving forward in this area?"
+    )
+    satisfaction: SatisfactionField = Field(
+        None, description="What is your current satisfaction rating in this area, on a scale of one to ten?"
+    )
     ten_looks_like: Text = Field(None, description="What would a 10 look like?")
-    ten_in_3_months: Text = Field(None, description="A 10 in terms of progress in 3 months.")
-    next_steps: TextList = Field(default_factory=list, description="1-2 key next steps.")
+    ten_in_3_months: Text = Field(
+        None, description="What would a 10 look like in terms of progress in the next 3 months?"
+    )
+    next_steps: TextList = Field(
+        default_factory=list, description="What are one to two key next steps to move this area forward?"
+    )
 
 
 class Homework(Record):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .build import build_site
 from .client_edit import set_values, write_atomically
 from .errors import CoachSiteError
+from .history import last_updated
 from .loader import load_client_file
 from .model import Workbook
 from .project import Project
@@ -27,6 +29,15 @@ class BuiltClient:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one client of a build: built, or failed with an error."""
+
+    client_file: Path
+    built: BuiltClient | None = None
+    error: CoachSiteError | None = None
+
+
 def check_client(client_file: Path) -> Workbook:
     """Load and validate one client file (raises ClientFileError)."""
     return validate_client(load_client_file(client_file))
@@ -41,19 +52,29 @@ def build_client(client_file: Path, project: Project, site_dir: Path) -> BuiltCl
     workbook = check_client(client_file)
     token = workbook.link.token
     link = project.private_link(token)
+    updated = last_updated(client_file)
     with tempfile.TemporaryDirectory(prefix="coach-site-") as work:
         docs_dir = Path(work) / "docs"
         rendered = render_pages(
-            workbook, project.content_dir, docs_dir, coach=project.coach, link=link
+            workbook, project.content_dir, docs_dir, coach=project.coach, link=link, updated=updated
         )
         staged = staging_dir(site_dir)
         try:
-            warnings = build_site(project, docs_dir, rendered.nav, link, staged)
+            warnings = build_site(project, docs_dir, rendered.nav, link, staged, updated)
             published = publish_site(staged, site_dir, token)
         except BaseException:
             shutil.rmtree(staged, ignore_errors=True)
             raise
     return BuiltClient(client_file=client_file, link=link, site=published, warnings=warnings)
+
+
+def build_clients(client_files: list[Path], project: Project, site_dir: Path) -> Iterator[Outcome]:
+    """Build several clients, one Outcome each, in the order given; a failure stops nobody else."""
+    for client_file in client_files:
+        try:
+            yield Outcome(client_file, built=build_client(client_file, project, site_dir))
+        except CoachSiteError as exc:
+            yield Outcome(client_file, error=exc)
 
 
 def rotate_client(client_file: Path, project: Project, site_dir: Path) -> BuiltClient:
@@ -75,4 +96,4 @@ def rotate_client(client_file: Path, project: Project, site_dir: Path) -> BuiltC
     return BuiltClient(client_file=client_file, link=built.link, site=built.site, warnings=built.warnings)
 
 
-__all__ = ["BuiltClient", "CoachSiteError", "build_client", "check_client", "rotate_client"]
+__all__ = ["BuiltClient", "CoachSiteError", "Outcome", "build_client", "build_clients", "check_client", "rotate_client"]

@@ -62,13 +62,13 @@ def render_pages(
 ) -> RenderedSite:
     """Render every page template of `content_dir` for one workbook into `out_dir`."""
     env = _environment(content_dir)
-    area_pages = _area_pages(workbook.focus_areas)
+    areas = area_pages(workbook.focus_areas)
     context = {
         "workbook": workbook,
         "client": workbook.client,
         "name": workbook.client.first_name,
         "values": workbook.values,
-        "areas": area_pages,
+        "areas": areas,
         "homework": workbook.homework,
         "schedule": workbook.schedule,
         "ted_talk": workbook.ted_talk,
@@ -84,10 +84,10 @@ def render_pages(
     for name in _page_templates(content_dir):
         template = _template(env, f"{name}.md.j2")
         if name == AREA_TEMPLATE:
-            for page in area_pages:
+            for page in areas:
                 _write(out_dir / page.path, template, {**context, "area": page.area, "page": page})
                 pages.append(page.path)
-            nav.append({AREAS_SECTION: [page.path for page in area_pages]})
+            nav.append({AREAS_SECTION: [page.path for page in areas]})
         else:
             _write(out_dir / f"{name}.md", template, context)
             pages.append(f"{name}.md")
@@ -180,7 +180,8 @@ def area_slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40].strip("-")
 
 
-def _area_pages(areas: list[FocusArea]) -> list[AreaPage]:
+def area_pages(areas: list[FocusArea]) -> list[AreaPage]:
+    """Each focus area with its page's file name, in the order of the client file."""
     pages, used = [], set()
     for number, area in enumerate(areas, start=1):
         slug = area_slug(area.name) or str(number)

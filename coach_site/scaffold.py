@@ -8,8 +8,10 @@ import unicodedata
 from pathlib import Path
 
 from .errors import CoachSiteError
+from .schema import modeline, write_schema
 
 _TEMPLATE = """\
+{modeline}
 client:
   name: {name}
   preferred_name:             # what the workbook calls them; default: the first word of name
@@ -73,6 +75,7 @@ def new_client_file(name: str, clients_dir: Path, email: str | None = None, slug
         )
     path = clients_dir / f"{slug}.yaml"
     text = _TEMPLATE.format(
+        modeline=modeline(),
         name=_yaml_text(name),
         email=_yaml_text(email) if email else "",
         token=new_token(),
@@ -80,6 +83,7 @@ def new_client_file(name: str, clients_dir: Path, email: str | None = None, slug
         first_area="First focus area",
     )
     clients_dir.mkdir(parents=True, exist_ok=True)
+    write_schema(clients_dir)  # what the first line points editors to
     try:
         with path.open("x", encoding="utf-8") as f:
             f.write(text)

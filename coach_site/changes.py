@@ -1,0 +1,101 @@
+"""What changed in a client's file between two versions, said in coaching terms."""
+
+from __future__ import annotations
+
+from .dates import human_date
+from .model import FocusArea, Workbook
+
+# The answers of a focus area, as a coach would name them in a sentence.
+AREA_ANSWERS = {
+    "outcome": "outcome",
+    "why_it_matters": "why it matters",
+    "what_has_to_happen": "what has to happen",
+    "how_youll_know": "how they'll know",
+    "barriers": "barriers",
+    "ten_looks_like": "what a 10 looks like",
+    "ten_in_3_months": "a 10 in three months",
+}
+_SECTIONS = {
+    "schedule": ("ideal schedule", ("day", "week", "month")),
+    "ted_talk": ("TED talk", ("title", "message", "story")),
+}
+
+
+def describe_changes(before: Workbook | None, after: Workbook) -> list[str]:
+    """One line per area or section that changed, e.g. "Health: rating 3 -> 4; outcome reworded"."""
+    if before is None:
+        return ["New client file: everything is new."]
+    lines: list[str] = []
+    old_areas = {a.name: a for a in before.focus_areas}
+    new_areas = {a.name: a for a in after.focus_areas}
+    for name, area in new_areas.items():
+        if name not in old_areas:
+            lines.append(f"{name}: new focus area")
+        else:
+            notes = _area_changes(old_areas[name], area)
+            if notes:
+                lines.append(f"{name}: " + "; ".join(notes))
+    lines += [f"{name}: focus area removed" for name in old_areas if name not in new_areas]
+
+    old_values = {v.name: v for v in before.values}
+    new_values = {v.name: v for v in after.values}
+    value_notes = [f"new value {n}" for n in new_values if n not in old_values]
+    value_notes += [f"value {n} removed" for n in old_values if n not in new_values]
+    value_notes += [
+        f"{n}: meaning {_verb(old_values[n].meaning, v.meaning)}"
+        for n, v in new_values.items()
+        if n in old_values and old_values[n].meaning != v.meaning
+    ]
+    if value_notes:
+        lines.append("Values: " + "; ".join(value_notes))
+
+    homework = _list_changes("action item", before.homework.action_items, after.homework.action_items)
+    if before.homework.due != after.homework.due:
+        homework.insert(0, f"due {_day(before.homework.due)} -> {_day(after.homework.due)}")
+    if homework:
+        lines.append("Homework: " + "; ".join(homework))
+    if before.next_session != after.next_session:
+        lines.append(f"Next session: {_day(before.next_session)} -> {_day(after.next_session)}")
+
+    for section, (title, fields) in _SECTIONS.items():
+        old, new = getattr(before, section), getattr(after, section)
+        notes = [f"{f} {_verb(getattr(old, f), getattr(new, f))}" for f in fields if getattr(old, f) != getattr(new, f)]
+        if notes:
+            lines.append(f"{title[0].upper()}{title[1:]}: " + "; ".join(notes))
+    return lines or ["No changes."]
+
+
+def _area_changes(old: FocusArea, new: FocusArea) -> list[str]:
+    notes = []
+    old_rating = old.satisfaction.current if old.satisfaction else None
+    new_rating = new.satisfaction.current if new.satisfaction else None
+    if old_rating != new_rating:
+        notes.append(f"rating {_rating(old_rating)} -> {_rating(new_rating)}")
+    for field, label in AREA_ANSWERS.items():
+        was, now = getattr(old, field), getattr(new, field)
+        if was != now:
+            notes.append(f"{label} {_verb(was, now)}")
+    notes += _list_changes("next step", old.next_steps, new.next_steps)
+    return notes
+
+
+def _list_changes(noun: str, old: list[str], new: list[str]) -> list[str]:
+    added = [f"new {noun}: {item}" for item in new if item not in old]
+    removed = [f"{noun} removed: {item}" for item in old if item not in new]
+    return added + removed
+
+
+def _verb(was: str | None, now: str | None) -> str:
+    if was is None:
+        return "written"
+    if now is None:
+        return "cleared"
+    return "reworded"
+
+
+def _rating(value: int | None) -> str:
+    return "none" if value is None else str(value)
+
+
+def _day(day) -> str:
+    return human_date(day) if day else "none"

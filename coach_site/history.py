@@ -1,0 +1,104 @@
+"""What git knows about a client file: when it last changed, and how it read before."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+from .errors import CoachSiteError
+
+
+class NotInGit(CoachSiteError):
+    """The file is not in a git repository, or git is not installed."""
+
+
+def _git(path: Path, *args: str) -> str:
+    """Run git in the file's folder; NotInGit when there is no repository (or no git)."""
+    try:
+        result = subprocess.run(
+            ["git", *args],
+            cwd=path.resolve().parent,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise NotInGit("git is not installed") from None
+    if result.returncode != 0:
+        message = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""
+        if "not a git repository" in message:
+            raise NotInGit(f"{path} is not in a git repository; this needs the history git keeps")
+        if not message and args[:2] == ("rev-parse", "--verify"):
+            message = f"unknown revision {args[-1].removesuffix('^{commit}')}"
+        raise CoachSiteError(f"git: {message or 'failed'}")
+    return result.stdout
+
+
+def commits_touching(path: Path) -> list[str]:
+    """The commits that changed the file, newest first."""
+    return _git(path, "log", "--format=%H", "--", path.name).split()
+
+
+def is_changed_since_commit(path: Path) -> bool:
+    """True when the file has changes git has not committed (or is not tracked at all)."""
+    return bool(_git(path, "status", "--porcelain", "--", path.name).strip())
+
+
+def text_at(path: Path, revision: str) -> str | None:
+    """The file's text at a revision; None when it did not exist then."""
+    relative = _git(path, "rev-parse", "--show-prefix").strip() + path.name
+    try:
+        return _git(path, "show", f"{revision}:{relative}")
+    except NotInGit:
+        raise
+    except CoachSiteError as exc:
+        if "does not exist" in str(exc) or "exists on disk, but not in" in str(exc):
+            return None
+        raise CoachSiteError(f"git cannot read {path.name} at {revision}: {exc}") from None
+
+
+def last_updated(path: Path) -> dt.date:
+    """The day the client file last changed: its last commit, or the file's own date.
+
+    The file's date is used outside git and when the file has uncommitted changes
+    (a preview of work in progress), so the workbook never shows an error for it.
+    """
+    try:
+        if not is_changed_since_commit(path):
+            day = _git(path, "log", "-1", "--format=%cs", "--", path.name).strip()
+            if day:
+                return dt.date.fromisoformat(day)
+    except CoachSiteError:
+        pass
+    return dt.date.fromtimestamp(path.stat().st_mtime)
+
+
+def changes_base(path: Path, revision: str | None) -> tuple[str | None, str]:
+    """The revision to compare the file with, and how to name it.
+
+    Default: the previous commit that touched the file. With uncommitted edits that
+    is the last commit (what changed since then); otherwise the one before it.
+    """
+    if revision:
+        _git(path, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+        return revision, revision
+    commits = commits_touching(path)
+    if commits and is_changed_since_commit(path):
+        base = commits[0]
+    elif len(commits) > 1:
+        base = commits[1]
+    else:
+        return None, "it was first written"
+    return base, _git(path, "log", "-1", "--format=%h (%cs)", base).strip()
+
+
+def workbook_at(path: Path, revision: str):
+    """The client file as it was at a revision, validated; None if it did not exist then."""
+    from .loader import load_client_bytes
+    from .validate import validate_client
+
+    text = text_at(path, revision)
+    if text is None:
+        return None
+    return validate_client(load_client_bytes(text.encode("utf-8"), Path(f"{path}@{revision}")))

@@ -1,0 +1,91 @@
+"""`coach-site email`: the homework email the seed describes, as text, HTML and a draft .eml.
+
+The wording lives in content/homework-email.txt.j2, so a coach can make it their own.
+Nothing is ever sent: the .eml opens as a draft in a mail client.
+"""
+
+from __future__ import annotations
+
+import email.policy
+import re
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate
+from pathlib import Path
+
+import jinja2
+
+from .dates import human_date
+from .errors import BuildError
+from .escape import escape_html
+from .model import Workbook
+from .project import Coach
+from .render import area_pages
+
+TEMPLATE = "homework-email.txt.j2"
+_URL = re.compile(r"https?://[^\s<>\"]+")
+
+
+@dataclass(frozen=True)
+class HomeworkEmail:
+    subject: str
+    text: str
+
+    @property
+    def html(self) -> str:
+        """The text as simple HTML: paragraphs, line breaks and clickable links."""
+        paragraphs = []
+        for block in re.split(r"\n\s*\n", self.text.strip()):
+            lines = [_linkify(str(escape_html(line))) for line in block.splitlines()]
+            paragraphs.append("<p>" + "<br>\n".join(lines) + "</p>")
+        return '<!doctype html><html><body style="font-family: sans-serif; line-height: 1.5">\n' + "\n".join(
+            paragraphs
+        ) + "\n</body></html>\n"
+
+
+def _linkify(escaped_line: str) -> str:
+    return _URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped_line)
+
+
+def homework_email(workbook: Workbook, content_dir: Path, coach: Coach, link: str) -> HomeworkEmail:
+    """Fill in the homework email for one client."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(content_dir),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["human_date"] = human_date
+    try:
+        text = env.get_template(TEMPLATE).render(
+            name=workbook.client.first_name,
+            link=link,
+            areas=area_pages(workbook.focus_areas),
+            homework=workbook.homework,
+            next_session=workbook.next_session,
+            coach=coach,
+        )
+    except jinja2.TemplateNotFound:
+        raise BuildError(f"content/{TEMPLATE} is missing") from None
+    except jinja2.TemplateError as exc:
+        raise BuildError(f"content/{TEMPLATE}: template error: {exc}") from None
+    subject, _, body = text.partition("\n")
+    if not subject.startswith("Subject:"):
+        raise BuildError(f"content/{TEMPLATE}: the first line must be 'Subject: ...'")
+    body = re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
+    return HomeworkEmail(subject=subject.removeprefix("Subject:").strip(), text=body)
+
+
+def draft_message(mail: HomeworkEmail, workbook: Workbook, coach: Coach) -> bytes:
+    """An RFC 5322 message with text and HTML parts, marked as an unsent draft."""
+    message = EmailMessage(policy=email.policy.SMTP)
+    message["Subject"] = mail.subject
+    if coach.email:
+        message["From"] = formataddr((coach.name, coach.email))
+    if workbook.client.email:
+        message["To"] = formataddr((workbook.client.name, workbook.client.email))
+    message["Date"] = formatdate(localtime=True)
+    message["X-Unsent"] = "1"  # mail clients open it as a draft to edit and send
+    message.set_content(mail.text)
+    message.add_alternative(mail.html, subtype="html")
+    return message.as_bytes()

@@ -1,0 +1,166 @@
+"""The coach's commands around the build: email, prep, schema, verbosity and colours."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import shutil
+
+from coach_site.loader import load_client_file
+from coach_site.model import FocusArea, Workbook
+from coach_site.schema import SCHEMA_FILE, client_schema, schema_text
+from coach_site.validate import validate_client
+from conftest import EXAMPLE_CLIENT, MINIMAL_CLIENT, REPO
+from test_cli import run
+
+LINK = "https://coaching.example.org/workbooks/UDA4ZLKm-ofx5xC6qIoCDw/"
+
+
+def copy_example(project):
+    shutil.copy(EXAMPLE_CLIENT, project / "clients" / EXAMPLE_CLIENT.name)
+    return f"clients/{EXAMPLE_CLIENT.name}"
+
+
+def test_email_prints_the_seeds_homework_email(project):
+    result = run(project, "email", copy_example(project))
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    for expected in (
+        "Subject: Your homework from our strategy session", "Hi Maya,", "Great talking with you!", LINK,
+        "for 29 September 2026", "HW1: Review your primary focus areas: Career, Health, Relationships. Anything we missed?",
+        "- Career: Book the conversation with my manager before 30 September; Write up the first portfolio project",
+        "- Health: Sign up for the spring 10k", "HW3: Sketch your ideal average day, week and month",
+        f"{LINK}schedule.html", "- Ask two colleagues what they see as my strengths",
+        "What message would you send?", "See you on 20 October 2026.",
+    ):
+        assert expected in text, expected
+    assert text.rstrip().endswith("Sam Rivera")
+
+
+def test_email_eml_is_a_draft_with_text_and_html_parts(project, tmp_path):
+    eml = tmp_path / "homework.eml"
+    result = run(project, "email", copy_example(project), "--eml", str(eml))
+    assert result.returncode == 0, result.stderr
+    message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    assert message["To"] == "Maya Lindqvist <maya.lindqvist@example.org>"
+    assert message["From"] == "Sam Rivera <sam.rivera@example.org>"
+    assert message["Subject"] == "Your homework from our strategy session"
+    assert message["X-Unsent"] == "1"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "Hi Maya," in text and "Hi Maya," in html
+    assert f'<a href="{LINK}">{LINK}</a>' in html
+
+
+def test_email_html_escapes_the_clients_words(project, tmp_path, write_client):
+    write_client(MINIMAL_CLIENT.replace("  - name: Career\n", "  - name: Career\n    next_steps: ['<b>bold</b> & more']\n"))
+    eml = tmp_path / "x.eml"
+    assert run(project, "email", "clients/ada-example.yaml", "--eml", str(eml)).returncode == 0
+    html = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default).get_body(("html",)).get_content()
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; more" in html and "<b>bold" not in html
+
+
+def test_prep_flags_open_questions_and_shows_the_trend(project):
+    result = run(project, "prep", copy_example(project), "--markdown")
+    assert result.returncode == 0, result.stderr
+    md = result.stdout
+    assert md.startswith("# Session prep: Maya Lindqvist: 20 October 2026")
+    assert "About 55 minutes: values 10, 3 focus area(s) x 15." in md
+    assert "## Review the values (10 min)" in md and "- **Curiosity**: Learning in public" in md
+    assert "## Career (about 15 min)" in md
+    assert "Rating: 4 (1 Jul 2026) -> 5 (15 Sep 2026) -> 6 (13 Oct 2026). 0 of 8 questions still open." in md
+    relationships = md.split("## Relationships")[1]
+    assert "4 of 8 questions still open" in relationships
+    assert "- [ ] **Still open:** What would have to happen to get there?" in relationships
+    assert "- [ ] Put Sunday calls in the shared calendar" in relationships
+    terminal = run(project, "prep", f"clients/{EXAMPLE_CLIENT.name}").stdout
+    assert "Still open: What would a 10 look like?" in terminal and "**" not in terminal
+
+
+def test_prep_is_never_part_of_the_published_site(project, tmp_path):
+    client = copy_example(project)
+    assert run(project, "build", client, "--site-dir", str(tmp_path / "site")).returncode == 0
+    everything = "".join(p.read_text(errors="replace") for p in (tmp_path / "site").rglob("*") if p.is_file())
+    assert "Session prep" not in everything and "Still open" not in everything
+
+
+def test_schema_comes_from_the_model_and_the_committed_copy_is_current(project):
+    result = run(project, "schema")
+    schema = json.loads(result.stdout)
+    assert schema == client_schema()
+    assert schema["required"] == ["client", "link", "focus_areas"]
+    area = schema["$defs"]["FocusArea"]
+    assert set(area["properties"]) == set(FocusArea.model_fields)
+    assert area["additionalProperties"] is False
+    assert area["properties"]["why_it_matters"]["description"] == "What is important to you about that?"
+    assert set(schema["properties"]) == set(Workbook.model_fields)
+    assert (REPO / "clients" / SCHEMA_FILE).read_text() == schema_text(), "run `coach-site schema --write`"
+
+
+def test_new_points_editors_to_the_schema(project):
+    assert run(project, "new", "Ada Example").returncode == 0
+    first_line = (project / "clients" / "ada-example.yaml").read_text().splitlines()[0]
+    assert first_line == f"# yaml-language-server: $schema=./{SCHEMA_FILE}"
+    assert (project / "clients" / SCHEMA_FILE).read_text() == schema_text()
+    assert validate_client(load_client_file(project / "clients" / "ada-example.yaml"))
+
+
+def test_quiet_verbose_and_no_color(project, write_client, tmp_path):
+    write_client(MINIMAL_CLIENT)
+    site = str(tmp_path / "site")
+    quiet = run(project, "build", "--quiet", "--site-dir", site)
+    assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == ""
+    also_quiet = run(project, "--quiet", "check")
+    assert also_quiet.stdout == ""
+    verbose = run(project, "build", "-v", "--site-dir", site)
+    assert "clients/ada-example.yaml -> " in verbose.stderr and "index.html" in verbose.stderr
+    normal = run(project, "build", "--site-dir", site)
+    assert "clients/ada-example.yaml -> " not in normal.stderr
+    assert "Built 1, failed 0, skipped 0 in" in normal.stderr
+    # NO_COLOR is set by run(); errors come without escape codes.
+    write_client(MINIMAL_CLIENT + "    satisfaction: 99\n", "bad")
+    failed = run(project, "build", "--site-dir", site)
+    assert "\x1b[" not in failed.stderr and "99 is not between 1 and 10" in failed.stderr
+    assert "Built 1, failed 1, skipped 0 in" in failed.stderr
+
+
+def run_on_terminal(project, *args: str, no_color: bool) -> str:
+    """Run coach-site with a real pseudo-terminal as its output, as a coach's terminal is."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(project), "TERM": "xterm"}
+    if no_color:
+        env["NO_COLOR"] = "1"
+    process = subprocess.Popen([sys.executable, "-m", "coach_site", *args], cwd=project, env=env,
+                               stdout=follower, stderr=follower, stdin=subprocess.DEVNULL)
+    os.close(follower)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    process.wait()
+    os.close(leader)
+    return output.decode("utf-8", "replace")
+
+
+def test_on_a_terminal_build_shows_progress_and_colours_unless_no_color(project, write_client, tmp_path):
+    write_client(MINIMAL_CLIENT)
+    write_client(MINIMAL_CLIENT.replace("Ada Example", "Bo Example"), "bo")
+    write_client(MINIMAL_CLIENT + "    satisfaction: 99\n", "bad")
+    site = str(tmp_path / "site")
+    coloured = run_on_terminal(project, "build", "--site-dir", site, no_color=False)
+    assert "Building workbooks" in coloured and "3/3" in coloured
+    assert "\x1b[31m" in coloured  # the error, in red
+    plain = run_on_terminal(project, "build", "--site-dir", site, no_color=True)
+    assert "Building workbooks" in plain and "99 is not between 1 and 10" in plain
+    assert "\x1b[31m" not in plain and "\x1b[2m" not in plain

@@ -1,0 +1,96 @@
+"""`coach-site serve` as a real process: real HTTP, a real edit, the change in the next response."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from conftest import MINIMAL_CLIENT
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def wait_for(condition, timeout: float = 30.0, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def served(project, write_client):
+    client = write_client(MINIMAL_CLIENT + "    outcome: Lead the design team\n")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "coach_site", "serve", "clients/ada-example.yaml", "--port", str(port)],
+        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(project), "NO_COLOR": "1"},
+    )
+    lines: list[str] = []
+    readers = [threading.Thread(target=lambda s=s: lines.extend(s), daemon=True) for s in (process.stdout, process.stderr)]
+    for reader in readers:
+        reader.start()
+    try:
+        yield client, f"http://127.0.0.1:{port}", lines
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert "Traceback" not in "".join(lines)
+
+
+def test_serve_rebuilds_on_edit_and_keeps_the_last_good_build_on_error(project, served):
+    client, base, output = served
+    page = wait_for(lambda: get(f"{base}/area-career.html"), what="the first build")
+    assert "Lead the design team" in page
+    assert "livereload" in page  # MkDocs' live-reload script, so the browser reloads itself
+
+    client.write_text(MINIMAL_CLIENT + "    outcome: Lead a team of five\n")
+    page = wait_for(lambda: (p := get(f"{base}/area-career.html")) and "Lead a team of five" in p and p,
+                    what="the edit to show")
+
+    client.write_text(MINIMAL_CLIENT + "    satisfaction: 42\n")
+    wait_for(lambda: "42 is not between 1 and 10" in "".join(output), what="the error in the terminal")
+    assert "Still serving the last good build." in "".join(output)
+    assert "Lead a team of five" in get(f"{base}/area-career.html")
+
+    # A template edit rebuilds too.
+    template = project / "content" / "focus-area.md.j2"
+    template.write_text(template.read_text().replace("## Why it matters", "## Why this matters to you"))
+    client.write_text(MINIMAL_CLIENT)
+    wait_for(lambda: "Why this matters to you" in (get(f"{base}/area-career.html") or ""), what="the template edit")
+
+
+def test_serve_on_a_busy_port_is_a_clear_error(project, write_client):
+    write_client(MINIMAL_CLIENT)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "coach_site", "serve", "clients/ada-example.yaml", "--port", str(port)],
+            cwd=project, capture_output=True, text=True, timeout=60,
+        )
+    assert result.returncode == 1
+    assert f"cannot serve on 127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr
