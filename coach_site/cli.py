@@ -256,6 +256,36 @@ def changes(client_file: Path, revision: str | None) -> None:
         console.say(f"- {line}")
 
 
+@cli.command("import-reflections")
+@click.argument("client_file", type=CLIENT_FILE)
+@click.argument("reflections_file", type=CLIENT_FILE)
+@click.option("--overwrite", is_flag=True, help="Replace answers the client file already has.")
+@click.option("--dry-run", is_flag=True, help="Show the change as a diff; write nothing.")
+@verbosity
+def import_reflections_command(client_file: Path, reflections_file: Path, overwrite: bool, dry_run: bool) -> None:
+    """Bring a coachee's downloaded reflections into their client file."""
+    from .reflections import import_reflections
+
+    report = import_reflections(client_file, reflections_file, overwrite=overwrite, dry_run=dry_run)
+    console = _console()
+    if dry_run:
+        click.echo(report.diff() or "No changes.", nl=not report.diff())
+    for line in report.filled:
+        console.say(f"filled: {line}")
+    for line in report.overwritten:
+        console.say(f"overwritten: {line}", fg="yellow")
+    for line in report.conflicts:
+        console.warn(f"conflict, left as it was: {line} (both the file and the reflections answer it; "
+                     f"--overwrite takes the reflection)")
+    for line in report.skipped:
+        console.warn(f"skipped: {line}")
+    if report.anything_we_missed:
+        console.say(f"Anything we missed? The coachee wrote:\n  {report.anything_we_missed}", bold=True)
+    verb = "would change" if dry_run else "changed"
+    console.say(f"{client_file}: {verb}" if report.changed else f"{client_file}: nothing to import",
+                err=True, dim=True)
+
+
 def main() -> None:
     try:
         cli(prog_name="coach-site")

@@ -1,78 +1,249 @@
-"""Changing a coach's client file without disturbing it: comments, order, quoting and blank lines stay.
+"""Changing a coach's client file without disturbing it.
 
-The file is the coach's; coach-site only ever sets a few values in it (a new token, a
-coachee's reflections). It is loaded and written with ruamel.yaml's round-trip mode,
-never regenerated from the model, and replaced atomically.
+coach-site only ever sets a few values in a coach's file (a new token, a coachee's
+reflections). It never rewrites the file from the model: ruamel.yaml composes the
+file and tells where each value stands, and only those characters are replaced or
+new lines inserted. Every other byte (comments, order, quoting, blank lines, trailing
+spaces) stays exactly as the coach wrote it. The file is then replaced atomically.
 """
 
 from __future__ import annotations
 
-import io
+import json
 import os
 import re
 import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.util import load_yaml_guess_indent
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import CoachSiteError
 
 Key = str | int
 
 
-def _yaml(text: str) -> tuple[YAML, Any]:
-    """A round-trip YAML that writes with the indentation the file already uses."""
-    _, sequence_indent, dash_offset = load_yaml_guess_indent(text)
-    mapping_indent = _mapping_indent(text)
-    yaml = YAML()
-    yaml.preserve_quotes = True
-    yaml.width = 1 << 16  # never re-wrap a coach's long lines
-    yaml.indent(
-        mapping=mapping_indent,
-        sequence=sequence_indent or mapping_indent,
-        offset=dash_offset if dash_offset is not None else 0,
-    )
-    return yaml, yaml.load(text)
+class Appended(list):
+    """A value for set_values meaning "add these items to the list there"."""
 
 
-def _mapping_indent(text: str) -> int:
-    """How far the file indents a mapping under its key (ruamel guesses only lists)."""
-    match = re.search(r"^[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\n(?:[ \t]*(?:#[^\n]*)?\n)*( +)[^\s#-]", text, re.MULTILINE)
-    return len(match.group(1)) if match else 2
+@dataclass(frozen=True)
+class _Edit:
+    start: int
+    end: int
+    text: str
 
 
 def set_values(text: str, changes: Mapping[tuple[Key, ...], Any]) -> str:
-    """The file's text with each `(path) -> value` set, creating missing mappings on the way."""
-    yaml, data = _yaml(text)
+    """The file's text with each `(path) -> value` set; nothing else in it changes.
+
+    A value is text, a number, a mapping (for a part the file does not have yet), or
+    `Appended([...])` to add items to a list.
+    """
+    try:
+        root = YAML().compose(text)
+    except YAMLError as exc:
+        raise CoachSiteError(f"cannot edit the file: {exc}") from None
+    editor = _Editor(text)
     for path, value in changes.items():
-        parent = data
-        for key in path[:-1]:
-            child = parent[key] if _has(parent, key) else None
-            if child is None:
-                child = CommentedMap()
-                parent[key] = child
-            parent = child
-        parent[path[-1]] = _block_text(value)
-    out = io.StringIO()
-    yaml.dump(data, out)
-    return out.getvalue()
+        editor.set(root, list(path), value)
+    return editor.apply()
 
 
-def _has(parent: Any, key: Key) -> bool:
-    if isinstance(parent, CommentedSeq):
-        return isinstance(key, int) and key < len(parent)
-    return key in parent
+class _Editor:
+    def __init__(self, text: str):
+        self.text = text
+        self.edits: list[_Edit] = []
+
+    def apply(self) -> str:
+        text = self.text
+        # From the end backwards, so earlier offsets stay valid; at one offset, the text
+        # of the later edit goes after that of the earlier one.
+        ordered = sorted(enumerate(self.edits), key=lambda pair: (pair[1].start, pair[0]), reverse=True)
+        for _, edit in ordered:
+            text = text[: edit.start] + edit.text + text[edit.end :]
+        return text
+
+    def edit(self, start: int, end: int, text: str) -> None:
+        self.edits.append(_Edit(start, end, text))
+
+    # --- finding -------------------------------------------------------------
+
+    def set(self, node: Node, path: list[Key], value: Any) -> None:
+        key, rest = path[0], path[1:]
+        if isinstance(node, SequenceNode):
+            child = node.value[key]
+            if not rest:
+                raise CoachSiteError("cannot replace a whole list item")
+            return self.set(child, rest, value)
+        if not isinstance(node, MappingNode):
+            raise CoachSiteError(f"cannot edit inside a {type(node).__name__}")
+        for key_node, value_node in node.value:
+            if key_node.value == key:
+                if rest and not _is_empty(value_node):
+                    return self.set(value_node, rest, value)
+                nested = _nest(rest, value)
+                if isinstance(value, Appended) and not rest:
+                    return self.append(key_node, value_node, value)
+                return self.replace(key_node, value_node, nested)
+        self.insert_key(node, key, _nest(rest, value))
+
+    # --- writing -------------------------------------------------------------
+
+    def replace(self, key_node: Node, node: Node, value: Any) -> None:
+        """Put `value` where the value of `key_node` stands."""
+        indent = key_node.start_mark.column + 2
+        if isinstance(value, dict):
+            if not _is_empty(node):
+                raise CoachSiteError(f"cannot replace {key_node.value} with a mapping")
+            self.edit(self._line_end(key_node.end_mark.index), self._line_end(key_node.end_mark.index),
+                      "\n" + _mapping_lines(value, indent))
+            return
+        if not isinstance(node, ScalarNode):
+            raise CoachSiteError(f"cannot replace the list or mapping of {key_node.value} with text")
+        start, end = node.start_mark.index, node.end_mark.index
+        block = node.style in ("|", ">")
+        if block:  # keep the blank lines and comments that follow the old block
+            end = start + len(self.text[start:end].rstrip("\n")) + 1
+        multiline = isinstance(value, str) and "\n" in value
+        if _is_empty(node):
+            start = end = self._after_colon(key_node)
+            # Keep a comment after the empty value where it was: use up the spaces before it.
+            inserted = 2 if multiline else 1 + len(_inline(value))
+            padding = len(self.text[end:]) - len(self.text[end:].lstrip(" "))
+            if self.text[end + padding : end + padding + 1] == "#":
+                end += min(inserted, padding - 1)
+        if multiline:
+            lines = "\n" + _block_lines(value, indent)
+            if block:
+                self.edit(start, end, "|" + lines + "\n")
+            else:
+                self.edit(start, end, (" |" if _is_empty(node) else "|"))
+                self.edit(self._line_end(start), self._line_end(start), lines)
+        else:
+            inline = _inline(value)
+            self.edit(start, end, (" " + inline if _is_empty(node) else inline) + ("\n" if block else ""))
+
+    def append(self, key_node: Node, node: Node, items: list) -> None:
+        """Add list items after the last one, in the list's own style."""
+        if isinstance(node, SequenceNode) and node.flow_style:
+            close = self.text.rindex("]", 0, node.end_mark.index)
+            lead = ", " if any(not _is_empty(i) for i in node.value) else ""
+            self.edit(close, close, lead + ", ".join(_inline(i) for i in items))
+            return
+        if isinstance(node, SequenceNode) and node.value:
+            dash = self._dash_column(node.value[0])
+            kept = [item for item in node.value if not _is_empty(item)]
+            for empty in (item for item in node.value if _is_empty(item)):  # a bare `-` left by a template
+                line_start = self.text.rfind("\n", 0, empty.start_mark.index) + 1
+                self.edit(line_start, self._line_end(empty.start_mark.index) + 1, "")
+            # After the last real item; with only bare `-` items, after the last of them (which go).
+            after = self._content_end(kept[-1]) if kept else self._line_end(node.value[-1].start_mark.index) + 1
+        else:
+            if not _is_empty(node):
+                raise CoachSiteError(f"{key_node.value} is not a list")
+            dash = key_node.start_mark.column + 2
+            after = self._line_end(key_node.end_mark.index) + 1
+        lines = "".join(f"{' ' * dash}- {_item(item, dash + 2)}\n" for item in items)
+        self._insert_lines(after, lines)
+
+    def insert_key(self, mapping: MappingNode, key: Key, value: Any) -> None:
+        """A new `key: value` after the mapping's last entry, at its indentation."""
+        if mapping.flow_style:
+            raise CoachSiteError(f"cannot add {key} to a {{...}} mapping; write it out on its own lines")
+        indent = mapping.value[0][0].start_mark.column if mapping.value else 0
+        self._insert_lines(self._content_end(mapping), _mapping_lines({key: value}, indent))
+
+    # --- where things are ----------------------------------------------------
+
+    def _insert_lines(self, at: int, lines: str) -> None:
+        if at > len(self.text):
+            at = len(self.text)
+        if at > 0 and self.text[at - 1] != "\n":
+            lines = "\n" + lines
+        self.edit(at, at, lines)
+
+    def _line_end(self, index: int) -> int:
+        end = self.text.find("\n", index)
+        return len(self.text) if end == -1 else end
+
+    def _after_colon(self, key_node: Node) -> int:
+        colon = self.text.index(":", key_node.end_mark.index)
+        return colon + 1
+
+    def _dash_column(self, item: Node) -> int:
+        line_start = self.text.rfind("\n", 0, item.start_mark.index) + 1
+        line = self.text[line_start:]
+        return len(line) - len(line.lstrip(" "))
+
+    def _content_end(self, node: Node) -> int:
+        """The start of the line after the last line holding any of the node's content."""
+        while isinstance(node, (MappingNode, SequenceNode)) and node.value and not node.flow_style:
+            node = node.value[-1][1] if isinstance(node, MappingNode) else node.value[-1]
+        if isinstance(node, ScalarNode) and node.style in ("|", ">"):
+            content = self.text[node.start_mark.index : node.end_mark.index].rstrip("\n")
+            return node.start_mark.index + len(content) + 1
+        return self._line_end(max(node.end_mark.index - 1, node.start_mark.index)) + 1
 
 
-def _block_text(value: Any) -> Any:
-    """Several lines of text are written as a `|` block, the way a coach writes them."""
-    from ruamel.yaml.scalarstring import LiteralScalarString
+def _is_empty(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag.endswith(":null") and node.value in ("", "~", "null", "Null", "NULL")
 
-    if isinstance(value, str) and "\n" in value.strip():
-        return LiteralScalarString(value.strip() + "\n")
+
+def _nest(path: list[Key], value: Any) -> Any:
+    for key in reversed(path):
+        value = {key: value}
     return value
+
+
+def _mapping_lines(mapping: dict, indent: int) -> str:
+    out = ""
+    for key, value in mapping.items():
+        pad = " " * indent
+        if isinstance(value, dict):
+            out += f"{pad}{key}:\n" + _mapping_lines(value, indent + 2)
+        elif isinstance(value, list):
+            out += f"{pad}{key}:\n" + "".join(f"{pad}  - {_item(i, indent + 4)}\n" for i in value)
+        elif isinstance(value, str) and "\n" in value:
+            out += f"{pad}{key}: |\n" + _block_lines(value, indent + 2) + "\n"
+        else:
+            out += f"{pad}{key}: {_inline(value)}\n"
+    return out
+
+
+def _item(value: Any, indent: int) -> str:
+    if isinstance(value, str) and "\n" in value:
+        return "|\n" + _block_lines(value, indent)
+    return _inline(value)
+
+
+def _block_lines(value: str, indent: int) -> str:
+    return "\n".join(f"{' ' * indent}{line}".rstrip() for line in value.strip("\n").split("\n"))
+
+
+_PLAIN_SAFE = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`~][^#]*$")
+
+
+def _inline(value: Any) -> str:
+    """A value on one line: plain when it reads back as the same text, else double-quoted."""
+    if isinstance(value, bool) or value is None:
+        raise CoachSiteError(f"cannot write {value!r} into a client file")
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    if _PLAIN_SAFE.match(text) and text == text.strip() and ": " not in text and not text.endswith(":"):
+        from .loader import load_client_bytes
+
+        try:
+            if load_client_bytes(f"v: {text}\n".encode(), Path("check")).data.get("v") == text:
+                return text
+        except CoachSiteError:
+            pass
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid double-quoted YAML scalar
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -347,3 +347,19 @@ class Workbook(Record):
     @property
     def next_session(self) -> dt.date | None:
         return self.sessions.get("next")
+
+
+class Reflections(Record):
+    """What a coachee downloads from "My reflections": the client file's shape, only what they wrote.
+
+    The same parts as a client file, so it is checked by the same rules; `link.token`
+    says whose workbook it came from, and `anything_we_missed` answers homework 1.
+    """
+
+    model_config = ConfigDict(title="coach-site reflections file")
+
+    link: Link
+    focus_areas: Annotated[list[FocusArea], BeforeValidator(_list)] = Field(default_factory=list)
+    schedule: _section(Schedule) = Field(default_factory=Schedule)
+    ted_talk: _section(TedTalk) = Field(default_factory=TedTalk)
+    anything_we_missed: Text = None

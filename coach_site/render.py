@@ -26,7 +26,7 @@ from .project import Coach
 
 AREA_TEMPLATE = "focus-area"
 # The order of the workbook: the seed's order, then any page a coach adds.
-PAGE_ORDER = ("index", "values", AREA_TEMPLATE, "homework", "schedule", "ted-talk")
+PAGE_ORDER = ("index", "values", AREA_TEMPLATE, "homework", "schedule", "ted-talk", "reflections")
 AREAS_SECTION = "Focus areas"
 
 
@@ -99,18 +99,26 @@ def render_pages(
 
 
 PRINT_PAGE = "print.md"
-_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+_FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
 
 
 def _write_print_page(out_dir: Path, pages: list[str]) -> None:
-    """One page holding every page in order, each starting on a new sheet when printed."""
+    """One page holding every page in order, each starting on a new sheet when printed.
+
+    A page whose front matter says `print: false` (an interactive one) is left out.
+    """
     parts = [
         "---\ntitle: Print the workbook\nsearch:\n  exclude: true\n---\n",
         '<p class="print-hint">This page holds your whole workbook, each part on a new page. '
-        "Use your browser's Print command to print it or save it as a PDF.</p>\n",
+        "Use your browser's Print command to print it or save it as a PDF.</p>\n\n"
+        '<div id="coach-site-print" hidden></div>\n',
     ]
     for page in pages:
-        body = _FRONT_MATTER.sub("", (out_dir / page).read_text(encoding="utf-8"))
+        text = (out_dir / page).read_text(encoding="utf-8")
+        front = _FRONT_MATTER.match(text)
+        if front and re.search(r"^print:\s*false\s*$", front.group(1), re.MULTILINE):
+            continue
+        body = text[front.end():] if front else text
         parts.append(f'\n<div class="print-section" aria-hidden="true"></div>\n\n{body}\n')
     (out_dir / PRINT_PAGE).write_text("".join(parts), encoding="utf-8")
 

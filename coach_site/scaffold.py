@@ -15,7 +15,7 @@ _TEMPLATE = """\
 client:
   name: {name}
   preferred_name:             # what the workbook calls them; default: the first word of name
-  email: {email}
+  email:{email}
 link:
   token: {token}   # the private part of the link; keep it secret
 sessions:                     # session name: date (YYYY-MM-DD)
@@ -77,7 +77,7 @@ def new_client_file(name: str, clients_dir: Path, email: str | None = None, slug
     text = _TEMPLATE.format(
         modeline=modeline(),
         name=_yaml_text(name),
-        email=_yaml_text(email) if email else "",
+        email=f" {_yaml_text(email)}" if email else "",
         token=new_token(),
         first_value="First value",
         first_area="First focus area",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import typing
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -12,17 +12,23 @@ from .errors import ClientFileError, Problem
 from .loader import ClientDocument, format_path
 from .model import Workbook, kind_of
 
+M = TypeVar("M", bound=BaseModel)
 
-def validate_client(document: ClientDocument) -> Workbook:
-    """The Workbook of a loaded client file; raises ClientFileError listing every problem."""
+
+def validate_client(document: ClientDocument, model: type[M] = Workbook) -> M:
+    """The Workbook of a loaded client file; raises ClientFileError listing every problem.
+
+    `model` is Workbook for client files; the reflections file is checked by its own
+    model, made of the same parts.
+    """
     try:
-        return Workbook.model_validate(document.data)
+        return model.model_validate(document.data)
     except ValidationError as exc:
-        problems = [_problem(document, error) for error in exc.errors()]
+        problems = [_problem(document, error, model) for error in exc.errors()]
         raise ClientFileError(sorted(problems, key=lambda p: (p.line or 0, p.field))) from None
 
 
-def _problem(document: ClientDocument, error: dict[str, Any]) -> Problem:
+def _problem(document: ClientDocument, error: dict[str, Any], model: type[BaseModel]) -> Problem:
     where = tuple(_loc_part(part) for part in error["loc"])
     context = error.get("ctx") or {}
     at = context.get("at")
@@ -32,7 +38,7 @@ def _problem(document: ClientDocument, error: dict[str, Any]) -> Problem:
         file=document.path,
         line=document.line_of(where),
         field=format_path(where),
-        message=_message(error, where),
+        message=_message(error, where, model),
     )
 
 
@@ -40,12 +46,12 @@ def _loc_part(part: Any) -> str | int:
     return part if isinstance(part, int) else str(getattr(part, "source", part))
 
 
-def _message(error: dict[str, Any], where: tuple) -> str:
+def _message(error: dict[str, Any], where: tuple, model: type[BaseModel]) -> str:
     kind, value = error["type"], error.get("input")
     if kind == "missing":
         return "is required but missing"
     if kind == "extra_forbidden":
-        known = _fields_at(where[:-1])
+        known = _fields_at(model, where[:-1])
         close = difflib.get_close_matches(str(where[-1]), known, n=1, cutoff=0.6)
         hint = f" (did you mean `{close[0]}`?)" if close else f" (known fields: {', '.join(known)})"
         return f"unknown field{hint}"
@@ -60,9 +66,8 @@ def _message(error: dict[str, Any], where: tuple) -> str:
     return error["msg"]
 
 
-def _fields_at(where: tuple) -> list[str]:
+def _fields_at(model: type[BaseModel], where: tuple) -> list[str]:
     """The field names the format allows at a place in the file, for "did you mean"."""
-    model: type[BaseModel] = Workbook
     for part in where:
         if isinstance(part, int):
             continue

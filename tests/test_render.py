@@ -27,7 +27,7 @@ def test_pages_come_in_the_workbook_order_with_one_page_per_area(tmp_path):
     site, _ = render(EXAMPLE_CLIENT, tmp_path)
     assert site.pages == [
         "index.md", "values.md", "area-career.md", "area-health.md", "area-relationships.md",
-        "homework.md", "schedule.md", "ted-talk.md", "print.md",
+        "homework.md", "schedule.md", "ted-talk.md", "reflections.md", "print.md",
     ]
     assert site.nav[2] == {"Focus areas": ["area-career.md", "area-health.md", "area-relationships.md"]}
 
@@ -125,6 +125,8 @@ def test_the_print_page_holds_every_page_in_order_each_on_a_new_sheet(tmp_path):
                 "# Your ideal schedule", "# Your TED talk"]
     positions = [printed.find("\n" + h) for h in headings]
     assert -1 not in positions and positions == sorted(positions)
-    assert printed.count('<div class="print-section"') == len(site.pages) - 1
+    # Every page but the interactive "My reflections" page, and itself.
+    assert printed.count('<div class="print-section"') == len(site.pages) - 2
+    assert 'id="my-reflections"' not in printed
     assert "title: Home" not in printed and "title: Values" not in printed  # only its own front matter
     assert 'id="trend-1-title"' in printed  # pictures keep unique ids on one page

@@ -12,7 +12,7 @@ from conftest import html_pages
 
 PAGES = [
     "index.html", "values.html", "area-career.html", "area-health.html", "area-relationships.html",
-    "homework.html", "schedule.html", "ted-talk.html", "print.html", "404.html",
+    "homework.html", "schedule.html", "ted-talk.html", "reflections.html", "print.html", "404.html",
 ]
 
 

@@ -1,0 +1,108 @@
+"""`coach-site import-reflections`: a coachee's downloaded reflections, back into their client file.
+
+Fills only what the client file leaves empty, adds new next steps, and lists every
+conflict (a question both the file and the coachee answered) without touching it unless
+asked to overwrite. The client file is edited in place by the round-trip writer, so its
+comments, order, quoting and blank lines stay as the coach wrote them.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .changes import AREA_ANSWERS
+from .client_edit import Appended, set_values, write_atomically
+from .errors import ClientFileError, Problem
+from .loader import load_client_bytes, load_client_file
+from .model import Reflections, Workbook
+from .validate import validate_client
+
+_SECTIONS = {"schedule": ("day", "week", "month"), "ted_talk": ("title", "message", "story")}
+
+
+@dataclass
+class ImportReport:
+    client_file: Path
+    old_text: str
+    new_text: str
+    filled: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    overwritten: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    anything_we_missed: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.new_text != self.old_text
+
+    def diff(self) -> str:
+        name = str(self.client_file)
+        return "".join(difflib.unified_diff(
+            self.old_text.splitlines(keepends=True), self.new_text.splitlines(keepends=True), name, name
+        ))
+
+
+def import_reflections(
+    client_file: Path, reflections_file: Path, *, overwrite: bool = False, dry_run: bool = False
+) -> ImportReport:
+    """Merge a reflections file into a client file (unless dry_run) and report what happened."""
+    workbook = validate_client(load_client_file(client_file))
+    document = load_client_file(reflections_file)
+    reflections = validate_client(document, Reflections)
+    if reflections.link.token != workbook.link.token:
+        raise ClientFileError([Problem(
+            reflections_file, document.line_of(("link", "token")), "link.token",
+            f"these reflections come from another workbook, not from {client_file.name}'s; nothing was imported",
+        )])
+    old_text = client_file.read_text(encoding="utf-8")
+    report = ImportReport(client_file, old_text, old_text, anything_we_missed=reflections.anything_we_missed)
+    changes = _changes(workbook, reflections, report, overwrite)
+    if changes:
+        report.new_text = set_values(old_text, changes)
+        # The result must still be a valid client file before it replaces the coach's.
+        validate_client(load_client_bytes(report.new_text.encode("utf-8"), client_file))
+        if not dry_run:
+            write_atomically(client_file, report.new_text)
+    return report
+
+
+def _changes(workbook: Workbook, reflections: Reflections, report: ImportReport, overwrite: bool) -> dict:
+    changes: dict[tuple, Any] = {}
+
+    def merge(path: tuple, label: str, ours: Any, theirs: Any) -> None:
+        if theirs is None or ours == theirs:
+            return
+        if ours is None:
+            changes[path] = theirs
+            report.filled.append(label)
+        elif overwrite:
+            changes[path] = theirs
+            report.overwritten.append(label)
+        else:
+            report.conflicts.append(label)
+
+    index_by_name = {area.name.casefold(): i for i, area in enumerate(workbook.focus_areas)}
+    for theirs in reflections.focus_areas:
+        index = index_by_name.get(theirs.name.casefold())
+        if index is None:
+            report.skipped.append(f"{theirs.name}: not a focus area of this client")
+            continue
+        ours = workbook.focus_areas[index]
+        for name, label in AREA_ANSWERS.items():
+            merge(("focus_areas", index, name), f"{ours.name}: {label}", getattr(ours, name), getattr(theirs, name))
+        if theirs.satisfaction is not None:
+            rating = theirs.satisfaction.current
+            merge(("focus_areas", index, "satisfaction"), f"{ours.name}: satisfaction",
+                  ours.satisfaction.current if ours.satisfaction else None, rating)
+        new_steps = [step for step in theirs.next_steps if step not in ours.next_steps]
+        if new_steps:
+            changes[("focus_areas", index, "next_steps")] = Appended(new_steps)
+            report.filled += [f"{ours.name}: new next step: {step}" for step in new_steps]
+    for section, fields in _SECTIONS.items():
+        for name in fields:
+            merge((section, name), f"{section.replace('_', ' ')}: {name}",
+                  getattr(getattr(workbook, section), name), getattr(getattr(reflections, section), name))
+    return changes

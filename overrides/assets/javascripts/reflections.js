@@ -1,0 +1,240 @@
+/*
+ * coach-site reflections: a box beside each open question of the workbook.
+ *
+ * What the coachee types is kept in this browser only (localStorage, keyed by the
+ * workbook's token and the question), restored on reload, and never sent anywhere.
+ * The "My reflections" page gathers it all and downloads it as a YAML file in the
+ * client file's shape, for the coach to import. Without JavaScript the workbook
+ * reads as before; the boxes are simply absent. Typed text is only ever set as
+ * text (value, textContent), never as HTML.
+ */
+(function () {
+  "use strict";
+
+  var PREFIX = "coach-site:";
+  var NOTE = "Your notes stay on this device.";
+
+  function storage() {
+    try {
+      var probe = PREFIX + "probe";
+      window.localStorage.setItem(probe, "1");
+      window.localStorage.removeItem(probe);
+      return window.localStorage;
+    } catch (error) {
+      return null; // storage blocked: the workbook still reads, without boxes
+    }
+  }
+
+  function keyFor(token, field) {
+    return PREFIX + token + ":" + field;
+  }
+
+  function read(store, key) {
+    try {
+      var entry = JSON.parse(store.getItem(key));
+      return entry && typeof entry.text === "string" ? entry : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function entries(store, token) {
+    var found = [];
+    for (var i = 0; i < store.length; i++) {
+      var key = store.key(i);
+      if (key && key.indexOf(PREFIX + token + ":") === 0) {
+        var entry = read(store, key);
+        if (entry && entry.text.trim()) {
+          entry.field = key.slice((PREFIX + token + ":").length);
+          found.push(entry);
+        }
+      }
+    }
+    found.sort(function (a, b) { return (a.order || 0) - (b.order || 0); });
+    return found;
+  }
+
+  function element(tag, className, text) {
+    var el = document.createElement(tag);
+    if (className) el.className = className;
+    if (text !== undefined) el.textContent = text;
+    return el;
+  }
+
+  /* A labelled text box in place of each placeholder the templates left. */
+  function addBoxes(store) {
+    var placeholders = document.querySelectorAll(".reflection[data-field][data-token]");
+    var readOnly = document.getElementById("coach-site-print") !== null;
+    var title = document.querySelector("article h1");
+    for (var i = 0; i < placeholders.length; i++) {
+      var spot = placeholders[i];
+      var token = spot.getAttribute("data-token");
+      var field = spot.getAttribute("data-field");
+      var question = spot.getAttribute("data-question") || "";
+      var key = keyFor(token, field);
+      var saved = read(store, key);
+      if (readOnly) {
+        if (saved && saved.text.trim()) {
+          spot.appendChild(element("p", "reflection__label", "Your reflection"));
+          spot.appendChild(element("p", "reflection__printed", saved.text));
+        }
+        continue;
+      }
+      var id = "reflection-" + i;
+      var label = element("label", "reflection__label", spot.getAttribute("data-label") || "Your reflection");
+      label.setAttribute("for", id);
+      if (question) label.appendChild(element("span", "visually-hidden", " on: " + question));
+      var box = element("textarea", "reflection__box");
+      box.id = id;
+      box.rows = 4;
+      box.value = saved ? saved.text : "";
+      var status = element("p", "reflection__status");
+      status.setAttribute("aria-live", "polite");
+      box.addEventListener("input", save.bind(null, store, key, box, status, {
+        question: question,
+        page: title ? title.textContent.trim() : document.title,
+        href: window.location.pathname.split("/").pop() + "#" + id,
+        order: Number(spot.getAttribute("data-order") || i)
+      }));
+      spot.appendChild(label);
+      spot.appendChild(box);
+      spot.appendChild(status);
+      if (i === 0) spot.appendChild(element("p", "reflection__note", NOTE));
+      spot.hidden = false;
+    }
+  }
+
+  function save(store, key, box, status, about) {
+    var text = box.value;
+    try {
+      if (text.trim()) {
+        store.setItem(key, JSON.stringify({
+          text: text, question: about.question, page: about.page, href: about.href, order: about.order
+        }));
+      } else {
+        store.removeItem(key);
+      }
+      status.textContent = "Saved on this device.";
+    } catch (error) {
+      status.textContent = "Could not save here: this browser's storage is full or blocked.";
+    }
+  }
+
+  /* ---- The "My reflections" page ------------------------------------------ */
+
+  function yamlString(text) {
+    return JSON.stringify(text); // a JSON string is a valid double-quoted YAML scalar
+  }
+
+  function reflectionsYaml(token, found) {
+    var areas = {}, areaOrder = [], sections = { schedule: [], ted_talk: [] }, missed = null;
+    found.forEach(function (entry) {
+      var parts = entry.field.split("|");
+      if (parts[0] === "focus_areas" && parts.length >= 3) {
+        var name = parts.slice(1, -1).join("|"); // an area name may itself hold a "|"
+        if (!areas[name]) { areas[name] = []; areaOrder.push(name); }
+        areas[name].push([parts[parts.length - 1], entry.text]);
+      } else if (sections[parts[0]] && parts.length === 2) {
+        sections[parts[0]].push([parts[1], entry.text]);
+      } else if (parts[0] === "anything_we_missed") {
+        missed = entry.text;
+      }
+    });
+    var out = [
+      "# Reflections from a coach-site workbook, written on " + new Date().toISOString().slice(0, 10) + ".",
+      "# Send this file to your coach.",
+      "link:",
+      "  token: " + yamlString(token)
+    ];
+    if (areaOrder.length) {
+      out.push("focus_areas:");
+      areaOrder.forEach(function (name) {
+        out.push("  - name: " + yamlString(name));
+        areas[name].forEach(function (pair) {
+          if (pair[0] === "next_steps") {
+            var steps = pair[1].split(/\r?\n/).map(function (s) { return s.trim(); }).filter(Boolean);
+            out.push("    next_steps:");
+            steps.forEach(function (step) { out.push("      - " + yamlString(step)); });
+          } else {
+            out.push("    " + pair[0] + ": " + yamlString(pair[1]));
+          }
+        });
+      });
+    }
+    ["schedule", "ted_talk"].forEach(function (section) {
+      if (sections[section].length) {
+        out.push(section + ":");
+        sections[section].forEach(function (pair) { out.push("  " + pair[0] + ": " + yamlString(pair[1])); });
+      }
+    });
+    if (missed !== null) out.push("anything_we_missed: " + yamlString(missed));
+    return out.join("\n") + "\n";
+  }
+
+  function showReflections(store, page) {
+    var token = page.getAttribute("data-token");
+    var list = element("div", "reflections__list");
+    var actions = element("div", "reflections__actions");
+    var download = element("button", "md-button md-button--primary", "Download");
+    var clear = element("button", "md-button", "Clear all");
+    download.type = clear.type = "button";
+    actions.appendChild(download);
+    actions.appendChild(clear);
+    page.appendChild(actions);
+    page.appendChild(list);
+
+    function render() {
+      var found = entries(store, token);
+      list.textContent = "";
+      download.disabled = clear.disabled = found.length === 0;
+      if (!found.length) {
+        list.appendChild(element("p", "reflections__empty",
+          "Nothing written yet. Every open question in this workbook has a box beside it: what you write there appears here."));
+        return;
+      }
+      found.forEach(function (entry) {
+        var item = element("section", "reflections__item");
+        var heading = element("h2", null);
+        var link = element("a", null, entry.page || "Workbook");
+        link.href = entry.href || "#";
+        heading.appendChild(link);
+        item.appendChild(heading);
+        item.appendChild(element("p", "reflections__question", entry.question));
+        item.appendChild(element("p", "reflections__text", entry.text));
+        list.appendChild(item);
+      });
+    }
+
+    download.addEventListener("click", function () {
+      var blob = new Blob([reflectionsYaml(token, entries(store, token))], { type: "application/x-yaml" });
+      var url = URL.createObjectURL(blob);
+      var a = document.createElement("a");
+      a.href = url;
+      a.download = "reflections-" + new Date().toISOString().slice(0, 10) + ".yaml";
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+    });
+    clear.addEventListener("click", function () {
+      if (!window.confirm("Delete everything you wrote in this workbook from this device? This cannot be undone.")) return;
+      entries(store, token).forEach(function (entry) { store.removeItem(keyFor(token, entry.field)); });
+      render();
+    });
+    render();
+  }
+
+  function start() {
+    var store = storage();
+    if (!store) return;
+    addBoxes(store);
+    var page = document.getElementById("my-reflections");
+    if (page) showReflections(store, page);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
