@@ -36,6 +36,7 @@ class _Edit:
     start: int
     end: int
     text: str
+    depth: int = 0  # indentation of inserted lines: at one offset, deeper ones go first
 
 
 def set_values(text: str, changes: Mapping[tuple[Key, ...], Any]) -> str:
@@ -61,15 +62,17 @@ class _Editor:
 
     def apply(self) -> str:
         text = self.text
-        # From the end backwards, so earlier offsets stay valid; at one offset, the text
-        # of the later edit goes after that of the earlier one.
-        ordered = sorted(enumerate(self.edits), key=lambda pair: (pair[1].start, pair[0]), reverse=True)
+        # From the end backwards, so earlier offsets stay valid. At one offset, lines for an
+        # inner mapping go before those for an outer one, and otherwise in the order asked.
+        ordered = sorted(
+            enumerate(self.edits), key=lambda pair: (pair[1].start, -pair[1].depth, pair[0]), reverse=True
+        )
         for _, edit in ordered:
             text = text[: edit.start] + edit.text + text[edit.end :]
         return text
 
-    def edit(self, start: int, end: int, text: str) -> None:
-        self.edits.append(_Edit(start, end, text))
+    def edit(self, start: int, end: int, text: str, depth: int = 0) -> None:
+        self.edits.append(_Edit(start, end, text, depth))
 
     # --- finding -------------------------------------------------------------
 
@@ -149,23 +152,23 @@ class _Editor:
             dash = key_node.start_mark.column + 2
             after = self._line_end(key_node.end_mark.index) + 1
         lines = "".join(f"{' ' * dash}- {_item(item, dash + 2)}\n" for item in items)
-        self._insert_lines(after, lines)
+        self._insert_lines(after, lines, dash)
 
     def insert_key(self, mapping: MappingNode, key: Key, value: Any) -> None:
         """A new `key: value` after the mapping's last entry, at its indentation."""
         if mapping.flow_style:
             raise CoachSiteError(f"cannot add {key} to a {{...}} mapping; write it out on its own lines")
         indent = mapping.value[0][0].start_mark.column if mapping.value else 0
-        self._insert_lines(self._content_end(mapping), _mapping_lines({key: value}, indent))
+        self._insert_lines(self._content_end(mapping), _mapping_lines({key: value}, indent), indent)
 
     # --- where things are ----------------------------------------------------
 
-    def _insert_lines(self, at: int, lines: str) -> None:
+    def _insert_lines(self, at: int, lines: str, depth: int = 0) -> None:
         if at > len(self.text):
             at = len(self.text)
         if at > 0 and self.text[at - 1] != "\n":
             lines = "\n" + lines
-        self.edit(at, at, lines)
+        self.edit(at, at, lines, depth)
 
     def _line_end(self, index: int) -> int:
         end = self.text.find("\n", index)

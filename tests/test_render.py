@@ -127,6 +127,6 @@ def test_the_print_page_holds_every_page_in_order_each_on_a_new_sheet(tmp_path):
     assert -1 not in positions and positions == sorted(positions)
     # Every page but the interactive "My reflections" page, and itself.
     assert printed.count('<div class="print-section"') == len(site.pages) - 2
-    assert 'id="my-reflections"' not in printed
+    assert 'id="coach-site-reflections"' not in printed
     assert "title: Home" not in printed and "title: Values" not in printed  # only its own front matter
     assert 'id="trend-1-title"' in printed  # pictures keep unique ids on one page

@@ -228,7 +228,7 @@
     var store = storage();
     if (!store) return;
     addBoxes(store);
-    var page = document.getElementById("my-reflections");
+    var page = document.getElementById("coach-site-reflections");
     if (page) showReflections(store, page);
   }
 

@@ -1,0 +1,200 @@
+"""Reflections in real Chromium: write, reload, download, clear; and the chain back to the coach."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coach_site.loader import load_client_bytes
+from conftest import EXAMPLE_CLIENT, REPO, build, html_pages, serve
+from test_browser_workbook import VISIBLE
+
+TOKEN = "UDA4ZLKm-ofx5xC6qIoCDw"
+
+
+@pytest.fixture
+def site(example_site):
+    base, stop = serve(example_site)
+    yield base
+    stop()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    page.requests = []  # every URL the page asked for
+    page.on("request", lambda request: page.requests.append(request.url))
+    yield page
+    context.close()
+
+
+def box(page, question: str):
+    """The reflection box of an open question, found by its accessible name, as a reader would."""
+    return page.get_by_role("textbox", name=question)
+
+
+def test_boxes_sit_beside_open_questions_only_and_say_where_notes_stay(site, page):
+    page.goto(f"{site}/area-relationships.html")
+    boxes = page.locator("textarea.reflection__box")
+    # Four open questions, plus the coachee's own next steps.
+    assert boxes.count() == 5
+    assert box(page, "Your reflection on: What would have to happen to get there?").is_visible()
+    assert box(page, "Your own next steps, one per line").is_visible()
+    notes = page.locator(".reflection__note")
+    assert notes.count() == 1 and notes.inner_text() == "Your notes stay on this device."
+    first = page.locator(".reflection").first
+    assert "Your notes stay on this device." in first.inner_text()
+    page.goto(f"{site}/area-career.html")  # every question answered: only the next-steps box
+    assert page.locator("textarea.reflection__box").count() == 1
+
+
+def test_what_is_typed_is_kept_on_reload_gathered_and_downloaded_as_yaml(site, page, tmp_path):
+    page.goto(f"{site}/area-relationships.html")
+    what = box(page, "Your reflection on: What would have to happen to get there?")
+    what.click()
+    page.keyboard.type("Book a sitter\nevery second Friday")
+    box(page, "Your own next steps, one per line").fill("Call mum on Wednesdays\nPlan a weekend away")
+    page.goto(f"{site}/homework.html")
+    missed = box(page, "Your reflection on: Anything we missed? Is there an area of your life that belongs on this map?")
+    missed.fill("My creative side: <img src=x onerror=alert(1)>")
+
+    page.reload()
+    assert missed.input_value() == "My creative side: <img src=x onerror=alert(1)>"
+    page.goto(f"{site}/area-relationships.html")
+    assert what.input_value() == "Book a sitter\nevery second Friday"
+
+    page.goto(f"{site}/reflections.html")
+    listing = page.locator("#coach-site-reflections")
+    text = listing.inner_text()
+    assert "Book a sitter" in text and "Call mum on Wednesdays" in text
+    assert "My creative side: <img src=x onerror=alert(1)>" in text  # shown as text
+    assert listing.locator("img").count() == 0
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download").click()
+    saved = tmp_path / "reflections.yaml"
+    download_info.value.save_as(saved)
+    data = load_client_bytes(saved.read_bytes(), saved).data
+    assert data == {
+        "link": {"token": TOKEN},
+        "focus_areas": [{
+            "name": "Relationships",
+            "what_has_to_happen": "Book a sitter\nevery second Friday",
+            "next_steps": ["Call mum on Wednesdays", "Plan a weekend away"],
+        }],
+        "anything_we_missed": "My creative side: <img src=x onerror=alert(1)>",
+    }
+    outside = [url for url in page.requests if not url.startswith(site)]
+    assert outside == [], "a reflection page asked another host for something"
+
+
+def test_clear_all_asks_first_then_forgets_everything(site, page):
+    page.goto(f"{site}/area-relationships.html")
+    box(page, "Your reflection on: What would a 10 look like?").fill("Dinner every Friday")
+    page.goto(f"{site}/reflections.html")
+    questions: list[str] = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Clear all").click()
+    assert questions and "cannot be undone" in questions[0]
+    assert "Dinner every Friday" in page.locator("#coach-site-reflections").inner_text()  # dismissed: kept
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Clear all").click()
+    assert "Nothing written yet" in page.locator("#coach-site-reflections").inner_text()
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('coach-site:')).length") == 0
+    page.goto(f"{site}/area-relationships.html")
+    assert box(page, "Your reflection on: What would a 10 look like?").input_value() == ""
+
+
+def test_boxes_work_by_keyboard_with_a_visible_focus(site, page):
+    page.goto(f"{site}/area-relationships.html")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.tagName") == "TEXTAREA":
+            break
+    else:
+        pytest.fail("no reflection box is reachable with Tab")
+    page.keyboard.type("typed without a mouse")
+    focused = page.locator("textarea:focus")
+    assert focused.input_value() == "typed without a mouse"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("none", ""), "the focused box has no visible outline"
+
+
+def test_without_javascript_every_page_reads_and_no_box_appears(browser, site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        for name, expected in VISIBLE.items():
+            page.goto(f"{site}/{name}")
+            text = " ".join(page.locator("article").inner_text().split())
+            for item in expected:
+                assert item in text, (name, item)
+            assert page.locator("textarea").count() == 0
+        page.goto(f"{site}/reflections.html")
+        assert "needs JavaScript" in page.locator("article").inner_text()
+    finally:
+        context.close()
+
+
+def test_reflections_work_from_a_copy_opened_on_disk(browser, example_site):
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto((example_site / "homework.html").as_uri())
+        page.locator("textarea.reflection__box").first.fill("Offline thought")
+        page.reload()
+        assert page.locator("textarea.reflection__box").first.input_value() == "Offline thought"
+    finally:
+        context.close()
+
+
+def test_the_coachee_writes_the_coach_imports_and_the_answers_appear(browser, tmp_path):
+    """The whole chain: write, download, import, commit, rebuild: prompts become answers."""
+    project = tmp_path / "practice"
+    project.mkdir()
+    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    for folder in ("content", "overrides"):
+        shutil.copytree(REPO / folder, project / folder)
+    (project / "clients").mkdir()
+    client = project / "clients" / EXAMPLE_CLIENT.name
+    shutil.copy(EXAMPLE_CLIENT, client)
+    git = ["git", "-c", "user.name=Coach", "-c", "user.email=coach@example.org"]
+    subprocess.run(git + ["init", "-q"], cwd=project, check=True)
+    subprocess.run(git + ["add", "-A"], cwd=project, check=True)
+    subprocess.run(git + ["commit", "-qm", "Strategy session"], cwd=project, check=True)
+    site = build(client, project, project / "site").site
+
+    base, stop = serve(site)
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    downloaded = tmp_path / "from-maya.yaml"
+    try:
+        page.goto(f"{base}/area-relationships.html")
+        box(page, "Your reflection on: What would have to happen to get there?").fill("Book a sitter every second Friday")
+        box(page, "Your reflection on: What would a 10 look like?").fill("We laugh more than we plan")
+        page.goto(f"{base}/reflections.html")
+        with page.expect_download() as download_info:
+            page.get_by_role("button", name="Download").click()
+        download_info.value.save_as(downloaded)
+    finally:
+        context.close()
+        stop()
+
+    coach = [sys.executable, "-m", "coach_site"]
+    imported = subprocess.run(coach + ["import-reflections", f"clients/{client.name}", str(downloaded)],
+                              cwd=project, capture_output=True, text=True)
+    assert imported.returncode == 0, imported.stderr
+    subprocess.run(git + ["commit", "-qam", "Maya's reflections"], cwd=project, check=True)
+    rebuilt = subprocess.run(coach + ["build", f"clients/{client.name}"], cwd=project, capture_output=True, text=True)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+
+    html = (project / "site" / TOKEN / "area-relationships.html").read_text()
+    section = html.split('id="what-has-to-happen"')[1].split("<h2")[0]
+    assert "Book a sitter every second Friday" in section and "To reflect on" not in section
+    section = html.split('id="what-a-10-looks-like"')[1].split("<h2")[0]
+    assert "We laugh more than we plan" in section and "To reflect on" not in section
+    assert [p.name for p in html_pages(project / "site" / TOKEN)]  # the site is whole

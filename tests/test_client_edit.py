@@ -1,0 +1,124 @@
+"""Editing a coach's file: only the changed lines change, byte for byte."""
+
+from __future__ import annotations
+
+import difflib
+
+import pytest
+
+from coach_site.client_edit import Appended, set_values, write_atomically
+from coach_site.errors import CoachSiteError
+
+FILE = """\
+# Ada's file. Comments, order and blank lines are the coach's.
+client:
+  name: "Ada Example"   # quoted on purpose
+link: {token: 3hVt9QmK2xLp7RwZc5NbYa}
+
+focus_areas:
+  - name: Career
+    outcome:                  # one year from now?
+    barriers: Time
+    notes_style: |
+      kept
+      as is
+
+    next_steps:               # homework 2
+      -
+  - name: Health
+    next_steps: [Run, Sleep]
+    why_it_matters: |
+      Energy.
+
+schedule:
+  day: 06:30 run   # a timeline
+"""
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    return [line for line in difflib.ndiff(before.splitlines(), after.splitlines()) if line[:1] in "+-"]
+
+
+def test_filling_an_empty_answer_changes_only_its_line_and_keeps_the_comment():
+    after = set_values(FILE, {("focus_areas", 0, "outcome"): "Lead the team"})
+    assert changed_lines(FILE, after) == [
+        "-     outcome:                  # one year from now?",
+        "+     outcome: Lead the team    # one year from now?",
+    ]
+
+
+def test_several_lines_become_a_literal_block():
+    after = set_values(FILE, {("focus_areas", 0, "outcome"): "Lead\nthe team"})
+    assert changed_lines(FILE, after) == [
+        "-     outcome:                  # one year from now?",
+        "+     outcome: |                # one year from now?",
+        "+       Lead",
+        "+       the team",
+    ]
+
+
+def test_replacing_a_value_keeps_everything_around_it():
+    after = set_values(FILE, {("focus_areas", 0, "barriers"): "Money: not time", ("link", "token"): "X" * 22})
+    assert changed_lines(FILE, after) == [
+        "- link: {token: 3hVt9QmK2xLp7RwZc5NbYa}",
+        "+ link: {token: XXXXXXXXXXXXXXXXXXXXXX}",
+        "-     barriers: Time",
+        '+     barriers: "Money: not time"',
+    ]
+
+
+def test_replacing_a_block_keeps_the_blank_line_after_it():
+    after = set_values(FILE, {("focus_areas", 1, "why_it_matters"): "Energy.\nAnd joy."})
+    assert changed_lines(FILE, after) == ["+       And joy."]
+    assert "      And joy.\n\nschedule:" in after
+
+
+def test_appending_to_lists_in_their_own_style():
+    after = set_values(FILE, {
+        ("focus_areas", 0, "next_steps"): Appended(["Call Sam", "Write it up"]),
+        ("focus_areas", 1, "next_steps"): Appended(["Stretch"]),
+    })
+    assert changed_lines(FILE, after) == [
+        "-       -",
+        "+       - Call Sam",
+        "+       - Write it up",
+        "-     next_steps: [Run, Sleep]",
+        "+     next_steps: [Run, Sleep, Stretch]",
+    ]
+
+
+def test_missing_keys_and_sections_are_added_at_the_right_indentation():
+    after = set_values(FILE, {
+        ("focus_areas", 1, "barriers"): "Knees",
+        ("ted_talk", "message"): "Lead quietly",
+        ("schedule", "week"): "Runs on Monday",
+    })
+    assert changed_lines(FILE, after) == [
+        "+     barriers: Knees",
+        "+   week: Runs on Monday",
+        "+ ted_talk:",
+        "+   message: Lead quietly",
+    ]
+    assert "      Energy.\n    barriers: Knees\n\nschedule:" in after
+
+
+@pytest.mark.parametrize("text", ["yes", "17:00", "- dash", "# hash", "a: b", "'quoted'", "  spaced", "@me", "x #y"])
+def test_values_that_yaml_would_misread_are_quoted(text):
+    from coach_site.loader import load_client_bytes
+    from pathlib import Path
+
+    after = set_values(FILE, {("focus_areas", 0, "barriers"): text})
+    data = load_client_bytes(after.encode(), Path("x.yaml")).data
+    assert data["focus_areas"][0]["barriers"] == text
+
+
+def test_a_file_that_is_not_yaml_cannot_be_edited():
+    with pytest.raises(CoachSiteError):
+        set_values("a: [\n", {("a",): "x"})
+
+
+def test_write_atomically_replaces_the_whole_file(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("old\n")
+    write_atomically(path, "new\n")
+    assert path.read_text() == "new\n" and [p.name for p in tmp_path.iterdir()] == ["c.yaml"]
