@@ -8,6 +8,7 @@ Every value a template prints goes through `escape_user_text` (the `finalize` ho
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -144,6 +145,7 @@ def _environment(content_dir: Path) -> jinja2.Environment:
     )
     env.filters["human_date"] = human_date
     env.filters["timeline"] = timeline
+    env.filters["fingerprint"] = fingerprint
     env.globals["wheel"] = lambda areas, id_prefix="wheel": satisfaction_wheel(
         [(p.name, p.area.satisfaction.current if p.area.satisfaction else None) for p in areas], id_prefix
     )
@@ -180,6 +182,11 @@ def _template_line(exc: BaseException) -> str:
             line = tb.tb_lineno
         tb = tb.tb_next
     return f":{line}" if line else ""
+
+
+def fingerprint(text: str) -> str:
+    """A short, stable name for a piece of text that reveals none of it (hex digits only)."""
+    return hashlib.sha256(str(text).encode("utf-8")).hexdigest()[:16]
 
 
 def area_slug(name: str) -> str:

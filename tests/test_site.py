@@ -73,7 +73,7 @@ def test_each_area_page_shows_every_answer_in_the_seed_order(example_site):
     assert positions == sorted(positions)
     html = (example_site / "area-career.html").read_text()
     assert "<em>mean</em>" in html and '<svg class="trend"' in html
-    assert html.count('class="task-list-item"') == 2
+    assert html.count('class="checklist__box"') == 2
     # Health has a plain rating: no trend to draw.
     assert '<svg class="trend"' not in (example_site / "area-health.html").read_text()
 
@@ -137,3 +137,10 @@ def test_a_client_with_every_answer_missing_builds_prompts_on_every_page(project
     # The wheel still draws its ring and names the area, with no wedge.
     html = (site / "index.html").read_text()
     assert "wheel__wedge" not in html and "Career: not rated yet" in html
+
+
+def test_checklist_boxes_name_steps_by_fingerprint_never_by_their_words(example_site):
+    html = (example_site / "homework.html").read_text()
+    steps = re.findall(r'data-step="([^"]*)"', html)
+    assert len(steps) == 6 and all(re.fullmatch(r"[0-9a-f]{16}", s) for s in steps)
+    assert len(set(steps)) == 6

@@ -12,6 +12,7 @@
   "use strict";
 
   var PREFIX = "coach-site:";
+  var DONE = "coach-site-done:";
   var NOTE = "Your notes stay on this device.";
 
   function storage() {
@@ -224,10 +225,25 @@
     render();
   }
 
+  /* Ticks on next steps and action items, remembered on this device too. */
+  function keepTicks(store) {
+    var boxes = document.querySelectorAll(".checklist__box[data-step][data-token]");
+    Array.prototype.forEach.call(boxes, function (box) {
+      var key = DONE + box.getAttribute("data-token") + ":" + box.getAttribute("data-step");
+      box.checked = store.getItem(key) === "1";
+      box.addEventListener("change", function () {
+        try {
+          if (box.checked) store.setItem(key, "1"); else store.removeItem(key);
+        } catch (error) { /* storage full or blocked: the tick lasts for this visit */ }
+      });
+    });
+  }
+
   function start() {
     var store = storage();
     if (!store) return;
     addBoxes(store);
+    keepTicks(store);
     var page = document.getElementById("coach-site-reflections");
     if (page) showReflections(store, page);
   }

@@ -1,0 +1,138 @@
+"""WCAG 2.1 AA on every page, judged by axe-core in real Chromium, in both palettes.
+
+axe-core comes pinned inside axe-playwright-python (see pyproject.toml). Two workbooks:
+the example, and a worst case made here: eight areas, very long and right-to-left
+names, every answer missing, rating histories of twelve points.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from conftest import EXAMPLE_CLIENT, REPO, build, serve
+
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+           "resultTypes": ["violations"]}
+WORST_TOKEN = "WorstCaseWorstCaseWorst1"
+LONG_NAMES = [
+    "مريم الحسيني — التوازن بين العمل والحياة العائلية والصحة النفسية",
+    "Gesundheitsförderungsmaßnahmenverbesserungsprogramm und Lebensqualität",
+    "אהבה ומשפחה וחברים קרובים לאורך כל החיים",
+    "Career and professional development in an uncertain industry that keeps changing",
+    "Money",
+    "家庭和朋友以及所有重要的人",
+    "Creativity, play, art, music, writing and everything in between, every single day",
+    "Spirituality",
+]
+
+
+def worst_case_client() -> str:
+    lines = ['client:', '  name: "نور الهدى عبد الرحمن بن يوسف"', "link:", f"  token: {WORST_TOKEN}", "focus_areas:"]
+    for index, name in enumerate(LONG_NAMES):
+        lines += [f'  - name: "{name}"', "    satisfaction:"]
+        lines += [f"      {dt.date(2025, 12, 1) + dt.timedelta(days=30 * k)}: {(k * 7 + index) % 10 + 1}" for k in range(12)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def workbooks(tmp_path_factory):
+    """Both workbooks built by the real pipeline, served at the path their site_url gives."""
+    root = tmp_path_factory.mktemp("a11y")
+    site_dir = root / "workbooks"  # mkdocs.yml's site_url ends in /workbooks/
+    worst = root / "worst.yaml"
+    worst.write_text(worst_case_client(), encoding="utf-8")
+    sites = {"example": build(EXAMPLE_CLIENT, REPO, site_dir).site, "worst case": build(worst, REPO, site_dir).site}
+    base, stop = serve(root)
+    yield {name: (f"{base}/workbooks/{site.name}", sorted(p.name for p in site.glob("*.html"))) for name, site in sites.items()}
+    stop()
+
+
+def describe(violations: list[dict]) -> str:
+    """What to fix: each rule violated, with the nodes it found."""
+    out = []
+    for violation in violations:
+        out.append(f"  {violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"][:5]:
+            checks = node["any"] or node["all"] or node["none"]
+            out.append(f"    {', '.join(map(str, node['target']))}: {checks[0]['message'] if checks else ''}")
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("palette", ["light", "dark"])
+@pytest.mark.parametrize("workbook", ["example", "worst case"])
+def test_every_page_has_no_wcag_2_1_aa_violations(browser, workbooks, workbook, palette):
+    base, pages = workbooks[workbook]
+    axe = Axe()
+    context = browser.new_context(color_scheme=palette)
+    page = context.new_page()
+    failures = {}
+    try:
+        for name in pages:
+            page.goto(f"{base}/{name}", wait_until="networkidle")
+            scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+            assert scheme == ("slate" if palette == "dark" else "default"), f"{name} is not in the {palette} palette"
+            violations = axe.run(page, options=WCAG_AA).response["violations"]
+            print(f"{workbook}, {palette}, {name}: {len(violations)} violation(s)")
+            if violations:
+                failures[name] = describe(violations)
+    finally:
+        context.close()
+    assert not failures, "\n" + "\n".join(f"{name}:\n{text}" for name, text in failures.items())
+
+
+@pytest.mark.parametrize("width", [320, 640])  # a phone, and a 1280 px window zoomed to 200%
+def test_no_page_scrolls_sideways_on_a_narrow_or_zoomed_screen(browser, workbooks, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        for workbook, (base, pages) in workbooks.items():
+            for name in pages:
+                page.goto(f"{base}/{name}")
+                widths = page.evaluate(
+                    "({page: document.documentElement.scrollWidth, view: window.innerWidth,"
+                    " main: document.querySelector('.md-content').scrollWidth,"
+                    " mainBox: document.querySelector('.md-content').clientWidth})"
+                )
+                assert widths["page"] <= widths["view"], (workbook, name, width, widths)
+                assert widths["main"] <= widths["mainBox"] + 1, (workbook, name, width, widths)
+    finally:
+        context.close()
+
+
+def test_pictures_speak_to_screen_readers_and_not_by_colour_alone(browser, workbooks):
+    base, _ = workbooks["worst case"]
+    page = browser.new_page()
+    try:
+        page.goto(f"{base}/index.html")
+        wheel = page.get_by_role("img", name="Satisfaction wheel: each focus area, rated 1 to 10")
+        assert wheel.count() == 1
+        description = page.evaluate("document.getElementById('wheel-desc').textContent")
+        for name in LONG_NAMES:
+            assert name in description  # every area by its full name, with its rating as a number
+        labels = page.locator("svg.wheel text.wheel__label").all_text_contents()
+        assert len(labels) == 8 and all("/10" in label for label in labels)
+        page.goto(f"{base}/area-1.html")
+        trend = page.locator("svg.trend")
+        assert trend.get_attribute("role") == "img"
+        assert page.evaluate("document.getElementById('trend-1-desc').textContent").count(": ") == 12
+    finally:
+        page.close()
+
+
+def test_checklists_are_labelled_tickable_by_keyboard_and_remembered(browser, workbooks):
+    base, _ = workbooks["example"]
+    page = browser.new_page()
+    try:
+        page.goto(f"{base}/area-career.html")
+        step = page.get_by_role("checkbox", name="Book the conversation with my manager before 30 September")
+        step.focus()
+        page.keyboard.press("Space")
+        assert step.is_checked()
+        assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+        page.reload()
+        assert page.get_by_role("checkbox", name="Book the conversation with my manager before 30 September").is_checked()
+    finally:
+        page.close()
