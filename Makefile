@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 EXAMPLE := clients/maya-lindqvist.yaml
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: build test bench browser clean
+.PHONY: build test bench system-packages clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,16 +21,21 @@ $(VENV)/.installed-test: $(VENV)/.installed
 build: $(VENV)/.installed
 	$(BIN)/coach-site build $(EXAMPLE)
 
-## Run every test, the real-browser ones included.
-test: $(VENV)/.installed-test browser
+## Run every test, the real-browser and real-server ones included.
+test: $(VENV)/.installed-test system-packages
 	$(BIN)/python -m pytest
 
-## The page tests drive Debian's Chromium; install it when it is missing.
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium for the page tests"; \
+## The tests drive Debian's chromium, a real nginx and rsync; install what is missing.
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing="$$missing nginx"; \
+	command -v rsync >/dev/null 2>&1 || missing="$$missing rsync"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages for the tests:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 clean:
 	rm -rf $(VENV) site test-artifacts .pytest_cache

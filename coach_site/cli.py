@@ -83,39 +83,55 @@ def cli(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
     ctx.obj = {"debug": debug, "console": Console(quiet=quiet, verbose=verbose)}
 
 
+FORCE = click.option("--force", is_flag=True, help="Rebuild every client, even those that have not changed.")
+
+
 @cli.command()
 @click.argument("client_files", nargs=-1, type=CLIENT_FILE)
 @SITE_DIR
+@FORCE
 @verbosity
-def build(client_files: tuple[Path, ...], site_dir: Path) -> None:
+def build(client_files: tuple[Path, ...], site_dir: Path, force: bool) -> None:
     """Build each client's workbook (default: every clients/*.yaml) and print its private link."""
-    console = _console()
     project = load_project()
-    files = _client_files(project, client_files)
+    outcomes = _build_and_report(_client_files(project, client_files), project, site_dir, force)
+    _raise_if_failed(outcomes)
+
+
+def _build_and_report(files: list[Path], project: Project, site_dir: Path, force: bool) -> list[Outcome]:
+    """Build, with a progress bar on a terminal, then one line per client and a summary."""
+    console = _console()
     started = time.perf_counter()
-    outcomes = build_clients(files, project, site_dir)
+    outcomes = build_clients(files, project, site_dir, force=force)
     if len(files) > 1 and not console.quiet and sys.stderr.isatty():
         with click.progressbar(outcomes, length=len(files), label="Building workbooks", file=sys.stderr,
                                show_pos=True, color=console.color) as bar:
             outcomes = list(bar)
-    results = [_report(console, outcome) for outcome in outcomes]
-    failed = results.count(False)
-    console.say(f"Built {results.count(True)}, failed {failed}, skipped 0 "
+    outcomes = [_report(console, outcome) for outcome in outcomes]
+    failed = sum(1 for o in outcomes if o.error)
+    skipped = sum(1 for o in outcomes if o.skipped)
+    console.say(f"Built {len(outcomes) - failed - skipped}, failed {failed}, skipped {skipped} (unchanged) "
                 f"in {time.perf_counter() - started:.1f} s", err=True, dim=True)
+    return outcomes
+
+
+def _raise_if_failed(outcomes: list[Outcome]) -> None:
+    failed = sum(1 for o in outcomes if o.error)
     if failed:
         raise CoachSiteError(f"{failed} client(s) failed to build; their published sites were left as they were")
 
 
-def _report(console: Console, outcome: Outcome) -> bool:
+def _report(console: Console, outcome: Outcome) -> Outcome:
     if outcome.error is not None:
         console.error(str(outcome.error))
-        return False
+        return outcome
     built = outcome.built
     console.say(f"{outcome.client_file.stem}: {built.link}")
-    console.detail(f"  {outcome.client_file} -> {built.site / 'index.html'}")
+    state = "unchanged, not rebuilt" if outcome.skipped else "built"
+    console.detail(f"  {outcome.client_file} -> {built.site / 'index.html'} ({state})")
     for warning in built.warnings:
         console.warn(f"  warning: {warning}")
-    return True
+    return outcome
 
 
 @cli.command()
@@ -162,7 +178,7 @@ def rotate(client_file: Path, site_dir: Path) -> None:
     built = rotate_client(client_file, load_project(), site_dir)
     console = _console()
     console.say(f"{client_file.stem}: new link {built.link}")
-    console.say("Publish the site dir again so the old link stops working on your host.", err=True, dim=True)
+    console.say("The old link stops working on your host when you publish with --prune.", err=True, dim=True)
 
 
 @cli.command()
@@ -284,6 +300,82 @@ def import_reflections_command(client_file: Path, reflections_file: Path, overwr
     verb = "would change" if dry_run else "changed"
     console.say(f"{client_file}: {verb}" if report.changed else f"{client_file}: nothing to import",
                 err=True, dim=True)
+
+
+@cli.command()
+@click.argument("client_files", nargs=-1, type=CLIENT_FILE)
+@click.option("--to", "to", required=True, metavar="TARGET",
+              help="git:REMOTE[#BRANCH] (default branch gh-pages), rsync:[USER@HOST:]PATH, or a folder.")
+@SITE_DIR
+@FORCE
+@click.option("--prune", is_flag=True, help="Remove published workbooks whose client file is gone (asks first).")
+@click.option("--yes", is_flag=True, help="With --prune: do not ask.")
+@verbosity
+def publish(client_files: tuple[Path, ...], to: str, site_dir: Path, force: bool, prune: bool, yes: bool) -> None:
+    """Build what changed, then publish the workbooks to a web host."""
+    from .deploy import parse_target, publish_sites
+
+    project = load_project()
+    target = parse_target(to)
+    console = _console()
+    outcomes = _build_and_report(_client_files(project, client_files), project, site_dir, force)
+    current, failed, unreadable = _tokens_of_clients(project, outcomes)
+    if prune and unreadable:
+        raise CoachSiteError(
+            f"not pruning: {', '.join(map(str, unreadable))} cannot be read, so its published workbook "
+            "cannot be told apart from a stale one. Fix it, then publish again."
+        )
+
+    def confirm(orphans: list[str]) -> bool:
+        console.warn(f"{len(orphans)} published workbook(s) have no client file any more:")
+        for token in orphans:
+            console.warn(f"  {token}/")
+        return yes or click.confirm("Remove them from the host?", default=False, err=True)
+
+    report = publish_sites(site_dir, target, current=current, failed=failed, prune=prune,
+                           confirm=confirm, project_root=project.root)
+    console.say(f"Published {len(report.published)} workbook(s) to {target}.", err=True, dim=True)
+    if report.pruned:
+        console.say(f"Removed {len(report.pruned)} workbook(s) whose client file is gone.", err=True)
+    elif report.orphans:
+        console.warn(f"{len(report.orphans)} published workbook(s) have no client file; --prune removes them.")
+    _raise_if_failed(outcomes)
+
+
+def _tokens_of_clients(project: Project, outcomes: list[Outcome]) -> tuple[set[str], set[str], list[Path]]:
+    """Every client's token (all of clients/, not only those built), those that failed, and
+    the files whose token cannot be read."""
+    current, unreadable = set(), []
+    files = {*project.client_files(), *(o.client_file for o in outcomes)}
+    tokens = {}
+    for client_file in sorted(files):
+        try:
+            tokens[client_file] = check_client(client_file).link.token
+            current.add(tokens[client_file])
+        except CoachSiteError:
+            unreadable.append(client_file)
+    failed = {tokens[o.client_file] for o in outcomes if o.error and o.client_file in tokens}
+    return current, failed, unreadable
+
+
+@cli.command("list")
+@SITE_DIR
+@verbosity
+def list_clients(site_dir: Path) -> None:
+    """Every client: link, last updated, homework due, next session, build state (never published)."""
+    from .overview import client_overview
+
+    rows = client_overview(load_project(), site_dir)
+    console = _console()
+    if not rows:
+        console.say("No client files yet: `coach-site new \"Full Name\"` makes one.")
+        return
+    header = ("client", "next session", "homework due", "updated", "site", "link")
+    table = [header] + [row.cells() for row in rows]
+    widths = [max(len(r[i]) for r in table) for i in range(len(header) - 1)]
+    for index, row in enumerate(table):
+        line = "  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1]
+        console.say(line, bold=index == 0, fg=("red" if index and rows[index - 1].problem else None))
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from .project import Project
 from .publish import publish_site, remove_site, staging_dir
 from .render import render_pages
 from .scaffold import new_token
+from .stamps import Stamps, inputs_fingerprint, shared_fingerprint
 from .validate import validate_client
 
 
@@ -31,16 +33,40 @@ class BuiltClient:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What happened to one client of a build: built, or failed with an error."""
+    """What happened to one client of a build: built, skipped as unchanged, or failed."""
 
     client_file: Path
     built: BuiltClient | None = None
     error: CoachSiteError | None = None
+    skipped: bool = False
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A client file read and checked, with the fingerprint of everything its workbook needs."""
+
+    client_file: Path
+    workbook: Workbook
+    updated: dt.date
+    fingerprint: str
+
+    @property
+    def token(self) -> str:
+        return self.workbook.link.token
 
 
 def check_client(client_file: Path) -> Workbook:
     """Load and validate one client file (raises ClientFileError)."""
     return validate_client(load_client_file(client_file))
+
+
+def prepare_client(client_file: Path, project: Project) -> Prepared:
+    """Steps 1 and 2, load and validate, plus what decides whether a rebuild is needed."""
+    document = load_client_file(client_file)
+    workbook = validate_client(document)
+    updated = last_updated(client_file)
+    fingerprint = inputs_fingerprint(client_file.read_bytes(), updated, shared_fingerprint(project))
+    return Prepared(client_file, workbook, updated, fingerprint)
 
 
 def build_client(client_file: Path, project: Project, site_dir: Path) -> BuiltClient:
@@ -49,32 +75,53 @@ def build_client(client_file: Path, project: Project, site_dir: Path) -> BuiltCl
     Raises a CoachSiteError on bad input or a failed build; the published site and the
     site dir are then exactly as they were.
     """
-    workbook = check_client(client_file)
-    token = workbook.link.token
-    link = project.private_link(token)
-    updated = last_updated(client_file)
+    return build_prepared(prepare_client(client_file, project), project, site_dir)
+
+
+def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> BuiltClient:
+    """Steps 3 to 5: render the pages, build them with MkDocs, swap the site into place."""
+    link = project.private_link(prepared.token)
     with tempfile.TemporaryDirectory(prefix="coach-site-") as work:
         docs_dir = Path(work) / "docs"
         rendered = render_pages(
-            workbook, project.content_dir, docs_dir, coach=project.coach, link=link, updated=updated
+            prepared.workbook, project.content_dir, docs_dir,
+            coach=project.coach, link=link, updated=prepared.updated,
         )
         staged = staging_dir(site_dir)
         try:
-            warnings = build_site(project, docs_dir, rendered.nav, link, staged, updated)
-            published = publish_site(staged, site_dir, token)
+            warnings = build_site(project, docs_dir, rendered.nav, link, staged, prepared.updated)
+            published = publish_site(staged, site_dir, prepared.token)
         except BaseException:
             shutil.rmtree(staged, ignore_errors=True)
             raise
-    return BuiltClient(client_file=client_file, link=link, site=published, warnings=warnings)
+    return BuiltClient(client_file=prepared.client_file, link=link, site=published, warnings=warnings)
 
 
-def build_clients(client_files: list[Path], project: Project, site_dir: Path) -> Iterator[Outcome]:
-    """Build several clients, one Outcome each, in the order given; a failure stops nobody else."""
-    for client_file in client_files:
-        try:
-            yield Outcome(client_file, built=build_client(client_file, project, site_dir))
-        except CoachSiteError as exc:
-            yield Outcome(client_file, error=exc)
+def build_clients(
+    client_files: list[Path], project: Project, site_dir: Path, *, force: bool = False
+) -> Iterator[Outcome]:
+    """Build several clients, one Outcome each, in the order given.
+
+    A client whose inputs are unchanged since its last build is skipped (unless `force`);
+    a failure stops nobody else.
+    """
+    stamps = Stamps(site_dir)
+    try:
+        for client_file in client_files:
+            try:
+                prepared = prepare_client(client_file, project)
+                if not force and stamps.is_current(client_file, prepared.token, prepared.fingerprint, site_dir):
+                    site = site_dir / prepared.token
+                    built = BuiltClient(client_file, project.private_link(prepared.token), site)
+                    yield Outcome(client_file, built=built, skipped=True)
+                    continue
+                built = build_prepared(prepared, project, site_dir)
+                stamps.record(client_file, prepared.token, prepared.fingerprint)
+                yield Outcome(client_file, built=built)
+            except CoachSiteError as exc:
+                yield Outcome(client_file, error=exc)
+    finally:
+        stamps.save()
 
 
 def rotate_client(client_file: Path, project: Project, site_dir: Path) -> BuiltClient:
@@ -93,7 +140,7 @@ def rotate_client(client_file: Path, project: Project, site_dir: Path) -> BuiltC
         built = build_client(edited, project, site_dir)
     write_atomically(client_file, new_text)
     remove_site(site_dir, old_token)
+    stamps = Stamps(site_dir)
+    stamps.forget(client_file)  # built from a copy: the next build records the real file
+    stamps.save()
     return BuiltClient(client_file=client_file, link=built.link, site=built.site, warnings=built.warnings)
-
-
-__all__ = ["BuiltClient", "CoachSiteError", "Outcome", "build_client", "build_clients", "check_client", "rotate_client"]

@@ -12,13 +12,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from .headers import htaccess, netlify_headers
+
 ROBOTS_TXT = "User-agent: *\nDisallow: /\n"
-# The site dir's own front page: nothing, so nobody can list the clients from it.
-ROOT_INDEX = (
-    '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-    '<meta name="robots" content="noindex, nofollow"><title>Nothing here</title></head>'
-    "<body><p>Nothing here.</p></body></html>\n"
-)
 BUILDING_PREFIX = ".building-"
 _RETIRED_PREFIX = ".retired-"
 
@@ -26,7 +22,10 @@ _RETIRED_PREFIX = ".retired-"
 def staging_dir(site_dir: Path) -> Path:
     """A fresh, hidden folder in the site dir to build into (same file system as the target)."""
     site_dir.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=BUILDING_PREFIX, dir=site_dir))
+    staged = Path(tempfile.mkdtemp(prefix=BUILDING_PREFIX, dir=site_dir))
+    # mkdtemp makes a private (0700) folder; a web server must be able to read the site.
+    os.chmod(staged, 0o755)
+    return staged
 
 
 def publish_site(built: Path, site_dir: Path, token: str) -> Path:
@@ -48,14 +47,25 @@ def publish_site(built: Path, site_dir: Path, token: str) -> Path:
     return target
 
 
+def site_root_files() -> dict[str, str]:
+    return {
+        "robots.txt": ROBOTS_TXT,
+        "_headers": netlify_headers(),
+        ".htaccess": htaccess(),
+        ".nojekyll": "",  # GitHub Pages: serve the files as they are
+    }
+
+
 def remove_site(site_dir: Path, token: str) -> None:
     """Delete a published client site (an old token after rotation)."""
     shutil.rmtree(site_dir / token, ignore_errors=True)
 
 
 def write_site_root(site_dir: Path) -> None:
-    """robots.txt that keeps crawlers out, and an empty front page that lists no client."""
-    for name, text in (("robots.txt", ROBOTS_TXT), ("index.html", ROOT_INDEX)):
+    """The site dir's own files: robots.txt that keeps crawlers out, and the privacy headers
+    for Netlify/Cloudflare and Apache hosts. No index page: the root lists no client, and
+    hosts answer 404 there."""
+    for name, text in site_root_files().items():
         path = site_dir / name
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")

@@ -122,7 +122,7 @@ def test_any_client_file_builds_or_gets_a_file_line_error(published, tmp_path_fa
             assert str(problem).startswith(f"{client}:{problem.line}: ")
             assert "Traceback" not in str(problem) and "\n" not in problem.message
         assert snapshot(site_dir) == before, "a failed build touched the published site"
-        assert not [p for p in site_dir.iterdir() if p.name.startswith(".")]
+        assert not [p for p in site_dir.iterdir() if p.is_dir() and p.name.startswith(".")]
     else:
         event("built")
         site = site_dir / TOKEN

@@ -38,7 +38,7 @@ def test_a_rebuild_replaces_the_whole_site(project, published):
     build(client, project, site_dir)
     assert (site_dir / TOKEN / "area-health.html").exists()
     assert not (site_dir / TOKEN / "area-career.html").exists()  # nothing stale survives
-    assert sorted(p.name for p in site_dir.iterdir()) == sorted([TOKEN, "index.html", "robots.txt"])
+    assert sorted(p.name for p in site_dir.iterdir() if p.is_dir()) == [TOKEN]
 
 
 @pytest.mark.parametrize(
@@ -66,13 +66,15 @@ def test_a_failed_build_leaves_the_published_site_byte_for_byte(project, publish
     with pytest.raises(error):
         build(client, project, site_dir)
     assert snapshot(site_dir) == before
-    assert not [p for p in site_dir.iterdir() if p.name.startswith(".")], "temporary folders left behind"
+    assert not [p for p in site_dir.iterdir() if p.is_dir() and p.name.startswith(".")], "temporary folders left behind"
 
 
 def test_the_site_root_keeps_crawlers_out_and_lists_no_client(published):
     _, site_dir, _ = published
     assert (site_dir / "robots.txt").read_text() == ROBOTS_TXT == "User-agent: *\nDisallow: /\n"
-    assert TOKEN not in (site_dir / "index.html").read_text()
+    assert sorted(p.name for p in site_dir.iterdir() if p.is_file()) == [
+        ".htaccess", ".nojekyll", "_headers", "robots.txt"
+    ]
 
 
 def test_publish_swaps_a_staged_folder_into_place(tmp_path):
@@ -83,7 +85,7 @@ def test_publish_swaps_a_staged_folder_into_place(tmp_path):
     (staged / "new.html").write_text("new")
     publish_site(staged, site_dir, TOKEN)
     assert [p.name for p in (site_dir / TOKEN).iterdir()] == ["new.html"]
-    assert sorted(p.name for p in site_dir.iterdir()) == sorted([TOKEN, "index.html", "robots.txt"])
+    assert sorted(p.name for p in site_dir.iterdir() if p.is_dir()) == [TOKEN]
 
 
 def test_rotate_writes_a_new_token_rebuilds_and_removes_the_old_site(project, published):
@@ -100,7 +102,7 @@ def test_rotate_writes_a_new_token_rebuilds_and_removes_the_old_site(project, pu
     assert after.replace(new_token, TOKEN) == before
     assert (site_dir / new_token / "index.html").exists()
     assert not (site_dir / TOKEN).exists()
-    assert not [p for p in site_dir.iterdir() if p.name.startswith(".")]
+    assert not [p for p in site_dir.iterdir() if p.is_dir() and p.name.startswith(".")]
 
 
 def test_rotate_keeps_comments_and_layout_of_the_example_file(tmp_path):

@@ -1,0 +1,193 @@
+"""`coach-site publish`: copy the built workbooks to where the coachees open them.
+
+Targets:
+    git:REMOTE[#BRANCH]   a commit on BRANCH (default gh-pages) pushed to REMOTE, the way
+                          `mkdocs gh-deploy` does: GitHub, GitLab, Codeberg and Cloudflare
+                          Pages serve from a branch, and every publish is a commit to roll back
+    rsync:[USER@HOST:]PATH  rsync (over ssh), when rsync is installed
+    DIR                   a local or mounted folder, such as a web server's document root
+
+Rules, whatever the target: only the workbook folders (one per token) and the site
+root's own files are published, never clients/; a client whose build failed keeps what
+was published before; a published workbook whose client still has a file is never
+deleted; one whose client file is gone goes only with --prune.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import CoachSiteError
+from .publish import publish_site, remove_site, site_root_files, staging_dir
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str  # "git", "rsync" or "dir"
+    location: str
+    branch: str = "gh-pages"
+
+    def __str__(self) -> str:
+        return f"{self.location}#{self.branch}" if self.kind == "git" else self.location
+
+
+@dataclass
+class PublishReport:
+    published: list[str] = field(default_factory=list)  # tokens copied from the site dir
+    kept: list[str] = field(default_factory=list)  # tokens left as they were at the target
+    orphans: list[str] = field(default_factory=list)  # at the target, with no client file
+    pruned: list[str] = field(default_factory=list)
+
+
+def parse_target(text: str) -> Target:
+    if text.startswith("git:"):
+        remote, _, branch = text[4:].partition("#")
+        if not remote:
+            raise CoachSiteError("--to git:REMOTE[#BRANCH]: name the remote (a URL, a path or a remote's name)")
+        return Target("git", remote, branch or "gh-pages")
+    if text.startswith("rsync:"):
+        if not text[6:]:
+            raise CoachSiteError("--to rsync:[USER@HOST:]PATH: name where to copy to")
+        return Target("rsync", text[6:])
+    return Target("dir", text)
+
+
+def publish_sites(
+    site_dir: Path,
+    target: Target,
+    *,
+    current: set[str],
+    failed: set[str],
+    prune: bool = False,
+    confirm: Callable[[list[str]], bool] = lambda orphans: False,
+    project_root: Path = Path("."),
+) -> PublishReport:
+    """Publish the site dir's workbooks of `current` tokens, except `failed` ones.
+
+    `confirm` is asked before pruning, with the tokens that would go.
+    """
+    ready = sorted(t for t in _tokens(site_dir) if t in current and t not in failed)
+    if target.kind == "dir":
+        return _publish_to_folder(site_dir, Path(target.location), ready, current, prune, confirm)
+    if target.kind == "git":
+        return _publish_to_git(site_dir, target, ready, current, prune, confirm, project_root)
+    return _publish_with_rsync(site_dir, target, ready, prune)
+
+
+def _tokens(folder: Path) -> list[str]:
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def _publish_to_folder(site_dir, folder, ready, current, prune, confirm) -> PublishReport:
+    """Each workbook swapped in whole, as in the site dir: a reader never sees half of one."""
+    folder.mkdir(parents=True, exist_ok=True)
+    report = PublishReport()
+    for token in ready:
+        staged = staging_dir(folder)
+        try:
+            shutil.copytree(site_dir / token, staged, dirs_exist_ok=True)
+            publish_site(staged, folder, token)
+        except BaseException:
+            shutil.rmtree(staged, ignore_errors=True)
+            raise
+        report.published.append(token)
+    for name, text in site_root_files().items():
+        (folder / name).write_text(text, encoding="utf-8")
+    there = _tokens(folder)
+    report.kept = [t for t in there if t in current and t not in ready]
+    report.orphans = [t for t in there if t not in current]
+    if prune and report.orphans and confirm(report.orphans):
+        for token in report.orphans:
+            remove_site(folder, token)
+        report.pruned = report.orphans
+    return report
+
+
+def _git(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
+    try:
+        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
+    except FileNotFoundError:
+        raise CoachSiteError("git is not installed; install it to publish with --to git:") from None
+    if check and result.returncode != 0:
+        message = (result.stderr.strip() or result.stdout.strip()).splitlines()
+        raise CoachSiteError(f"git {args[0]}: {message[-1] if message else 'failed'}")
+    return result
+
+
+def _remote_url(remote: str, project_root: Path) -> str:
+    """A remote's name in the coach's repository, a path on disk, or a URL, as git can use it."""
+    if Path(remote).expanduser().exists():
+        return str(Path(remote).expanduser().resolve())
+    if "/" not in remote and ":" not in remote:
+        named = _git("remote", "get-url", remote, cwd=project_root, check=False)
+        if named.returncode == 0:
+            return named.stdout.strip()
+    return remote
+
+
+def _publish_to_git(site_dir, target, ready, current, prune, confirm, project_root) -> PublishReport:
+    """A new commit on the branch, with what was published before as its parent, then a push.
+
+    The commit is made in a throw-away repository that holds only the published files,
+    so nothing else of the coach's project can ever reach the branch.
+    """
+    remote = _remote_url(target.location, project_root)
+    with tempfile.TemporaryDirectory(prefix="coach-site-publish-") as work:
+        repo = Path(work)
+        _git("init", "-q", cwd=repo)
+        fetched = _git("fetch", "-q", "--depth=1", remote, f"refs/heads/{target.branch}", cwd=repo, check=False)
+        if fetched.returncode == 0:
+            _git("checkout", "-q", "FETCH_HEAD", cwd=repo)
+        elif "couldn't find remote ref" not in fetched.stderr:
+            lines = fetched.stderr.strip().splitlines()
+            raise CoachSiteError(f"cannot reach {target.location}: {lines[-1] if lines else 'git fetch failed'}")
+        else:
+            _git("checkout", "-q", "--orphan", target.branch, cwd=repo)
+        report = _publish_to_folder(site_dir, repo, ready, current, prune, confirm)
+        _git("add", "-A", cwd=repo)
+        stamp = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %z")
+        count = len(report.published)
+        _git(*_identity(project_root), "commit", "-q", "--allow-empty", "-m",
+             f"Publish {count} workbook{'s' if count != 1 else ''} ({stamp})", cwd=repo)
+        _git("push", "-q", remote, f"HEAD:refs/heads/{target.branch}", cwd=repo)
+    return report
+
+
+def _identity(project_root: Path) -> list[str]:
+    """The coach's own git identity when they have one; a neutral one otherwise."""
+    name = _git("config", "user.name", cwd=project_root, check=False).stdout.strip()
+    email = _git("config", "user.email", cwd=project_root, check=False).stdout.strip()
+    return ["-c", f"user.name={name or 'coach-site'}", "-c", f"user.email={email or 'coach-site@localhost'}"]
+
+
+def _publish_with_rsync(site_dir, target, ready, prune) -> PublishReport:
+    if shutil.which("rsync") is None:
+        raise CoachSiteError("rsync is not installed on this machine; install it, or publish with --to git:... or --to DIR")
+    if prune:
+        raise CoachSiteError("--prune is not supported with rsync; remove old workbooks on the host by hand")
+    destination = target.location.rstrip("/")
+    report = PublishReport()
+    for token in ready:
+        _rsync(["-a", "--mkpath", "--delete", f"{site_dir / token}/", f"{destination}/{token}/"])
+        report.published.append(token)
+    with tempfile.TemporaryDirectory() as root_files:
+        os.chmod(root_files, 0o755)  # rsync -a copies this folder's mode to the host's folder
+        for name, text in site_root_files().items():
+            (Path(root_files) / name).write_text(text, encoding="utf-8")
+        _rsync(["-a", "--mkpath", f"{root_files}/", f"{destination}/"])
+    return report
+
+
+def _rsync(args: list[str]) -> None:
+    result = subprocess.run(["rsync", *args], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise CoachSiteError(f"rsync: {result.stderr.strip().splitlines()[-1] if result.stderr.strip() else 'failed'}")

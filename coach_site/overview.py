@@ -1,0 +1,51 @@
+"""`coach-site list`: the coach's overview of every client. Terminal only; never published."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from .dates import human_date
+from .errors import CoachSiteError
+from .pipeline import prepare_client
+from .project import Project
+from .stamps import Stamps
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    slug: str
+    link: str
+    next_session: dt.date | None
+    homework_due: dt.date | None
+    updated: dt.date | None
+    site: str  # "up to date", "changed since built", "not built", or the problem
+    problem: bool = False
+
+    def cells(self) -> tuple[str, ...]:
+        return (self.slug, human_date(self.next_session) or "-", human_date(self.homework_due) or "-",
+                human_date(self.updated) or "-", self.site, self.link)
+
+
+def client_overview(project: Project, site_dir: Path) -> list[ClientRow]:
+    """One row per client file, sorted by next session (none last), then by name."""
+    stamps = Stamps(site_dir)
+    rows = []
+    for client_file in project.client_files():
+        try:
+            prepared = prepare_client(client_file, project)
+        except CoachSiteError as exc:
+            first = str(exc).splitlines()[0]
+            rows.append(ClientRow(client_file.stem, "-", None, None, None, f"cannot build: {first}", True))
+            continue
+        if stamps.is_current(client_file, prepared.token, prepared.fingerprint, site_dir):
+            state = "up to date"
+        elif (site_dir / prepared.token / "index.html").is_file():
+            state = "changed since built"
+        else:
+            state = "not built"
+        workbook = prepared.workbook
+        rows.append(ClientRow(client_file.stem, project.private_link(prepared.token), workbook.next_session,
+                              workbook.homework.due, prepared.updated, state))
+    return sorted(rows, key=lambda r: (r.next_session is None, r.next_session or dt.date.max, r.slug))

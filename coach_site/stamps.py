@@ -1,0 +1,106 @@
+"""What each workbook in the site dir was built from, so an unchanged client is not rebuilt.
+
+A client's inputs: its file, the day the workbook says it was updated, and everything
+every client shares: mkdocs.yml, content/, overrides/, and the versions of coach-site
+and of the libraries that turn them into pages. Any change to any of them (a template,
+the theme, an upgrade) changes the fingerprint, so nothing is ever skipped wrongly.
+The record lives in the site dir as a hidden file that is never published.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from .project import Project
+
+STAMPS_FILE = ".coach-site-builds.json"
+# The libraries whose upgrade can change a built page.
+LIBRARIES = ("coach-site", "mkdocs", "mkdocs-material", "jinja2", "markdown", "pymdown-extensions",
+             "pyyaml", "pydantic", "markupsafe")
+
+
+def _library_versions() -> str:
+    found = []
+    for name in LIBRARIES:
+        try:
+            found.append(f"{name}=={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}==?")
+    return ";".join(found)
+
+
+@lru_cache(maxsize=8)
+def _shared_fingerprint(root: Path, config_file: Path, folders: tuple[Path, ...], stat_key: tuple) -> str:
+    digest = hashlib.sha256(_library_versions().encode())
+    digest.update(config_file.read_bytes())
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def shared_fingerprint(project: Project) -> str:
+    """The fingerprint of what all clients share; recomputed when any of those files changes."""
+    folders = (project.content_dir, project.overrides_dir)
+    # Cheap to compute, and changes whenever a file is added, removed or written.
+    stat_key = tuple(
+        (str(p), p.stat().st_mtime_ns, p.stat().st_size)
+        for folder in folders
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    ) + ((str(project.config_file), project.config_file.stat().st_mtime_ns, project.config_file.stat().st_size),)
+    return _shared_fingerprint(project.root, project.config_file, folders, stat_key)
+
+
+def inputs_fingerprint(client_text: bytes, updated: dt.date | None, shared: str) -> str:
+    """The fingerprint of everything one client's workbook is built from."""
+    digest = hashlib.sha256(shared.encode())
+    digest.update(str(updated).encode() + b"\0" + client_text)
+    return digest.hexdigest()
+
+
+class Stamps:
+    """The site dir's record: client file -> token and inputs fingerprint of its built workbook."""
+
+    def __init__(self, site_dir: Path):
+        self.path = site_dir / STAMPS_FILE
+        try:
+            self.records: dict[str, dict] = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.records = {}
+
+    @staticmethod
+    def key(client_file: Path) -> str:
+        return str(client_file.resolve())
+
+    def is_current(self, client_file: Path, token: str, fingerprint: str, site_dir: Path) -> bool:
+        """Built from exactly these inputs, and still there (a deleted site is rebuilt)."""
+        record = self.records.get(self.key(client_file))
+        return (
+            record is not None
+            and record.get("token") == token
+            and record.get("inputs") == fingerprint
+            and (site_dir / token / "index.html").is_file()
+        )
+
+    def record(self, client_file: Path, token: str, fingerprint: str) -> None:
+        self.records[self.key(client_file)] = {
+            "token": token, "inputs": fingerprint, "built": dt.datetime.now().isoformat(timespec="seconds"),
+        }
+
+    def forget(self, client_file: Path) -> None:
+        self.records.pop(self.key(client_file), None)
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=".stamps-", dir=self.path.parent)
+        with os.fdopen(handle, "w", encoding="utf-8") as f:
+            json.dump(self.records, f, indent=1, sort_keys=True)
+        os.replace(temp, self.path)

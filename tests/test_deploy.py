@@ -1,0 +1,176 @@
+"""`coach-site publish` to real targets: a bare git repository, a folder, rsync; and `list`."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from coach_site.deploy import Target, parse_target, publish_sites
+from coach_site.errors import CoachSiteError
+from coach_site.headers import HEADERS, htaccess, netlify_headers, nginx_server
+from conftest import MINIMAL_CLIENT, REPO
+from test_cli import run
+
+ADA = "3hVt9QmK2xLp7RwZc5NbYa"
+BO = "BoBoBoBoBoBoBoBoBoBoBo_1"
+CY = "CyCyCyCyCyCyCyCyCyCyCy_2"
+
+
+def client(name: str, token: str, extra: str = "") -> str:
+    return MINIMAL_CLIENT.replace("Ada Example", name).replace(ADA, token) + extra
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", f"--git-dir={repo}", *args], capture_output=True, text=True, check=True).stdout
+
+
+def tree(repo: Path, rev: str = "gh-pages") -> dict[str, str]:
+    """path -> blob id of every file on the branch."""
+    lines = git(repo, "ls-tree", "-r", rev).splitlines()
+    return {line.split("\t")[1]: line.split()[2] for line in lines}
+
+
+@pytest.fixture
+def remote(tmp_path) -> Path:
+    bare = tmp_path / "host.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    return bare
+
+
+def test_targets_are_read_from_their_prefix():
+    assert parse_target("git:origin") == Target("git", "origin", "gh-pages")
+    assert parse_target("git:git@example.org:me/site.git#pages") == Target("git", "git@example.org:me/site.git", "pages")
+    assert parse_target("rsync:me@host:/var/www") == Target("rsync", "me@host:/var/www")
+    assert parse_target("/var/www/workbooks") == Target("dir", "/var/www/workbooks")
+    with pytest.raises(CoachSiteError):
+        parse_target("git:")
+
+
+def test_git_publish_commits_each_time_and_never_publishes_a_failed_build(project, write_client, remote):
+    write_client(client("Ada Example", ADA))
+    write_client(client("Bo Example", BO), "bo-example")
+    broken = write_client(client("Cy Example", CY, "    satisfaction: 11\n"), "cy")
+    first = run(project, "publish", "--to", f"git:{remote}")
+    assert first.returncode == 1  # Cy failed, and says so
+    assert "clients/cy.yaml:7: focus_areas[0].satisfaction: 11 is not between 1 and 10" in first.stderr
+    assert f"ada-example: https://coaching.example.org/workbooks/{ADA}/" in first.stdout
+    files = tree(remote)
+    assert f"{ADA}/index.html" in files and f"{BO}/area-career.html" in files
+    assert not any(path.startswith(CY) for path in files)  # the failed client is absent
+    assert {"robots.txt", "_headers", ".htaccess", ".nojekyll"} <= set(files)
+    assert not any(path.startswith(("clients", "content", "mkdocs.yml", ".coach-site")) for path in files)
+
+    # Bo breaks; Cy is fixed; Ada changes. Bo's published copy must stay exactly as it was.
+    bo_before = {p: b for p, b in files.items() if p.startswith(BO)}
+    write_client(client("Bo Example", BO, "    satisfaction: 0\n"), "bo-example")
+    broken.write_text(client("Cy Example", CY))
+    write_client(client("Ada Example", ADA, "    outcome: Lead the team\n"))
+    second = run(project, "publish", "--to", f"git:{remote}")
+    assert second.returncode == 1 and "satisfaction: 0 is not between 1 and 10" in second.stderr
+    after = tree(remote)
+    assert {p: b for p, b in after.items() if p.startswith(BO)} == bo_before
+    assert f"{CY}/index.html" in after
+    assert after[f"{ADA}/area-career.html"] != files[f"{ADA}/area-career.html"]
+    log = git(remote, "log", "--format=%s", "gh-pages").splitlines()
+    assert len(log) == 2 and all(line.startswith("Publish ") for line in log)
+    assert "Ada" not in "".join(log)  # commit messages name no client
+
+
+def test_a_named_remote_of_the_coachs_repository_and_another_branch(project, write_client, remote):
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    subprocess.run(["git", "remote", "add", "pages", str(remote)], cwd=project, check=True)
+    write_client(client("Ada Example", ADA))
+    result = run(project, "publish", "--to", "git:pages#site")
+    assert result.returncode == 0, result.stderr
+    assert f"{ADA}/index.html" in tree(remote, "site")
+
+
+def test_an_unreachable_remote_is_a_clear_error(project, write_client, tmp_path):
+    write_client(client("Ada Example", ADA))
+    result = run(project, "publish", "--to", f"git:{tmp_path / 'nowhere.git'}")
+    assert result.returncode == 1 and "cannot reach" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_folder_publish_keeps_clients_with_a_file_and_prunes_only_when_asked(project, write_client, tmp_path):
+    www = tmp_path / "www" / "workbooks"
+    ada = write_client(client("Ada Example", ADA))
+    bo = write_client(client("Bo Example", BO), "bo")
+    assert run(project, "publish", "--to", str(www)).returncode == 0
+    assert (www / ADA / "index.html").exists() and (www / BO / "index.html").exists()
+    assert (www / ADA).stat().st_mode & 0o777 == 0o755
+
+    # Ada's local site is deleted by accident: publishing rebuilds it, never deletes it.
+    shutil.rmtree(project / "site" / ADA)
+    assert run(project, "publish", "--to", str(www)).returncode == 0
+    assert (www / ADA / "index.html").exists()
+
+    # Bo's file is gone: the published workbook stays until --prune, which asks first.
+    bo.unlink()
+    kept = run(project, "publish", "--to", str(www))
+    assert (www / BO).exists() and "1 published workbook(s) have no client file" in kept.stderr
+    refused = run_with_input(project, "n\n", "publish", "--to", str(www), "--prune")
+    assert f"{BO}/" in refused.stderr and (www / BO).exists()
+    pruned = run(project, "publish", "--to", str(www), "--prune", "--yes")
+    assert pruned.returncode == 0 and not (www / BO).exists() and (www / ADA).exists()
+    assert ada.exists()
+
+
+def run_with_input(project: Path, stdin: str, *args: str) -> subprocess.CompletedProcess:
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "coach_site", *args], cwd=project, input=stdin, capture_output=True, text=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(project), "NO_COLOR": "1"},
+    )
+
+
+def test_prune_is_refused_while_a_client_file_cannot_be_read(project, write_client, tmp_path):
+    www = tmp_path / "www"
+    write_client(client("Ada Example", ADA))
+    write_client("client: [\n", "broken")
+    result = run(project, "publish", "--to", str(www), "--prune", "--yes")
+    assert result.returncode == 1 and "not pruning: " in result.stderr and "broken.yaml" in result.stderr
+
+
+def test_rsync_publishes_when_installed_and_says_so_when_not(project, write_client, tmp_path, monkeypatch):
+    write_client(client("Ada Example", ADA))
+    destination = tmp_path / "rsynced"
+    if shutil.which("rsync"):
+        result = run(project, "publish", "--to", f"rsync:{destination}")
+        assert result.returncode == 0, result.stderr
+        assert (destination / ADA / "index.html").exists() and (destination / "_headers").exists()
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    with pytest.raises(CoachSiteError, match="rsync is not installed on this machine"):
+        publish_sites(project / "site", Target("rsync", str(destination)), current={ADA}, failed=set())
+
+
+def test_headers_for_every_host_say_the_same_thing():
+    assert netlify_headers().startswith("/*\n")
+    for name, value in HEADERS.items():
+        assert f"  {name}: {value}\n" in netlify_headers()
+        assert f'Header always set {name} "{value}"' in htaccess()
+        assert f'add_header {name} "{value}" always;' in nginx_server()
+    assert "Options -Indexes" in htaccess() and "autoindex off;" in nginx_server()
+    assert HEADERS["X-Robots-Tag"] == "noindex, nofollow" and HEADERS["Referrer-Policy"] == "no-referrer"
+    assert "script-src 'self';" in HEADERS["Content-Security-Policy"]
+    documented = (REPO / "docs" / "nginx.conf").read_text()
+    assert nginx_server() in documented, "docs/nginx.conf is out of date with coach_site/headers.py"
+
+
+def test_list_shows_every_client_sorted_by_next_session(project, write_client):
+    write_client(client("Ada Example", ADA).replace("link:", "sessions: {next: 2026-12-09}\nlink:"))
+    write_client(client("Bo Example", BO).replace("link:", "sessions: {next: 2026-12-02}\nhomework: {due: 2026-11-30}\nlink:"), "bo")
+    write_client("client: [\n", "broken")
+    assert run(project, "build", "clients/bo.yaml").returncode == 0
+    result = run(project, "list")
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["client", "next", "session", "homework", "due", "updated", "site", "link"]
+    assert lines[1].startswith("bo ") and "2 December 2026" in lines[1] and "30 November 2026" in lines[1]
+    assert "up to date" in lines[1] and f"/workbooks/{BO}/" in lines[1]
+    assert lines[2].startswith("ada-example") and "9 December 2026" in lines[2] and "not built" in lines[2]
+    assert lines[3].startswith("broken") and "cannot build" in lines[3]
+    write_client(client("Bo Example", BO).replace("link:", "sessions: {next: 2026-12-02}\nlink:"), "bo")
+    assert "changed since built" in run(project, "list").stdout

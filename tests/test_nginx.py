@@ -1,0 +1,152 @@
+"""A real nginx, configured with the documented server block, serving a published site dir.
+
+The headers arrive on every page, nothing is listed, and the workbook works in Chromium
+with its Content-Security-Policy in force: search, the palette toggle and reflection boxes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from coach_site.headers import HEADERS
+from conftest import EXAMPLE_CLIENT, REPO
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+TOKEN = "UDA4ZLKm-ofx5xC6qIoCDw"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[int, dict[str, str], str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, dict(response.headers), response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), ""
+
+
+@pytest.fixture(scope="module")
+def host(tmp_path_factory):
+    if not Path(NGINX).exists():
+        pytest.fail("nginx is missing: run `make test`, which installs Debian's nginx")
+    base = tmp_path_factory.mktemp("nginx")
+    project = base / "project"
+    project.mkdir()
+    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    for folder in ("content", "overrides"):
+        shutil.copytree(REPO / folder, project / folder)
+    (project / "clients").mkdir()
+    shutil.copy(EXAMPLE_CLIENT, project / "clients" / EXAMPLE_CLIENT.name)
+    docroot = base / "www"
+    published = subprocess.run(
+        [sys.executable, "-m", "coach_site", "publish", "--to", str(docroot / "workbooks")],
+        cwd=project, capture_output=True, text=True,
+    )
+    assert published.returncode == 0, published.stderr
+
+    port = free_port()
+    server = (REPO / "docs" / "nginx.conf").read_text()
+    server = server.replace("listen 443 ssl;", f"listen 127.0.0.1:{port};").replace("root /var/www/coaching;", f"root {docroot};")
+    logs = base / "logs"
+    logs.mkdir()
+    conf = base / "nginx.conf"
+    user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read the test's private temp folders
+    conf.write_text(
+        f"{user}worker_processes 1;\npid {base}/nginx.pid;\nerror_log {logs}/error.log;\n"
+        "events { worker_connections 64; }\n"
+        f"http {{\n  access_log {logs}/access.log;\n  include /etc/nginx/mime.types;\n"
+        f"  client_body_temp_path {base}/tmp;\n  proxy_temp_path {base}/tmp;\n  fastcgi_temp_path {base}/tmp;\n"
+        f"  uwsgi_temp_path {base}/tmp;\n  scgi_temp_path {base}/tmp;\n"
+        f"{server}}}\n"
+    )
+    process = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(base), "-g", "daemon off;"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail(f"nginx did not start: {process.stderr.read().decode()}")
+            time.sleep(0.1)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_every_response_carries_the_privacy_headers(host):
+    for path in (f"/workbooks/{TOKEN}/", f"/workbooks/{TOKEN}/area-career.html",
+                 f"/workbooks/{TOKEN}/assets/stylesheets/workbook.css", "/workbooks/nothing-here/"):
+        status, headers, _ = fetch(host + path)
+        for name, value in HEADERS.items():
+            assert headers.get(name) == value, (path, status, name)
+
+
+def test_the_private_link_opens_the_workbook(host):
+    status, headers, body = fetch(f"{host}/workbooks/{TOKEN}/")
+    assert status == 200 and "Hi Maya" in body and headers["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("path", ["/", "/workbooks/", f"/workbooks/{TOKEN}/assets/", f"/workbooks/{TOKEN}/search/"])
+def test_no_folder_is_listed(host, path):
+    status, _, body = fetch(host + path)
+    assert status in (403, 404), (path, status)
+    assert TOKEN not in body and "Index of" not in body
+
+
+def test_the_workbook_works_in_chromium_under_its_csp(browser, host):
+    context = browser.new_context()
+    page = context.new_page()
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("pageerror", lambda e: violations.append(str(e)))
+    try:
+        for name in ("index.html", "values.html", "area-career.html", "area-relationships.html", "homework.html",
+                     "schedule.html", "ted-talk.html", "reflections.html", "print.html"):
+            page.goto(f"{host}/workbooks/{TOKEN}/{name}", wait_until="networkidle")
+        # Search: the worker and the index load from the site itself.
+        page.goto(f"{host}/workbooks/{TOKEN}/index.html", wait_until="networkidle")
+        page.keyboard.press("/")
+        page.keyboard.type("portfolio")
+        page.wait_for_selector(".md-search-result__item", timeout=10_000)
+        assert "portfolio" in page.locator(".md-search-result").inner_text().lower()
+        # The palette toggle.
+        page.keyboard.press("Escape")
+        before = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+        page.locator("form[data-md-component=palette] label:visible").first.click()
+        after = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+        assert {before, after} == {"default", "slate"}
+        # A reflection box: typed, kept, restored.
+        page.goto(f"{host}/workbooks/{TOKEN}/area-relationships.html", wait_until="networkidle")
+        page.get_by_role("textbox", name="Your reflection on: What would a 10 look like?").fill("Under CSP")
+        page.reload()
+        assert page.get_by_role("textbox", name="Your reflection on: What would a 10 look like?").input_value() == "Under CSP"
+        assert violations == []
+        # And the policy is really in force: a script that got in anyway would not run.
+        ran = page.evaluate("""() => {
+            const s = document.createElement('script');
+            s.textContent = 'window.__injected = true';
+            document.body.appendChild(s);
+            return window.__injected === true;
+        }""")
+        assert ran is False
+        page.wait_for_timeout(200)
+        assert any("script-src" in v for v in violations), violations  # reported as a CSP violation
+    finally:
+        context.close()
