@@ -37,5 +37,9 @@ system-packages:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+## Time builds against plain `mkdocs build` (not part of `make test`).
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/build_bench.py
+
 clean:
 	rm -rf $(VENV) site test-artifacts .pytest_cache

@@ -19,6 +19,7 @@ from .dates import human_date  # noqa: E402
 from .errors import BuildError  # noqa: E402
 from .escape import escape_html  # noqa: E402
 from .project import Project  # noqa: E402
+from .theme_cache import cache_theme  # noqa: E402
 
 SAFE_LINKS_EXTENSION = "coach_site.escape"
 # Theme features that reach for other hosts or for sitemap.xml, which a private site does not publish.
@@ -65,6 +66,7 @@ def _client_config(project: Project, docs_dir: Path, nav: list[Any], link: str, 
     config.theme["features"] = [f for f in features if f not in _FEATURES_NEVER_ON]
     config.extra["generator"] = False
     config.copyright = _footer(project)
+    cache_theme(config)
     return config
 
 

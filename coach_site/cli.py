@@ -84,25 +84,30 @@ def cli(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
 
 
 FORCE = click.option("--force", is_flag=True, help="Rebuild every client, even those that have not changed.")
+JOBS = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+                    help="Clients built at once (default: one per CPU core).")
 
 
 @cli.command()
 @click.argument("client_files", nargs=-1, type=CLIENT_FILE)
 @SITE_DIR
 @FORCE
+@JOBS
 @verbosity
-def build(client_files: tuple[Path, ...], site_dir: Path, force: bool) -> None:
+def build(client_files: tuple[Path, ...], site_dir: Path, force: bool, jobs: int | None) -> None:
     """Build each client's workbook (default: every clients/*.yaml) and print its private link."""
     project = load_project()
-    outcomes = _build_and_report(_client_files(project, client_files), project, site_dir, force)
+    outcomes = _build_and_report(_client_files(project, client_files), project, site_dir, force, jobs)
     _raise_if_failed(outcomes)
 
 
-def _build_and_report(files: list[Path], project: Project, site_dir: Path, force: bool) -> list[Outcome]:
+def _build_and_report(
+    files: list[Path], project: Project, site_dir: Path, force: bool, jobs: int | None = None
+) -> list[Outcome]:
     """Build, with a progress bar on a terminal, then one line per client and a summary."""
     console = _console()
     started = time.perf_counter()
-    outcomes = build_clients(files, project, site_dir, force=force)
+    outcomes = build_clients(files, project, site_dir, force=force, jobs=jobs)
     if len(files) > 1 and not console.quiet and sys.stderr.isatty():
         with click.progressbar(outcomes, length=len(files), label="Building workbooks", file=sys.stderr,
                                show_pos=True, color=console.color) as bar:
@@ -308,17 +313,19 @@ def import_reflections_command(client_file: Path, reflections_file: Path, overwr
               help="git:REMOTE[#BRANCH] (default branch gh-pages), rsync:[USER@HOST:]PATH, or a folder.")
 @SITE_DIR
 @FORCE
+@JOBS
 @click.option("--prune", is_flag=True, help="Remove published workbooks whose client file is gone (asks first).")
 @click.option("--yes", is_flag=True, help="With --prune: do not ask.")
 @verbosity
-def publish(client_files: tuple[Path, ...], to: str, site_dir: Path, force: bool, prune: bool, yes: bool) -> None:
+def publish(client_files: tuple[Path, ...], to: str, site_dir: Path, force: bool, jobs: int | None,
+            prune: bool, yes: bool) -> None:
     """Build what changed, then publish the workbooks to a web host."""
     from .deploy import parse_target, publish_sites
 
     project = load_project()
     target = parse_target(to)
     console = _console()
-    outcomes = _build_and_report(_client_files(project, client_files), project, site_dir, force)
+    outcomes = _build_and_report(_client_files(project, client_files), project, site_dir, force, jobs)
     current, failed, unreadable = _tokens_of_clients(project, outcomes)
     if prune and unreadable:
         raise CoachSiteError(

@@ -31,6 +31,9 @@ class ClientFileError(CoachSiteError):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+    def __reduce__(self):  # travels whole between processes of a parallel build
+        return (type(self), (self.problems,))
+
 
 class BuildError(CoachSiteError):
     """A template, theme or MkDocs failure while turning a valid file into a site."""

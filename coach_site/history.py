@@ -102,3 +102,34 @@ def workbook_at(path: Path, revision: str):
     if text is None:
         return None
     return validate_client(load_client_bytes(text.encode("utf-8"), Path(f"{path}@{revision}")))
+
+
+def last_updated_many(paths: list[Path]) -> dict[Path, dt.date]:
+    """last_updated for many files at once: a few git calls per folder instead of two per file."""
+    dates: dict[Path, dt.date] = {}
+    by_folder: dict[Path, list[Path]] = {}
+    for path in paths:
+        by_folder.setdefault(path.resolve().parent, []).append(path)
+    for folder, files in by_folder.items():
+        try:
+            top = Path(_git(folder / "x", "rev-parse", "--show-toplevel").strip())
+            changed = {
+                (top / line[3:]).resolve()
+                for line in _git(folder / "x", "status", "--porcelain", "--untracked-files=all", "--", ".").splitlines()
+            }
+            committed: dict[Path, dt.date] = {}
+            day = None
+            for line in _git(folder / "x", "log", "--format=%x00%cs", "--name-only", "--", ".").splitlines():
+                if line.startswith("\0"):
+                    day = dt.date.fromisoformat(line[1:])
+                elif line and day is not None:
+                    committed.setdefault((top / line).resolve(), day)
+        except CoachSiteError:
+            changed, committed = set(), {}
+        for path in files:
+            resolved = path.resolve()
+            if resolved in committed and resolved not in changed:
+                dates[path] = committed[resolved]
+            else:
+                dates[path] = dt.date.fromtimestamp(path.stat().st_mtime)
+    return dates

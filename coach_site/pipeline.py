@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import build_site
 from .client_edit import set_values, write_atomically
 from .errors import CoachSiteError
-from .history import last_updated
+from .history import last_updated, last_updated_many
 from .loader import load_client_file
 from .model import Workbook
 from .project import Project
@@ -60,11 +62,14 @@ def check_client(client_file: Path) -> Workbook:
     return validate_client(load_client_file(client_file))
 
 
-def prepare_client(client_file: Path, project: Project) -> Prepared:
-    """Steps 1 and 2, load and validate, plus what decides whether a rebuild is needed."""
+def prepare_client(client_file: Path, project: Project, updated: dt.date | None = None) -> Prepared:
+    """Steps 1 and 2, load and validate, plus what decides whether a rebuild is needed.
+
+    `updated` (the day the file last changed) is looked up in git when not given.
+    """
     document = load_client_file(client_file)
     workbook = validate_client(document)
-    updated = last_updated(client_file)
+    updated = updated or last_updated(client_file)
     fingerprint = inputs_fingerprint(client_file.read_bytes(), updated, shared_fingerprint(project))
     return Prepared(client_file, workbook, updated, fingerprint)
 
@@ -80,6 +85,8 @@ def build_client(client_file: Path, project: Project, site_dir: Path) -> BuiltCl
 
 def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> BuiltClient:
     """Steps 3 to 5: render the pages, build them with MkDocs, swap the site into place."""
+    from .build import build_site  # MkDocs and Material load only when something is built
+
     link = project.private_link(prepared.token)
     with tempfile.TemporaryDirectory(prefix="coach-site-") as work:
         docs_dir = Path(work) / "docs"
@@ -98,30 +105,67 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
 
 
 def build_clients(
-    client_files: list[Path], project: Project, site_dir: Path, *, force: bool = False
+    client_files: list[Path],
+    project: Project,
+    site_dir: Path,
+    *,
+    force: bool = False,
+    jobs: int | None = None,
 ) -> Iterator[Outcome]:
     """Build several clients, one Outcome each, in the order given.
 
     A client whose inputs are unchanged since its last build is skipped (unless `force`);
-    a failure stops nobody else.
+    a failure stops nobody else. Several changed clients are built by a pool of `jobs`
+    processes (default: one per core), each paying the imports and theme set-up once;
+    outcomes still come back one per client, in order.
     """
     stamps = Stamps(site_dir)
+    plan: list[tuple[Path, Prepared | None, Outcome | None]] = []
+    dates = last_updated_many([f for f in client_files if f.is_file()])
+    for client_file in client_files:
+        try:
+            prepared = prepare_client(client_file, project, dates.get(client_file))
+        except CoachSiteError as exc:
+            plan.append((client_file, None, Outcome(client_file, error=exc)))
+            continue
+        if not force and stamps.is_current(client_file, prepared.token, prepared.fingerprint, site_dir):
+            built = BuiltClient(client_file, project.private_link(prepared.token), site_dir / prepared.token)
+            plan.append((client_file, None, Outcome(client_file, built=built, skipped=True)))
+        else:
+            plan.append((client_file, prepared, None))
+    changed = [prepared for _, prepared, _ in plan if prepared is not None]
+    if changed:
+        from . import build  # noqa: F401  (imported once here, inherited by forked workers)
+    workers = min(jobs or os.cpu_count() or 1, len(changed))
+    pool = _process_pool(workers) if workers > 1 else None
     try:
-        for client_file in client_files:
+        pending = {
+            id(prepared): pool.submit(build_prepared, prepared, project, site_dir) if pool else None
+            for prepared in changed
+        }
+        for client_file, prepared, outcome in plan:
+            if prepared is None:
+                yield outcome
+                continue
             try:
-                prepared = prepare_client(client_file, project)
-                if not force and stamps.is_current(client_file, prepared.token, prepared.fingerprint, site_dir):
-                    site = site_dir / prepared.token
-                    built = BuiltClient(client_file, project.private_link(prepared.token), site)
-                    yield Outcome(client_file, built=built, skipped=True)
-                    continue
-                built = build_prepared(prepared, project, site_dir)
-                stamps.record(client_file, prepared.token, prepared.fingerprint)
-                yield Outcome(client_file, built=built)
+                future = pending[id(prepared)]
+                built = future.result() if future else build_prepared(prepared, project, site_dir)
             except CoachSiteError as exc:
                 yield Outcome(client_file, error=exc)
+                continue
+            stamps.record(client_file, prepared.token, prepared.fingerprint)
+            yield Outcome(client_file, built=built)
     finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
         stamps.save()
+
+
+def _process_pool(workers: int) -> ProcessPoolExecutor:
+    # Forked workers start with everything this process has imported already.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
 def rotate_client(client_file: Path, project: Project, site_dir: Path) -> BuiltClient:

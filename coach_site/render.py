@@ -132,8 +132,21 @@ def _page_templates(content_dir: Path) -> list[str]:
     return [n for n in PAGE_ORDER if n in names] + sorted(names - set(PAGE_ORDER))
 
 
+_environments: dict[Path, jinja2.Environment] = {}
+
+
 def _environment(content_dir: Path) -> jinja2.Environment:
+    """One environment per content folder and process: templates compile once, and Jinja
+    reloads any template whose file changed since (auto_reload), so edits are never missed."""
+    key = content_dir.resolve()
+    if key not in _environments:
+        _environments[key] = _new_environment(content_dir)
+    return _environments[key]
+
+
+def _new_environment(content_dir: Path) -> jinja2.Environment:
     env = jinja2.Environment(
+        auto_reload=True,
         loader=jinja2.FileSystemLoader(content_dir),
         undefined=jinja2.StrictUndefined,
         # autoescape marks macro output and pictures as safe; finalize does the escaping.

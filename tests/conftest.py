@@ -37,15 +37,20 @@ focus_areas:
 """
 
 
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of this project's mkdocs.yml, content/ and overrides/, as the working directory."""
-    root = tmp_path / "project"
-    root.mkdir()
+def copy_project(root: Path) -> Path:
+    """A new coach-site project at `root`: this one's mkdocs.yml, content/, overrides/, no clients."""
+    root.mkdir(parents=True)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     for folder in ("content", "overrides"):
         shutil.copytree(REPO / folder, root / folder)
     (root / "clients").mkdir()
+    return root
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of this project, as the working directory."""
+    root = copy_project(tmp_path / "project")
     monkeypatch.chdir(root)
     return root
 
@@ -106,6 +111,17 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context and page; `page.requests` lists every URL it asked for."""
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    page.requests = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    yield page
+    context.close()
 
 
 def html_pages(site: Path) -> list[Path]:

@@ -102,37 +102,28 @@ def test_no_page_scrolls_sideways_on_a_narrow_or_zoomed_screen(browser, workbook
         context.close()
 
 
-def test_pictures_speak_to_screen_readers_and_not_by_colour_alone(browser, workbooks):
+def test_pictures_speak_to_screen_readers_and_not_by_colour_alone(page, workbooks):
     base, _ = workbooks["worst case"]
-    page = browser.new_page()
-    try:
-        page.goto(f"{base}/index.html")
-        wheel = page.get_by_role("img", name="Satisfaction wheel: each focus area, rated 1 to 10")
-        assert wheel.count() == 1
-        description = page.evaluate("document.getElementById('wheel-desc').textContent")
-        for name in LONG_NAMES:
-            assert name in description  # every area by its full name, with its rating as a number
-        labels = page.locator("svg.wheel text.wheel__label").all_text_contents()
-        assert len(labels) == 8 and all("/10" in label for label in labels)
-        page.goto(f"{base}/area-1.html")
-        trend = page.locator("svg.trend")
-        assert trend.get_attribute("role") == "img"
-        assert page.evaluate("document.getElementById('trend-1-desc').textContent").count(": ") == 12
-    finally:
-        page.close()
+    page.goto(f"{base}/index.html")
+    wheel = page.get_by_role("img", name="Satisfaction wheel: each focus area, rated 1 to 10")
+    assert wheel.count() == 1
+    description = page.evaluate("document.getElementById('wheel-desc').textContent")
+    for name in LONG_NAMES:
+        assert name in description  # every area by its full name, with its rating as a number
+    labels = page.locator("svg.wheel text.wheel__label").all_text_contents()
+    assert len(labels) == 8 and all("/10" in label for label in labels)
+    page.goto(f"{base}/area-1.html")
+    assert page.locator("svg.trend").get_attribute("role") == "img"
+    assert page.evaluate("document.getElementById('trend-1-desc').textContent").count(": ") == 12
 
 
-def test_checklists_are_labelled_tickable_by_keyboard_and_remembered(browser, workbooks):
+def test_checklists_are_labelled_tickable_by_keyboard_and_remembered(page, workbooks):
     base, _ = workbooks["example"]
-    page = browser.new_page()
-    try:
-        page.goto(f"{base}/area-career.html")
-        step = page.get_by_role("checkbox", name="Book the conversation with my manager before 30 September")
-        step.focus()
-        page.keyboard.press("Space")
-        assert step.is_checked()
-        assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
-        page.reload()
-        assert page.get_by_role("checkbox", name="Book the conversation with my manager before 30 September").is_checked()
-    finally:
-        page.close()
+    page.goto(f"{base}/area-career.html")
+    step = page.get_by_role("checkbox", name="Book the conversation with my manager before 30 September")
+    step.focus()
+    page.keyboard.press("Space")
+    assert step.is_checked()
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    page.reload()
+    assert page.get_by_role("checkbox", name="Book the conversation with my manager before 30 September").is_checked()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from coach_site.loader import load_client_bytes
-from conftest import EXAMPLE_CLIENT, REPO, build, html_pages, serve
+from conftest import EXAMPLE_CLIENT, build, copy_project, html_pages, serve
 from test_browser_workbook import VISIBLE
 
 TOKEN = "UDA4ZLKm-ofx5xC6qIoCDw"
@@ -21,16 +21,6 @@ def site(example_site):
     base, stop = serve(example_site)
     yield base
     stop()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(accept_downloads=True)
-    page = context.new_page()
-    page.requests = []  # every URL the page asked for
-    page.on("request", lambda request: page.requests.append(request.url))
-    yield page
-    context.close()
 
 
 def box(page, question: str):
@@ -154,12 +144,7 @@ def test_reflections_work_from_a_copy_opened_on_disk(browser, example_site):
 
 def test_the_coachee_writes_the_coach_imports_and_the_answers_appear(browser, tmp_path):
     """The whole chain: write, download, import, commit, rebuild: prompts become answers."""
-    project = tmp_path / "practice"
-    project.mkdir()
-    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
-    for folder in ("content", "overrides"):
-        shutil.copytree(REPO / folder, project / folder)
-    (project / "clients").mkdir()
+    project = copy_project(tmp_path / "practice")
     client = project / "clients" / EXAMPLE_CLIENT.name
     shutil.copy(EXAMPLE_CLIENT, client)
     git = ["git", "-c", "user.name=Coach", "-c", "user.email=coach@example.org"]

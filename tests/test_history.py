@@ -134,3 +134,19 @@ def test_describe_changes_covers_areas_values_homework_and_sessions(tmp_path):
     assert "Next session: 20 October 2026 -> 3 November 2026" in lines
     assert "TED talk: title reworded" in lines
     assert describe_changes(before, before) == ["No changes."]
+
+
+def test_many_files_at_once_agree_with_one_at_a_time(repo, write_client, tmp_path):
+    from coach_site.history import last_updated_many
+
+    committed = write_client(MINIMAL_CLIENT, "committed")
+    edited = write_client(MINIMAL_CLIENT, "edited")
+    commit(repo, "first", "2026-10-20")
+    edited.write_text(MINIMAL_CLIENT + "    outcome: Lead\n")
+    untracked = write_client(MINIMAL_CLIENT, "untracked")
+    outside = tmp_path / "elsewhere" / "x.yaml"
+    outside.parent.mkdir()
+    outside.write_text(MINIMAL_CLIENT)
+    files = [committed, edited, untracked, outside]
+    assert last_updated_many(files) == {f: last_updated(f) for f in files}
+    assert last_updated_many(files)[committed] == dt.date(2026, 10, 20)

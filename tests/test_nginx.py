@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from coach_site.headers import HEADERS
-from conftest import EXAMPLE_CLIENT, REPO
+from conftest import EXAMPLE_CLIENT, REPO, copy_project
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 TOKEN = "UDA4ZLKm-ofx5xC6qIoCDw"
@@ -44,12 +44,7 @@ def host(tmp_path_factory):
     if not Path(NGINX).exists():
         pytest.fail("nginx is missing: run `make test`, which installs Debian's nginx")
     base = tmp_path_factory.mktemp("nginx")
-    project = base / "project"
-    project.mkdir()
-    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
-    for folder in ("content", "overrides"):
-        shutil.copytree(REPO / folder, project / folder)
-    (project / "clients").mkdir()
+    project = copy_project(base / "project")
     shutil.copy(EXAMPLE_CLIENT, project / "clients" / EXAMPLE_CLIENT.name)
     docroot = base / "www"
     published = subprocess.run(

@@ -6,7 +6,6 @@ Runs 300 examples by default (CI); set COACH_SITE_EXAMPLES for more.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from hypothesis import strategies as st
 from coach_site.errors import ClientFileError
 from coach_site.pipeline import build_client
 from coach_site.project import load_project
-from conftest import MINIMAL_CLIENT, REPO
+from conftest import MINIMAL_CLIENT, copy_project
 from test_publish import snapshot
 
 TOKEN = "3hVt9QmK2xLp7RwZc5NbYa"
@@ -88,11 +87,7 @@ def client_files(draw) -> str:
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
     """A project with one client's site already published, to prove failures leave it alone."""
-    root = tmp_path_factory.mktemp("prop")
-    for folder in ("content", "overrides"):
-        shutil.copytree(REPO / folder, root / folder)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    (root / "clients").mkdir()
+    root = copy_project(tmp_path_factory.mktemp("prop") / "project")
     base = root / "clients" / "base.yaml"
     base.write_text(MINIMAL_CLIENT)
     project = load_project(root)

@@ -1,0 +1,120 @@
+"""Theme set-up paid once, not once per client.
+
+MkDocs makes a fresh Jinja environment for every build, so every build compiles
+Material's templates again and lists the theme's 14,000 files again: more than half of
+a small build's time. `cache_theme(config)` makes this config's theme environment
+(still a fresh one, as MkDocs expects) reuse two things:
+
+* compiled templates, through Jinja's own bytecode cache: in memory for this process,
+  and on disk (in the user's cache folder) for the next ones. Jinja keys each entry by
+  the template's name and file, and checks the checksum of its source before using
+  it, so an edited template in overrides/ (or an upgraded theme) is compiled afresh.
+* the list of the theme's static files, kept while none of the theme's folders has
+  changed (adding, removing or renaming a file changes its folder's modification time).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+_listings: dict[tuple, tuple[tuple, list[str]]] = {}
+
+
+class _LayeredBytecodeCache(jinja2.BytecodeCache):
+    """Memory in front of a folder on disk; either may be missing an entry, never wrong."""
+
+    def __init__(self, directory: Path | None):
+        self.memory: dict[str, bytes] = {}
+        self.disk = None
+        if directory is not None:
+            try:
+                directory.mkdir(parents=True, exist_ok=True)
+                self.disk = jinja2.FileSystemBytecodeCache(str(directory))
+            except OSError:
+                self.disk = None  # no writable cache folder: memory only
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.memory.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+        elif self.disk is not None:
+            self.disk.load_bytecode(bucket)  # Jinja ignores an entry whose checksum does not match
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.memory[bucket.key] = bucket.bytecode_to_string()
+        if self.disk is not None:
+            try:
+                self.disk.dump_bytecode(bucket)
+            except OSError:
+                pass
+
+
+def cache_directory() -> Path | None:
+    """$COACH_SITE_CACHE, else $XDG_CACHE_HOME/coach-site, else ~/.cache/coach-site; "" turns it off."""
+    explicit = os.environ.get("COACH_SITE_CACHE")
+    if explicit is not None:
+        return Path(explicit) / "templates" if explicit else None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "coach-site" / "templates"
+
+
+_bytecode: dict[Path | None, _LayeredBytecodeCache] = {}
+
+
+def bytecode_cache() -> _LayeredBytecodeCache:
+    directory = cache_directory()
+    if directory not in _bytecode:
+        _bytecode[directory] = _LayeredBytecodeCache(directory)
+    return _bytecode[directory]
+
+
+def cache_theme(config: Any) -> None:
+    """Make this MkDocs config's theme environments use the caches above."""
+    theme = config.theme
+    make_env: Callable[[], jinja2.Environment] = theme.get_env
+    static_templates = tuple(sorted(theme.static_templates))
+
+    def get_env() -> jinja2.Environment:
+        env = make_env()
+        env.bytecode_cache = bytecode_cache()
+        env.list_templates = _cached_listing(env.list_templates, tuple(theme.dirs), static_templates)
+        return env
+
+    theme.get_env = get_env
+
+
+def _cached_listing(list_templates: Callable, dirs: tuple[str, ...], static_templates: tuple) -> Callable:
+    def cached(extensions=None, filter_func=None) -> list[str]:
+        # MkDocs' filter depends only on the theme's static templates: part of the key.
+        key = (dirs, static_templates, tuple(extensions or ()), filter_func is None)
+        hit = _listings.get(key)
+        if hit is not None and _folder_times(hit[0]) == hit[0]:
+            return list(hit[1])
+        names = list_templates(extensions=extensions, filter_func=filter_func)
+        _listings[key] = (_folder_times(_folders(dirs)), names)
+        return list(names)
+
+    return cached
+
+
+def _folders(dirs: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    found = []
+    for top in dirs:
+        for folder, _, _ in os.walk(top, followlinks=True):
+            found.append((folder, 0))
+    return tuple(found)
+
+
+def _folder_times(folders: tuple[tuple[str, int], ...]) -> tuple[tuple[str, int], ...]:
+    times = []
+    for folder, _ in folders:
+        try:
+            times.append((folder, os.stat(folder).st_mtime_ns))
+        except OSError:
+            times.append((folder, -1))
+    return tuple(times)

@@ -1,0 +1,106 @@
+"""Nothing changed, nothing rebuilt; anything changed, the right workbooks rebuilt.
+
+A rebuilt workbook is a new folder swapped into place, so its folder's inode tells,
+from the output alone, whether it was rebuilt.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coach_site.pipeline import build_clients
+from coach_site.project import load_project
+from conftest import MINIMAL_CLIENT
+from test_publish import snapshot
+
+TOKENS = {"ada": "3hVt9QmK2xLp7RwZc5NbYa", "bo": "BoBoBoBoBoBoBoBoBoBoBo_1", "cy": "CyCyCyCyCyCyCyCyCyCyCy_2"}
+
+
+@pytest.fixture
+def three(project, write_client, tmp_path):
+    files = [
+        write_client(MINIMAL_CLIENT.replace(TOKENS["ada"], token).replace("Ada Example", f"{slug.title()} Example"), slug)
+        for slug, token in TOKENS.items()
+    ]
+    site_dir = tmp_path / "site"
+    outcomes = list(build_clients(files, load_project(project), site_dir, jobs=1))
+    assert all(o.built and not o.skipped for o in outcomes)
+    return project, files, site_dir
+
+
+def rebuild(project: Path, files: list[Path], site_dir: Path, **options) -> list[str]:
+    """Build again; return the clients whose workbook folder is new."""
+    before = {slug: (site_dir / token).stat().st_ino for slug, token in TOKENS.items() if (site_dir / token).exists()}
+    outcomes = list(build_clients(files, load_project(project), site_dir, **options))
+    assert not [o for o in outcomes if o.error]
+    rebuilt = sorted(slug for slug, token in TOKENS.items() if before.get(slug) != (site_dir / token).stat().st_ino)
+    assert rebuilt == sorted(o.client_file.stem for o in outcomes if not o.skipped)
+    return rebuilt
+
+
+def test_nothing_changed_nothing_rebuilt(three):
+    assert rebuild(*three) == []
+
+
+def test_a_changed_client_file_rebuilds_that_client_only(three):
+    project, files, site_dir = three
+    files[1].write_text(files[1].read_text() + "    outcome: Lead the team\n")
+    assert rebuild(project, files, site_dir) == ["bo"]
+    assert "Lead the team" in (site_dir / TOKENS["bo"] / "area-career.html").read_text()
+
+
+@pytest.mark.parametrize("change", [
+    lambda p: (p / "content" / "values.md.j2").write_text((p / "content" / "values.md.j2").read_text() + "\nA new line.\n"),
+    lambda p: (p / "mkdocs.yml").write_text((p / "mkdocs.yml").read_text().replace("Your coaching workbook", "Workbook")),
+    lambda p: (p / "overrides" / "assets" / "stylesheets" / "workbook.css").write_text("/* changed */\n"),
+    lambda p: (p / "overrides" / "assets" / "new.txt").write_text("a new theme file\n"),
+], ids=["template", "mkdocs.yml", "stylesheet", "new-override-file"])
+def test_a_shared_change_rebuilds_everyone(three, change):
+    project, files, site_dir = three
+    change(project)
+    assert rebuild(project, files, site_dir) == ["ada", "bo", "cy"]
+
+
+def test_a_deleted_workbook_is_rebuilt(three):
+    import shutil
+
+    project, files, site_dir = three
+    shutil.rmtree(site_dir / TOKENS["cy"])
+    assert rebuild(project, files, site_dir) == ["cy"]
+
+
+def test_force_rebuilds_everyone(three):
+    assert rebuild(*three, force=True) == ["ada", "bo", "cy"]
+
+
+def test_a_template_edited_between_builds_of_one_process_is_used(three):
+    """The shared template caches must never serve a stale template."""
+    project, files, site_dir = three
+    main = project / "overrides" / "main.html"
+    main.write_text(main.read_text().replace('<meta name="referrer"', '<meta name="x-edited" content="1">\n  <meta name="referrer"'))
+    (project / "overrides" / "assets" / "extra.js").write_text("// a new theme file\n")
+    rebuild(project, files, site_dir)
+    assert '<meta name="x-edited" content="1">' in (site_dir / TOKENS["ada"] / "index.html").read_text()
+    assert (site_dir / TOKENS["ada"] / "assets" / "extra.js").exists()
+
+
+def test_a_parallel_build_is_byte_identical_to_a_sequential_one(project, three, tmp_path):
+    _, files, _ = three
+    sequential, parallel = tmp_path / "one", tmp_path / "two"
+    list(build_clients(files, load_project(project), sequential, jobs=1, force=True))
+    outcomes = list(build_clients(files, load_project(project), parallel, jobs=2, force=True))
+    assert [o.client_file for o in outcomes] == files  # in order
+    stamps = ".coach-site-builds.json"
+    a = {k: v for k, v in snapshot(sequential).items() if k != stamps}
+    b = {k: v for k, v in snapshot(parallel).items() if k != stamps}
+    assert a == b and len(a) > 50
+
+
+def test_a_failure_in_a_parallel_build_stays_with_its_client(project, three, tmp_path):
+    _, files, _ = three
+    files[0].write_text(files[0].read_text() + "    satisfaction: 99\n")
+    outcomes = list(build_clients(files, load_project(project), tmp_path / "site2", jobs=2))
+    assert [bool(o.error) for o in outcomes] == [True, False, False]
+    assert "99 is not between 1 and 10" in str(outcomes[0].error)
