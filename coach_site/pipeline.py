@@ -122,17 +122,20 @@ def build_clients(
     stamps = Stamps(site_dir)
     plan: list[tuple[Path, Prepared | None, Outcome | None]] = []
     dates = last_updated_many([f for f in client_files if f.is_file()])
+    shared = shared_fingerprint(project)
     for client_file in client_files:
+        token = None
+        if not force and client_file in dates:
+            fingerprint = inputs_fingerprint(client_file.read_bytes(), dates[client_file], shared)
+            token = stamps.current_token(client_file, fingerprint, site_dir)
+        if token:  # unchanged: not even parsed again
+            built = BuiltClient(client_file, project.private_link(token), site_dir / token)
+            plan.append((client_file, None, Outcome(client_file, built=built, skipped=True)))
+            continue
         try:
-            prepared = prepare_client(client_file, project, dates.get(client_file))
+            plan.append((client_file, prepare_client(client_file, project, dates.get(client_file)), None))
         except CoachSiteError as exc:
             plan.append((client_file, None, Outcome(client_file, error=exc)))
-            continue
-        if not force and stamps.is_current(client_file, prepared.token, prepared.fingerprint, site_dir):
-            built = BuiltClient(client_file, project.private_link(prepared.token), site_dir / prepared.token)
-            plan.append((client_file, None, Outcome(client_file, built=built, skipped=True)))
-        else:
-            plan.append((client_file, prepared, None))
     changed = [prepared for _, prepared, _ in plan if prepared is not None]
     if changed:
         from . import build  # noqa: F401  (imported once here, inherited by forked workers)

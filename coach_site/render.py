@@ -24,6 +24,7 @@ from .escape import escape_user_text
 from .model import FocusArea, Workbook
 from .pictures import rating_trend, satisfaction_wheel
 from .project import Coach
+from .theme_cache import bytecode_cache
 
 AREA_TEMPLATE = "focus-area"
 # The order of the workbook: the seed's order, then any page a coach adds.
@@ -147,6 +148,7 @@ def _environment(content_dir: Path) -> jinja2.Environment:
 def _new_environment(content_dir: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         auto_reload=True,
+        bytecode_cache=bytecode_cache(),  # compiled once per machine; recompiled when a template changes
         loader=jinja2.FileSystemLoader(content_dir),
         undefined=jinja2.StrictUndefined,
         # autoescape marks macro output and pictures as safe; finalize does the escaping.

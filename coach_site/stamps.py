@@ -80,15 +80,20 @@ class Stamps:
     def key(client_file: Path) -> str:
         return str(client_file.resolve())
 
+    def current_token(self, client_file: Path, fingerprint: str, site_dir: Path) -> str | None:
+        """The token of a workbook built from exactly these inputs and still there; else None.
+
+        Same inputs means the same file, so this needs no parsing of it at all.
+        """
+        record = self.records.get(self.key(client_file))
+        if record is None or record.get("inputs") != fingerprint:
+            return None
+        token = record.get("token")
+        return token if token and (site_dir / token / "index.html").is_file() else None
+
     def is_current(self, client_file: Path, token: str, fingerprint: str, site_dir: Path) -> bool:
         """Built from exactly these inputs, and still there (a deleted site is rebuilt)."""
-        record = self.records.get(self.key(client_file))
-        return (
-            record is not None
-            and record.get("token") == token
-            and record.get("inputs") == fingerprint
-            and (site_dir / token / "index.html").is_file()
-        )
+        return self.current_token(client_file, fingerprint, site_dir) == token
 
     def record(self, client_file: Path, token: str, fingerprint: str) -> None:
         self.records[self.key(client_file)] = {

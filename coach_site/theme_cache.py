@@ -9,12 +9,15 @@ a small build's time. `cache_theme(config)` makes this config's theme environmen
   and on disk (in the user's cache folder) for the next ones. Jinja keys each entry by
   the template's name and file, and checks the checksum of its source before using
   it, so an edited template in overrides/ (or an upgraded theme) is compiled afresh.
-* the list of the theme's static files, kept while none of the theme's folders has
-  changed (adding, removing or renaming a file changes its folder's modification time).
+* the list of the theme's static files, kept (in memory and on disk) while none of
+  the theme's folders has changed: adding, removing or renaming a file changes its
+  folder's modification time, which is checked before every use.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -92,22 +95,60 @@ def _cached_listing(list_templates: Callable, dirs: tuple[str, ...], static_temp
     def cached(extensions=None, filter_func=None) -> list[str]:
         # MkDocs' filter depends only on the theme's static templates: part of the key.
         key = (dirs, static_templates, tuple(extensions or ()), filter_func is None)
-        hit = _listings.get(key)
+        hit = _listings.get(key) or _read_listing(key)
         if hit is not None and _folder_times(hit[0]) == hit[0]:
+            _listings[key] = hit
             return list(hit[1])
         names = list_templates(extensions=extensions, filter_func=filter_func)
         _listings[key] = (_folder_times(_folders(dirs)), names)
+        _write_listing(key, _listings[key])
         return list(names)
 
     return cached
 
 
+def _listing_file(key: tuple) -> Path | None:
+    directory = cache_directory()
+    if directory is None:
+        return None
+    name = hashlib.sha256(repr(key).encode()).hexdigest()[:24]
+    return directory.parent / "theme-files" / f"{name}.json"
+
+
+def _read_listing(key: tuple) -> tuple[tuple, list[str]] | None:
+    path = _listing_file(key)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path else None
+        return tuple((folder, mtime) for folder, mtime in data["folders"]), list(data["names"])
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+
+
+def _write_listing(key: tuple, entry: tuple[tuple, list[str]]) -> None:
+    path = _listing_file(key)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_suffix(f".{os.getpid()}.tmp")
+        temp.write_text(json.dumps({"folders": entry[0], "names": entry[1]}), encoding="utf-8")
+        os.replace(temp, path)
+    except OSError:
+        pass  # a cache that cannot be written is only a slower build
+
+
 def _folders(dirs: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
-    found = []
-    for top in dirs:
-        for folder, _, _ in os.walk(top, followlinks=True):
-            found.append((folder, 0))
-    return tuple(found)
+    """Every folder under the theme's folders (a listing depends on these only)."""
+    found, todo = [], list(dirs)
+    while todo:
+        folder = todo.pop()
+        found.append((folder, 0))
+        try:
+            with os.scandir(folder) as entries:
+                todo += [e.path for e in entries if e.is_dir(follow_symlinks=True)]
+        except OSError:
+            continue
+    return tuple(sorted(found))
 
 
 def _folder_times(folders: tuple[tuple[str, int], ...]) -> tuple[tuple[str, int], ...]:
