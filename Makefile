@@ -17,9 +17,9 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-## Build the example client's workbook and print its private link.
+## Build the example client's workbook and print its private link (and where it is on disk).
 build: $(VENV)/.installed
-	$(BIN)/coach-site build $(EXAMPLE)
+	$(BIN)/coach-site build --verbose $(EXAMPLE)
 
 ## Run every test, the real-browser and real-server ones included.
 test: $(VENV)/.installed-test system-packages

@@ -115,7 +115,7 @@ def _build_and_report(
     outcomes = [_report(console, outcome) for outcome in outcomes]
     failed = sum(1 for o in outcomes if o.error)
     skipped = sum(1 for o in outcomes if o.skipped)
-    console.say(f"Built {len(outcomes) - failed - skipped}, failed {failed}, skipped {skipped} (unchanged) "
+    console.say(f"Built {len(outcomes) - failed - skipped}, failed {failed}, skipped {skipped} as unchanged, "
                 f"in {time.perf_counter() - started:.1f} s", err=True, dim=True)
     return outcomes
 

@@ -117,14 +117,14 @@ def test_quiet_verbose_and_no_color(project, write_client, tmp_path):
     assert "clients/ada-example.yaml -> " in verbose.stderr and "index.html" in verbose.stderr
     normal = run(project, "build", "--site-dir", site)
     assert "clients/ada-example.yaml -> " not in normal.stderr
-    assert "Built 0, failed 0, skipped 1 (unchanged) in" in normal.stderr  # nothing changed
+    assert "Built 0, failed 0, skipped 1 as unchanged, in" in normal.stderr  # nothing changed
     forced = run(project, "build", "--force", "--site-dir", site)
-    assert "Built 1, failed 0, skipped 0 (unchanged) in" in forced.stderr
+    assert "Built 1, failed 0, skipped 0 as unchanged, in" in forced.stderr
     # NO_COLOR is set by run(); errors come without escape codes.
     write_client(MINIMAL_CLIENT + "    satisfaction: 99\n", "bad")
     failed = run(project, "build", "--site-dir", site)
     assert "\x1b[" not in failed.stderr and "99 is not between 1 and 10" in failed.stderr
-    assert "Built 0, failed 1, skipped 1 (unchanged) in" in failed.stderr
+    assert "Built 0, failed 1, skipped 1 as unchanged, in" in failed.stderr
 
 
 def run_on_terminal(project, *args: str, no_color: bool) -> str:

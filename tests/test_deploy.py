@@ -174,3 +174,19 @@ def test_list_shows_every_client_sorted_by_next_session(project, write_client):
     assert lines[3].startswith("broken") and "cannot build" in lines[3]
     write_client(client("Bo Example", BO).replace("link:", "sessions: {next: 2026-12-02}\nlink:"), "bo")
     assert "changed since built" in run(project, "list").stdout
+
+
+def test_from_new_to_a_published_link_as_the_readme_tells(project, remote):
+    """The README's GitHub steps, up to the push (to a bare repository on disk)."""
+    assert run(project, "new", "Priya Natarajan", "--email", "priya@example.org").returncode == 0
+    path = project / "clients" / "priya-natarajan.yaml"
+    path.write_text(path.read_text().replace("  - name: First focus area", "  - name: Career"))
+    assert run(project, "check", "clients/priya-natarajan.yaml").returncode == 0
+    published = run(project, "publish", "--to", f"git:{remote}")
+    assert published.returncode == 0, published.stderr
+    link = published.stdout.strip().splitlines()[-1].split(": ", 1)[1]
+    token = link.rstrip("/").rsplit("/", 1)[-1]
+    assert link == f"https://coaching.example.org/workbooks/{token}/"
+    page = git(remote, "show", f"gh-pages:{token}/index.html")
+    assert "Hi Priya" in page and '<meta name="robots" content="noindex, nofollow">' in page
+    assert not any("priya" in path_ for path_ in tree(remote))  # no client file, no name in any path
