@@ -16,6 +16,7 @@ how a small file expands into a huge one.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,12 +106,14 @@ class ClientDocument:
         return self.lines.get((), 1)
 
 
+def _fail(path: Path, message: str, line: int | None = None) -> ClientFileError:
+    return ClientFileError([Problem(path, line, "", message)])
+
+
 def load_client_file(path: Path | str) -> ClientDocument:
     """Read one client file. Raises ClientFileError naming file and line on any problem."""
     path = Path(path)
-
-    def fail(message: str, line: int | None = None) -> ClientFileError:
-        return ClientFileError([Problem(path, line, "", message)])
+    fail = functools.partial(_fail, path)
 
     try:
         size = path.stat().st_size
@@ -128,9 +131,7 @@ def load_client_file(path: Path | str) -> ClientDocument:
 
 def load_client_bytes(raw: bytes, path: Path) -> ClientDocument:
     """Parse a client file's content (from disk or from git), naming `path` in errors."""
-
-    def fail(message: str, line: int | None = None) -> ClientFileError:
-        return ClientFileError([Problem(path, line, "", message)])
+    fail = functools.partial(_fail, path)
 
     if len(raw) > MAX_FILE_BYTES:
         raise fail(f"the file is {len(raw):,} bytes; a client file may be at most 1 MiB")

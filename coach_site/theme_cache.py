@@ -96,7 +96,7 @@ def _cached_listing(list_templates: Callable, dirs: tuple[str, ...], static_temp
         # MkDocs' filter depends only on the theme's static templates: part of the key.
         key = (dirs, static_templates, tuple(extensions or ()), filter_func is None)
         hit = _listings.get(key) or _read_listing(key)
-        if hit is not None and _folder_times(hit[0]) == hit[0]:
+        if hit is not None and _folder_times([folder for folder, _ in hit[0]]) == hit[0]:
             _listings[key] = hit
             return list(hit[1])
         names = list_templates(extensions=extensions, filter_func=filter_func)
@@ -137,23 +137,24 @@ def _write_listing(key: tuple, entry: tuple[tuple, list[str]]) -> None:
         pass  # a cache that cannot be written is only a slower build
 
 
-def _folders(dirs: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+def _folders(dirs: tuple[str, ...]) -> list[str]:
     """Every folder under the theme's folders (a listing depends on these only)."""
     found, todo = [], list(dirs)
     while todo:
         folder = todo.pop()
-        found.append((folder, 0))
+        found.append(folder)
         try:
             with os.scandir(folder) as entries:
                 todo += [e.path for e in entries if e.is_dir(follow_symlinks=True)]
         except OSError:
             continue
-    return tuple(sorted(found))
+    return sorted(found)
 
 
-def _folder_times(folders: tuple[tuple[str, int], ...]) -> tuple[tuple[str, int], ...]:
+def _folder_times(folders: list[str]) -> tuple[tuple[str, int], ...]:
+    """Each folder with its modification time (-1 when it is gone)."""
     times = []
-    for folder, _ in folders:
+    for folder in folders:
         try:
             times.append((folder, os.stat(folder).st_mtime_ns))
         except OSError:

@@ -12,7 +12,7 @@ from coach_site.loader import load_client_file
 from coach_site.project import Coach
 from coach_site.render import area_slug, render_pages, timeline
 from coach_site.validate import validate_client
-from conftest import EXAMPLE_CLIENT, MINIMAL_CLIENT, REPO
+from conftest import EXAMPLE_CLIENT, MINIMAL_CLIENT, REPO, copy_project
 
 COACH = Coach("Sam Rivera", "sam@example.org")
 
@@ -93,10 +93,7 @@ def test_area_pages_get_readable_unique_file_names(tmp_path):
 
 
 def test_a_template_error_names_the_template_and_line(tmp_path):
-    content = tmp_path / "content"
-    content.mkdir()
-    for template in (REPO / "content").glob("*.j2"):
-        (content / template.name).write_text(template.read_text())
+    content = copy_project(tmp_path / "project") / "content"
     (content / "values.md.j2").write_text("# Values\n\n{{ no_such_thing }}\n")
     client = tmp_path / "c.yaml"
     client.write_text(MINIMAL_CLIENT)
@@ -108,10 +105,7 @@ def test_a_template_error_names_the_template_and_line(tmp_path):
 
 
 def test_a_page_template_added_by_the_coach_becomes_a_page_after_the_others(tmp_path):
-    content = tmp_path / "content"
-    content.mkdir()
-    for template in (REPO / "content").glob("*.j2"):
-        (content / template.name).write_text(template.read_text())
+    content = copy_project(tmp_path / "project") / "content"
     (content / "resources.md.j2").write_text("# Resources for {{ name }}\n")
     site, pages = render(EXAMPLE_CLIENT, tmp_path / "out", content)
     assert site.pages[-2:] == ["resources.md", "print.md"]
