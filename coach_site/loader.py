@@ -91,6 +91,7 @@ class ClientDocument:
     path: Path
     data: dict[str, Any]
     lines: dict[Path_, int] = field(default_factory=dict)
+    source: bytes = b""  # the file's bytes, as read: what a build's fingerprint is made of
 
     @property
     def slug(self) -> str:
@@ -166,7 +167,7 @@ def load_client_bytes(raw: bytes, path: Path) -> ClientDocument:
     if builder.problems:
         raise ClientFileError(builder.problems)
     builder.lines[()] = 1
-    return ClientDocument(path=path, data=data, lines=builder.lines)
+    return ClientDocument(path=path, data=data, lines=builder.lines, source=raw)
 
 
 class _Builder:

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from .dates import human_date
 from .errors import CoachSiteError
+from .history import last_updated_many
 from .pipeline import prepare_client
 from .project import Project
-from .stamps import Stamps
+from .stamps import Stamps, shared_fingerprint
 
 
 @dataclass(frozen=True)
@@ -31,10 +32,13 @@ class ClientRow:
 def client_overview(project: Project, site_dir: Path) -> list[ClientRow]:
     """One row per client file, sorted by next session (none last), then by name."""
     stamps = Stamps(site_dir)
+    files = project.client_files()
+    dates = last_updated_many(files)  # a few git calls in all, not two per client
+    shared = shared_fingerprint(project)
     rows = []
-    for client_file in project.client_files():
+    for client_file in files:
         try:
-            prepared = prepare_client(client_file, project)
+            prepared = prepare_client(client_file, project, dates[client_file], shared)
         except CoachSiteError as exc:
             first = str(exc).splitlines()[0]
             rows.append(ClientRow(client_file.stem, "-", None, None, None, f"cannot build: {first}", True))

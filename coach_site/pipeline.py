@@ -62,15 +62,18 @@ def check_client(client_file: Path) -> Workbook:
     return validate_client(load_client_file(client_file))
 
 
-def prepare_client(client_file: Path, project: Project, updated: dt.date | None = None) -> Prepared:
+def prepare_client(
+    client_file: Path, project: Project, updated: dt.date | None = None, shared: str | None = None
+) -> Prepared:
     """Steps 1 and 2, load and validate, plus what decides whether a rebuild is needed.
 
-    `updated` (the day the file last changed) is looked up in git when not given.
+    `updated` (the day the file last changed) is looked up in git, and `shared` (the
+    fingerprint of what all clients share) computed, when not given.
     """
     document = load_client_file(client_file)
     workbook = validate_client(document)
     updated = updated or last_updated(client_file)
-    fingerprint = inputs_fingerprint(client_file.read_bytes(), updated, shared_fingerprint(project))
+    fingerprint = inputs_fingerprint(document.source, updated, shared or shared_fingerprint(project))
     return Prepared(client_file, workbook, updated, fingerprint)
 
 
@@ -133,7 +136,7 @@ def build_clients(
             plan.append((client_file, None, Outcome(client_file, built=built, skipped=True)))
             continue
         try:
-            plan.append((client_file, prepare_client(client_file, project, dates.get(client_file)), None))
+            plan.append((client_file, prepare_client(client_file, project, dates.get(client_file), shared), None))
         except CoachSiteError as exc:
             plan.append((client_file, None, Outcome(client_file, error=exc)))
     changed = [prepared for _, prepared, _ in plan if prepared is not None]
