@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import CoachSiteError
-from .publish import publish_site, remove_site, site_root_files, staging_dir
+from .publish import publish_site, remove_site, staging_dir, write_site_root
 
 
 @dataclass(frozen=True)
@@ -100,8 +100,7 @@ def _publish_to_folder(site_dir, folder, ready, current, prune, confirm) -> Publ
             shutil.rmtree(staged, ignore_errors=True)
             raise
         report.published.append(token)
-    for name, text in site_root_files().items():
-        (folder / name).write_text(text, encoding="utf-8")
+    write_site_root(folder)  # also when no workbook was published this time
     there = _tokens(folder)
     report.kept = [t for t in there if t in current and t not in ready]
     report.orphans = [t for t in there if t not in current]
@@ -181,8 +180,7 @@ def _publish_with_rsync(site_dir, target, ready, prune) -> PublishReport:
         report.published.append(token)
     with tempfile.TemporaryDirectory() as root_files:
         os.chmod(root_files, 0o755)  # rsync -a copies this folder's mode to the host's folder
-        for name, text in site_root_files().items():
-            (Path(root_files) / name).write_text(text, encoding="utf-8")
+        write_site_root(Path(root_files))
         _rsync(["-a", "--mkpath", f"{root_files}/", f"{destination}/"])
     return report
 
