@@ -15,10 +15,7 @@ AREA_ANSWERS = {
     "ten_looks_like": "what a 10 looks like",
     "ten_in_3_months": "a 10 in three months",
 }
-_SECTIONS = {
-    "schedule": ("ideal schedule", ("day", "week", "month")),
-    "ted_talk": ("TED talk", ("title", "message", "story")),
-}
+_SECTIONS = {"schedule": "ideal schedule", "ted_talk": "TED talk"}  # their fields come from the model
 
 
 def describe_changes(before: Workbook | None, after: Workbook) -> list[str]:
@@ -57,9 +54,13 @@ def describe_changes(before: Workbook | None, after: Workbook) -> list[str]:
     if before.next_session != after.next_session:
         lines.append(f"Next session: {_day(before.next_session)} -> {_day(after.next_session)}")
 
-    for section, (title, fields) in _SECTIONS.items():
+    for section, title in _SECTIONS.items():
         old, new = getattr(before, section), getattr(after, section)
-        notes = [f"{f} {_verb(getattr(old, f), getattr(new, f))}" for f in fields if getattr(old, f) != getattr(new, f)]
+        notes = [
+            f"{f} {_verb(getattr(old, f), getattr(new, f))}"
+            for f in type(old).model_fields
+            if getattr(old, f) != getattr(new, f)
+        ]
         if notes:
             lines.append(f"{title[0].upper()}{title[1:]}: " + "; ".join(notes))
     return lines or ["No changes."]

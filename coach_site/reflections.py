@@ -20,9 +20,6 @@ from .loader import load_client_bytes, load_client_file
 from .model import Reflections, Workbook
 from .validate import validate_client
 
-_SECTIONS = {"schedule": ("day", "week", "month"), "ted_talk": ("title", "message", "story")}
-
-
 @dataclass
 class ImportReport:
     client_file: Path
@@ -101,8 +98,8 @@ def _changes(workbook: Workbook, reflections: Reflections, report: ImportReport,
         if new_steps:
             changes[("focus_areas", index, "next_steps")] = Appended(new_steps)
             report.filled += [f"{ours.name}: new next step: {step}" for step in new_steps]
-    for section, fields in _SECTIONS.items():
-        for name in fields:
-            merge((section, name), f"{section.replace('_', ' ')}: {name}",
-                  getattr(getattr(workbook, section), name), getattr(getattr(reflections, section), name))
+    for section in ("schedule", "ted_talk"):
+        ours, theirs = getattr(workbook, section), getattr(reflections, section)
+        for name in type(ours).model_fields:
+            merge((section, name), f"{section.replace('_', ' ')}: {name}", getattr(ours, name), getattr(theirs, name))
     return changes
