@@ -35,7 +35,7 @@ def test_a_broken_client_is_reported_and_the_others_still_build(project, write_c
     write_client(MINIMAL_CLIENT.replace("Ada Example", "Bo").replace("  - name: Career\n", "  - name: Career\n    satisfaction: 11\n"), "bo")
     result = run(project, "build")
     assert result.returncode == 1
-    assert f"clients/bo.yaml:7: focus_areas[0].satisfaction: 11 is not between 1 and 10" in result.stderr
+    assert "clients/bo.yaml:7: focus_areas[0].satisfaction: 11 is not between 1 and 10" in result.stderr
     assert "1 client(s) failed to build" in result.stderr
     assert f"ada-example: https://coaching.example.org/workbooks/{TOKEN}/" in result.stdout
     assert "Traceback" not in result.stderr

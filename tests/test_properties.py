@@ -6,7 +6,6 @@ Runs 300 examples by default (CI); set COACH_SITE_EXAMPLES for more.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 import yaml
