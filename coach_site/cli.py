@@ -144,19 +144,35 @@ def _report(console: Console, outcome: Outcome) -> Outcome:
 @verbosity
 def check(client_files: tuple[Path, ...]) -> None:
     """Check client files against the client format, listing every problem."""
+    from .tokens import shared_links
+
     console = _console()
     files = list(client_files) or _client_files(load_project(), ())
+    shared = shared_links([*_project_client_files(), *files])
     problems = 0
     for client_file in files:
+        found = []
         try:
             check_client(client_file)
         except ClientFileError as exc:
-            problems += len(exc.problems)
-            console.error(str(exc))
+            found = exc.problems
+        if client_file.resolve() in shared:
+            found = [*found, shared[client_file.resolve()]]
+        problems += len(found)
+        if found:
+            console.error("\n".join(map(str, found)))
         else:
             console.say(f"{client_file}: ok")
     if problems:
         raise CoachSiteError(f"{problems} problem(s) found")
+
+
+def _project_client_files() -> list[Path]:
+    """clients/*.yaml of the project here; none outside a project (`check FILE` works anywhere)."""
+    try:
+        return load_project().client_files()
+    except CoachSiteError:
+        return []
 
 
 @cli.command()
@@ -383,6 +399,10 @@ def list_clients(site_dir: Path) -> None:
     for index, row in enumerate(table):
         line = "  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1]
         console.say(line, bold=index == 0, fg=("red" if index and rows[index - 1].problem else None))
+    shared = [row.shared_link for row in rows if row.shared_link]
+    if shared:
+        console.error("\n".join(map(str, sorted(shared, key=str))))
+        raise CoachSiteError(f"{len(shared)} client files share a private link; neither is built until one is rotated")
 
 
 def main() -> None:

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .dates import human_date
-from .errors import CoachSiteError
+from .errors import CoachSiteError, Problem
 from .history import last_updated_many
 from .pipeline import prepare_client
 from .project import Project
 from .stamps import Stamps, shared_fingerprint
+from .tokens import shared_links
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class ClientRow:
     updated: dt.date | None
     site: str  # "up to date", "changed since built", "not built", or the problem
     problem: bool = False
+    shared_link: Problem | None = None  # another client file has the same token
 
     def cells(self) -> tuple[str, ...]:
         return (self.slug, human_date(self.next_session) or "-", human_date(self.homework_due) or "-",
@@ -35,15 +37,20 @@ def client_overview(project: Project, site_dir: Path) -> list[ClientRow]:
     files = project.client_files()
     dates = last_updated_many(files)  # a few git calls in all, not two per client
     shared = shared_fingerprint(project)
+    links_shared = shared_links(files)
     rows = []
     for client_file in files:
+        same_link = links_shared.get(client_file.resolve())
         try:
             prepared = prepare_client(client_file, project, dates[client_file], shared)
         except CoachSiteError as exc:
             first = str(exc).splitlines()[0]
-            rows.append(ClientRow(client_file.stem, "-", None, None, None, f"cannot build: {first}", True))
+            rows.append(ClientRow(client_file.stem, "-", None, None, None, f"cannot build: {first}", True,
+                                  same_link))
             continue
-        if stamps.is_current(client_file, prepared.token, prepared.fingerprint, site_dir):
+        if same_link:
+            state = "refused: same link as another client"
+        elif stamps.is_current(client_file, prepared.token, prepared.fingerprint, site_dir):
             state = "up to date"
         elif (site_dir / prepared.token / "index.html").is_file():
             state = "changed since built"
@@ -51,5 +58,5 @@ def client_overview(project: Project, site_dir: Path) -> list[ClientRow]:
             state = "not built"
         workbook = prepared.workbook
         rows.append(ClientRow(client_file.stem, project.private_link(prepared.token), workbook.next_session,
-                              workbook.homework.due, prepared.updated, state))
+                              workbook.homework.due, prepared.updated, state, bool(same_link), same_link))
     return sorted(rows, key=lambda r: (r.next_session is None, r.next_session or dt.date.max, r.slug))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .client_edit import set_values, write_atomically
-from .errors import CoachSiteError
+from .errors import ClientFileError, CoachSiteError, Problem
 from .history import last_updated, last_updated_many
 from .loader import load_client_file
 from .model import Workbook
@@ -22,6 +22,7 @@ from .publish import publish_site, remove_site, staging_dir
 from .render import render_pages
 from .scaffold import new_token
 from .stamps import Stamps, inputs_fingerprint, shared_fingerprint
+from .tokens import read_token, shared_links, tokens_in_use
 from .validate import validate_client
 
 
@@ -139,6 +140,7 @@ def build_clients(
             plan.append((client_file, prepare_client(client_file, project, dates.get(client_file), shared), None))
         except CoachSiteError as exc:
             plan.append((client_file, None, Outcome(client_file, error=exc)))
+    plan = _refuse_shared_links(plan, project)
     changed = [prepared for _, prepared, _ in plan if prepared is not None]
     if changed:
         from . import build  # noqa: F401  (imported once here, inherited by forked workers)
@@ -167,6 +169,36 @@ def build_clients(
         stamps.save()
 
 
+def _refuse_shared_links(
+    plan: list[tuple[Path, Prepared | None, Outcome | None]], project: Project
+) -> list[tuple[Path, Prepared | None, Outcome | None]]:
+    """Fail every client whose token another client file of the project also has.
+
+    Built, the second would replace the first at the first's link, so neither is built
+    and what was published at that link stays as it was. Unchanged clients count too.
+    """
+    shared = shared_links([*project.client_files(), *(client_file for client_file, _, _ in plan)])
+    if not shared:
+        return plan
+    refused = []
+    for client_file, prepared, outcome in plan:
+        problem = shared.get(client_file.resolve())
+        if problem is not None:
+            error = _with_problem(outcome.error if outcome else None, problem)
+            prepared, outcome = None, Outcome(client_file, error=error)
+        refused.append((client_file, prepared, outcome))
+    return refused
+
+
+def _with_problem(error: CoachSiteError | None, problem: Problem) -> CoachSiteError:
+    """The client's own problems (if it has any) and one more."""
+    if isinstance(error, ClientFileError):
+        return ClientFileError([*error.problems, problem])
+    if error is not None:
+        return CoachSiteError(f"{error}\n{problem}")
+    return ClientFileError([problem])
+
+
 def _process_pool(workers: int) -> ProcessPoolExecutor:
     # Forked workers start with everything this process has imported already.
     methods = multiprocessing.get_all_start_methods()
@@ -182,15 +214,20 @@ def rotate_client(client_file: Path, project: Project, site_dir: Path) -> BuiltC
     leaves the file and the published site as they were.
     """
     old_token = check_client(client_file).link.token
+    others = [f for f in project.client_files() if f.resolve() != client_file.resolve()]
     text = client_file.read_text(encoding="utf-8")
-    new_text = set_values(text, {("link", "token"): new_token()})
+    new_text = set_values(text, {("link", "token"): new_token(taken=tokens_in_use(others))})
     with tempfile.TemporaryDirectory(prefix="coach-site-rotate-") as work:
         edited = Path(work) / client_file.name
         edited.write_text(new_text, encoding="utf-8")
         built = build_client(edited, project, site_dir)
     write_atomically(client_file, new_text)
-    remove_site(site_dir, old_token)
+    sharing = [f for f in others if (use := read_token(f)) and use.token == old_token]
+    if not sharing:  # a copied file's old link is still the other client's: leave their site alone
+        remove_site(site_dir, old_token)
     stamps = Stamps(site_dir)
     stamps.forget(client_file)  # built from a copy: the next build records the real file
+    for other in sharing:  # an older version may have published this client over them: rebuild theirs
+        stamps.forget(other)
     stamps.save()
     return BuiltClient(client_file=client_file, link=built.link, site=built.site, warnings=built.warnings)

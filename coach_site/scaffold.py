@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
+from collections.abc import Container
 from pathlib import Path
 
 from .errors import CoachSiteError
 from .schema import modeline, write_schema
+from .tokens import tokens_in_use
 
 _TEMPLATE = """\
 {modeline}
@@ -58,9 +60,12 @@ def client_slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
 
 
-def new_token() -> str:
-    """An unguessable link token: 128 random bits, 22 URL-safe characters."""
-    return secrets.token_urlsafe(16)
+def new_token(taken: Container[str] = frozenset()) -> str:
+    """An unguessable link token: 128 random bits, 22 URL-safe characters, none of `taken`."""
+    while True:
+        token = secrets.token_urlsafe(16)
+        if token not in taken:  # one client, one link, however unlikely a repeat is
+            return token
 
 
 def new_client_file(name: str, clients_dir: Path, email: str | None = None, slug: str | None = None) -> Path:
@@ -78,7 +83,7 @@ def new_client_file(name: str, clients_dir: Path, email: str | None = None, slug
         modeline=modeline(),
         name=_yaml_text(name),
         email=f" {_yaml_text(email)}" if email else "",
-        token=new_token(),
+        token=new_token(taken=tokens_in_use(clients_dir.glob("*.yaml"))),
         first_value="First value",
         first_area="First focus area",
     )

@@ -32,7 +32,8 @@ def test_build_prints_each_clients_private_link(project, write_client):
 
 def test_a_broken_client_is_reported_and_the_others_still_build(project, write_client):
     write_client(MINIMAL_CLIENT)
-    write_client(MINIMAL_CLIENT.replace("Ada Example", "Bo").replace("  - name: Career\n", "  - name: Career\n    satisfaction: 11\n"), "bo")
+    bo = MINIMAL_CLIENT.replace("Ada Example", "Bo").replace(TOKEN, "BoOwnToken7xLp7RwZc5NbYa")
+    write_client(bo.replace("  - name: Career\n", "  - name: Career\n    satisfaction: 11\n"), "bo")
     result = run(project, "build")
     assert result.returncode == 1
     assert "clients/bo.yaml:7: focus_areas[0].satisfaction: 11 is not between 1 and 10" in result.stderr
@@ -50,7 +51,7 @@ def test_check_lists_every_problem_and_exits_non_zero(project, write_client):
         "clients/ada-example.yaml:8: focus_areas[0].satisfaction: 0 is not between 1 and 10",
     ]
     assert "Traceback" not in result.stderr
-    ok = write_client(MINIMAL_CLIENT, "ok")
+    ok = write_client(MINIMAL_CLIENT.replace(TOKEN, "OkOwnToken7xLp7RwZc5NbYa"), "ok")
     result = run(project, "check", str(ok.relative_to(project)))
     assert result.returncode == 0 and "clients/ok.yaml: ok" in result.stdout
 

@@ -12,9 +12,14 @@ from coach_site.model import FocusArea, Workbook
 from coach_site.schema import SCHEMA_FILE, client_schema, schema_text
 from coach_site.validate import validate_client
 from conftest import EXAMPLE_CLIENT, MINIMAL_CLIENT, REPO
-from test_cli import run
+from test_cli import TOKEN, run
 
 LINK = "https://coaching.example.org/workbooks/UDA4ZLKm-ofx5xC6qIoCDw/"
+
+
+def own_token(text: str, slug: str) -> str:
+    """A client file's text with a token of its own: clients sharing one are refused."""
+    return text.replace(TOKEN, f"{slug}OwnToken".ljust(22, "x"))
 
 
 def copy_example(project):
@@ -121,7 +126,7 @@ def test_quiet_verbose_and_no_color(project, write_client, tmp_path):
     forced = run(project, "build", "--force", "--site-dir", site)
     assert "Built 1, failed 0, skipped 0 as unchanged, in" in forced.stderr
     # NO_COLOR is set by run(); errors come without escape codes.
-    write_client(MINIMAL_CLIENT + "    satisfaction: 99\n", "bad")
+    write_client(own_token(MINIMAL_CLIENT, "bad") + "    satisfaction: 99\n", "bad")
     failed = run(project, "build", "--site-dir", site)
     assert "\x1b[" not in failed.stderr and "99 is not between 1 and 10" in failed.stderr
     assert "Built 0, failed 1, skipped 1 as unchanged, in" in failed.stderr
@@ -157,8 +162,8 @@ def run_on_terminal(project, *args: str, no_color: bool) -> str:
 
 def test_on_a_terminal_build_shows_progress_and_colours_unless_no_color(project, write_client, tmp_path):
     write_client(MINIMAL_CLIENT)
-    write_client(MINIMAL_CLIENT.replace("Ada Example", "Bo Example"), "bo")
-    write_client(MINIMAL_CLIENT + "    satisfaction: 99\n", "bad")
+    write_client(own_token(MINIMAL_CLIENT.replace("Ada Example", "Bo Example"), "bo"), "bo")
+    write_client(own_token(MINIMAL_CLIENT, "bad") + "    satisfaction: 99\n", "bad")
     site = str(tmp_path / "site")
     coloured = run_on_terminal(project, "build", "--site-dir", site, no_color=False)
     assert "Building workbooks" in coloured and "3/3" in coloured

@@ -1,0 +1,142 @@
+"""One client, one link: find client files whose links have the same token.
+
+Copying an old client file is the quickest way to start a new one, and it copies the
+token too. Both workbooks would then be published at one link, the second over the
+first, so every command that builds or lists refuses such files until one is rotated.
+
+Tokens are read with libyaml and nothing else is checked: about 0.3 ms a file, so every
+client file of the project can be looked at on every run, even when nothing changed.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import Problem
+from .loader import MAX_FILE_BYTES
+from .model import TOKEN_PATTERN
+
+# Every value stays text, as the client format's own loader keeps a token; C speed when available.
+_FAST_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+FIELD = "link.token"
+
+
+@dataclass(frozen=True)
+class TokenUse:
+    """The token one client file gives its link, and the line it is on."""
+
+    file: Path
+    token: str
+    line: int
+
+
+def read_token(path: Path) -> TokenUse | None:
+    """The file's link token, without checking the rest of the file.
+
+    None when the file cannot be read or its token could never be valid: such a
+    file fails its own check, so it is never built.
+    """
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None
+        root = yaml.compose(path.read_bytes(), Loader=_FAST_LOADER)
+    except (OSError, yaml.YAMLError, RecursionError):
+        return None
+    node = _value(_value(root, "link"), "token")
+    if not isinstance(node, yaml.ScalarNode) or not TOKEN_PATTERN.fullmatch(node.value):
+        return None
+    return TokenUse(path, node.value, node.start_mark.line + 1)
+
+
+def tokens_in_use(files: Iterable[Path]) -> set[str]:
+    """Every token these client files give their links."""
+    return {use.token for use in map(read_token, files) if use}
+
+
+def shared_links(files: Iterable[Path]) -> dict[Path, Problem]:
+    """For each file whose token another of `files` also has: the problem to report on it.
+
+    Keyed by the file's resolved path, so `clients/a.yaml` and its absolute path are one file.
+    """
+    by_token: dict[str, list[TokenUse]] = defaultdict(list)
+    for path in _unique(files).values():
+        use = read_token(path)
+        if use:
+            by_token[use.token].append(use)
+    problems = {}
+    for uses in by_token.values():
+        if len(uses) > 1:
+            first = _first_holder(uses)
+            for use in uses:
+                problems[use.file.resolve()] = _problem(use, uses, first)
+    return problems
+
+
+def _value(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for key_node, value_node in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+            return value_node
+    return None
+
+
+def _unique(files: Iterable[Path]) -> dict[Path, Path]:
+    """Each file once, as it was first given (`clients/a.yaml`, not also its absolute path)."""
+    unique: dict[Path, Path] = {}
+    for path in files:
+        unique.setdefault(path.resolve(), path)
+    return unique
+
+
+def _problem(use: TokenUse, uses: list[TokenUse], first: TokenUse | None) -> Problem:
+    others = " and ".join(f"{_shown(o.file)}:{o.line}" for o in uses if o is not use)
+    message = f"the same private link as {others}; each client needs their own."
+    if first is None:
+        message += (" Keep it for the client who was sent this link, and give the other a new one with:"
+                    " coach-site rotate <their client file>")
+    elif use is first:
+        rotate = "; ".join(f"coach-site rotate {_shown(o.file)}" for o in uses if o is not use)
+        message += f" This file had it first, so keep it here and give the other a new one with: {rotate}"
+    else:
+        message += f" Give this client a new one with: coach-site rotate {_shown(use.file)}"
+    return Problem(_shown(use.file), use.line, FIELD, message)
+
+
+def _first_holder(uses: list[TokenUse]) -> TokenUse | None:
+    """The file that had the token first: the only one committed to git, or committed
+    strictly earlier than the others. None when git cannot tell."""
+    times = {use: _first_commit_time(use.file) for use in uses}
+    committed = [use for use in uses if times[use] is not None]
+    if not committed:
+        return None
+    earliest = min(times[use] for use in committed)
+    first = [use for use in committed if times[use] == earliest]
+    return first[0] if len(first) == 1 else None
+
+
+def _first_commit_time(path: Path) -> int | None:
+    """When git first recorded the file (seconds), or None (not committed, no git)."""
+    try:
+        result = subprocess.run(
+            ["git", "log", "--format=%ct", "--", path.name],
+            cwd=path.resolve().parent, capture_output=True, text=True, check=False,
+        )
+    except OSError:
+        return None
+    times = result.stdout.split() if result.returncode == 0 else []
+    return int(times[-1]) if times else None
+
+
+def _shown(path: Path) -> Path:
+    """The path as the coach would type it in the project folder."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
