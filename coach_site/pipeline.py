@@ -216,7 +216,7 @@ def rotate_client(client_file: Path, project: Project, site_dir: Path) -> BuiltC
     old_token = check_client(client_file).link.token
     others = [f for f in project.client_files() if f.resolve() != client_file.resolve()]
     text = client_file.read_text(encoding="utf-8")
-    new_text = set_values(text, {("link", "token"): new_token(taken=tokens_in_use(others))})
+    new_text = set_values(text, {("link", "token"): new_token(taken={old_token, *tokens_in_use(others)})})
     with tempfile.TemporaryDirectory(prefix="coach-site-rotate-") as work:
         edited = Path(work) / client_file.name
         edited.write_text(new_text, encoding="utf-8")
