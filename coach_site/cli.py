@@ -228,8 +228,13 @@ def email(client_file: Path, eml: Path | None) -> None:
     """The homework email after a Strategy session. Printed, never sent."""
     from .homework_email import draft_message, homework_email
 
+    from .tokens import shared_links
+
     project = load_project()
     workbook = check_client(client_file)
+    # The link would open whatever was published for the client file this one was copied from.
+    if problem := shared_links([*project.client_files(), client_file]).get(client_file.resolve()):
+        raise CoachSiteError(str(problem))
     mail = homework_email(workbook, project.content_dir, project.coach, project.private_link(workbook.link.token))
     console = _console()
     console.say(f"Subject: {mail.subject}\n\n{mail.text}")

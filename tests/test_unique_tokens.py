@@ -156,6 +156,14 @@ def test_rotating_a_copy_an_older_version_published_gives_the_first_client_their
     assert files_of(project / "site" / TOKEN) == ada_built
 
 
+def test_email_refuses_to_send_the_copy_the_other_clients_link(project, ada_built, write_client):
+    write_client(BO_COPY, "bo")
+    result = run(project, "email", "clients/bo.yaml")
+    assert result.returncode == 1 and result.stdout == ""
+    assert B_REFUSED in result.stderr.splitlines()
+    assert run(project, "email", "clients/cy.yaml").returncode == 0
+
+
 def test_without_git_the_message_says_which_to_keep_in_words(project, write_client):
     write_client(MINIMAL_CLIENT)
     write_client(BO_COPY, "bo")
