@@ -227,7 +227,6 @@ def serve(client_file: Path, port: int) -> None:
 def email(client_file: Path, eml: Path | None) -> None:
     """The homework email after a Strategy session. Printed, never sent."""
     from .homework_email import draft_message, homework_email
-
     from .tokens import shared_links
 
     project = load_project()
@@ -407,7 +406,8 @@ def list_clients(site_dir: Path) -> None:
     shared = [row.shared_link for row in rows if row.shared_link]
     if shared:
         console.error("\n".join(map(str, sorted(shared, key=str))))
-        raise CoachSiteError(f"{len(shared)} client files share a private link; neither is built until one is rotated")
+        raise CoachSiteError(f"{len(shared)} client files share a private link; none of them is built "
+                             "until each has a link of their own")
 
 
 def main() -> None:
