@@ -6,7 +6,6 @@ import datetime as dt
 import multiprocessing
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -18,11 +17,12 @@ from .history import last_updated, last_updated_many
 from .loader import load_client_file
 from .model import Workbook
 from .project import Project
-from .publish import publish_site, remove_site, staging_dir
+from .publish import publish_site, staging_dir
 from .render import render_pages
 from .scaffold import new_token
 from .stamps import Stamps, inputs_fingerprint, shared_fingerprint
 from .validate import validate_client
+from .workspace import private_temp_dir
 
 
 @dataclass(frozen=True)
@@ -91,8 +91,8 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
     from .build import build_site  # MkDocs and Material load only when something is built
 
     link = project.private_link(prepared.token)
-    with tempfile.TemporaryDirectory(prefix="coach-site-") as work:
-        docs_dir = Path(work) / "docs"
+    with private_temp_dir("build") as work:
+        docs_dir = work / "docs"
         rendered = render_pages(
             prepared.workbook, project.content_dir, docs_dir,
             coach=project.coach, link=link, updated=prepared.updated,
@@ -122,7 +122,7 @@ def build_clients(
     processes (default: one per core), each paying the imports and theme set-up once;
     outcomes still come back one per client, in order.
     """
-    stamps = Stamps(site_dir)
+    stamps = Stamps(project, site_dir)
     plan: list[tuple[Path, Prepared | None, Outcome | None]] = []
     dates = last_updated_many([f for f in client_files if f.is_file()])
     shared = shared_fingerprint(project)
@@ -184,13 +184,13 @@ def rotate_client(client_file: Path, project: Project, site_dir: Path) -> BuiltC
     old_token = check_client(client_file).link.token
     text = client_file.read_text(encoding="utf-8")
     new_text = set_values(text, {("link", "token"): new_token()})
-    with tempfile.TemporaryDirectory(prefix="coach-site-rotate-") as work:
-        edited = Path(work) / client_file.name
+    with private_temp_dir("rotate") as work:
+        edited = work / client_file.name
         edited.write_text(new_text, encoding="utf-8")
         built = build_client(edited, project, site_dir)
     write_atomically(client_file, new_text)
-    remove_site(site_dir, old_token)
-    stamps = Stamps(site_dir)
+    shutil.rmtree(site_dir / old_token, ignore_errors=True)  # this client's own workbook, old token
+    stamps = Stamps(project, site_dir)
     stamps.forget(client_file)  # built from a copy: the next build records the real file
     stamps.save()
     return BuiltClient(client_file=client_file, link=built.link, site=built.site, warnings=built.warnings)
