@@ -97,8 +97,20 @@ JOBS = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
 def build(client_files: tuple[Path, ...], site_dir: Path, force: bool, jobs: int | None) -> None:
     """Build each client's workbook (default: every clients/*.yaml) and print its private link."""
     project = load_project()
+    _hold_site_dir(project, site_dir)
     outcomes = _build_and_report(_client_files(project, client_files), project, site_dir, force, jobs)
     _raise_if_failed(outcomes)
+
+
+def _hold_site_dir(project: Project, site_dir: Path) -> None:
+    """Keep the site dir to this run until the command ends; another run on it waits, and says so."""
+    from .workspace import site_lock
+
+    def waiting() -> None:
+        _console().warn(f"Another coach-site run is building or publishing {site_dir}; "
+                        "waiting for it to finish (Ctrl+C to stop).")
+
+    click.get_current_context().with_resource(site_lock(project.root, site_dir, on_wait=waiting))
 
 
 def _build_and_report(
@@ -196,7 +208,9 @@ def new(name: str, email: str | None, clients_dir: Path, slug: str | None) -> No
 @verbosity
 def rotate(client_file: Path, site_dir: Path) -> None:
     """Give a client a new private link; the old link stops working."""
-    built = rotate_client(client_file, load_project(), site_dir)
+    project = load_project()
+    _hold_site_dir(project, site_dir)
+    built = rotate_client(client_file, project, site_dir)
     console = _console()
     console.say(f"{client_file.stem}: new link {built.link}")
     console.say("The old link stops working on your host when you publish with --prune.", err=True, dim=True)
@@ -340,10 +354,12 @@ def import_reflections_command(client_file: Path, reflections_file: Path, overwr
 def publish(client_files: tuple[Path, ...], to: str, site_dir: Path, force: bool, jobs: int | None,
             prune: bool, yes: bool) -> None:
     """Build what changed, then publish the workbooks to a web host."""
-    from .deploy import parse_target, publish_sites
+    from .deploy import check_target, parse_target, publish_sites
 
     project = load_project()
     target = parse_target(to)
+    check_target(target, project.root)  # before building anything
+    _hold_site_dir(project, site_dir)
     console = _console()
     outcomes = _build_and_report(_client_files(project, client_files), project, site_dir, force, jobs)
     current, failed, unreadable = _tokens_of_clients(project, outcomes)

@@ -10,7 +10,9 @@ Targets:
 Rules, whatever the target: only the workbook folders (one per token) and the site
 root's own files are published, never clients/; a client whose build failed keeps what
 was published before; a published workbook whose client still has a file is never
-deleted; one whose client file is gone goes only with --prune.
+deleted; one whose client file is gone goes only with --prune. Nothing else is ever
+deleted: --prune removes only folders that carry coach-site's mark, and a target that
+holds a coach-site project (mkdocs.yml, clients/) is refused.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import CoachSiteError
-from .publish import publish_site, remove_site, staging_dir, write_site_root
+from .publish import is_workbook, publish_site, remove_site, staging_dir, write_site_root
+from .workspace import private_temp_dir
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ def publish_sites(
 
     `confirm` is asked before pruning, with the tokens that would go.
     """
+    check_target(target, project_root)
     ready = sorted(t for t in _tokens(site_dir) if t in current and t not in failed)
     if target.kind == "dir":
         return _publish_to_folder(site_dir, Path(target.location), ready, current, prune, confirm)
@@ -81,10 +85,43 @@ def publish_sites(
     return _publish_with_rsync(site_dir, target, ready, prune)
 
 
+def check_target(target: Target, project_root: Path) -> None:
+    """Refuse a folder that is, holds or sits inside a coach-site project: publishing there
+    could overwrite or prune the coach's own files."""
+    if target.kind != "dir":
+        return
+    folder = Path(target.location).expanduser().resolve()
+    project = project_root.resolve()
+    if folder == project or project in folder.parents:
+        why = "it is your coach-site project folder" if folder == project else "it is inside your coach-site project"
+    elif folder in project.parents:
+        why = "it holds your coach-site project"
+    elif (folder / "mkdocs.yml").exists() or (folder / "clients").exists():
+        why = "it holds a coach-site project (mkdocs.yml or clients/)"
+    else:
+        return
+    raise CoachSiteError(
+        f"not publishing to {target.location}: {why}, and publishing there could overwrite or delete "
+        "your own files. Publish to a folder of its own, such as your web server's folder."
+    )
+
+
+def _refuse_a_project_branch(repo: Path, target: Target) -> None:
+    """A branch that holds a coach-site project (e.g. git:origin#main) is the coach's sources."""
+    found = [name for name in ("clients", "mkdocs.yml") if (repo / name).exists()]
+    if found:
+        raise CoachSiteError(
+            f"not publishing to {target}: that branch holds a coach-site project ({' and '.join(found)}), "
+            "and publishing would replace it with the workbooks. Publish to a branch of its own, "
+            f"such as git:{target.location}#gh-pages (the default when no #BRANCH is given)."
+        )
+
+
 def _tokens(folder: Path) -> list[str]:
+    """The workbook folders coach-site published here; nothing else sharing the folder."""
     if not folder.is_dir():
         return []
-    return sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith(".") and is_workbook(p))
 
 
 def _publish_to_folder(site_dir, folder, ready, current, prune, confirm) -> PublishReport:
@@ -105,9 +142,7 @@ def _publish_to_folder(site_dir, folder, ready, current, prune, confirm) -> Publ
     report.kept = [t for t in there if t in current and t not in ready]
     report.orphans = [t for t in there if t not in current]
     if prune and report.orphans and confirm(report.orphans):
-        for token in report.orphans:
-            remove_site(folder, token)
-        report.pruned = report.orphans
+        report.pruned = [token for token in report.orphans if remove_site(folder, token)]
     return report
 
 
@@ -140,12 +175,14 @@ def _publish_to_git(site_dir, target, ready, current, prune, confirm, project_ro
     so nothing else of the coach's project can ever reach the branch.
     """
     remote = _remote_url(target.location, project_root)
-    with tempfile.TemporaryDirectory(prefix="coach-site-publish-") as work:
-        repo = Path(work)
+    with private_temp_dir("publish") as work:
+        repo = work / "branch"
+        repo.mkdir()
         _git("init", "-q", cwd=repo)
         fetched = _git("fetch", "-q", "--depth=1", remote, f"refs/heads/{target.branch}", cwd=repo, check=False)
         if fetched.returncode == 0:
             _git("checkout", "-q", "FETCH_HEAD", cwd=repo)
+            _refuse_a_project_branch(repo, target)
         elif "couldn't find remote ref" not in fetched.stderr:
             lines = fetched.stderr.strip().splitlines()
             raise CoachSiteError(f"cannot reach {target.location}: {lines[-1] if lines else 'git fetch failed'}")

@@ -33,7 +33,7 @@ class ClientRow:
 
 def client_overview(project: Project, site_dir: Path) -> list[ClientRow]:
     """One row per client file, sorted by next session (none last), then by name."""
-    stamps = Stamps(site_dir)
+    stamps = Stamps(project, site_dir)
     files = project.client_files()
     dates = last_updated_many(files)  # a few git calls in all, not two per client
     shared = shared_fingerprint(project)

@@ -6,7 +6,6 @@ import datetime as dt
 import multiprocessing
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -18,12 +17,13 @@ from .history import last_updated, last_updated_many
 from .loader import load_client_file
 from .model import Workbook
 from .project import Project
-from .publish import publish_site, remove_site, staging_dir
+from .publish import publish_site, staging_dir
 from .render import render_pages
 from .scaffold import new_token
 from .stamps import Stamps, inputs_fingerprint, shared_fingerprint
 from .tokens import read_token, shared_links, tokens_in_use
 from .validate import validate_client
+from .workspace import private_temp_dir
 
 
 @dataclass(frozen=True)
@@ -92,8 +92,8 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
     from .build import build_site  # MkDocs and Material load only when something is built
 
     link = project.private_link(prepared.token)
-    with tempfile.TemporaryDirectory(prefix="coach-site-") as work:
-        docs_dir = Path(work) / "docs"
+    with private_temp_dir("build") as work:
+        docs_dir = work / "docs"
         rendered = render_pages(
             prepared.workbook, project.content_dir, docs_dir,
             coach=project.coach, link=link, updated=prepared.updated,
@@ -123,7 +123,7 @@ def build_clients(
     processes (default: one per core), each paying the imports and theme set-up once;
     outcomes still come back one per client, in order.
     """
-    stamps = Stamps(site_dir)
+    stamps = Stamps(project, site_dir)
     plan: list[tuple[Path, Prepared | None, Outcome | None]] = []
     dates = last_updated_many([f for f in client_files if f.is_file()])
     shared = shared_fingerprint(project)
@@ -217,15 +217,15 @@ def rotate_client(client_file: Path, project: Project, site_dir: Path) -> BuiltC
     others = [f for f in project.client_files() if f.resolve() != client_file.resolve()]
     text = client_file.read_text(encoding="utf-8")
     new_text = set_values(text, {("link", "token"): new_token(taken={old_token, *tokens_in_use(others)})})
-    with tempfile.TemporaryDirectory(prefix="coach-site-rotate-") as work:
-        edited = Path(work) / client_file.name
+    with private_temp_dir("rotate") as work:
+        edited = work / client_file.name
         edited.write_text(new_text, encoding="utf-8")
         built = build_client(edited, project, site_dir)
     write_atomically(client_file, new_text)
     sharing = [f for f in others if (use := read_token(f)) and use.token == old_token]
     if not sharing:  # a copied file's old link is still the other client's: leave their site alone
-        remove_site(site_dir, old_token)
-    stamps = Stamps(site_dir)
+        shutil.rmtree(site_dir / old_token, ignore_errors=True)  # this client's own workbook, old token
+    stamps = Stamps(project, site_dir)
     stamps.forget(client_file)  # built from a copy: the next build records the real file
     for other in sharing:  # an older version may have published this client over them: rebuild theirs
         stamps.forget(other)

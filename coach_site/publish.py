@@ -3,6 +3,9 @@
 The new site is built beside the old one (same file system), so the swap is two
 renames and the old copy is deleted only once the new one is in place. A failed
 build never gets here, so the published site stays byte-for-byte as it was.
+
+Every workbook folder carries a mark, so that only folders coach-site made are ever
+deleted (by rotate and publish --prune), never anything else that shares the folder.
 """
 
 from __future__ import annotations
@@ -17,19 +20,43 @@ from .headers import htaccess, netlify_headers
 ROBOTS_TXT = "User-agent: *\nDisallow: /\n"
 BUILDING_PREFIX = ".building-"
 _RETIRED_PREFIX = ".retired-"
+# The mark of a workbook folder: the same for every workbook, so it tells nothing about anyone.
+MARK_FILE = ".coach-site-workbook"
+MARK_TEXT = "A private workbook made by coach-site.\n"
+# The site dir's front page: lists nothing, so a host that would list the folder lists no token.
+_INDEX_MARK = "<!-- coach-site: an empty front page -->"
+INDEX_HTML = f"""<!doctype html>
+{_INDEX_MARK}
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="robots" content="noindex, nofollow">
+<meta name="referrer" content="no-referrer">
+<title>Private</title>
+</head>
+<body></body>
+</html>
+"""
 
 
 def staging_dir(site_dir: Path) -> Path:
-    """A fresh, hidden folder in the site dir to build into (same file system as the target)."""
+    """A fresh, hidden folder in the site dir to build into (same file system as the target).
+
+    Private (0700) while it holds answers; publish_site opens it to the web server.
+    """
     site_dir.mkdir(parents=True, exist_ok=True)
-    staged = Path(tempfile.mkdtemp(prefix=BUILDING_PREFIX, dir=site_dir))
-    # mkdtemp makes a private (0700) folder; a web server must be able to read the site.
-    os.chmod(staged, 0o755)
-    return staged
+    return Path(tempfile.mkdtemp(prefix=BUILDING_PREFIX, dir=site_dir))
+
+
+def is_workbook(folder: Path) -> bool:
+    """A folder coach-site published (it carries the mark), not a link to one."""
+    return folder.is_dir() and not folder.is_symlink() and (folder / MARK_FILE).is_file()
 
 
 def publish_site(built: Path, site_dir: Path, token: str) -> Path:
     """Move `built` to `site_dir/token`, replacing what was there. Returns the published path."""
+    (built / MARK_FILE).write_text(MARK_TEXT, encoding="utf-8")
+    os.chmod(built, 0o755)  # a web server must be able to read the published site
     target = site_dir / token
     retired = None
     if target.exists():
@@ -47,8 +74,26 @@ def publish_site(built: Path, site_dir: Path, token: str) -> Path:
     return target
 
 
+def remove_leftovers(site_dir: Path) -> None:
+    """Clean up after a run that was interrupted: half-built copies go, and a workbook caught
+    between the two renames of a swap is put back in place."""
+    if not site_dir.is_dir():
+        return
+    for entry in site_dir.iterdir():
+        if entry.is_symlink() or not entry.is_dir():
+            continue
+        if entry.name.startswith(_RETIRED_PREFIX):
+            for old in entry.iterdir():
+                if not (site_dir / old.name).exists():
+                    os.rename(old, site_dir / old.name)
+            shutil.rmtree(entry, ignore_errors=True)
+        elif entry.name.startswith(BUILDING_PREFIX):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
 def site_root_files() -> dict[str, str]:
     return {
+        "index.html": INDEX_HTML,
         "robots.txt": ROBOTS_TXT,
         "_headers": netlify_headers(),
         ".htaccess": htaccess(),
@@ -56,16 +101,23 @@ def site_root_files() -> dict[str, str]:
     }
 
 
-def remove_site(site_dir: Path, token: str) -> None:
-    """Delete a published client site (an old token after rotation)."""
-    shutil.rmtree(site_dir / token, ignore_errors=True)
+def remove_site(site_dir: Path, token: str) -> bool:
+    """Delete a workbook folder, only if coach-site made it (it carries the mark)."""
+    if not is_workbook(site_dir / token):
+        return False
+    shutil.rmtree(site_dir / token)
+    return True
 
 
 def write_site_root(site_dir: Path) -> None:
-    """The site dir's own files: robots.txt that keeps crawlers out, and the privacy headers
-    for Netlify/Cloudflare and Apache hosts. No index page: the root lists no client, and
-    hosts answer 404 there."""
+    """The site dir's own files: an empty front page and robots.txt that keeps crawlers out,
+    and the privacy headers for Netlify/Cloudflare and Apache hosts. A front page that is
+    not ours (a folder shared with a home page) is left as it is."""
     for name, text in site_root_files().items():
         path = site_dir / name
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
+        if not path.exists():
+            path.write_text(text, encoding="utf-8")
+            continue
+        current = path.read_text(encoding="utf-8", errors="replace")
+        if current != text and (name != "index.html" or _INDEX_MARK in current):
             path.write_text(text, encoding="utf-8")

@@ -7,10 +7,8 @@ keeps being served (a failed build never touches what was published).
 
 from __future__ import annotations
 
-import shutil
 import socket
-import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from mkdocs.livereload import LiveReloadServer
@@ -18,8 +16,27 @@ from mkdocs.livereload import LiveReloadServer
 from .errors import CoachSiteError
 from .pipeline import build_client, check_client
 from .project import Project
+from .workspace import private_temp_dir
 
 HOST = "127.0.0.1"
+
+
+class _LocalOnlyServer(LiveReloadServer):
+    """MkDocs' live-reload server, answering only requests addressed to this machine by name.
+
+    A web page elsewhere can point its own host name at 127.0.0.1 (DNS rebinding) and then
+    read the preview from the coach's browser; such requests carry that other name in Host.
+    """
+
+    def __init__(self, *args, port: int, **kwargs):
+        super().__init__(*args, port=port, **kwargs)
+        self.allowed_hosts = {f"{HOST}:{port}", f"localhost:{port}"}
+
+    def serve_request(self, environ, start_response) -> Iterable[bytes]:
+        if environ.get("HTTP_HOST", "").lower() not in self.allowed_hosts:
+            start_response("421 Misdirected Request", [("Content-Type", "text/plain")])
+            return [f"Open the preview at {self.url}\n".encode()]
+        return super().serve_request(environ, start_response)
 
 
 def _check_port_free(port: int) -> None:
@@ -42,20 +59,19 @@ def serve_client(
     """Build, serve on 127.0.0.1:port, and rebuild on every change until interrupted."""
     token = check_client(client_file).link.token  # a file that cannot build stops here, clearly
     _check_port_free(port)
-    serve_dir = Path(tempfile.mkdtemp(prefix="coach-site-serve-"))
     url = f"http://{HOST}:{port}/"
+    with private_temp_dir("serve") as serve_dir:
 
-    def builder() -> None:
-        try:
-            build_client(client_file, project, serve_dir)
-        except CoachSiteError as exc:
-            on_error(f"{exc}\nStill serving the last good build.")
-        else:
-            on_built(url)
+        def builder() -> None:
+            try:
+                build_client(client_file, project, serve_dir)
+            except CoachSiteError as exc:
+                on_error(f"{exc}\nStill serving the last good build.")
+            else:
+                on_built(url)
 
-    try:
         build_client(client_file, project, serve_dir)
-        server = LiveReloadServer(builder=builder, host=HOST, port=port, root=str(serve_dir / token))
+        server = _LocalOnlyServer(builder=builder, host=HOST, port=port, root=str(serve_dir / token))
         for path in (client_file, project.content_dir, project.overrides_dir, project.config_file):
             server.watch(str(path))
         on_built(url)
@@ -65,5 +81,3 @@ def serve_client(
             pass
         finally:
             server.shutdown()
-    finally:
-        shutil.rmtree(serve_dir, ignore_errors=True)

@@ -4,7 +4,7 @@ A client's inputs: its file, the day the workbook says it was updated, and every
 every client shares: mkdocs.yml, content/, overrides/, and the versions of coach-site
 and of the libraries that turn them into pages. Any change to any of them (a template,
 the theme, an upgrade) changes the fingerprint, so nothing is ever skipped wrongly.
-The record lives in the site dir as a hidden file that is never published.
+The record lives in the project's `.coach-site/` folder, never in the site dir.
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .project import Project
+from .publish import is_workbook
+from .workspace import relative_name, site_key, state_dir
 
-STAMPS_FILE = ".coach-site-builds.json"
+OLD_STAMPS_FILE = ".coach-site-builds.json"  # where older versions kept it
 # The libraries whose upgrade can change a built page.
 LIBRARIES = ("coach-site", "mkdocs", "mkdocs-material", "jinja2", "markdown", "pymdown-extensions",
              "pyyaml", "pydantic", "markupsafe")
@@ -67,18 +69,24 @@ def inputs_fingerprint(client_text: bytes, updated: dt.date | None, shared: str)
 
 
 class Stamps:
-    """The site dir's record: client file -> token and inputs fingerprint of its built workbook."""
+    """One site dir's record: client file -> token and inputs fingerprint of its built workbook.
 
-    def __init__(self, site_dir: Path):
-        self.path = site_dir / STAMPS_FILE
+    Kept in the project's `.coach-site/` folder, one file per site dir, with paths relative
+    to the project: the site dir holds only what may be published.
+    """
+
+    def __init__(self, project: Project, site_dir: Path):
+        self.root = project.root
+        self.site_dir = site_dir
+        self.path = state_dir(project.root) / f"{site_key(project.root, site_dir)}.builds.json"
         try:
-            self.records: dict[str, dict] = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            saved = json.loads(self.path.read_text(encoding="utf-8"))
+            self.records: dict[str, dict] = saved["clients"]
+        except (OSError, ValueError, KeyError, TypeError):
             self.records = {}
 
-    @staticmethod
-    def key(client_file: Path) -> str:
-        return str(client_file.resolve())
+    def key(self, client_file: Path) -> str:
+        return relative_name(client_file, self.root)
 
     def current_token(self, client_file: Path, fingerprint: str, site_dir: Path) -> str | None:
         """The token of a workbook built from exactly these inputs and still there; else None.
@@ -89,7 +97,7 @@ class Stamps:
         if record is None or record.get("inputs") != fingerprint:
             return None
         token = record.get("token")
-        return token if token and (site_dir / token / "index.html").is_file() else None
+        return token if token and is_workbook(site_dir / token) and (site_dir / token / "index.html").is_file() else None
 
     def is_current(self, client_file: Path, token: str, fingerprint: str, site_dir: Path) -> bool:
         """Built from exactly these inputs, and still there (a deleted site is rebuilt)."""
@@ -104,8 +112,10 @@ class Stamps:
         self.records.pop(self.key(client_file), None)
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=".stamps-", dir=self.path.parent)
+        saved = {"site_dir": relative_name(self.site_dir, self.root), "clients": self.records}
+        handle, temp = tempfile.mkstemp(prefix=".builds-", dir=self.path.parent)
         with os.fdopen(handle, "w", encoding="utf-8") as f:
-            json.dump(self.records, f, indent=1, sort_keys=True)
+            json.dump(saved, f, indent=1, sort_keys=True)
         os.replace(temp, self.path)
+        # Older versions kept the record in the site dir, where it would be published.
+        (self.site_dir / OLD_STAMPS_FILE).unlink(missing_ok=True)

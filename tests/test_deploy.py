@@ -11,6 +11,7 @@ import pytest
 from coach_site.deploy import Target, parse_target, publish_sites
 from coach_site.errors import CoachSiteError
 from coach_site.headers import HEADERS, htaccess, netlify_headers, nginx_server
+from coach_site.publish import MARK_FILE
 from conftest import MINIMAL_CLIENT, REPO
 from test_cli import run
 
@@ -60,7 +61,7 @@ def test_git_publish_commits_each_time_and_never_publishes_a_failed_build(projec
     files = tree(remote)
     assert f"{ADA}/index.html" in files and f"{BO}/area-career.html" in files
     assert not any(path.startswith(CY) for path in files)  # the failed client is absent
-    assert {"robots.txt", "_headers", ".htaccess", ".nojekyll"} <= set(files)
+    assert {"index.html", "robots.txt", "_headers", ".htaccess", ".nojekyll"} <= set(files)
     assert not any(path.startswith(("clients", "content", "mkdocs.yml", ".coach-site")) for path in files)
 
     # Bo breaks; Cy is fixed; Ada changes. Bo's published copy must stay exactly as it was.
@@ -138,10 +139,12 @@ def test_prune_is_refused_while_a_client_file_cannot_be_read(project, write_clie
 def test_rsync_publishes_when_installed_and_says_so_when_not(project, write_client, tmp_path, monkeypatch):
     write_client(client("Ada Example", ADA))
     destination = tmp_path / "rsynced"
-    if shutil.which("rsync"):
-        result = run(project, "publish", "--to", f"rsync:{destination}")
-        assert result.returncode == 0, result.stderr
-        assert (destination / ADA / "index.html").exists() and (destination / "_headers").exists()
+    if shutil.which("rsync") is None:
+        pytest.fail("rsync is missing: run `make test`, which installs it with the other system packages")
+    result = run(project, "publish", "--to", f"rsync:{destination}")
+    assert result.returncode == 0, result.stderr
+    assert (destination / ADA / "index.html").exists() and (destination / "_headers").exists()
+    assert (destination / "index.html").exists() and (destination / ADA / MARK_FILE).exists()
     monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
     with pytest.raises(CoachSiteError, match="rsync is not installed on this machine"):
         publish_sites(project / "site", Target("rsync", str(destination)), current={ADA}, failed=set())
@@ -190,3 +193,105 @@ def test_from_new_to_a_published_link_as_the_readme_tells(project, remote):
     page = git(remote, "show", f"gh-pages:{token}/index.html")
     assert "Hi Priya" in page and '<meta name="robots" content="noindex, nofollow">' in page
     assert not any("priya" in path_ for path_ in tree(remote))  # no client file, no name in any path
+
+
+# Nothing is deleted that is not a workbook.
+
+def commit_project(project: Path, remote: Path) -> None:
+    """The coach's project under git, pushed to `remote` as main and named origin."""
+    def git_here(*args: str) -> None:
+        subprocess.run(["git", "-c", "user.name=Coach", "-c", "user.email=coach@example.org", *args],
+                       cwd=project, check=True, capture_output=True)
+
+    git_here("init", "-q", "-b", "main")
+    git_here("add", "-A")
+    git_here("commit", "-q", "-m", "my coaching")
+    git_here("remote", "add", "origin", str(remote))
+    git_here("push", "-q", "origin", "main")
+
+
+@pytest.mark.parametrize("to", [".", "clients/..", "site", "..", "{elsewhere}"],
+                         ids=["the-project", "the-project-again", "inside-it", "around-it", "another-project"])
+def test_a_target_that_holds_a_project_is_refused_and_nothing_is_deleted(project, write_client, tmp_path, to):
+    elsewhere = tmp_path / "other-project"
+    (elsewhere / "clients").mkdir(parents=True)
+    (elsewhere / "clients" / "theirs.yaml").write_text("client: {name: Someone}\n")
+    ada = write_client(client("Ada Example", ADA))
+    before = {str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if ".coach-site" not in p.parts}
+    result = run(project, "publish", "--to", to.format(elsewhere=elsewhere), "--prune", "--yes")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "not publishing to" in result.stderr and "Publish to a folder of its own" in result.stderr
+    assert ada.exists() and (elsewhere / "clients" / "theirs.yaml").exists()
+    after = {str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if ".coach-site" not in p.parts}
+    assert after == before  # refused before anything was built, copied or deleted
+
+
+@pytest.mark.parametrize("to", ["git:origin#main", "git:.#main"], ids=["origin-main", "the-project-repo"])
+def test_a_branch_that_holds_the_project_is_refused(project, write_client, remote, to):
+    write_client(client("Ada Example", ADA))
+    commit_project(project, remote)
+    before = tree(remote, "main")
+    head = git(project / ".git", "rev-parse", "main")
+    result = run(project, "publish", "--to", to, "--prune", "--yes")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "that branch holds a coach-site project (clients and mkdocs.yml)" in result.stderr
+    assert "Publish to a branch of its own" in result.stderr
+    assert tree(remote, "main") == before and "clients/ada-example.yaml" in before
+    assert git(project / ".git", "rev-parse", "main") == head
+    # The project's own repository may still carry the published branch, as mkdocs gh-deploy does.
+    assert run(project, "publish", "--to", "git:origin").returncode == 0
+    assert f"{ADA}/index.html" in tree(remote, "gh-pages") and "clients/ada-example.yaml" not in tree(remote)
+
+
+def test_prune_removes_only_workbooks_never_a_blog_beside_them(project, write_client, tmp_path):
+    www = tmp_path / "www"
+    (www / "blog").mkdir(parents=True)
+    (www / "blog" / "index.html").write_text("my blog")
+    (www / "index.html").write_text("my home page")
+    write_client(client("Ada Example", ADA))
+    bo = write_client(client("Bo Example", BO), "bo")
+    assert run(project, "publish", "--to", str(www)).returncode == 0
+    bo.unlink()
+    result = run(project, "publish", "--to", str(www), "--prune", "--yes")
+    assert result.returncode == 0, result.stderr
+    assert "blog" not in result.stderr and "1 published workbook(s) have no client file" in result.stderr
+    assert not (www / BO).exists() and (www / ADA / "index.html").exists()
+    assert (www / "blog" / "index.html").read_text() == "my blog"
+    assert (www / "index.html").read_text() == "my home page"  # a front page not ours stays
+
+
+def test_git_prune_keeps_what_coach_site_did_not_publish(project, write_client, remote, tmp_path):
+    # The branch already holds someone's blog.
+    seed = tmp_path / "seed"
+    subprocess.run(["git", "init", "-q", "-b", "gh-pages", str(seed)], check=True)
+    (seed / "blog").mkdir()
+    (seed / "blog" / "post.html").write_text("a post")
+    subprocess.run(["git", "-C", str(seed), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(seed), "-c", "user.name=A", "-c", "user.email=a@example.org",
+                    "commit", "-q", "-m", "blog"], check=True)
+    subprocess.run(["git", "-C", str(seed), "push", "-q", str(remote), "gh-pages"], check=True)
+    write_client(client("Ada Example", ADA))
+    bo = write_client(client("Bo Example", BO), "bo")
+    assert run(project, "publish", "--to", f"git:{remote}").returncode == 0
+    bo.unlink()
+    result = run(project, "publish", "--to", f"git:{remote}", "--prune", "--yes")
+    assert result.returncode == 0, result.stderr
+    assert "blog" not in result.stderr and "1 published workbook(s) have no client file" in result.stderr
+    files = tree(remote)
+    assert "blog/post.html" in files and f"{ADA}/index.html" in files
+    assert not any(path.startswith(BO) for path in files)
+
+
+def test_prune_removes_the_workbook_of_a_rotated_link(project, write_client, tmp_path):
+    """The README: after rotate, the old link works on the host until publish --prune."""
+    www = tmp_path / "www"
+    write_client(client("Ada Example", ADA))
+    assert run(project, "publish", "--to", str(www)).returncode == 0
+    rotated = run(project, "rotate", "clients/ada-example.yaml")
+    assert rotated.returncode == 0, rotated.stderr
+    assert "when you publish with --prune" in rotated.stderr
+    new = rotated.stdout.split("new link ")[1].strip().rstrip("/").rsplit("/", 1)[-1]
+    assert run(project, "publish", "--to", str(www)).returncode == 0
+    assert (www / ADA).exists() and (www / new / "index.html").exists()  # old link still works
+    assert run(project, "publish", "--to", str(www), "--prune", "--yes").returncode == 0
+    assert not (www / ADA).exists() and (www / new / "index.html").exists()

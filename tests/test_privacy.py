@@ -117,7 +117,9 @@ def test_no_sitemap_is_published_and_the_root_lists_no_client(two_clients):
     site_dir = two_clients["site_dir"]
     assert not list(site_dir.rglob("sitemap.xml*"))
     assert (site_dir / "robots.txt").read_text() == "User-agent: *\nDisallow: /\n"
-    assert not (site_dir / "index.html").exists()  # nothing at the root to list clients from
+    front = (site_dir / "index.html").read_text()  # shown instead of a list of the folder
+    assert "Alice" not in front and "AliceAliceAliceAlice_01" not in front and "BobBob" not in front
+    assert '<meta name="robots" content="noindex, nofollow">' in front and "<a " not in front
 
 
 def test_canonical_links_point_inside_the_clients_own_token_path(two_clients):

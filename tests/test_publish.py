@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from coach_site.errors import BuildError, ClientFileError
-from coach_site.publish import ROBOTS_TXT, publish_site, staging_dir
-from conftest import MINIMAL_CLIENT, build
+from coach_site.publish import (
+    INDEX_HTML,
+    MARK_FILE,
+    MARK_TEXT,
+    ROBOTS_TXT,
+    publish_site,
+    remove_leftovers,
+    staging_dir,
+    write_site_root,
+)
+from conftest import MINIMAL_CLIENT, build, serve
 
 TOKEN = "3hVt9QmK2xLp7RwZc5NbYa"
 
@@ -73,8 +84,38 @@ def test_the_site_root_keeps_crawlers_out_and_lists_no_client(published):
     _, site_dir, _ = published
     assert (site_dir / "robots.txt").read_text() == ROBOTS_TXT == "User-agent: *\nDisallow: /\n"
     assert sorted(p.name for p in site_dir.iterdir() if p.is_file()) == [
-        ".htaccess", ".nojekyll", "_headers", "robots.txt"
+        ".htaccess", ".nojekyll", "_headers", "index.html", "robots.txt"
     ]
+    # A host that lists folders (python -m http.server; Apache that ignores .htaccess)
+    # shows the empty front page instead of a list of tokens.
+    base, stop = serve(site_dir)
+    try:
+        with urllib.request.urlopen(f"{base}/") as response:
+            front = response.read().decode()
+        with urllib.request.urlopen(f"{base}/{TOKEN}/") as response:
+            assert "Ada" in response.read().decode()  # the workbook itself is served
+    finally:
+        stop()
+    assert TOKEN not in front and "<a " not in front
+    assert '<meta name="robots" content="noindex, nofollow">' in front
+    assert '<meta name="referrer" content="no-referrer">' in front
+
+
+def test_a_front_page_that_is_not_ours_is_left_alone(tmp_path):
+    site_dir = tmp_path / "www"
+    site_dir.mkdir()
+    (site_dir / "index.html").write_text("<h1>My practice</h1>")
+    write_site_root(site_dir)
+    assert (site_dir / "index.html").read_text() == "<h1>My practice</h1>"
+    (site_dir / "index.html").write_text(INDEX_HTML.replace("Private", "Old"))  # ours, an older text
+    write_site_root(site_dir)
+    assert (site_dir / "index.html").read_text() == INDEX_HTML
+
+
+def test_every_workbook_carries_the_mark_that_tells_nothing(published):
+    _, site_dir, _ = published
+    assert (site_dir / TOKEN / MARK_FILE).read_text() == MARK_TEXT
+    assert TOKEN not in MARK_TEXT and "Ada" not in MARK_TEXT
 
 
 def test_publish_swaps_a_staged_folder_into_place(tmp_path):
@@ -82,10 +123,26 @@ def test_publish_swaps_a_staged_folder_into_place(tmp_path):
     (site_dir / TOKEN).mkdir(parents=True)
     (site_dir / TOKEN / "old.html").write_text("old")
     staged = staging_dir(site_dir)
+    assert staged.stat().st_mode & 0o777 == 0o700  # private while it holds answers
     (staged / "new.html").write_text("new")
     publish_site(staged, site_dir, TOKEN)
-    assert [p.name for p in (site_dir / TOKEN).iterdir()] == ["new.html"]
+    assert sorted(p.name for p in (site_dir / TOKEN).iterdir()) == [MARK_FILE, "new.html"]
     assert sorted(p.name for p in site_dir.iterdir() if p.is_dir()) == [TOKEN]
+    assert (site_dir / TOKEN).stat().st_mode & 0o777 == 0o755  # readable by the web server
+
+
+def test_an_interrupted_swap_is_put_right_by_the_next_run(tmp_path):
+    """Killed between the two renames: the old workbook waits in .retired-*; it goes back."""
+    site_dir = tmp_path / "site"
+    retired = site_dir / ".retired-x1" / TOKEN
+    retired.mkdir(parents=True)
+    (retired / "index.html").write_text("published")
+    half_built = site_dir / ".building-x2"
+    half_built.mkdir()
+    (half_built / "index.html").write_text("half")
+    remove_leftovers(site_dir)
+    assert (site_dir / TOKEN / "index.html").read_text() == "published"
+    assert sorted(os.listdir(site_dir)) == [TOKEN]
 
 
 def test_rotate_writes_a_new_token_rebuilds_and_removes_the_old_site(project, published):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import socket
 import subprocess
 import sys
@@ -75,11 +76,39 @@ def test_serve_rebuilds_on_edit_and_keeps_the_last_good_build_on_error(project, 
     assert "Still serving the last good build." in "".join(output)
     assert "Lead a team of five" in get(f"{base}/area-career.html")
 
-    # A template edit rebuilds too.
+
+def test_serve_rebuilds_on_a_template_edit_alone(project, served):
+    client, base, _ = served
+    wait_for(lambda: get(f"{base}/area-career.html"), what="the first build")
     template = project / "content" / "focus-area.md.j2"
+    assert "## Why it matters" in template.read_text()
     template.write_text(template.read_text().replace("## Why it matters", "## Why this matters to you"))
-    client.write_text(MINIMAL_CLIENT)
     wait_for(lambda: "Why this matters to you" in (get(f"{base}/area-career.html") or ""), what="the template edit")
+
+
+def ask(base: str, path: str, host: str) -> tuple[int, str]:
+    """A request with the Host header a browser sends for `host` (DNS rebinding sends its own name)."""
+    port = int(base.rsplit(":", 1)[1])
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.request("GET", path, headers={"Host": host})
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+def test_serve_answers_only_requests_addressed_to_this_machine(served):
+    _, base, _ = served
+    wait_for(lambda: get(f"{base}/area-career.html"), what="the first build")
+    port = base.rsplit(":", 1)[1]
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}"):
+        status, page = ask(base, "/area-career.html", host)
+        assert status == 200 and "Lead the design team" in page
+    for host in (f"evil.example:{port}", "evil.example", f"127.0.0.1.evil.example:{port}", ""):
+        for path in ("/", "/area-career.html", "/search/search_index.json", "/livereload/1/1"):
+            status, body = ask(base, path, host)
+            assert status == 421 and "Lead the design team" not in body, (host, path)
 
 
 def test_serve_on_a_busy_port_is_a_clear_error(project, write_client):

@@ -1,0 +1,122 @@
+"""What coach-site keeps for itself outside the site dir, and how its runs keep out of each other's way.
+
+- `.coach-site/` at the project's root (never published, ignored by git): the build record
+  of each site dir, and a lock per site dir so that one run at a time changes it; a second
+  run waits for the first.
+- Private temporary folders (0700) for rendered answers. Each holds a lock while its run is
+  alive, so a later run can tell the leftovers of an interrupted run (deleted) from the
+  folders of a run that is still going (left alone).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover  (Windows: no locks; leftovers are then kept)
+    fcntl = None
+
+STATE_DIR = ".coach-site"
+TEMP_PREFIX = "coach-site-"
+_ALIVE = ".in-use"  # locked by the run that owns a temporary folder
+# A folder is claimed a moment after it is made: younger ones are never taken for leftovers.
+_CLAIM_SECONDS = 2.0
+# Folders of older coach-site versions carry no lock: taken for leftovers only when this old.
+_UNCLAIMED_SECONDS = 24 * 3600
+
+
+def state_dir(project_root: Path) -> Path:
+    """`.coach-site/` at the project's root, made on first use, with a .gitignore of its own."""
+    folder = project_root / STATE_DIR
+    folder.mkdir(exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# coach-site's own records: never commit or publish them.\n*\n", encoding="utf-8")
+    return folder
+
+
+def relative_name(path: Path, project_root: Path) -> str:
+    """A path as seen from the project's root (`site`, `../www`): no absolute path is ever kept."""
+    return Path(os.path.relpath(path.resolve(), project_root.resolve())).as_posix()
+
+
+def site_key(project_root: Path, site_dir: Path) -> str:
+    """A file name for one site dir's records: readable, and distinct for distinct site dirs."""
+    name = relative_name(site_dir, project_root)
+    readable = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-") or "project"
+    return f"{readable}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"
+
+
+@contextmanager
+def site_lock(project_root: Path, site_dir: Path, on_wait: Callable[[], None] = lambda: None) -> Iterator[None]:
+    """Hold the site dir for this run; a second run on it calls `on_wait`, then waits its turn.
+
+    Once the site dir is ours, what interrupted runs left behind is cleaned up.
+    """
+    from .publish import remove_leftovers
+
+    lock_file = state_dir(project_root) / f"{site_key(project_root, site_dir)}.lock"
+    with open(lock_file, "a") as handle:
+        if fcntl is not None:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                on_wait()
+                fcntl.flock(handle, fcntl.LOCK_EX)
+        remove_leftovers(site_dir)
+        remove_stale_temp_dirs()
+        yield
+
+
+@contextmanager
+def private_temp_dir(purpose: str) -> Iterator[Path]:
+    """A temporary folder only this user can open, locked while in use, deleted afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{purpose}-"))  # mode 0700
+    try:
+        with open(folder / _ALIVE, "w") as alive:
+            if fcntl is not None:
+                fcntl.flock(alive, fcntl.LOCK_EX)
+            yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_stale_temp_dirs(temp_root: Path | None = None) -> list[Path]:
+    """Delete this user's coach-site temporary folders whose run is gone. Returns them."""
+    temp_root = Path(temp_root or tempfile.gettempdir())
+    removed = []
+    for folder in temp_root.glob(f"{TEMP_PREFIX}*"):
+        if _is_stale(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _is_stale(folder: Path) -> bool:
+    try:
+        info = folder.lstat()
+    except OSError:
+        return False
+    if not folder.is_dir() or folder.is_symlink() or info.st_uid != os.getuid():
+        return False
+    age = time.time() - info.st_mtime
+    alive = folder / _ALIVE
+    if not alive.is_file():
+        return age > _UNCLAIMED_SECONDS
+    if fcntl is None or time.time() - alive.stat().st_mtime < _CLAIM_SECONDS:
+        return False
+    with open(alive, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False  # its run is alive
+        return True

@@ -1,0 +1,151 @@
+"""What a run leaves behind: the site dir holds only what may be published, build state lives
+in the project's `.coach-site/`, interrupted runs are cleaned up, concurrent runs wait their turn.
+
+Runs are real `coach-site` processes; an interrupted run is one killed with SIGKILL.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from coach_site.workspace import private_temp_dir, remove_stale_temp_dirs
+from conftest import MINIMAL_CLIENT
+
+TOKENS = {"ada": "3hVt9QmK2xLp7RwZc5NbYa", "bo": "BoBoBoBoBoBoBoBoBoBoBo_1", "cy": "CyCyCyCyCyCyCyCyCyCyCy_2"}
+
+
+def clients(write_client, slugs=tuple(TOKENS)) -> list[Path]:
+    return [
+        write_client(MINIMAL_CLIENT.replace(TOKENS["ada"], TOKENS[slug]).replace("Ada Example", f"{slug.title()} Example"),
+                     slug)
+        for slug in slugs
+    ]
+
+
+def coach_site(project: Path, temp: Path, *args: str, **popen) -> subprocess.Popen:
+    """A real coach-site process, with its own temporary folder to look into."""
+    temp.mkdir(exist_ok=True)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(project), "NO_COLOR": "1", "TMPDIR": str(temp)}
+    return subprocess.Popen([sys.executable, "-m", "coach_site", *args], cwd=project, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+
+
+def finish(process: subprocess.Popen) -> tuple[int, str, str]:
+    out, err = process.communicate(timeout=300)
+    return process.returncode, out, err
+
+
+def files_under(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+def test_the_site_dir_holds_no_token_outside_its_folder_and_no_path(project, write_client, tmp_path):
+    clients(write_client)
+    site_dir = project / "site"
+    site_dir.mkdir()
+    # What older versions left in the site dir: every token and absolute path.
+    old = site_dir / ".coach-site-builds.json"
+    old.write_text(json.dumps({str(project / "clients" / "ada.yaml"): {"token": TOKENS["ada"]}}))
+    code, _, err = finish(coach_site(project, tmp_path / "tmp", "build"))
+    assert code == 0, err
+    assert not old.exists()
+    for path in files_under(site_dir):
+        relative = path.relative_to(site_dir)
+        text = path.read_bytes().decode("utf-8", "replace")
+        others = [t for t in TOKENS.values() if relative.parts[0] != t]
+        assert not [t for t in others if t in text or t in str(relative)], f"{relative} names another client's token"
+        assert str(tmp_path) not in text and str(project) not in text, f"{relative} holds a path of this machine"
+    records = list((project / ".coach-site").glob("*.builds.json"))
+    assert len(records) == 1
+    state = records[0].read_text()
+    assert str(tmp_path) not in state and '"/' not in state
+    saved = json.loads(state)
+    assert saved["site_dir"] == "site" and sorted(saved["clients"]) == [f"clients/{s}.yaml" for s in sorted(TOKENS)]
+    # git never sees the record, even without the project's .gitignore.
+    assert (project / ".coach-site" / ".gitignore").read_text().splitlines()[-1] == "*"
+
+
+def test_two_site_dirs_keep_separate_records(project, write_client, tmp_path):
+    """Built into one site dir, then changed and built into another: the first is still out of date."""
+    (ada,) = clients(write_client, ["ada"])
+    temp = tmp_path / "tmp"
+    assert finish(coach_site(project, temp, "build", "--site-dir", "one"))[0] == 0
+    ada.write_text(ada.read_text() + "    outcome: Lead the team\n")
+    assert finish(coach_site(project, temp, "build", "--site-dir", "../two"))[0] == 0
+    code, _, err = finish(coach_site(project, temp, "build", "--site-dir", "one"))
+    assert code == 0 and "Built 1, failed 0, skipped 0" in err
+    assert "Lead the team" in (project / "one" / TOKENS["ada"] / "area-career.html").read_text()
+    names = sorted(json.loads(p.read_text())["site_dir"] for p in (project / ".coach-site").glob("*.builds.json"))
+    assert names == ["../two", "one"]
+
+
+def test_an_interrupted_build_leaves_nothing_behind_after_the_next_run(project, write_client, tmp_path):
+    clients(write_client)
+    temp = tmp_path / "tmp"
+    site_dir = project / "site"
+    build = coach_site(project, temp, "build", "--jobs", "1", start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # catch it with a workbook half built
+        half_built = list(site_dir.glob(".building-*"))
+        rendering = [p for p in temp.glob("coach-site-*") if (p / ".in-use").exists()]
+        if half_built and rendering:
+            break
+        time.sleep(0.01)
+    else:
+        pytest.fail("the build finished before it could be interrupted")
+    os.killpg(build.pid, signal.SIGKILL)
+    build.wait()
+    # What it held was private while it lived: the rendered answers and the half-built copy.
+    assert [p.stat().st_mode & 0o777 for p in rendering] == [0o700]
+    assert all(p.stat().st_mode & 0o777 == 0o700 for p in half_built)
+    assert list(site_dir.glob(".building-*")) and list(temp.glob("coach-site-*"))
+
+    time.sleep(2.1)  # the leftovers' lock is gone for good, not just being taken
+    code, _, err = finish(coach_site(project, temp, "build", "--jobs", "1"))
+    assert code == 0, err
+    assert sorted(p.name for p in site_dir.iterdir() if p.is_dir()) == sorted(TOKENS.values())
+    assert list(temp.iterdir()) == []
+
+
+def test_a_live_runs_temporary_folder_is_never_taken_for_a_leftover(tmp_path, monkeypatch):
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)  # read TMPDIR again
+    dead = subprocess.run(  # a run that dies with its folder still there
+        [sys.executable, "-c",
+         "import os; from coach_site.workspace import private_temp_dir\n"
+         "with private_temp_dir('build') as f: print(f, flush=True); os._exit(9)"],
+        capture_output=True, text=True, env={**os.environ, "TMPDIR": str(tmp_path)},
+    )
+    dead_folder = Path(dead.stdout.strip())
+    assert dead_folder.is_dir()
+    with private_temp_dir("build") as live:
+        assert live.stat().st_mode & 0o777 == 0o700
+        old = time.time() - 3600
+        for folder in (live, dead_folder):
+            os.utime(folder / ".in-use", (old, old))
+        assert remove_stale_temp_dirs() == [dead_folder]
+        assert live.is_dir() and not dead_folder.exists()
+    assert not live.exists()
+
+
+def test_two_builds_at_once_on_one_site_dir_both_succeed(project, write_client, tmp_path):
+    clients(write_client)
+    temp = tmp_path / "tmp"
+    runs = [coach_site(project, temp, "build", "--force", "--jobs", "1") for _ in range(2)]
+    results = [finish(run) for run in runs]
+    assert [code for code, _, _ in results] == [0, 0], [err for _, _, err in results]
+    assert all("Traceback" not in err for _, _, err in results)
+    assert any("Another coach-site run is building or publishing site; waiting for it to finish" in err
+               for _, _, err in results)
+    for slug, token in TOKENS.items():
+        assert f"{slug}: https://coaching.example.org/workbooks/{token}/" in results[0][1] + results[1][1]
+        assert (project / "site" / token / "index.html").is_file()
+    assert sorted(p.name for p in (project / "site").iterdir() if p.is_dir()) == sorted(TOKENS.values())
