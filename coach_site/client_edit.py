@@ -226,9 +226,18 @@ class _Editor:
     def insert_key(self, mapping: MappingNode, key: Key, value: Any) -> None:
         """A new `key: value` after the mapping's last entry, at its indentation."""
         if mapping.flow_style:
-            raise CoachSiteError(f"cannot add {key} to a {{...}} mapping; write it out on its own lines")
+            return self.insert_flow_key(mapping, key, value)
         indent = mapping.value[0][0].start_mark.column if mapping.value else 0
         self._insert_lines(self._content_end(mapping), _mapping_lines({key: value}, indent), indent)
+
+    def insert_flow_key(self, mapping: MappingNode, key: Key, value: Any) -> None:
+        """A new `key: value` at the end of a {...} mapping, on the same line."""
+        if isinstance(value, dict):
+            raise CoachSiteError(f"cannot add {key} to a {{...}} mapping; write it out on its own lines")
+        written = "[" + ", ".join(_flow_item(i) for i in value) + "]" if isinstance(value, list) else _flow_item(value)
+        close = self.text.rindex("}", 0, mapping.end_mark.index)
+        lead = ", " if mapping.value else ""
+        self.edit(close, close, f"{lead}{key}: {written}")
 
     # --- where things are ----------------------------------------------------
 

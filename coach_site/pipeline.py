@@ -12,7 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .client_edit import set_values, write_atomically
+from .client_edit import Appended, set_values, write_atomically
 from .errors import CoachSiteError
 from .history import last_updated, last_updated_many
 from .loader import load_client_file
@@ -183,10 +183,11 @@ def rotate_client(client_file: Path, project: Project, site_dir: Path) -> BuiltC
     """
     old_token = check_client(client_file).link.token
     text = client_file.read_text(encoding="utf-8")
-    new_text = set_values(text, {("link", "token"): new_token()})
+    # The old token goes to previous_tokens: the coachee's notes and reflections follow the new link.
+    new_text = set_values(text, {("link", "token"): new_token(), ("link", "previous_tokens"): Appended([old_token])})
     with tempfile.TemporaryDirectory(prefix="coach-site-rotate-") as work:
         edited = Path(work) / client_file.name
-        edited.write_text(new_text, encoding="utf-8")
+        edited.write_bytes(new_text.encode("utf-8"))
         built = build_client(edited, project, site_dir)
     write_atomically(client_file, new_text)
     remove_site(site_dir, old_token)

@@ -52,7 +52,7 @@ def import_reflections(
     document.data = _with_surrogate_pairs_joined(document, document.data, ())
     reflections = validate_client(document, Reflections)
     _refuse_conflicting_duplicates(document, reflections)
-    if reflections.link.token != workbook.link.token:
+    if not workbook.link.is_own_token(reflections.link.token):
         raise ClientFileError([Problem(
             reflections_file, document.line_of(("link", "token")), "link.token",
             f"these reflections come from another workbook, not from {client_file.name}'s; nothing was imported",
