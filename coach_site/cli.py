@@ -13,7 +13,7 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # before anything imports Mat
 import click  # noqa: E402
 
 from . import __version__  # noqa: E402
-from .console import Console  # noqa: E402
+from .console import Console, printable  # noqa: E402
 from .errors import ClientFileError, CoachSiteError  # noqa: E402
 from .pipeline import Outcome, build_clients, check_client, rotate_client  # noqa: E402
 from .project import Project, load_project  # noqa: E402
@@ -290,7 +290,7 @@ def import_reflections_command(client_file: Path, reflections_file: Path, overwr
     report = import_reflections(client_file, reflections_file, overwrite=overwrite, dry_run=dry_run)
     console = _console()
     if dry_run:
-        click.echo(report.diff() or "No changes.", nl=not report.diff())
+        click.echo(printable(report.diff()) or "No changes.", nl=not report.diff())
     for line in report.filled:
         console.say(f"filled: {line}")
     for line in report.overwritten:
