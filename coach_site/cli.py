@@ -218,7 +218,7 @@ def email(client_file: Path, eml: Path | None) -> None:
     console = _console()
     console.say(f"Subject: {mail.subject}\n\n{mail.text}")
     if eml:
-        eml.write_bytes(draft_message(mail, workbook, project.coach))
+        eml.write_bytes(draft_message(mail, workbook, project.coach, client_file))
         console.say(f"Wrote {eml}: open it in your mail client to review and send.", err=True, dim=True)
         if not workbook.client.email:
             console.warn("The client file has no email address: fill in To: in your mail client.")
