@@ -182,6 +182,9 @@ def test_email_eml_to_an_address_with_non_ascii_letters_works(project, tmp_path,
     assert result.returncode == 0, result.stderr
     message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
     assert message["To"] == to and message["X-Unsent"] == "1"
+    # As written, not only as Python reads it back: an encoded word (=?utf-8?...) inside the
+    # address is not an address to a mail client.
+    assert ("<" + to.split("<")[1]).encode() in eml.read_bytes()
     assert "Hi Maya," in message.get_body(("plain",)).get_content()
 
 
