@@ -248,3 +248,16 @@ def test_after_rotate_the_new_link_shows_the_notes_and_ticks_of_the_old_one(brow
     refused = subprocess.run(coach + ["import-reflections", f"clients/{client.name}", str(downloaded)],
                              cwd=project, capture_output=True, text=True)
     assert refused.returncode == 1 and "these reflections come from another workbook" in refused.stderr
+
+
+def test_a_download_holds_line_separators_and_c1_controls_as_escapes_the_import_reads(site, page, tmp_path):
+    typed = "one\u2028two\u2029three\x85four\x9b five\ufeff \U0001F389"
+    page.goto(f"{site}/area-relationships.html")
+    box(page, "Your reflection on: What would have to happen to get there?").fill(typed)
+    page.goto(f"{site}/reflections.html")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download").click()
+    downloaded = tmp_path / "r.yaml"
+    download_info.value.save_as(downloaded)
+    data = load_client_bytes(downloaded.read_bytes(), downloaded).data  # YAML refuses a raw \x9b
+    assert data["focus_areas"][0]["what_has_to_happen"] == typed
