@@ -13,7 +13,7 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # before anything imports Mat
 import click  # noqa: E402
 
 from . import __version__  # noqa: E402
-from .console import Console  # noqa: E402
+from .console import Console, printable  # noqa: E402
 from .errors import ClientFileError, CoachSiteError  # noqa: E402
 from .pipeline import Outcome, build_clients, check_client, rotate_client  # noqa: E402
 from .project import Project, load_project  # noqa: E402
@@ -252,7 +252,7 @@ def email(client_file: Path, eml: Path | None) -> None:
     console = _console()
     console.say(f"Subject: {mail.subject}\n\n{mail.text}")
     if eml:
-        eml.write_bytes(draft_message(mail, workbook, project.coach))
+        eml.write_bytes(draft_message(mail, workbook, project.coach, client_file))
         console.say(f"Wrote {eml}: open it in your mail client to review and send.", err=True, dim=True)
         if not workbook.client.email:
             console.warn("The client file has no email address: fill in To: in your mail client.")
@@ -324,7 +324,7 @@ def import_reflections_command(client_file: Path, reflections_file: Path, overwr
     report = import_reflections(client_file, reflections_file, overwrite=overwrite, dry_run=dry_run)
     console = _console()
     if dry_run:
-        click.echo(report.diff() or "No changes.", nl=not report.diff())
+        click.echo(printable(report.diff()) or "No changes.", nl=not report.diff())
     for line in report.filled:
         console.say(f"filled: {line}")
     for line in report.overwritten:

@@ -4,15 +4,19 @@ coach-site only ever sets a few values in a coach's file (a new token, a coachee
 reflections). It never rewrites the file from the model: ruamel.yaml composes the
 file and tells where each value stands, and only those characters are replaced or
 new lines inserted. Every other byte (comments, order, quoting, blank lines, trailing
-spaces) stays exactly as the coach wrote it. The file is then replaced atomically.
+spaces, line endings) stays exactly as the coach wrote it. Every value is written so
+that it reads back as exactly that text, and before anything is written the edited text
+is read back: if it holds anything but the values asked for, nothing is written. The file
+is then replaced atomically.
 """
 
 from __future__ import annotations
 
-import json
+import bisect
 import os
 import re
 import tempfile
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,33 +47,98 @@ def set_values(text: str, changes: Mapping[tuple[Key, ...], Any]) -> str:
     """The file's text with each `(path) -> value` set; nothing else in it changes.
 
     A value is text, a number, a mapping (for a part the file does not have yet), or
-    `Appended([...])` to add items to a list.
+    `Appended([...])` to add items to a list. The file keeps its own line endings.
+    Raises CoachSiteError, writing nothing, when the result would not read back as
+    the file's data with exactly these values set.
     """
+    lf_text = text.replace("\r\n", "\n")
     try:
-        root = YAML().compose(text)
+        root = YAML().compose(lf_text)
     except YAMLError as exc:
         raise CoachSiteError(f"cannot edit the file: {exc}") from None
-    editor = _Editor(text)
+    editor = _Editor(lf_text)
     for path, value in changes.items():
         editor.set(root, list(path), value)
-    return editor.apply()
+    edited = _with_line_endings_of(text, editor.edits)
+    _check_round_trip(text, edited, changes)
+    return edited
+
+
+def _with_line_endings_of(text: str, edits: list["_Edit"]) -> str:
+    """Apply edits made on the file's text with LF endings to the file itself.
+
+    The offsets are moved past each CRLF before them, and new lines get the file's own
+    line ending, so a Windows file stays a Windows file, byte for byte.
+    """
+    crlf_at = [m.start() - i for i, m in enumerate(re.finditer("\r\n", text))]  # their LF offsets
+    newline = "\r\n" if len(crlf_at) * 2 > text.count("\n") else "\n"
+
+    def original(offset: int) -> int:
+        return offset + bisect.bisect_left(crlf_at, offset)
+
+    moved = [
+        _Edit(original(e.start), original(e.end), e.text.replace("\n", newline), e.depth) for e in edits
+    ]
+    return _apply(text, moved)
+
+
+def _apply(text: str, edits: list["_Edit"]) -> str:
+    # From the end backwards, so earlier offsets stay valid. At one offset, lines for an
+    # inner mapping go before those for an outer one, and otherwise in the order asked.
+    ordered = sorted(enumerate(edits), key=lambda pair: (pair[1].start, -pair[1].depth, pair[0]), reverse=True)
+    for _, edit in ordered:
+        text = text[: edit.start] + edit.text + text[edit.end :]
+    return text
+
+
+def _check_round_trip(before: str, after: str, changes: Mapping[tuple[Key, ...], Any]) -> None:
+    """The edited text must read back as the old data with the changes made, and nothing else."""
+    from .loader import load_client_bytes
+
+    try:
+        old = load_client_bytes(before.encode("utf-8"), Path("before")).data
+        new = load_client_bytes(after.encode("utf-8"), Path("after")).data
+    except CoachSiteError as exc:
+        raise CoachSiteError(f"editing the file would break it ({exc}); nothing was written") from None
+    expected = _comparable(old)
+    for path, value in changes.items():
+        _put(expected, list(path), Appended(_comparable(value)) if isinstance(value, Appended) else _comparable(value))
+    if _comparable(new) != expected:
+        raise CoachSiteError(
+            "editing the file would change more than the values asked for, so nothing was written; "
+            "please report this to the coach-site issue tracker with the file"
+        )
+
+
+def _put(data: Any, path: list[Key], value: Any) -> None:
+    key, rest = path[0], path[1:]
+    if rest:
+        if not isinstance(data.get(key) if isinstance(data, dict) else data[key], (dict, list)):
+            data[key] = {}
+        return _put(data[key], rest, value)
+    if isinstance(value, Appended):
+        current = data.get(key) if isinstance(data, dict) else data[key]
+        items = [item for item in current if item is not None] if isinstance(current, list) else []
+        data[key] = items + list(value)  # a bare `-` left by a template goes
+    else:
+        data[key] = value
+
+
+def _comparable(data: Any) -> Any:
+    """Data as the client format reads it: a literal block's final line break does not count."""
+    if isinstance(data, dict):
+        return {str(k): _comparable(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_comparable(v) for v in data]
+    if isinstance(data, str):
+        return data.rstrip("\n")
+    return getattr(data, "source", data) if not isinstance(data, int) else int(data)
 
 
 class _Editor:
     def __init__(self, text: str):
         self.text = text
         self.edits: list[_Edit] = []
-
-    def apply(self) -> str:
-        text = self.text
-        # From the end backwards, so earlier offsets stay valid. At one offset, lines for an
-        # inner mapping go before those for an outer one, and otherwise in the order asked.
-        ordered = sorted(
-            enumerate(self.edits), key=lambda pair: (pair[1].start, -pair[1].depth, pair[0]), reverse=True
-        )
-        for _, edit in ordered:
-            text = text[: edit.start] + edit.text + text[edit.end :]
-        return text
 
     def edit(self, start: int, end: int, text: str, depth: int = 0) -> None:
         self.edits.append(_Edit(start, end, text, depth))
@@ -112,7 +181,7 @@ class _Editor:
         block = node.style in ("|", ">")
         if block:  # keep the blank lines and comments that follow the old block
             end = start + len(self.text[start:end].rstrip("\n")) + 1
-        multiline = isinstance(value, str) and "\n" in value
+        multiline = _as_block(value)
         if _is_empty(node):
             start = end = self._after_colon(key_node)
             # Keep a comment after the empty value where it was: use up the spaces before it.
@@ -136,7 +205,7 @@ class _Editor:
         if isinstance(node, SequenceNode) and node.flow_style:
             close = self.text.rindex("]", 0, node.end_mark.index)
             lead = ", " if any(not _is_empty(i) for i in node.value) else ""
-            self.edit(close, close, lead + ", ".join(_inline(i) for i in items))
+            self.edit(close, close, lead + ", ".join(_flow_item(i) for i in items))
             return
         if isinstance(node, SequenceNode) and node.value:
             dash = self._dash_column(node.value[0])
@@ -157,9 +226,18 @@ class _Editor:
     def insert_key(self, mapping: MappingNode, key: Key, value: Any) -> None:
         """A new `key: value` after the mapping's last entry, at its indentation."""
         if mapping.flow_style:
-            raise CoachSiteError(f"cannot add {key} to a {{...}} mapping; write it out on its own lines")
+            return self.insert_flow_key(mapping, key, value)
         indent = mapping.value[0][0].start_mark.column if mapping.value else 0
         self._insert_lines(self._content_end(mapping), _mapping_lines({key: value}, indent), indent)
+
+    def insert_flow_key(self, mapping: MappingNode, key: Key, value: Any) -> None:
+        """A new `key: value` at the end of a {...} mapping, on the same line."""
+        if isinstance(value, dict):
+            raise CoachSiteError(f"cannot add {key} to a {{...}} mapping; write it out on its own lines")
+        written = "[" + ", ".join(_flow_item(i) for i in value) + "]" if isinstance(value, list) else _flow_item(value)
+        close = self.text.rindex("}", 0, mapping.end_mark.index)
+        lead = ", " if mapping.value else ""
+        self.edit(close, close, f"{lead}{key}: {written}")
 
     # --- where things are ----------------------------------------------------
 
@@ -211,7 +289,7 @@ def _mapping_lines(mapping: dict, indent: int) -> str:
             out += f"{pad}{key}:\n" + _mapping_lines(value, indent + 2)
         elif isinstance(value, list):
             out += f"{pad}{key}:\n" + "".join(f"{pad}  - {_item(i, indent + 4)}\n" for i in value)
-        elif isinstance(value, str) and "\n" in value:
+        elif _as_block(value):
             out += f"{pad}{key}: |\n" + _block_lines(value, indent + 2) + "\n"
         else:
             out += f"{pad}{key}: {_inline(value)}\n"
@@ -219,13 +297,32 @@ def _mapping_lines(mapping: dict, indent: int) -> str:
 
 
 def _item(value: Any, indent: int) -> str:
-    if isinstance(value, str) and "\n" in value:
+    if _as_block(value):
         return "|\n" + _block_lines(value, indent)
     return _inline(value)
 
 
+def _as_block(value: Any) -> bool:
+    """Several lines as a literal block `|`, but only when it reads back as the same text:
+    nothing but ordinary characters, no spaces at a line's end, no break at either end."""
+    return (
+        isinstance(value, str)
+        and "\n" in value
+        and value == value.strip()
+        and all(_is_ordinary(char) for char in value.replace("\n", ""))
+        and not any(line != line.rstrip() for line in value.split("\n"))
+    )
+
+
 def _block_lines(value: str, indent: int) -> str:
     return "\n".join(f"{' ' * indent}{line}".rstrip() for line in value.strip("\n").split("\n"))
+
+
+def _is_ordinary(char: str) -> bool:
+    """A character YAML reads as itself anywhere: not a control, line or paragraph
+    separator, byte order mark, surrogate or unassigned code point (\x85 and U+2028 are
+    line breaks to YAML, so a reflection holding one could otherwise start a new field)."""
+    return char == " " or unicodedata.category(char)[0] in "LMNPS"
 
 
 _PLAIN_SAFE = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`~][^#]*$")
@@ -238,7 +335,10 @@ def _inline(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     text = str(value)
-    if _PLAIN_SAFE.match(text) and text == text.strip() and ": " not in text and not text.endswith(":"):
+    if (
+        _PLAIN_SAFE.match(text) and text == text.strip() and ": " not in text and not text.endswith(":")
+        and all(_is_ordinary(char) for char in text)
+    ):
         from .loader import load_client_bytes
 
         try:
@@ -246,7 +346,35 @@ def _inline(value: Any) -> str:
                 return text
         except CoachSiteError:
             pass
-    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid double-quoted YAML scalar
+    return _quoted(text)
+
+
+def _flow_item(value: Any) -> str:
+    """An item inside [...]: quoted when a comma or bracket in it would split or end it."""
+    inline = _inline(value)
+    return _quoted(value) if any(char in inline for char in ",[]{}") and not inline.startswith('"') else inline
+
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0"}
+
+
+def _quoted(value: Any) -> str:
+    """A double-quoted YAML scalar on one line: every character that is not ordinary is
+    written as an escape, so nothing in it can read as a line break or be folded away."""
+    text = str(value)
+    out = []
+    for char in text:
+        if char in _ESCAPES:
+            out.append(_ESCAPES[char])
+        elif _is_ordinary(char):
+            out.append(char)
+        elif ord(char) <= 0xFF:
+            out.append(f"\\x{ord(char):02x}")
+        elif ord(char) <= 0xFFFF:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(f"\\U{ord(char):08x}")
+    return '"' + "".join(out) + '"'
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -1,11 +1,44 @@
-"""What the CLI prints, and how loudly: --quiet, --verbose, and no colours under NO_COLOR."""
+"""What the CLI prints, and how loudly: --quiet, --verbose, and no colours under NO_COLOR.
+
+Much of what is printed comes from a client file or a coachee's reflections. Every
+message goes through `printable` first, so no text can move the cursor, clear or
+retitle the coach's terminal, hide a link behind other words, ring the bell or turn
+a line around: only the words are printed.
+"""
 
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from dataclasses import dataclass
 
 import click
+
+# Escape sequences as terminals read them: CSI (`ESC [`, also as one byte \x9b), OSC
+# (`ESC ]`, e.g. hyperlinks and window titles, up to BEL or ST), DCS/SOS/PM/APC strings,
+# and two-character escapes. An unfinished sequence at the end goes too.
+_ESCAPE_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])(?:[^\x07\x1b\x9c]*)(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?"
+)
+# Turn text around or reorder it on screen (a file name that reads backwards).
+_BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def printable(text: str) -> str:
+    """Text with terminal escape sequences and control characters taken out.
+
+    Line breaks and tabs stay (messages have several lines); a carriage return, which
+    would let text overwrite the start of its line, and every other control go.
+    """
+    text = _ESCAPE_SEQUENCE.sub("", str(text)).replace("\r\n", "\n")
+    return "".join(
+        " " if char in "\u2028\u2029" else char
+        for char in text
+        if char in "\n\t" or (unicodedata.category(char) != "Cc" and char not in _BIDI_CONTROLS)
+    )
 
 
 @dataclass
@@ -21,17 +54,17 @@ class Console:
     def say(self, message: str, **style) -> None:
         """Normal output (links, results); silent with --quiet."""
         if not self.quiet:
-            click.secho(message, color=self.color, **style)
+            click.secho(printable(message), color=self.color, **style)
 
     def detail(self, message: str) -> None:
         """Extra output for --verbose."""
         if self.verbose and not self.quiet:
-            click.secho(message, color=self.color, dim=True, err=True)
+            click.secho(printable(message), color=self.color, dim=True, err=True)
 
     def warn(self, message: str) -> None:
         if not self.quiet:
-            click.secho(message, color=self.color, fg="yellow", err=True)
+            click.secho(printable(message), color=self.color, fg="yellow", err=True)
 
     def error(self, message: str) -> None:
         """Errors are always shown, whatever --quiet says."""
-        click.secho(message, color=self.color, fg="red", err=True)
+        click.secho(printable(message), color=self.color, fg="red", err=True)

@@ -15,18 +15,24 @@ class NotInGit(CoachSiteError):
 
 def _git(path: Path, *args: str) -> str:
     """Run git in the file's folder; NotInGit when there is no repository (or no git)."""
+    # git's messages may quote a file's bytes: shown, never a crash.
+    return _git_bytes(path, *args).decode("utf-8", errors="replace")
+
+
+def _git_bytes(path: Path, *args: str) -> bytes:
+    """_git's output as git wrote it: an old version of a file, in whatever encoding it had."""
     try:
         result = subprocess.run(
             ["git", *args],
             cwd=path.resolve().parent,
             capture_output=True,
-            text=True,
             check=False,
         )
     except FileNotFoundError:
         raise NotInGit("git is not installed") from None
     if result.returncode != 0:
-        message = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""
+        stderr = result.stderr.decode("utf-8", errors="replace")
+        message = stderr.strip().splitlines()[-1] if stderr.strip() else ""
         if "not a git repository" in message:
             raise NotInGit(f"{path} is not in a git repository; this needs the history git keeps")
         if not message and args[:2] == ("rev-parse", "--verify"):
@@ -45,11 +51,11 @@ def is_changed_since_commit(path: Path) -> bool:
     return bool(_git(path, "status", "--porcelain", "--", path.name).strip())
 
 
-def text_at(path: Path, revision: str) -> str | None:
-    """The file's text at a revision; None when it did not exist then."""
+def source_at(path: Path, revision: str) -> bytes | None:
+    """The file's bytes at a revision; None when it did not exist then."""
     relative = _git(path, "rev-parse", "--show-prefix").strip() + path.name
     try:
-        return _git(path, "show", f"{revision}:{relative}")
+        return _git_bytes(path, "show", f"{revision}:{relative}")
     except NotInGit:
         raise
     except CoachSiteError as exc:
@@ -98,10 +104,18 @@ def workbook_at(path: Path, revision: str):
     from .loader import load_client_bytes
     from .validate import validate_client
 
-    text = text_at(path, revision)
-    if text is None:
+    source = source_at(path, revision)
+    if source is None:
         return None
-    return validate_client(load_client_bytes(text.encode("utf-8"), Path(f"{path}@{revision}")))
+    try:
+        source.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = source[: exc.start].count(b"\n") + 1
+        raise CoachSiteError(
+            f"{path}: the version at {_short(revision)} is not UTF-8 text (line {line}), so there is nothing to "
+            "compare with. Compare with a later version: --since REVISION."
+        ) from None
+    return validate_client(load_client_bytes(source, Path(f"{path}@{revision}")))
 
 
 def last_updated_many(paths: list[Path]) -> dict[Path, dt.date]:
@@ -133,3 +147,8 @@ def last_updated_many(paths: list[Path]) -> dict[Path, dt.date]:
             else:
                 dates[path] = dt.date.fromtimestamp(path.stat().st_mtime)
     return dates
+
+
+def _short(revision: str) -> str:
+    """A commit's id as git shows it; any other revision as written."""
+    return revision[:7] if len(revision) == 40 and all(c in "0123456789abcdef" for c in revision) else revision

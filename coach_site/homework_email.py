@@ -6,17 +6,19 @@ Nothing is ever sent: the .eml opens as a draft in a mail client.
 
 from __future__ import annotations
 
+import email.errors
 import email.policy
 import re
 from dataclasses import dataclass
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate
+from email.utils import formatdate
 from pathlib import Path
 
 import jinja2
 
 from .dates import human_date
-from .errors import BuildError
+from .errors import BuildError, CoachSiteError
 from .escape import escape_html
 from .model import Workbook
 from .project import Coach
@@ -76,16 +78,48 @@ def homework_email(workbook: Workbook, content_dir: Path, coach: Coach, link: st
     return HomeworkEmail(subject=subject.removeprefix("Subject:").strip(), text=body)
 
 
-def draft_message(mail: HomeworkEmail, workbook: Workbook, coach: Coach) -> bytes:
-    """An RFC 5322 message with text and HTML parts, marked as an unsent draft."""
-    message = EmailMessage(policy=email.policy.SMTP)
+def draft_message(mail: HomeworkEmail, workbook: Workbook, coach: Coach, client_file: Path | None = None) -> bytes:
+    """An RFC 5322 message with text and HTML parts, marked as an unsent draft.
+
+    An address with letters outside ASCII works: its domain is written in the ASCII form
+    mail uses (IDNA, `exämple.org` -> `xn--exmple-cua.org`); a name before the @ that
+    needs them makes the draft use UTF-8 headers (RFC 6532), the only form that keeps it.
+    """
+    sender = _address(coach.name, coach.email, "the coach's email in mkdocs.yml") if coach.email else None
+    recipient = (
+        _address(workbook.client.name, workbook.client.email, f"{client_file or 'the client file'}: client.email") if workbook.client.email else None
+    )
+    needs_utf8 = any(a is not None and not a.username.isascii() for a in (sender, recipient))
+    message = EmailMessage(policy=email.policy.SMTPUTF8 if needs_utf8 else email.policy.SMTP)
     message["Subject"] = mail.subject
-    if coach.email:
-        message["From"] = formataddr((coach.name, coach.email))
-    if workbook.client.email:
-        message["To"] = formataddr((workbook.client.name, workbook.client.email))
+    if sender:
+        message["From"] = sender
+    if recipient:
+        message["To"] = recipient
     message["Date"] = formatdate(localtime=True)
     message["X-Unsent"] = "1"  # mail clients open it as a draft to edit and send
     message.set_content(mail.text)
     message.add_alternative(mail.html, subtype="html")
     return message.as_bytes()
+
+
+def _address(name: str, address: str, where: str) -> Address:
+    """One address for a header; a clear error when mail cannot carry it."""
+    local, _, domain = address.rpartition("@")
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise _unwritable(address, where, f"'{domain}' after the @ is not a domain name a mail can go to") from None
+    try:
+        written = Address(display_name=name, username=local, domain=ascii_domain)
+        str(written)  # the header form: fails here, not half-way through the message
+    except (ValueError, email.errors.HeaderParseError):
+        raise _unwritable(address, where, "it holds characters an email address cannot hold") from None
+    return written
+
+
+def _unwritable(address: str, where: str, why: str) -> CoachSiteError:
+    return CoachSiteError(
+        f"{where}: '{address}' cannot be written into the email: {why}. Correct it, or leave it "
+        "empty and fill in the address in your mail client."
+    )

@@ -8,6 +8,7 @@ here are the "what is wrong" half of an error; `validate` adds file, line and fi
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -251,6 +252,27 @@ class ClientInfo(Record):
 
 class Link(Record):
     token: Token = Field(description="The unguessable part of the private link.")
+    previous_tokens: Annotated[list[Token], BeforeValidator(_list)] = Field(
+        default_factory=list,
+        description="The client's earlier tokens, oldest first; `coach-site rotate` adds the old one here. "
+        "They open nothing; they let the coachee's notes and downloaded reflections follow the new link.",
+    )
+
+    @property
+    def browser_key(self) -> str:
+        """What the coachee's browser files their notes and ticks under: the same for every
+        link the client ever had, and no token (a hash of the first one)."""
+        first = self.previous_tokens[0] if self.previous_tokens else self.token
+        return hashlib.sha256(first.encode("utf-8")).hexdigest()[:16]
+
+    @property
+    def legacy_browser_keys(self) -> list[str]:
+        """Hashes of every token of the client: notes filed under a raw token (before the
+        browser key existed) are found by these and moved, without the page naming a token."""
+        return [hashlib.sha256(t.encode("utf-8")).hexdigest()[:16] for t in (*self.previous_tokens, self.token)]
+
+    def is_own_token(self, token: str) -> bool:
+        return token == self.token or token in self.previous_tokens
 
 
 class Value(Record):

@@ -11,7 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .client_edit import set_values, write_atomically
+from .client_edit import Appended, set_values, write_atomically
 from .errors import ClientFileError, CoachSiteError, Problem
 from .history import last_updated, last_updated_many
 from .loader import load_client_file
@@ -215,14 +215,18 @@ def rotate_client(client_file: Path, project: Project, site_dir: Path) -> BuiltC
     """
     old_token = check_client(client_file).link.token
     others = [f for f in project.client_files() if f.resolve() != client_file.resolve()]
-    text = client_file.read_text(encoding="utf-8")
-    new_text = set_values(text, {("link", "token"): new_token(taken={old_token, *tokens_in_use(others)})})
+    text = client_file.read_bytes().decode("utf-8")  # as it is: a Windows file keeps its CRLF
+    sharing = [f for f in others if (use := read_token(f)) and use.token == old_token]
+    changes = {("link", "token"): new_token(taken={old_token, *tokens_in_use(others)})}
+    if not sharing:  # a copy of another client's file: that old link was never this client's
+        # The old token goes to previous_tokens: the coachee's notes and reflections follow the new link.
+        changes[("link", "previous_tokens")] = Appended([old_token])
+    new_text = set_values(text, changes)
     with private_temp_dir("rotate") as work:
         edited = work / client_file.name
-        edited.write_text(new_text, encoding="utf-8")
+        edited.write_bytes(new_text.encode("utf-8"))
         built = build_client(edited, project, site_dir)
     write_atomically(client_file, new_text)
-    sharing = [f for f in others if (use := read_token(f)) and use.token == old_token]
     if not sharing:  # a copied file's old link is still the other client's: leave their site alone
         shutil.rmtree(site_dir / old_token, ignore_errors=True)  # this client's own workbook, old token
     stamps = Stamps(project, site_dir)

@@ -9,6 +9,7 @@ comments, order, quoting and blank lines stay as the coach wrote them.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,8 @@ from typing import Any
 from .changes import AREA_ANSWERS
 from .client_edit import Appended, set_values, write_atomically
 from .errors import ClientFileError, Problem
-from .loader import load_client_bytes, load_client_file
-from .model import Reflections, Workbook
+from .loader import ClientDocument, format_path, load_client_bytes, load_client_file
+from .model import FocusArea, Reflections, Workbook
 from .validate import validate_client
 
 @dataclass
@@ -48,13 +49,16 @@ def import_reflections(
     """Merge a reflections file into a client file (unless dry_run) and report what happened."""
     workbook = validate_client(load_client_file(client_file))
     document = load_client_file(reflections_file)
+    document.data = _with_surrogate_pairs_joined(document, document.data, ())
     reflections = validate_client(document, Reflections)
-    if reflections.link.token != workbook.link.token:
+    _refuse_conflicting_duplicates(document, reflections)
+    if not workbook.link.is_own_token(reflections.link.token):
         raise ClientFileError([Problem(
             reflections_file, document.line_of(("link", "token")), "link.token",
             f"these reflections come from another workbook, not from {client_file.name}'s; nothing was imported",
         )])
-    old_text = client_file.read_text(encoding="utf-8")
+    # Decoded as it is, not read as text: that would turn a Windows file's CRLF into LF.
+    old_text = client_file.read_bytes().decode("utf-8")
     report = ImportReport(client_file, old_text, old_text, anything_we_missed=reflections.anything_we_missed)
     changes = _changes(workbook, reflections, report, overwrite)
     if changes:
@@ -82,7 +86,7 @@ def _changes(workbook: Workbook, reflections: Reflections, report: ImportReport,
             report.conflicts.append(label)
 
     index_by_name = {area.name.casefold(): i for i, area in enumerate(workbook.focus_areas)}
-    for theirs in reflections.focus_areas:
+    for theirs in _merged_areas(reflections.focus_areas):
         index = index_by_name.get(theirs.name.casefold())
         if index is None:
             report.skipped.append(f"{theirs.name}: not a focus area of this client")
@@ -103,3 +107,65 @@ def _changes(workbook: Workbook, reflections: Reflections, report: ImportReport,
         for name in type(ours).model_fields:
             merge((section, name), f"{section.replace('_', ' ')}: {name}", getattr(ours, name), getattr(theirs, name))
     return changes
+
+
+def _with_surrogate_pairs_joined(document: ClientDocument, data: Any, where: tuple) -> Any:
+    """Text with each UTF-16 surrogate pair (`\\ud83c\\udf89`, as JavaScript writes an emoji
+    escaped) joined into the character it stands for; a lone half is an error."""
+    if isinstance(data, dict):
+        return {key: _with_surrogate_pairs_joined(document, value, (*where, key)) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_with_surrogate_pairs_joined(document, value, (*where, i)) for i, value in enumerate(data)]
+    if not isinstance(data, str) or not _SURROGATE.search(data):
+        return data
+    try:
+        return data.encode("utf-16", "surrogatepass").decode("utf-16")
+    except UnicodeDecodeError:
+        raise ClientFileError([Problem(
+            document.path, document.line_of(where), format_path(where),
+            "holds half of an escaped character (a \\ud800-\\udfff escape without its pair), so it cannot "
+            "be read; download the reflections again, or delete that escape",
+        )]) from None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _merged_areas(areas: list[FocusArea]) -> list[FocusArea]:
+    """One entry per focus area: entries whose names differ only in case (a name the coach
+    re-cased after the coachee wrote) are one area, their answers and next steps together."""
+    merged: dict[str, FocusArea] = {}
+    for area in areas:
+        key = area.name.casefold()
+        if key not in merged:
+            merged[key] = area
+            continue
+        first = merged[key]
+        answers = {name: getattr(first, name) or getattr(area, name) for name in _ANSWER_FIELDS}
+        steps = first.next_steps + [step for step in area.next_steps if step not in first.next_steps]
+        merged[key] = first.model_copy(update={**answers, "next_steps": steps})
+    return list(merged.values())
+
+
+_ANSWER_FIELDS = (*AREA_ANSWERS, "satisfaction")
+
+
+def _refuse_conflicting_duplicates(document: ClientDocument, reflections: Reflections) -> None:
+    """Two entries for one area that answer one question differently: say so, import nothing."""
+    problems, first_of = [], {}
+    for index, area in enumerate(reflections.focus_areas):
+        first = first_of.setdefault(area.name.casefold(), index)
+        if first == index:
+            continue
+        other = reflections.focus_areas[first]
+        for name in _ANSWER_FIELDS:
+            ours, theirs = getattr(other, name), getattr(area, name)
+            if ours is not None and theirs is not None and ours != theirs:
+                problems.append(Problem(
+                    document.path, document.line_of(("focus_areas", index, name)), f"focus_areas[{index}].{name}",
+                    f"'{area.name}' is the same focus area as '{other.name}' (line "
+                    f"{document.line_of(('focus_areas', first))}), and the two answer {name} differently; "
+                    "keep the answer you want in one of them, then import again. Nothing was imported.",
+                ))
+    if problems:
+        raise ClientFileError(problems)

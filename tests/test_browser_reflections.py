@@ -182,3 +182,82 @@ def test_the_coachee_writes_the_coach_imports_and_the_answers_appear(browser, tm
     section = html.split('id="what-a-10-looks-like"')[1].split("<h2")[0]
     assert "We laugh more than we plan" in section and "To reflect on" not in section
     assert [p.name for p in html_pages(project / "site" / TOKEN)]  # the site is whole
+
+
+def test_after_rotate_the_new_link_shows_the_notes_and_ticks_of_the_old_one(browser, tmp_path):
+    """Type at the old link (and find notes a browser kept under the raw token before keys
+    existed), rotate, open the new link on the same host: everything is there."""
+    from coach_site.pipeline import rotate_client
+    from coach_site.project import load_project
+
+    project = copy_project(tmp_path / "practice")
+    client = project / "clients" / EXAMPLE_CLIENT.name
+    shutil.copy(EXAMPLE_CLIENT, client)
+    site_dir = project / "site"
+    build(client, project, site_dir)
+    base, stop = serve(site_dir)  # one host for both links: the browser keeps notes per host
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    downloaded = tmp_path / "from-the-old-link.yaml"
+    try:
+        page.goto(f"{base}/{TOKEN}/area-relationships.html")
+        box(page, "Your reflection on: What would have to happen to get there?").fill("Book a sitter")
+        ticks = page.locator(".checklist__box")
+        ticks.first.check()
+        step = ticks.first.get_attribute("data-step")
+        # What a browser holds from before this version: notes and ticks under the raw token.
+        page.evaluate(
+            """([token, step]) => {
+                localStorage.setItem("coach-site:" + token + ":focus_areas|Relationships|barriers",
+                  JSON.stringify({text: "Late work calls", question: "barriers", page: "Relationships", order: 2}));
+                localStorage.setItem("coach-site-done:" + token + ":" + step + "x", "1");
+            }""",
+            [TOKEN, step],
+        )
+        page.goto(f"{base}/{TOKEN}/reflections.html")
+        with page.expect_download() as download_info:
+            page.get_by_role("button", name="Download").click()
+        download_info.value.save_as(downloaded)
+
+        new_link = rotate_client(client, load_project(project), site_dir).link
+        new_token = new_link.rstrip("/").rsplit("/", 1)[-1]
+        assert new_token != TOKEN and not (site_dir / TOKEN).exists()
+        assert all(TOKEN not in p.read_text() for p in html_pages(site_dir / new_token))  # no old token shown
+
+        page.goto(f"{base}/{new_token}/area-relationships.html")
+        assert box(page, "Your reflection on: What would have to happen to get there?").input_value() == "Book a sitter"
+        assert box(page, "Your reflection on: What are the current barriers or unknowns preventing you from "
+                         "moving forward in this area?").input_value() == "Late work calls"
+        assert page.locator(".checklist__box").first.is_checked()
+        stored = page.evaluate("Object.keys(localStorage)")
+        assert not [key for key in stored if TOKEN in key and key.startswith("coach-site")]  # moved, not copied
+        assert any(key.endswith(step + "x") for key in stored)  # the old tick moved too
+        page.goto(f"{base}/{new_token}/reflections.html")
+        assert "Late work calls" in page.locator("#coach-site-reflections").inner_text()
+    finally:
+        context.close()
+        stop()
+
+    coach = [sys.executable, "-m", "coach_site"]
+    imported = subprocess.run(coach + ["import-reflections", f"clients/{client.name}", str(downloaded)],
+                              cwd=project, capture_output=True, text=True)
+    assert imported.returncode == 0, imported.stderr
+    assert "filled: Relationships: what has to happen" in imported.stdout
+    foreign = downloaded.read_text().replace(TOKEN, "SomeoneElsesToken_123456")
+    downloaded.write_text(foreign)
+    refused = subprocess.run(coach + ["import-reflections", f"clients/{client.name}", str(downloaded)],
+                             cwd=project, capture_output=True, text=True)
+    assert refused.returncode == 1 and "these reflections come from another workbook" in refused.stderr
+
+
+def test_a_download_holds_line_separators_and_c1_controls_as_escapes_the_import_reads(site, page, tmp_path):
+    typed = "one\u2028two\u2029three\x85four\x9b five\ufeff \U0001F389"
+    page.goto(f"{site}/area-relationships.html")
+    box(page, "Your reflection on: What would have to happen to get there?").fill(typed)
+    page.goto(f"{site}/reflections.html")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download").click()
+    downloaded = tmp_path / "r.yaml"
+    download_info.value.save_as(downloaded)
+    data = load_client_bytes(downloaded.read_bytes(), downloaded).data  # YAML refuses a raw \x9b
+    assert data["focus_areas"][0]["what_has_to_happen"] == typed

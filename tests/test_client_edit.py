@@ -122,3 +122,15 @@ def test_write_atomically_replaces_the_whole_file(tmp_path):
     path.write_text("old\n")
     write_atomically(path, "new\n")
     assert path.read_text() == "new\n" and [p.name for p in tmp_path.iterdir()] == ["c.yaml"]
+
+
+def test_a_rotated_token_goes_to_previous_tokens_in_block_flow_and_windows_files():
+    new, old = "N" * 22, "3hVt9QmK2xLp7RwZc5NbYa"
+    change = {("link", "token"): new, ("link", "previous_tokens"): Appended([old])}
+    assert set_values(FILE, change).splitlines()[3] == f"link: {{token: {new}, previous_tokens: [{old}]}}"
+    block = "link:\r\n  token: 3hVt9QmK2xLp7RwZc5NbYa  # secret\r\nfocus_areas: []\r\n"
+    assert set_values(block, change) == (
+        f"link:\r\n  token: {new}  # secret\r\n  previous_tokens:\r\n    - {old}\r\nfocus_areas: []\r\n"
+    )
+    again = set_values(set_values(block, change), {("link", "token"): "M" * 22, ("link", "previous_tokens"): Appended([new])})
+    assert f"  previous_tokens:\r\n    - {old}\r\n    - {new}\r\n" in again

@@ -7,6 +7,8 @@ import email.policy
 import json
 import shutil
 
+import pytest
+
 from coach_site.loader import load_client_file
 from coach_site.model import FocusArea, Workbook
 from coach_site.schema import SCHEMA_FILE, client_schema, schema_text
@@ -171,3 +173,32 @@ def test_on_a_terminal_build_shows_progress_and_colours_unless_no_color(project,
     plain = run_on_terminal(project, "build", "--site-dir", site, no_color=True)
     assert "Building workbooks" in plain and "99 is not between 1 and 10" in plain
     assert "\x1b[31m" not in plain and "\x1b[2m" not in plain
+
+
+@pytest.mark.parametrize("address, to", [
+    ("maya@exämple.org", "Maya Lindqvist <maya@xn--exmple-cua.org>"),
+    ("josé@exämple.org", "Maya Lindqvist <josé@xn--exmple-cua.org>"),
+])
+def test_email_eml_to_an_address_with_non_ascii_letters_works(project, tmp_path, address, to):
+    client = project / copy_example(project)
+    client.write_text(client.read_text().replace("maya.lindqvist@example.org", address))
+    eml = tmp_path / "homework.eml"
+    result = run(project, "email", str(client.relative_to(project)), "--eml", str(eml))
+    assert result.returncode == 0, result.stderr
+    message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    assert message["To"] == to and message["X-Unsent"] == "1"
+    # As written, not only as Python reads it back: an encoded word (=?utf-8?...) inside the
+    # address is not an address to a mail client.
+    assert ("<" + to.split("<")[1]).encode() in eml.read_bytes()
+    assert "Hi Maya," in message.get_body(("plain",)).get_content()
+
+
+def test_email_eml_to_an_address_mail_cannot_carry_is_a_clear_error(project, tmp_path):
+    client = project / copy_example(project)
+    client.write_text(client.read_text().replace("maya.lindqvist@example.org", "maya@exämple..org"))
+    eml = tmp_path / "homework.eml"
+    result = run(project, "email", str(client.relative_to(project)), "--eml", str(eml))
+    assert result.returncode == 1 and "internal error" not in result.stderr and "Traceback" not in result.stderr
+    assert ("clients/maya-lindqvist.yaml: client.email: 'maya@exämple..org' cannot be written into the email: "
+            "'exämple..org' after the @ is not a domain name a mail can go to.") in result.stderr
+    assert not eml.exists()

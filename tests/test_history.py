@@ -150,3 +150,21 @@ def test_many_files_at_once_agree_with_one_at_a_time(repo, write_client, tmp_pat
     files = [committed, edited, untracked, outside]
     assert last_updated_many(files) == {f: last_updated(f) for f in files}
     assert last_updated_many(files)[committed] == dt.date(2026, 10, 20)
+
+
+def test_changes_over_an_earlier_version_that_is_not_utf8_is_a_clear_error(repo, write_client):
+    client = write_client("")
+    client.write_bytes(MINIMAL_CLIENT.replace("Ada Example", "Ad\xe9 Example").encode("latin-1"))
+    commit(repo, "saved as Latin-1", "2026-09-15")
+    client.write_text(MINIMAL_CLIENT.replace("Ada Example", "Adé Example"))
+    commit(repo, "saved as UTF-8", "2026-09-22")
+    result = run(repo, "changes", "clients/ada-example.yaml")
+    assert result.returncode == 1 and "internal error" not in result.stderr and "Traceback" not in result.stderr
+    short = git(repo, "log", "-1", "--format=%h", "HEAD~1").strip()
+    assert (f"clients/ada-example.yaml: the version at {short} is not UTF-8 text (line 2), so there is "
+            "nothing to compare with. Compare with a later version: --since REVISION.") in result.stderr
+    # From the UTF-8 version on, it works.
+    client.write_text(MINIMAL_CLIENT.replace("  - name: Career\n", "  - name: Career\n    outcome: Lead\n"))
+    result = run(repo, "changes", "clients/ada-example.yaml")
+    assert result.returncode == 0, result.stderr
+    assert "- Career: outcome written" in result.stdout

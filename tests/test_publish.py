@@ -155,8 +155,8 @@ def test_rotate_writes_a_new_token_rebuilds_and_removes_the_old_site(project, pu
     after = client.read_text()
     new_token = result.link.rstrip("/").rsplit("/", 1)[-1]
     assert new_token != TOKEN and len(new_token) >= 22
-    # Only the token's line changed.
-    assert after.replace(new_token, TOKEN) == before
+    # Only the token's line changed, and the old token went to previous_tokens (nothing else).
+    assert after == before.replace(f"  token: {TOKEN}\n", f"  token: {new_token}\n  previous_tokens:\n    - {TOKEN}\n")
     assert (site_dir / new_token / "index.html").exists()
     assert not (site_dir / TOKEN).exists()
     assert not [p for p in site_dir.iterdir() if p.is_dir() and p.name.startswith(".")]

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import json
 import shutil
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from coach_site.errors import ClientFileError
+from coach_site.errors import ClientFileError, CoachSiteError
 from coach_site.loader import load_client_file
 from coach_site.reflections import import_reflections
 from coach_site.validate import validate_client
@@ -142,3 +145,169 @@ def test_a_fresh_client_file_keeps_its_comments_when_filled(project):
     new_line = next(line for line in after.splitlines() if line.startswith("    barriers:"))
     assert new_line.startswith("    barriers: Time ") and new_line.index("#") == old_line.index("#")
     assert "      - Start\n" in after and "  week: Runs\n" in after
+
+
+# --- What the coachee typed lands as typed, and nothing else in the file changes ----------
+
+def reflection_file(path, area: str, field: str, text: str) -> None:
+    """A reflections file as the browser writes one: every value a JSON string (JSON.stringify,
+    here with every non-ASCII character escaped, emoji as surrogate pairs)."""
+    value = (
+        f"\n      - {json.dumps(text)}" if field == "next_steps" else f" {json.dumps(text)}"
+    )
+    path.write_text(f'link:\n  token: "{TOKEN}"\nfocus_areas:\n  - name: {json.dumps(area)}\n    {field}:{value}\n')
+
+
+def only_insertions(before: bytes, after: bytes) -> list[bytes]:
+    """The lines `after` adds to `before`; fails if any byte of `before` changed or went."""
+    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    assert all(tag in ("equal", "insert") for tag, *_ in matcher.get_opcodes()), matcher.get_opcodes()
+    return [line for tag, _, _, j1, j2 in matcher.get_opcodes() if tag == "insert" for line in new[j1:j2]]
+
+
+LINE_BREAKS_AND_SPLITTERS = [
+    "one\u2028  barriers: injected\u2028- name: Injected",
+    "one\u2029two",
+    "one\r  how_youll_know: injected",
+    "one\x85two",
+    "one\nthree\r\n  - name: Injected",
+    "tab\there, bell\x07, esc\x1b[2J, nul\x00, del\x7f, bom\ufeff, nbsp\xa0",
+    "Go to Sam's, then call mum [soon], {maybe}",
+    "  first line indented?\n  and the second  \n",
+    '"quoted" and \\backslash\\ and # not a comment',
+    "party \U0001F389 and family \U0001F468\u200d\U0001F469\u200d\U0001F467",
+]
+
+
+@pytest.mark.parametrize("text", LINE_BREAKS_AND_SPLITTERS)
+@pytest.mark.parametrize("field", ["barriers", "next_steps"])
+def test_a_reflection_lands_exactly_and_adds_nothing_else(files, text, field):
+    client, reflections = files
+    reflection_file(reflections, "Relationships", field, text)
+    before_data = load_client_file(client).data
+    before = client.read_bytes()
+    report = import_reflections(client, reflections)
+    assert report.filled and not report.skipped
+    workbook = validate_client(load_client_file(client))
+    assert [area.name for area in workbook.focus_areas] == ["Career", "Health", "Relationships"]
+    relationships = workbook.focus_areas[2]
+    if field == "barriers":
+        assert relationships.barriers == text.strip()
+    else:
+        assert relationships.next_steps == ["Put Sunday calls in the shared calendar", text.strip()]
+    after_data = load_client_file(client).data
+    after_data["focus_areas"][2].pop(field)
+    before_data["focus_areas"][2].pop(field, None)
+    assert after_data == before_data  # no field, area or key anywhere else
+    only_insertions(before, client.read_bytes())
+
+
+def test_a_windows_file_keeps_its_crlf_line_endings_byte_for_byte(files):
+    client, reflections = files
+    client.write_bytes(client.read_bytes().replace(b"\n", b"\r\n"))
+    before = client.read_bytes()
+    reflection_file(reflections, "Relationships", "what_has_to_happen", "Book a sitter\nevery Friday")
+    import_reflections(client, reflections)
+    added = only_insertions(before, client.read_bytes())
+    assert added == [b"    what_has_to_happen: |\r\n", b"      Book a sitter\r\n", b"      every Friday\r\n"]
+    assert b"\n" not in client.read_bytes().replace(b"\r\n", b"")
+
+
+def test_a_next_step_with_a_comma_stays_one_step_in_a_flow_list(files):
+    client, reflections = files
+    client.write_text(client.read_text().replace(
+        "    next_steps:\n      - Put Sunday calls in the shared calendar\n",
+        "    next_steps: [Put Sunday calls in the shared calendar]\n",
+    ))
+    reflection_file(reflections, "Relationships", "next_steps", "Call mum, then Sam [soon]")
+    import_reflections(client, reflections)
+    assert validate_client(load_client_file(client)).focus_areas[2].next_steps == [
+        "Put Sunday calls in the shared calendar", "Call mum, then Sam [soon]",
+    ]
+    assert '    next_steps: [Put Sunday calls in the shared calendar, "Call mum, then Sam [soon]"]\n' in client.read_text()
+
+
+def test_two_entries_for_one_area_in_different_case_are_merged(files):
+    client, reflections = files
+    reflections.write_text(
+        f'link:\n  token: "{TOKEN}"\nfocus_areas:\n'
+        '  - name: "Relationships"\n    barriers: "Late calls"\n    next_steps: ["Call mum"]\n'
+        '  - name: "relationships"\n    what_has_to_happen: "A sitter"\n    barriers: "Late calls"\n'
+        '    next_steps: ["Call mum", "Call Sam"]\n'
+    )
+    report = import_reflections(client, reflections)
+    relationships = validate_client(load_client_file(client)).focus_areas[2]
+    assert (relationships.barriers, relationships.what_has_to_happen) == ("Late calls", "A sitter")
+    assert relationships.next_steps == ["Put Sunday calls in the shared calendar", "Call mum", "Call Sam"]
+    assert report.filled.count("Relationships: barriers") == 1
+
+
+def test_two_entries_for_one_area_that_answer_differently_are_refused_naming_both(project, files):
+    client, reflections = files
+    reflections.write_text(
+        f'link:\n  token: "{TOKEN}"\nfocus_areas:\n'
+        '  - name: "Relationships"\n    barriers: "Late calls"\n'
+        '  - name: "relationships"\n    barriers: "No sitter"\n'
+    )
+    before = client.read_bytes()
+    result = run(project, "import-reflections", f"clients/{client.name}", "reflections.yaml")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert ("reflections.yaml:7: focus_areas[1].barriers: 'relationships' is the same focus area as "
+            "'Relationships' (line 4), and the two answer barriers differently") in result.stderr
+    assert client.read_bytes() == before
+
+
+def test_an_emoji_escaped_as_a_surrogate_pair_is_imported_as_the_emoji(project, files):
+    client, reflections = files
+    reflections.write_text(f'link:\n  token: "{TOKEN}"\nanything_we_missed: "Yes \\ud83c\\udf89"\n'
+                           'focus_areas:\n  - name: Relationships\n    barriers: "Party \\ud83c\\udf89!"\n')
+    result = run(project, "import-reflections", f"clients/{client.name}", "reflections.yaml")
+    assert result.returncode == 0, result.stderr
+    assert validate_client(load_client_file(client)).focus_areas[2].barriers == "Party \U0001F389!"
+    assert "Yes \U0001F389" in result.stdout
+
+
+def test_half_an_escaped_emoji_is_a_clear_error(project, files):
+    client, reflections = files
+    reflections.write_text(f'link:\n  token: "{TOKEN}"\nfocus_areas:\n  - name: Relationships\n'
+                           '    barriers: "Party \\ud83c!"\n')
+    before = client.read_bytes()
+    result = run(project, "import-reflections", f"clients/{client.name}", "reflections.yaml")
+    assert result.returncode == 1 and "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert "reflections.yaml:5: focus_areas[0].barriers: holds half of an escaped character" in result.stderr
+    assert client.read_bytes() == before
+
+
+def test_an_edit_that_would_not_read_back_as_asked_is_refused_and_nothing_written(files, monkeypatch):
+    from coach_site import client_edit
+
+    # The writer this project had before: a JSON string, which leaves \x85 raw, a line break
+    # YAML folds into a space. The read-back check must catch such a writer before it writes.
+    monkeypatch.setattr(client_edit, "_quoted", lambda value: json.dumps(str(value), ensure_ascii=False))
+    client, reflections = files
+    reflection_file(reflections, "Relationships", "barriers", "one\x85two")
+    before = client.read_bytes()
+    with pytest.raises(CoachSiteError, match="would change more than the values asked for"):
+        import_reflections(client, reflections)
+    assert client.read_bytes() == before
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    text=st.text(min_size=1, max_size=60).filter(lambda t: t.strip()),
+    field=st.sampled_from(["barriers", "what_has_to_happen", "next_steps"]),
+    crlf=st.booleans(),
+)
+def test_any_text_lands_exactly_and_the_rest_of_the_file_is_byte_identical(files, text, field, crlf):
+    client, reflections = files
+    original = EXAMPLE_CLIENT.read_bytes()
+    client.write_bytes(original.replace(b"\n", b"\r\n") if crlf else original)
+    before = client.read_bytes()
+    reflection_file(reflections, "Relationships", field, text)
+    import_reflections(client, reflections)
+    relationships = validate_client(load_client_file(client)).focus_areas[2]
+    landed = relationships.next_steps[1:] if field == "next_steps" else [getattr(relationships, field)]
+    assert landed == [text.strip()]
+    added = only_insertions(before, client.read_bytes())
+    assert all(line.endswith(b"\r\n" if crlf else b"\n") and b"\r" not in line.rstrip(b"\r\n") for line in added)

@@ -2,7 +2,10 @@
  * coach-site reflections: a box beside each open question of the workbook.
  *
  * What the coachee types is kept in this browser only (localStorage, keyed by the
- * workbook's token and the question), restored on reload, and never sent anywhere.
+ * workbook's key and the question), restored on reload, and never sent anywhere.
+ * The key (data-key) is the same for every link the client ever had, so a new link
+ * after `coach-site rotate` shows the same notes; it is a hash, never a token. Notes
+ * kept under a raw token (before keys existed) are moved to the key on first visit.
  * The "My reflections" page gathers it all and downloads it as a YAML file in the
  * client file's shape, for the coach to import. Without JavaScript the workbook
  * reads as before; the boxes are simply absent. Typed text is only ever set as
@@ -26,8 +29,8 @@
     }
   }
 
-  function keyFor(token, field) {
-    return PREFIX + token + ":" + field;
+  function keyFor(workbook, field) {
+    return PREFIX + workbook + ":" + field;
   }
 
   function read(store, key) {
@@ -39,14 +42,14 @@
     }
   }
 
-  function entries(store, token) {
+  function entries(store, workbook) {
     var found = [];
     for (var i = 0; i < store.length; i++) {
       var key = store.key(i);
-      if (key && key.indexOf(PREFIX + token + ":") === 0) {
+      if (key && key.indexOf(PREFIX + workbook + ":") === 0) {
         var entry = read(store, key);
         if (entry && entry.text.trim()) {
-          entry.field = key.slice((PREFIX + token + ":").length);
+          entry.field = key.slice((PREFIX + workbook + ":").length);
           found.push(entry);
         }
       }
@@ -64,15 +67,14 @@
 
   /* A labelled text box in place of each placeholder the templates left. */
   function addBoxes(store) {
-    var placeholders = document.querySelectorAll(".reflection[data-field][data-token]");
+    var placeholders = document.querySelectorAll(".reflection[data-field][data-key]");
     var readOnly = document.getElementById("coach-site-print") !== null;
     var title = document.querySelector("article h1");
     for (var i = 0; i < placeholders.length; i++) {
       var spot = placeholders[i];
-      var token = spot.getAttribute("data-token");
       var field = spot.getAttribute("data-field");
       var question = spot.getAttribute("data-question") || "";
-      var key = keyFor(token, field);
+      var key = keyFor(spot.getAttribute("data-key"), field);
       var saved = read(store, key);
       if (readOnly) {
         if (saved && saved.text.trim()) {
@@ -124,7 +126,11 @@
   /* ---- The "My reflections" page ------------------------------------------ */
 
   function yamlString(text) {
-    return JSON.stringify(text); // a JSON string is a valid double-quoted YAML scalar
+    // A JSON string is a valid double-quoted YAML scalar once the characters JSON leaves
+    // raw but YAML reads as line breaks or refuses (\x7f-\x9f, U+2028/9, BOM) are escaped.
+    return JSON.stringify(text).replace(/[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g, function (c) {
+      return "\\u" + ("000" + c.charCodeAt(0).toString(16)).slice(-4);
+    });
   }
 
   function reflectionsYaml(token, found) {
@@ -173,7 +179,8 @@
   }
 
   function showReflections(store, page) {
-    var token = page.getAttribute("data-token");
+    var token = page.getAttribute("data-token"); // only for the downloaded file: whose workbook
+    var workbook = page.getAttribute("data-key");
     var list = element("div", "reflections__list");
     var actions = element("div", "reflections__actions");
     var download = element("button", "md-button md-button--primary", "Download");
@@ -185,7 +192,7 @@
     page.appendChild(list);
 
     function render() {
-      var found = entries(store, token);
+      var found = entries(store, workbook);
       list.textContent = "";
       download.disabled = clear.disabled = found.length === 0;
       if (!found.length) {
@@ -207,7 +214,7 @@
     }
 
     download.addEventListener("click", function () {
-      var blob = new Blob([reflectionsYaml(token, entries(store, token))], { type: "application/x-yaml" });
+      var blob = new Blob([reflectionsYaml(token, entries(store, workbook))], { type: "application/x-yaml" });
       var url = URL.createObjectURL(blob);
       var a = document.createElement("a");
       a.href = url;
@@ -219,7 +226,7 @@
     });
     clear.addEventListener("click", function () {
       if (!window.confirm("Delete everything you wrote in this workbook from this device? This cannot be undone.")) return;
-      entries(store, token).forEach(function (entry) { store.removeItem(keyFor(token, entry.field)); });
+      entries(store, workbook).forEach(function (entry) { store.removeItem(keyFor(workbook, entry.field)); });
       render();
     });
     render();
@@ -227,9 +234,9 @@
 
   /* Ticks on next steps and action items, remembered on this device too. */
   function keepTicks(store) {
-    var boxes = document.querySelectorAll(".checklist__box[data-step][data-token]");
+    var boxes = document.querySelectorAll(".checklist__box[data-step][data-key]");
     Array.prototype.forEach.call(boxes, function (box) {
-      var key = DONE + box.getAttribute("data-token") + ":" + box.getAttribute("data-step");
+      var key = DONE + box.getAttribute("data-key") + ":" + box.getAttribute("data-step");
       box.checked = store.getItem(key) === "1";
       box.addEventListener("change", function () {
         try {
@@ -239,13 +246,54 @@
     });
   }
 
+  /* ---- Notes kept under a raw token, from before the key ---------------------- */
+
+  var LEGACY = /^(coach-site:|coach-site-done:)([A-Za-z0-9_-]{22,}):(.*)$/;
+
+  function hex16(buffer) {
+    return Array.prototype.map.call(new Uint8Array(buffer).slice(0, 8), function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+
+  /* Move every note and tick kept under one of this client's tokens (found by the token's
+     hash in data-legacy, so the page names no old token) to the key. A note already kept
+     under the key wins; the old one then stays where it was, so nothing is lost. */
+  function moveLegacyNotes(store) {
+    var spot = document.querySelector("[data-key][data-legacy]");
+    var subtle = window.crypto && window.crypto.subtle;
+    if (!spot || !subtle || !window.TextEncoder) return Promise.resolve();
+    var workbook = spot.getAttribute("data-key");
+    var ours = spot.getAttribute("data-legacy").split(" ");
+    var byToken = {};
+    for (var i = 0; i < store.length; i++) {
+      var match = LEGACY.exec(store.key(i) || "");
+      if (match) (byToken[match[2]] = byToken[match[2]] || []).push(match);
+    }
+    var tokens = Object.keys(byToken);
+    return Promise.all(tokens.map(function (token) {
+      return subtle.digest("SHA-256", new TextEncoder().encode(token)).then(function (digest) {
+        if (ours.indexOf(hex16(digest)) === -1) return;
+        byToken[token].forEach(function (match) {
+          var to = match[1] + workbook + ":" + match[3];
+          try {
+            if (store.getItem(to) === null) store.setItem(to, store.getItem(match[0]));
+            if (store.getItem(to) === store.getItem(match[0])) store.removeItem(match[0]);
+          } catch (error) { /* storage full: the note stays under the token, found next time */ }
+        });
+      });
+    })).catch(function () { /* no hashing here: the old notes stay where they are */ });
+  }
+
   function start() {
     var store = storage();
     if (!store) return;
-    addBoxes(store);
-    keepTicks(store);
-    var page = document.getElementById("coach-site-reflections");
-    if (page) showReflections(store, page);
+    moveLegacyNotes(store).then(function () {
+      addBoxes(store);
+      keepTicks(store);
+      var page = document.getElementById("coach-site-reflections");
+      if (page) showReflections(store, page);
+    });
   }
 
   if (document.readyState === "loading") {
