@@ -42,21 +42,32 @@ def read_token(path: Path) -> TokenUse | None:
     None when the file cannot be read or its token could never be valid: such a
     file fails its own check, so it is never built.
     """
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return None
-        root = yaml.compose(path.read_bytes(), Loader=_FAST_LOADER)
-    except (OSError, yaml.YAMLError, RecursionError):
-        return None
-    node = _value(_value(root, "link"), "token")
+    node = _value(_value(_compose(path), "link"), "token")
     if not isinstance(node, yaml.ScalarNode) or not TOKEN_PATTERN.fullmatch(node.value):
         return None
     return TokenUse(path, node.value, node.start_mark.line + 1)
 
 
 def tokens_in_use(files: Iterable[Path]) -> set[str]:
-    """Every token these client files give their links."""
-    return {use.token for use in map(read_token, files) if use}
+    """Every token these client files give their links, and every one they had before:
+    a new link must never be one that once opened another client's workbook."""
+    used = set()
+    for path in files:
+        link = _value(_compose(path), "link")
+        previous = _value(link, "previous_tokens")
+        nodes = [_value(link, "token"), *(previous.value if isinstance(previous, yaml.SequenceNode) else [])]
+        used.update(node.value for node in nodes if isinstance(node, yaml.ScalarNode))
+    return used
+
+
+def _compose(path: Path) -> yaml.Node | None:
+    """The file's YAML tree, read fast with every value as text; None when unreadable."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None
+        return yaml.compose(path.read_bytes(), Loader=_FAST_LOADER)
+    except (OSError, yaml.YAMLError, RecursionError):
+        return None
 
 
 def shared_links(files: Iterable[Path]) -> dict[Path, Problem]:

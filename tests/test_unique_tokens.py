@@ -213,6 +213,15 @@ def test_new_never_writes_a_token_another_client_file_has(project, write_client,
     assert check_client(project / "clients" / "bartholomew-copy.yaml").link.token == "FreshTokenQmK2xLp7RwZc5"
 
 
+def test_new_never_writes_a_token_another_client_had_before_rotating(project, write_client, monkeypatch):
+    # An old link may still be bookmarked, or published until the next --prune: it stays theirs.
+    write_client(MINIMAL_CLIENT.replace(f"token: {TOKEN}", f"token: {CY_TOKEN}\n  previous_tokens: [{TOKEN}]"))
+    given = fake_tokens(monkeypatch, TOKEN, "FreshTokenQmK2xLp7RwZc5")
+    result = CliRunner().invoke(cli, ["new", "Bartholomew Copy"])
+    assert result.exit_code == 0, result.output
+    assert given == [TOKEN, "FreshTokenQmK2xLp7RwZc5"]
+
+
 def test_rotate_never_writes_a_token_another_client_file_has(project, write_client, monkeypatch):
     write_client(MINIMAL_CLIENT)
     cy = write_client(MINIMAL_CLIENT.replace(TOKEN, CY_TOKEN), "cy")
