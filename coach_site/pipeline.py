@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .client_edit import set_values, write_atomically
-from .errors import CoachSiteError
+from .errors import BuildError, CoachSiteError
 from .history import last_updated, last_updated_many
 from .loader import load_client_file
 from .model import Workbook
@@ -139,6 +139,8 @@ def build_clients(
             plan.append((client_file, prepare_client(client_file, project, dates.get(client_file), shared), None))
         except CoachSiteError as exc:
             plan.append((client_file, None, Outcome(client_file, error=exc)))
+        except Exception as exc:  # a bug met on one client's file is that client's error only
+            plan.append((client_file, None, Outcome(client_file, error=_unexpected(client_file, exc))))
     changed = [prepared for _, prepared, _ in plan if prepared is not None]
     if changed:
         from . import build  # noqa: F401  (imported once here, inherited by forked workers)
@@ -159,12 +161,23 @@ def build_clients(
             except CoachSiteError as exc:
                 yield Outcome(client_file, error=exc)
                 continue
+            except Exception as exc:  # in this process or a worker: the others still build
+                yield Outcome(client_file, error=_unexpected(client_file, exc))
+                continue
             stamps.record(client_file, prepared.token, prepared.fingerprint)
             yield Outcome(client_file, built=built)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
         stamps.save()
+
+
+def _unexpected(client_file: Path, exc: Exception) -> BuildError:
+    return BuildError(
+        f"{client_file}: internal error while building this workbook: {type(exc).__name__}: {exc}\n"
+        "This is a bug in coach-site; the other workbooks were built, and this one's published "
+        "site was left as it was. Please report it with this message."
+    )
 
 
 def _process_pool(workers: int) -> ProcessPoolExecutor:

@@ -220,7 +220,7 @@ focus_areas:
     assert problems(tmp_path, text) == [
         "x.yaml:1: client.name: is required but missing",
         "x.yaml:2: client.nmae: unknown field (did you mean `name`?)",
-        "x.yaml:4: link.token: must be at least 22 characters of A-Z a-z 0-9 _ - (this one has 5 characters)",
+        "x.yaml:4: link.token: must be 22 to 64 characters of A-Z a-z 0-9 _ - (this one has 5 characters)",
         "x.yaml:7: focus_areas[0].satisfaction: 11 is not between 1 and 10",
         "x.yaml:8: focus_areas[0].outcom: unknown field (did you mean `outcome`?)",
     ]
