@@ -19,6 +19,9 @@ HOSTILE = [
     '"><svg onload=alert(1)>',
     "<iframe src=javascript:alert(1)></iframe>",
     "![t](https://tracker.example/p.png)",
+    "![c](//tracker.example/p.png)",  # scheme-relative: another host all the same
+    "![x](/\\tracker.example/q.png)",  # a browser reads `/\` as `//`
+    "![u](HTTPS://tracker.example/u.png)",
 ]
 
 
@@ -204,3 +207,12 @@ def test_hostile_text_never_runs_and_injects_no_element(browser, hostile_site):
         stop()
     assert dialogs == []
     assert [u for u in requests if not u.startswith(base)] == []
+
+
+def test_the_hostile_pages_hold_no_picture_from_another_host(hostile_site):
+    pages = html_pages(hostile_site)
+    sources = [src for page in pages for src in re.findall(r'<img\b[^>]*\ssrc="([^"]*)"', page.read_text())]
+    assert not [src for src in sources if "tracker" in src], sources
+    # Each picture became a link the reader may follow, so nothing written is hidden either.
+    area = next(p for p in pages if p.name.startswith("area-")).read_text()
+    assert 'href="//tracker.example/p.png"' in area and 'href="/\\tracker.example/q.png"' in area
