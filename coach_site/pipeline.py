@@ -173,11 +173,13 @@ def build_clients(
 
 
 def _unexpected(client_file: Path, exc: Exception) -> BuildError:
-    return BuildError(
+    error = BuildError(
         f"{client_file}: internal error while building this workbook: {type(exc).__name__}: {exc}\n"
         "This is a bug in coach-site; the other workbooks were built, and this one's published "
-        "site was left as it was. Please report it with this message."
+        "site was left as it was. Run again with --debug and report the output."
     )
+    error.__cause__ = exc  # what --debug shows
+    return error
 
 
 def _process_pool(workers: int) -> ProcessPoolExecutor:
