@@ -490,3 +490,13 @@ def test_text_that_would_make_a_build_crawl_is_refused_with_the_limit(tmp_path, 
     [problem] = problems(tmp_path, AREA + f'    outcome: "{text}"\n')
     assert problem.startswith(f"x.yaml:7: focus_areas[0].outcome: {message}")
     assert validate(tmp_path, AREA + f'    outcome: "{"[" * 300}"\n')
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/client-format.md"])
+def test_the_documented_client_file_passes_check(tmp_path, doc):
+    import re
+
+    from conftest import REPO
+
+    block = re.search(r"```yaml\n(client:.*?)```", (REPO / doc).read_text(encoding="utf-8"), re.DOTALL)
+    assert validate(tmp_path, block.group(1)).client.name == "Ada Example"
