@@ -141,6 +141,8 @@ def _raise_if_failed(outcomes: list[Outcome]) -> None:
 def _report(console: Console, outcome: Outcome) -> Outcome:
     if outcome.error is not None:
         console.error(str(outcome.error))
+        if outcome.error.__cause__ is not None and click.get_current_context().obj.get("debug"):
+            traceback.print_exception(outcome.error.__cause__)  # an unexpected error of this client
         return outcome
     built = outcome.built
     console.say(f"{outcome.client_file.stem}: {built.link}")

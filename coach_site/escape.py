@@ -10,7 +10,10 @@ Two halves of one job, both applied to every page:
 * `SafeLinksExtension` is a Python-Markdown extension, added to every build, that runs
   after Markdown has made its links and images: it removes `javascript:`/`data:` and
   other unknown URL schemes, event-handler and style attributes, and images from other
-  hosts (a remote image would tell that host who reads the workbook, and when).
+  hosts (a remote image would tell that host who reads the workbook, and when). A
+  picture loads only from a relative path on the site itself: anything with a scheme,
+  a host (`//host`, `/\\host`, `\\\\host`) or the site's root is shown as a link instead,
+  so it never loads, even where the host sends no Content-Security-Policy.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import re
 import xml.etree.ElementTree as etree
 from typing import Any
 
-from markdown import Extension, Markdown
+from markdown import Extension, Markdown, util
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
@@ -28,6 +31,16 @@ SAFE_LINK_SCHEMES = {"http", "https", "mailto", "tel"}
 URL_ATTRIBUTES = {"href", "src", "srcset", "action", "formaction", "poster", "background", "cite", "data"}
 _BLOCKQUOTE_MARK = re.compile(r"^([ \t]*)&gt;", re.MULTILINE)
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+# Attributes whose URL a browser fetches by itself, without a click.
+LOADED_ATTRIBUTES = {"src", "srcset", "poster", "background", "data", "lowsrc", "dynsrc"}
+_SPACES = re.compile(r"[\x00-\x20\x7f\s]+")
+# Markdown keeps a backslash-escaped character as a placeholder until its last step.
+_MARKDOWN_ESCAPE = re.compile(f"{util.STX}(\\d+){util.ETX}")
+
+
+def _as_written(value: str) -> str:
+    """An attribute as it will be on the page, with Markdown's escape placeholders undone."""
+    return _MARKDOWN_ESCAPE.sub(lambda m: chr(int(m.group(1))), value)
 
 
 def escape_user_text(value: Any) -> str:
@@ -58,6 +71,22 @@ def is_safe_link(url: str) -> bool:
     return scheme is None or scheme in SAFE_LINK_SCHEMES
 
 
+def is_local_path(url: str) -> bool:
+    """A relative path on this site: no scheme, no host, not from the site's root.
+
+    Read as a browser might read it: entities decoded, spaces and control characters
+    dropped, and a backslash taken for a slash.
+    """
+    cleaned = _SPACES.sub("", html.unescape(url))
+    return bool(cleaned) and cleaned[0] not in "/\\" and url_scheme(url) is None
+
+
+def _loads_only_local(name: str, value: str) -> bool:
+    if name == "srcset":  # "a.png 1x, b.png 2x": every candidate counts
+        return all(is_local_path(part.split()[0]) for part in value.split(",") if part.split())
+    return is_local_path(value)
+
+
 class _SafeLinks(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         for parent in list(root.iter()):
@@ -65,18 +94,21 @@ class _SafeLinks(Treeprocessor):
                 self._clean(parent, index, element)
 
     def _clean(self, parent: etree.Element, index: int, element: etree.Element) -> None:
+        picture = _as_written(element.get("src", "")) if element.tag == "img" else None
         for name in list(element.attrib):
-            lowered = name.lower()
+            lowered, value = name.lower(), _as_written(element.attrib[name])
             if lowered.startswith("on") or lowered == "style":
                 del element.attrib[name]
-            elif lowered in URL_ATTRIBUTES and not is_safe_link(element.attrib[name]):
+            elif lowered in URL_ATTRIBUTES and not is_safe_link(value):
                 del element.attrib[name]
+            elif lowered in LOADED_ATTRIBUTES and not _loads_only_local(lowered, value):
+                del element.attrib[name]  # from another host, or the site's root: never fetched
         if element.tag == "a" and "href" not in element.attrib:
             element.tag = "span"  # an unsafe link keeps its words and loses its target
-        elif element.tag == "img" and url_scheme(element.get("src") or "javascript:") is not None:
-            # A picture from another host: show a link to it instead of loading it.
-            src = element.get("src")
-            replacement = etree.Element("a", {"href": src}) if src else etree.Element("span")
+        elif element.tag == "img" and "src" not in element.attrib:
+            # A picture from elsewhere: show a link to it instead of loading it.
+            safe = bool(picture) and is_safe_link(picture)
+            replacement = etree.Element("a", {"href": picture}) if safe else etree.Element("span")
             replacement.text = element.get("alt") or "image"
             replacement.tail = element.tail
             parent.remove(element)

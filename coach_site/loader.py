@@ -10,7 +10,13 @@ client file needs and leaves every other plain scalar as the text the coach wrot
     text    everything else, quoted or not
 
 Anchors and aliases are refused: nothing in the format needs them, and they are
-how a small file expands into a huge one.
+how a small file expands into a huge one. A `\\uD83D\\uDE00` pair of escapes is
+joined into the one character it stands for; half of a pair alone is refused, as no
+page can hold it.
+
+For every unquoted (plain) scalar the loader also keeps where it was written and any
+` # comment` after it on its line: YAML drops such text, and `validate` tells the
+coach when it was probably part of an answer.
 """
 
 from __future__ import annotations
@@ -84,6 +90,18 @@ _MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 _TEXT_TAGS = {_STR, "tag:yaml.org,2002:bool", "tag:yaml.org,2002:float"}
 
 
+@dataclass(frozen=True)
+class PlainScalar:
+    """Where an unquoted scalar was written, and the comment after it on its last line."""
+
+    first_line: int
+    column: int  # where its text starts on its first line
+    last_line: int
+    lines: tuple[str, ...]  # the source lines it spans, as written
+    comment: str | None  # the text after ` #` on its last line, without the `#`
+    comment_line: int
+
+
 @dataclass
 class ClientDocument:
     """A client file read into plain data, with the line where each field was written."""
@@ -92,6 +110,7 @@ class ClientDocument:
     data: dict[str, Any]
     lines: dict[Path_, int] = field(default_factory=dict)
     source: bytes = b""  # the file's bytes, as read: what a build's fingerprint is made of
+    plain: dict[Path_, PlainScalar] = field(default_factory=dict)
 
     @property
     def slug(self) -> str:
@@ -159,7 +178,7 @@ def load_client_bytes(raw: bytes, path: Path) -> ClientDocument:
     if not isinstance(root, yaml.MappingNode):
         raise fail("the file must be a mapping of fields (client:, link:, ...)", root.start_mark.line + 1)
 
-    builder = _Builder(path)
+    builder = _Builder(path, text.splitlines())
     try:
         data = builder.build(root, ())
     except RecursionError:
@@ -167,16 +186,18 @@ def load_client_bytes(raw: bytes, path: Path) -> ClientDocument:
     if builder.problems:
         raise ClientFileError(builder.problems)
     builder.lines[()] = 1
-    return ClientDocument(path=path, data=data, lines=builder.lines, source=raw)
+    return ClientDocument(path=path, data=data, lines=builder.lines, source=raw, plain=builder.plain)
 
 
 class _Builder:
     """Turns composed YAML nodes into plain data, collecting lines and problems."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, source_lines: list[str]):
         self.path = path
+        self.source_lines = source_lines
         self.lines: dict[Path_, int] = {}
         self.problems: list[Problem] = []
+        self.plain: dict[Path_, PlainScalar] = {}
 
     def build(self, node: yaml.Node, where: Path_) -> Any:
         if isinstance(node, yaml.MappingNode):
@@ -189,7 +210,16 @@ class _Builder:
                 self.lines[where + (index,)] = item.start_mark.line + 1
                 items.append(self.build(item, where + (index,)))
             return items
+        if node.style is None:
+            self.plain[where] = self._plain_scalar(node)
         return self._scalar(node, where)
+
+    def _plain_scalar(self, node: yaml.ScalarNode) -> PlainScalar:
+        first, last = node.start_mark.line, node.end_mark.line
+        lines = tuple(self.source_lines[first : last + 1])
+        after = self.source_lines[last][node.end_mark.column :] if last < len(self.source_lines) else ""
+        comment = after.lstrip()[1:] if after.lstrip().startswith("#") else None
+        return PlainScalar(first + 1, node.start_mark.column, last + 1, lines, comment, last + 1)
 
     def _mapping(self, node: yaml.MappingNode, where: Path_) -> dict:
         if node.tag != _MAP:
@@ -228,14 +258,34 @@ class _Builder:
             except ValueError:
                 return value  # kept as text; a date field will say it is not a real date
         if tag in _TEXT_TAGS:
-            return value
+            return self._whole_characters(node, where, value)
         self._problem(node, where, f"the tag {tag} is not supported; write plain text instead")
         return value
+
+    def _whole_characters(self, node: yaml.Node, where: Path_, value: str) -> str:
+        """`\\uD83C\\uDF89` escapes joined into the one character; a lone half is a problem."""
+        joined = _SURROGATE_PAIR.sub(_join_pair, value)
+        half = _SURROGATE.search(joined)
+        if half:
+            self._problem(
+                node, where,
+                f"holds \\u{ord(half.group()):04x}, half of a character written as an escape "
+                "(an emoji?), which no page can show; write the character itself, or both halves of the pair",
+            )
+        return joined
 
     def _problem(self, node: yaml.Node, where: Path_, message: str) -> None:
         self.problems.append(
             Problem(self.path, node.start_mark.line + 1, format_path(where), message)
         )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+
+
+def _join_pair(match: re.Match) -> str:
+    return match.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le")
 
 
 def format_path(where: Path_) -> str:

@@ -26,9 +26,13 @@ from pydantic_core import PydanticCustomError
 
 from .loader import YamlDate, YamlInt
 
-TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22,}$")
+TOKEN_MIN, TOKEN_MAX = 22, 64  # the upper bound keeps a link (and its folder name) a sane length
+TOKEN_PATTERN = re.compile(rf"^[A-Za-z0-9_-]{{{TOKEN_MIN},{TOKEN_MAX}}}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_FOCUS_AREAS = 8
+# Session names the workbook reads (`next`) or the scaffold writes; a name one typo away
+# from one of these is almost surely that session, lost to the typo.
+KNOWN_SESSIONS = ("values", "strategy", "next")
 
 
 def kind_of(value: Any) -> str:
@@ -56,7 +60,35 @@ def _as_text(value: Any) -> str | None:
         value = str(value)
     if not isinstance(value, str):
         raise PydanticCustomError("text", "expected text, got {kind}", {"kind": kind_of(value)})
-    return value.strip() or None
+    return _quick_to_build(value.strip()) or None
+
+
+# Markdown's time on one piece of text grows with the square of these marks and lines
+# (each `[` is tried as the start of a link, each `<` and `&` becomes an entity); the
+# limits keep any field's page well under a second of work, and no answer needs more.
+MAX_MARKS = 300
+MAX_LINES = 1000
+_MARKS = re.compile(r"[\[<>&\\*_`]")
+
+
+def _quick_to_build(text: str) -> str:
+    marks = len(_MARKS.findall(text))
+    if marks > MAX_MARKS:
+        raise PydanticCustomError(
+            "too_many_marks",
+            "holds {n} of the characters [ < > & \\ * _ ` ; a field may hold at most {max} of them, "
+            "as each makes the page slower to build. Take some out.",
+            {"n": marks, "max": MAX_MARKS},
+        )
+    lines = text.count("\n") + 1
+    if lines > MAX_LINES:
+        raise PydanticCustomError(
+            "too_many_lines",
+            "has {n} lines; a field may have at most {max}, as each makes the page slower to build. "
+            "Join some lines.",
+            {"n": lines, "max": MAX_LINES},
+        )
+    return text
 
 
 def _required_line(value: Any) -> str:
@@ -113,8 +145,10 @@ def _token(value: Any) -> str:
     if not TOKEN_PATTERN.fullmatch(text):
         raise PydanticCustomError(
             "token",
-            "must be at least 22 characters of A-Z a-z 0-9 _ - (this one has {n} characters{bad})",
+            "must be {min} to {max} characters of A-Z a-z 0-9 _ - (this one has {n} characters{bad})",
             {
+                "min": TOKEN_MIN,
+                "max": TOKEN_MAX,
                 "n": len(text),
                 "bad": "" if re.fullmatch(r"[A-Za-z0-9_-]*", text) else ", some of them not allowed",
             },
@@ -193,10 +227,20 @@ def _satisfaction(value: Any) -> Satisfaction | None:
     return Satisfaction(tuple(sorted(ratings, key=lambda r: r.when)))
 
 
+@dataclass(frozen=True)
+class FieldKind:
+    """Marks the fields a coachee answers in free text, for checks of how the YAML was written."""
+
+    name: str
+
+
+ANSWER = FieldKind("answer")  # free text: a ` #` in it starts a comment YAML drops
+ANSWER_LIST = FieldKind("answer list")  # a list of free-text items
+
 # The field types of the format. Each carries the JSON Schema an editor sees.
 _TEXT_SCHEMA = {"type": ["string", "number", "null"]}
 _DATE_SCHEMA = {"type": "string", "format": "date"}
-Text = Annotated[str | None, BeforeValidator(_as_text), WithJsonSchema(_TEXT_SCHEMA)]
+Text = Annotated[str | None, BeforeValidator(_as_text), WithJsonSchema(_TEXT_SCHEMA), ANSWER]
 Name = Annotated[str, BeforeValidator(_required_line), WithJsonSchema({"type": ["string", "number"]})]
 OptionalName = Annotated[str | None, BeforeValidator(_optional_line), WithJsonSchema(_TEXT_SCHEMA)]
 Day = Annotated[dt.date | None, BeforeValidator(_date), WithJsonSchema(_DATE_SCHEMA)]
@@ -205,11 +249,14 @@ TextList = Annotated[
     BeforeValidator(_list),
     AfterValidator(lambda items: [item for item in items if item]),  # drop blank items
     WithJsonSchema({"type": "array", "items": _TEXT_SCHEMA}),
+    ANSWER_LIST,
 ]
 Token = Annotated[
     str,
     BeforeValidator(_token),
-    WithJsonSchema({"type": "string", "pattern": TOKEN_PATTERN.pattern, "minLength": 22}),
+    WithJsonSchema(
+        {"type": "string", "pattern": TOKEN_PATTERN.pattern, "minLength": TOKEN_MIN, "maxLength": TOKEN_MAX}
+    ),
 ]
 Email = Annotated[
     str | None, BeforeValidator(_email), WithJsonSchema({"type": ["string", "null"], "format": "email"})

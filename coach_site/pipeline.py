@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .client_edit import Appended, set_values, write_atomically
-from .errors import ClientFileError, CoachSiteError, Problem
+from .errors import BuildError, ClientFileError, CoachSiteError, Problem
 from .history import last_updated, last_updated_many
 from .loader import load_client_file
 from .model import Workbook
@@ -140,6 +140,8 @@ def build_clients(
             plan.append((client_file, prepare_client(client_file, project, dates.get(client_file), shared), None))
         except CoachSiteError as exc:
             plan.append((client_file, None, Outcome(client_file, error=exc)))
+        except Exception as exc:  # a bug met on one client's file is that client's error only
+            plan.append((client_file, None, Outcome(client_file, error=_unexpected(client_file, exc))))
     plan = _refuse_shared_links(plan, project)
     changed = [prepared for _, prepared, _ in plan if prepared is not None]
     if changed:
@@ -160,6 +162,9 @@ def build_clients(
                 built = future.result() if future else build_prepared(prepared, project, site_dir)
             except CoachSiteError as exc:
                 yield Outcome(client_file, error=exc)
+                continue
+            except Exception as exc:  # in this process or a worker: the others still build
+                yield Outcome(client_file, error=_unexpected(client_file, exc))
                 continue
             stamps.record(client_file, prepared.token, prepared.fingerprint)
             yield Outcome(client_file, built=built)
@@ -197,6 +202,16 @@ def _with_problem(error: CoachSiteError | None, problem: Problem) -> CoachSiteEr
     if error is not None:
         return CoachSiteError(f"{error}\n{problem}")
     return ClientFileError([problem])
+
+
+def _unexpected(client_file: Path, exc: Exception) -> BuildError:
+    error = BuildError(
+        f"{client_file}: internal error while building this workbook: {type(exc).__name__}: {exc}\n"
+        "This is a bug in coach-site; the other workbooks were built, and this one's published "
+        "site was left as it was. Run again with --debug and report the output."
+    )
+    error.__cause__ = exc  # what --debug shows
+    return error
 
 
 def _process_pool(workers: int) -> ProcessPoolExecutor:

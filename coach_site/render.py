@@ -211,12 +211,21 @@ def area_slug(name: str) -> str:
 
 
 def area_pages(areas: list[FocusArea]) -> list[AreaPage]:
-    """Each focus area with its page's file name, in the order of the client file."""
+    """Each focus area with its page's file name, in the order of the client file.
+
+    Names that slug alike ("Career!", "Career") get `-<number>` added, skipping any
+    name another area's page has, so no two areas ever share a page.
+    """
+    slugs = [area_slug(area.name) or str(number) for number, area in enumerate(areas, start=1)]
+    taken = set(slugs)
     pages, used = [], set()
-    for number, area in enumerate(areas, start=1):
-        slug = area_slug(area.name) or str(number)
+    for number, (area, slug) in enumerate(zip(areas, slugs), start=1):
         if slug in used:
-            slug = f"{slug}-{number}"
+            suffix = number
+            while f"{slug}-{suffix}" in taken:
+                suffix += 1
+            slug = f"{slug}-{suffix}"
+            taken.add(slug)
         used.add(slug)
         pages.append(AreaPage(area=area, number=number, path=f"area-{slug}.md"))
     return pages

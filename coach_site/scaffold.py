@@ -54,6 +54,12 @@ ted_talk:                     # Optional homework: the TED talk a year from now
 """
 
 
+def scaffold_comments() -> list[str]:
+    """The comments `new` writes beside the fields: questions and hints, never part of an answer."""
+    text = _TEMPLATE.format(modeline="", name="", email="", token="", first_value="", first_area="")
+    return [match.group(1).strip() for match in re.finditer(r"\s#(.*)$", text, re.MULTILINE)]
+
+
 def client_slug(name: str) -> str:
     """"Priya Natarajan" -> "priya-natarajan": lower-case letters, digits and `-`."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()

@@ -1,16 +1,24 @@
-"""Stage 2, validate: plain data from a client file -> a typed Workbook, or every error at once."""
+"""Stage 2, validate: plain data from a client file -> a typed Workbook, or every error at once.
+
+Besides the model's rules, a file is checked for what YAML reads differently from how it
+looks, so nothing written is lost without a word: a ` #` inside an answer (the rest is
+a comment), list items without `- ` (joined into one line), a session name one typo
+away from one the workbook shows.
+"""
 
 from __future__ import annotations
 
 import difflib
+import functools
+import re
 import typing
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import ClientFileError, Problem
-from .loader import ClientDocument, format_path
-from .model import Workbook, kind_of
+from .loader import ClientDocument, PlainScalar, format_path
+from .model import ANSWER, ANSWER_LIST, KNOWN_SESSIONS, FieldKind, Workbook, kind_of
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -21,11 +29,14 @@ def validate_client(document: ClientDocument, model: type[M] = Workbook) -> M:
     `model` is Workbook for client files; the reflections file is checked by its own
     model, made of the same parts.
     """
+    problems = _how_it_was_written(document, model)
     try:
-        return model.model_validate(document.data)
+        validated = model.model_validate(document.data)
     except ValidationError as exc:
-        problems = [_problem(document, error, model) for error in exc.errors()]
+        problems += [_problem(document, error, model) for error in exc.errors()]
+    if problems:
         raise ClientFileError(sorted(problems, key=lambda p: (p.line or 0, p.field))) from None
+    return validated
 
 
 def _problem(document: ClientDocument, error: dict[str, Any], model: type[BaseModel]) -> Problem:
@@ -87,3 +98,137 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
         if found is not None:
             return found
     return None
+
+
+def _how_it_was_written(document: ClientDocument, model: type[BaseModel]) -> list[Problem]:
+    """What YAML read differently from how the coach wrote it (see the module docstring)."""
+    problems = []
+    for where, scalar in document.plain.items():
+        kind = _kind_at(model, where)
+        if kind is None:
+            continue
+        field = format_path(where)
+        for line, message in _answer_problems(scalar, kind):
+            problems.append(Problem(document.path, line, field, message))
+    if model is Workbook:
+        problems += _session_typos(document)
+    return problems
+
+
+def _answer_problems(scalar: PlainScalar, kind: str) -> list[tuple[int, str]]:
+    found = []
+    if scalar.comment is not None and scalar.comment.strip() not in _scaffold_comments():
+        found.append((scalar.comment_line, _comment_message(scalar)))
+    joined = _joined_list(scalar, kind)
+    if joined:
+        found.append(joined)
+    return found
+
+
+def _comment_message(scalar: PlainScalar) -> str:
+    shown = scalar.comment.strip()
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    return (
+        f"the text after ` #` (`#{shown}`) is read as a comment and left out of the workbook. "
+        "If it is part of the answer, put the whole answer in quotes (\"...\") or write it "
+        "on the lines below `|`; if it is a note for you, move it to a line of its own"
+    )
+
+
+def _joined_list(scalar: PlainScalar, kind: str) -> tuple[int, str] | None:
+    """A list written without `- ` marks, which YAML reads as one line of text."""
+    in_list = kind in ("list", "list item")
+    if kind == "list":  # where a list is expected, `-Renew` or `• Renew` alone is one too
+        mark = _list_mark(scalar.lines[0][scalar.column:], continuation=False)
+        if mark:
+            return scalar.first_line, _list_message(mark, in_list)
+    for offset, line in enumerate(scalar.lines[1:], start=1):
+        mark = _list_mark(line.lstrip(), continuation=True)
+        if mark:
+            return scalar.first_line + offset, _list_message(mark, in_list)
+    return None
+
+
+def _list_message(mark: str, in_list: bool) -> str:
+    what = "this list" if in_list else "this answer"
+    fix = "Start each item on a line of its own with a dash and a space (`- `)"
+    if not in_list:
+        fix += ", or write the answer on the lines below `|` to keep its lines"
+    if mark == "-":
+        return f"a dash without a space after it does not start a list item, so YAML reads {what} as one line of text. {fix}"
+    return f"`{mark}` is not a list mark in YAML, so YAML reads {what} as one line of text. {fix}"
+
+
+_BULLETS = "•◦▪●■‣⁃"
+
+
+def _list_mark(text: str, continuation: bool) -> str | None:
+    """The list mark `text` starts with: a dash glued to a word (any dash, on a continuation line), or a bullet."""
+    glued = re.match(r"-[^\s\d.,-]", text)  # `-Renew`, not `-5 kg` or `---`
+    if glued or (continuation and re.match(r"-\s", text)):
+        return "-"
+    if text[:1] and text[0] in _BULLETS:
+        return text[0]
+    return None
+
+
+@functools.cache
+def _scaffold_comments() -> frozenset[str]:
+    """The questions `coach-site new` writes as comments beside each answer: not lost text."""
+    from .scaffold import scaffold_comments  # the scaffold imports the model, as this does
+
+    return frozenset(scaffold_comments())
+
+
+def _kind_at(model: type[BaseModel], where: tuple) -> str | None:
+    """"answer", "list" (the list field itself) or "list item" when `where` is free text."""
+    for index, part in enumerate(where):
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if model else None
+        if field is None:
+            return None
+        rest = where[index + 1:]
+        kinds = [m for m in field.metadata if isinstance(m, FieldKind)]
+        if ANSWER in kinds:
+            return "answer" if not rest else None
+        if ANSWER_LIST in kinds:
+            if not rest:
+                return "list"
+            return "list item" if len(rest) == 1 and isinstance(rest[0], int) else None
+        model = _model_in(field.annotation)
+    return None
+
+
+def _session_typos(document: ClientDocument) -> list[Problem]:
+    sessions = document.data.get("sessions")
+    if not isinstance(sessions, dict):
+        return []
+    problems = []
+    for key in sessions:
+        name = str(getattr(key, "source", key))
+        if name in KNOWN_SESSIONS:
+            continue
+        close = [known for known in KNOWN_SESSIONS if _one_typo_apart(name.casefold(), known)]
+        if close:
+            where = ("sessions", name)
+            problems.append(Problem(
+                document.path, document.line_of(where), format_path(where),
+                f"is not a session the workbook shows (did you mean `{close[0]}`?)",
+            ))
+    return problems
+
+
+def _one_typo_apart(a: str, b: str) -> bool:
+    """At most one letter added, dropped, changed, or two neighbours swapped."""
+    if a == b:
+        return True  # the same name in other capitals
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (
+            len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+        )
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
 import http.server
 import os
 import shutil
+import tempfile
 import threading
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+# Tests never write into the real ~/.cache: the theme's cache goes to a folder of this run.
+TEST_CACHE = Path(tempfile.mkdtemp(prefix="coach-site-test-cache-"))
+atexit.register(shutil.rmtree, TEST_CACHE, ignore_errors=True)
+os.environ["XDG_CACHE_HOME"] = str(TEST_CACHE)
+os.environ.pop("COACH_SITE_CACHE", None)
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_CLIENT = REPO / "clients" / "maya-lindqvist.yaml"

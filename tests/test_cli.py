@@ -84,10 +84,13 @@ def test_outside_a_project_the_error_says_where_to_run(tmp_path):
 
 def test_unexpected_errors_are_short_and_debug_shows_the_traceback(project, write_client):
     write_client(MINIMAL_CLIENT)
-    too_long = "s" * 300  # a folder name no file system accepts: an error nobody planned for
-    result = run(project, "build", "--site-dir", too_long)
-    assert result.returncode == 2
-    assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 2
-    assert result.stderr.startswith("internal error: OSError") and "--debug" in result.stderr
-    result = run(project, "--debug", "build", "--site-dir", too_long)
-    assert "Traceback (most recent call last)" in result.stderr
+    # A plain Python error in a coach's template: an error nobody planned for.
+    index = project / "content" / "index.md.j2"
+    index.write_text(index.read_text() + "{{ 1 // (client.name | length - client.name | length) }}\n")
+    result = run(project, "build")
+    assert result.returncode == 1  # that client's error: any other client still builds
+    assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 4
+    assert "ada-example.yaml: internal error while building this workbook: ZeroDivisionError" in result.stderr
+    assert "--debug" in result.stderr
+    result = run(project, "--debug", "build")
+    assert "Traceback (most recent call last)" in result.stderr and "index.md.j2" in result.stderr

@@ -87,3 +87,26 @@ def test_only_web_mail_phone_and_relative_links_are_safe():
 
 def test_none_prints_as_nothing_never_as_none():
     assert escape_user_text(None) == ""
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "//host/p.png", "/\\host/q.png", "\\\\host/q.png", "/%5Chost/q.png", " //host/p.png",
+        "\t//host/p.png", "HTTPS://host/p.png", "hTtP://host/p.png", "data:image/png;base64,AAAA",
+        "blob:https://host/x", "/pic.png", "\\/\\/host/p.png",
+    ],
+)
+def test_a_picture_loads_only_from_a_relative_path_on_the_site(src):
+    html = render(f"![c]({src})")
+    assert "<img" not in html, html
+
+
+def test_a_relative_picture_still_shows():
+    assert render("![map](map.png)") == '<p><img alt="map" src="map.png" /></p>'
+
+
+def test_no_attribute_of_any_element_loads_from_another_host():
+    md = markdown.Markdown(extensions=["attr_list", "coach_site.escape"])
+    html = md.convert("para\n{: background=//host/p.png data=//host/x poster=https://host/y }")
+    assert "host" not in html, html

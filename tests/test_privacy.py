@@ -19,6 +19,9 @@ HOSTILE = [
     '"><svg onload=alert(1)>',
     "<iframe src=javascript:alert(1)></iframe>",
     "![t](https://tracker.example/p.png)",
+    "![c](//tracker.example/p.png)",  # scheme-relative: another host all the same
+    "![x](/\\tracker.example/q.png)",  # a browser reads `/\` as `//`
+    "![u](HTTPS://tracker.example/u.png)",
 ]
 
 
@@ -206,3 +209,43 @@ def test_hostile_text_never_runs_and_injects_no_element(browser, hostile_site):
         stop()
     assert dialogs == []
     assert [u for u in requests if not u.startswith(base)] == []
+
+
+def test_the_hostile_pages_hold_no_picture_from_another_host(hostile_site):
+    pages = html_pages(hostile_site)
+    sources = [src for page in pages for src in re.findall(r'<img\b[^>]*\ssrc="([^"]*)"', page.read_text())]
+    assert not [src for src in sources if "tracker" in src], sources
+    # Each picture became a link the reader may follow, so nothing written is hidden either.
+    area = next(p for p in pages if p.name.startswith("area-")).read_text()
+    assert 'href="//tracker.example/p.png"' in area and 'href="/\\tracker.example/q.png"' in area
+
+
+def test_privacy_holds_whatever_the_coachs_mkdocs_yml_switches_on(tmp_path):
+    """Web fonts, instant navigation and the generator tag, all switched on: the workbook stays private."""
+    import yaml
+
+    from conftest import MINIMAL_CLIENT, copy_project
+
+    root = copy_project(tmp_path / "project")
+    config_file = root / "mkdocs.yml"
+    text = config_file.read_text(encoding="utf-8")
+    text = text.replace("  font: false ", "  font:\n    text: Roboto\n    code: Roboto Mono\n  #")
+    text = text.replace("    - navigation.footer\n", "    - navigation.footer\n    - navigation.instant\n"
+                        "    - navigation.instant.prefetch\n")
+    text = text.replace("  generator: false\n", "  generator: true\n")
+    config_file.write_text(text, encoding="utf-8")
+    config = yaml.load(text, Loader=yaml.BaseLoader)  # the file really asks for all three
+    assert config["theme"]["font"]["text"] == "Roboto" and "navigation.instant" in config["theme"]["features"]
+    assert config["extra"]["generator"] == "true"
+
+    client = root / "clients" / "ada.yaml"
+    client.write_text(MINIMAL_CLIENT, encoding="utf-8")
+    site = build(client, root, tmp_path / "site").site
+    pages = html_pages(site)
+    assert len(pages) >= 5
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert "fonts.googleapis" not in html and "fonts.gstatic" not in html and "Roboto" not in html, page
+        assert "navigation.instant" not in html, page
+        # `extra.generator` is Material's "Made with Material for MkDocs" footer link.
+        assert "squidfunk" not in html and "Made with" not in html, page

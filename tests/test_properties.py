@@ -5,11 +5,12 @@ Runs 300 examples by default (CI); set COACH_SITE_EXAMPLES for more.
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
 from coach_site.errors import ClientFileError
@@ -25,6 +26,8 @@ ODD_TEXT = [
     "17:00", "no", "off", "yes", "~", "null", "2026-02-30", "2026-09-15", "<script>alert(1)</script>",
     "[x](javascript:alert(1))", "🌱 ×—·", "\u202eevil", "مرحبا", "\u0000", "a\tb", "- not a list",
     "{{ jinja }}", "{% raw %}", "*", "#", "&amp;", "--- ", "...", "|", "\\", "'", '"', "x" * 500,
+    "\ud83d", "\ud83c\udf89", "-Renew passport", "• Renew passport", "Freedom #1", "![c](//host/p.png)",
+    "[" * 4000, "<" * 80000, "‹" * 80000, "![" * 301, "a\n" * 1001,  # once minutes of Markdown
 ]
 junk = st.recursive(
     st.none() | st.booleans() | st.integers(-(10**30), 10**30) | st.floats() | st.text(max_size=12)
@@ -59,7 +62,7 @@ def client_files(draw) -> str:
         areas.append(area)
     document = {
         "client": {"name": draw(sometimes_junk(st.sampled_from(["Ada Example", "Zoë Ødegård", "王秀英"])))},
-        "link": {"token": draw(sometimes_junk(st.just(TOKEN)))},
+        "link": {"token": draw(sometimes_junk(st.sampled_from([TOKEN] * 8 + ["a" * 65, "a" * 300])))},
         "focus_areas": draw(sometimes_junk(st.just(areas))),
     }
     for section, valid in (
@@ -67,7 +70,7 @@ def client_files(draw) -> str:
         ("homework", st.fixed_dictionaries({}, optional={"due": st.dates(), "action_items": st.lists(text, max_size=2)})),
         ("schedule", st.fixed_dictionaries({}, optional={"day": text, "week": text, "month": text})),
         ("ted_talk", st.fixed_dictionaries({}, optional={"title": text, "message": text, "story": text})),
-        ("sessions", st.dictionaries(st.sampled_from(["values", "strategy", "next"]), st.dates(), max_size=3)),
+        ("sessions", st.dictionaries(st.sampled_from(["values", "strategy", "next", "nxt", "check-in"]), st.dates(), max_size=3)),
     ):
         if draw(st.booleans()):
             document[section] = draw(sometimes_junk(valid))
@@ -124,3 +127,59 @@ def test_any_client_file_builds_or_gets_a_file_line_error(published, tmp_path_fa
         # Put the published site back as the next example expects it.
         build_client(project.clients_dir / "base.yaml", project, site_dir)
         assert snapshot(site_dir) == before
+
+
+# Markdown's slow spots: each `[` tried as a link, each `<` `&` an entity, each line a break.
+_CHUNKS = ["[", "![", "[a](", "[ ", "<", "&", "\\", "*a", "_a", "`a", "a\n", "x ", "]", "(", "‹"]
+markdown_marks = st.lists(
+    st.tuples(st.sampled_from(_CHUNKS), st.integers(1, 3000)), min_size=1, max_size=4
+).map(lambda runs: "".join(chunk * count for chunk, count in runs)[:12000])
+
+
+# No shrinking: each failing example takes seconds, and the first one already shows the problem.
+@settings(max_examples=max(EXAMPLES // 3, 50), deadline=None, database=None, phases=[Phase.generate])
+@given(answer=markdown_marks)
+def test_no_answer_check_accepts_takes_markdown_long(tmp_path_factory, answer):
+    """Either `check` refuses the text with a limit, or its page's Markdown is quick."""
+    import time
+
+    import markdown
+
+    from coach_site.escape import escape_user_text
+    from coach_site.loader import load_client_file
+    from coach_site.validate import validate_client
+
+    client = tmp_path_factory.mktemp("marks") / "x.yaml"
+    client.write_text(MINIMAL_CLIENT + f"    outcome: {json.dumps(answer)}\n", encoding="utf-8")
+    try:
+        outcome = validate_client(load_client_file(client)).focus_areas[0].outcome
+    except ClientFileError as exc:
+        event("refused")
+        assert any("at most" in p.message for p in exc.problems), exc
+        return
+    event("accepted")
+    md = markdown.Markdown(extensions=["coach_site.escape", "admonition", "md_in_html", "nl2br", "toc"])
+    started = time.perf_counter()
+    md.convert(str(escape_user_text(outcome)))
+    assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize(
+    "answer", ["[" * 300, "![" * 300, "[a](" * 300, "[ " * 300, "<" * 300, "&" * 300, "a\n" * 999, "‹" * 80000]
+)
+def test_the_worst_text_check_accepts_is_quick_to_build(tmp_path, answer):
+    import time
+
+    import markdown
+
+    from coach_site.escape import escape_user_text
+    from coach_site.loader import load_client_file
+    from coach_site.validate import validate_client
+
+    client = tmp_path / "x.yaml"
+    client.write_text(MINIMAL_CLIENT + f"    outcome: {json.dumps(answer)}\n", encoding="utf-8")
+    outcome = validate_client(load_client_file(client)).focus_areas[0].outcome  # at the limit: accepted
+    md = markdown.Markdown(extensions=["coach_site.escape", "admonition", "md_in_html", "nl2br", "toc"])
+    started = time.perf_counter()
+    md.convert(str(escape_user_text(outcome)))
+    assert time.perf_counter() - started < 0.5

@@ -124,3 +124,26 @@ def test_the_print_page_holds_every_page_in_order_each_on_a_new_sheet(tmp_path):
     assert 'id="coach-site-reflections"' not in printed
     assert "title: Home" not in printed and "title: Values" not in printed  # only its own front matter
     assert 'id="trend-1-title"' in printed  # pictures keep unique ids on one page
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["Career 3", "Career!", "Career"],
+        ["Career", "Career!", "Career 2", "Career 3"],
+        ["Career 2", "Career", "Career!"],
+    ],
+)
+def test_areas_whose_names_slug_alike_each_get_their_own_built_page(tmp_path, names):
+    from conftest import build
+
+    areas = "".join(f'  - name: "{name}"\n    outcome: "Outcome of {name}"\n' for name in names)
+    client = tmp_path / "x.yaml"
+    client.write_text(MINIMAL_CLIENT.split("focus_areas:")[0] + "focus_areas:\n" + areas, encoding="utf-8")
+    site = build(client, REPO, tmp_path / "site").site
+    pages = sorted(site.glob("area-*.html"))
+    assert len(pages) == len(names)
+    for name in names:
+        [page] = [p for p in pages if f"Outcome of {name}<" in p.read_text(encoding="utf-8")]
+        others = [n for n in names if n != name]
+        assert not any(f"Outcome of {other}<" in page.read_text(encoding="utf-8") for other in others)

@@ -220,7 +220,7 @@ focus_areas:
     assert problems(tmp_path, text) == [
         "x.yaml:1: client.name: is required but missing",
         "x.yaml:2: client.nmae: unknown field (did you mean `name`?)",
-        "x.yaml:4: link.token: must be at least 22 characters of A-Z a-z 0-9 _ - (this one has 5 characters)",
+        "x.yaml:4: link.token: must be 22 to 64 characters of A-Z a-z 0-9 _ - (this one has 5 characters)",
         "x.yaml:7: focus_areas[0].satisfaction: 11 is not between 1 and 10",
         "x.yaml:8: focus_areas[0].outcom: unknown field (did you mean `outcome`?)",
     ]
@@ -300,3 +300,203 @@ focus_areas:
     )
     assert workbook.client.first_name == "王秀英"
     assert workbook.focus_areas[0].outcome == "10 km × 3 — every week · no excuses"
+
+
+# What YAML reads differently from how it looks: said, never dropped.
+
+AREA = HEAD + "focus_areas:\n  - name: Career\n"
+
+
+def test_a_comment_inside_an_answer_is_an_error_naming_line_field_and_fix(tmp_path):
+    [message] = problems(tmp_path, AREA + "    why_it_matters: Freedom #1. I don't want to be stuck\n")
+    assert message.startswith(
+        "x.yaml:7: focus_areas[0].why_it_matters: the text after ` #` (`#1. I don't want to be stuck`) "
+        "is read as a comment and left out of the workbook."
+    )
+    assert 'put the whole answer in quotes ("...")' in message and "below `|`" in message
+
+
+@pytest.mark.parametrize(
+    "written, field",
+    [
+        ("    outcome: #1 is freedom\n", "focus_areas[0].outcome"),  # the whole answer lost
+        ("    next_steps:\n      - Renew passport #2 on the list\n", "focus_areas[0].next_steps[0]"),
+        ("    next_steps: Renew passport #2\n", "focus_areas[0].next_steps"),
+        ("    barriers: one line\n      and a second #3\n", "focus_areas[0].barriers"),
+        ("values:\n  - name: Courage\n    meaning: Speak up #always\n", "values[0].meaning"),
+        ("schedule:\n  day: run # then swim\n", "schedule.day"),
+        ("ted_talk:\n  title: Freedom # 1\n", "ted_talk.title"),
+        ("homework:\n  action_items:\n    - call Bo # today\n", "homework.action_items[0]"),
+    ],
+)
+def test_every_answer_field_reports_a_comment_that_took_text(tmp_path, written, field):
+    [message] = problems(tmp_path, AREA + written)
+    assert f": {field}: the text after ` #`" in message
+
+
+def test_comments_in_their_usual_places_stay_quiet(tmp_path):
+    text = """\
+    # a note of the coach, on its own line
+    client:   # who this is
+      name: Ada Example   # required
+      preferred_name: Ada # short
+      email: ada@example.org  # work address
+    link:
+      token: 3hVt9QmK2xLp7RwZc5NbYa  # keep it secret
+    sessions:  # dates
+      next: 2026-10-01  # after the holidays
+    values:
+      - name: Courage # first
+        meaning: "Speak up #always"  # quoted, so whole
+    focus_areas:
+      - name: Career
+        # outcome: to ask next time
+        outcome: |  # several lines
+          Freedom #1
+          and more
+        satisfaction: 6  # up from 4
+        next_steps:   # one or two
+          - Renew passport
+        ten_looks_like: 'Freedom' # quoted
+    homework:
+      due: 2026-10-01  # a Tuesday
+      action_items: [call Bo, write]  # a flow list
+    """
+    workbook = validate(tmp_path, text)
+    assert workbook.values[0].meaning == "Speak up #always"
+    assert workbook.focus_areas[0].outcome == "Freedom #1\nand more"
+
+
+def test_a_new_client_file_and_answers_typed_before_its_questions_pass(tmp_path):
+    from coach_site.scaffold import new_client_file
+
+    path = new_client_file("Ada Example", tmp_path)
+    validate_client(load_client_file(path))  # every comment of the scaffold is a question or hint
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("    outcome:     ", "    outcome: Get promoted ").replace("      -\n", "      - Renew passport\n")
+    assert "outcome: Get promoted              # What are your desired outcomes?" in text
+    path.write_text(text, encoding="utf-8")
+    workbook = validate_client(load_client_file(path))
+    assert workbook.focus_areas[0].outcome == "Get promoted"
+
+
+@pytest.mark.parametrize(
+    "written, line, mark",
+    [
+        ("    next_steps:\n      -Renew passport\n      -Book the course\n", 8, "-"),
+        ("    next_steps: -Renew passport\n", 7, "-"),
+        ("    next_steps:\n      • Renew passport\n      • Book the course\n", 8, "•"),
+        ("    next_steps: • Renew passport\n", 7, "•"),
+        ("    next_steps:\n      - Renew passport\n        -Book the course\n", 9, "-"),
+    ],
+)
+def test_list_items_that_are_not_list_items_are_errors_with_the_fix(tmp_path, written, line, mark):
+    [message] = problems(tmp_path, AREA + written)
+    assert message.startswith(f"x.yaml:{line}: focus_areas[0].next_steps")
+    assert "one line of text" in message and "a dash and a space (`- `)" in message
+    assert (f"`{mark}` is not a list mark" in message) == (mark != "-")
+
+
+def test_action_items_and_multi_line_answers_with_list_marks_are_caught_too(tmp_path):
+    text = AREA + "    outcome: Three things\n      - run\n      - swim\nhomework:\n  action_items: -call Bo\n"
+    assert [m.split(": ")[0:2] for m in problems(tmp_path, text)] == [
+        ["x.yaml:8", "focus_areas[0].outcome"],
+        ["x.yaml:11", "homework.action_items"],
+    ]
+
+
+def test_a_dash_that_is_text_stays_text(tmp_path):
+    workbook = validate(tmp_path, AREA + "    outcome: -5 kg by June\n    next_steps:\n      - -5 kg\n")
+    assert workbook.focus_areas[0].outcome == "-5 kg by June"
+
+
+@pytest.mark.parametrize(
+    "name, known", [("nxt", "next"), ("Next", "next"), ("stratgy", "strategy"), ("vaules", "values"), ("nexxt", "next")]
+)
+def test_a_session_name_one_typo_from_one_the_workbook_uses_is_an_error(tmp_path, name, known):
+    text = HEAD + f"sessions:\n  {name}: 2026-10-01\nfocus_areas:\n  - name: Career\n"
+    assert problems(tmp_path, text) == [
+        f"x.yaml:6: sessions.{name}: is not a session the workbook shows (did you mean `{known}`?)"
+    ]
+
+
+def test_other_session_names_are_free(tmp_path):
+    text = HEAD + "sessions:\n  check-in: 2026-10-01\n  next: 2026-11-01\nfocus_areas:\n  - name: Career\n"
+    assert validate(tmp_path, text).next_session == dt.date(2026, 11, 1)
+
+
+@pytest.mark.parametrize(
+    "where, written, suggestion",
+    [
+        ("", "linkk: x\n", "link"),
+        ("client.", "client:\n  name: Ada\n  emial: a@b.org\n", "email"),
+        ("link.", "link:\n  token: 3hVt9QmK2xLp7RwZc5NbYa\n  tokn: x\n", "token"),
+        ("values[0].", "values:\n  - name: Courage\n    meanng: x\n", "meaning"),
+        ("focus_areas[0].", "focus_areas:\n  - name: Career\n    outcom: x\n", "outcome"),
+        ("homework.", "homework:\n  dew: 2026-10-01\n", "due"),
+        ("schedule.", "schedule:\n  days: x\n", "day"),
+        ("ted_talk.", "ted_talk:\n  titel: x\n", "title"),
+    ],
+)
+def test_unknown_keys_are_errors_at_every_level(tmp_path, where, written, suggestion):
+    base = {"client": "client:\n  name: Ada\n", "link": "link:\n  token: 3hVt9QmK2xLp7RwZc5NbYa\n",
+            "focus_areas": "focus_areas:\n  - name: Career\n"}
+    section = written.split(":")[0]
+    text = "".join(v for k, v in base.items() if k != section) + written
+    found = [m for m in problems(tmp_path, text) if "unknown field" in m]
+    assert len(found) == 1 and f": {where}" in found[0] and f"(did you mean `{suggestion}`?)" in found[0]
+
+
+def test_every_part_of_the_model_forbids_unknown_keys():
+    from pydantic import BaseModel
+
+    from coach_site.model import Reflections, Workbook
+    from coach_site.validate import _model_in
+
+    seen, todo = set(), [Workbook, Reflections]
+    while todo:
+        model = todo.pop()
+        seen.add(model)
+        assert model.model_config.get("extra") == "forbid", model
+        for field in model.model_fields.values():
+            inner = _model_in(field.annotation)
+            if inner is not None and inner not in seen and issubclass(inner, BaseModel):
+                todo.append(inner)
+    assert len(seen) >= 8
+
+
+def test_a_lone_half_of_a_character_is_an_error_and_a_whole_pair_is_the_character(tmp_path):
+    [message] = problems(tmp_path, HEAD + 'focus_areas:\n  - name: Career\n    outcome: "Yes \\ud83d"\n')
+    assert message.startswith("x.yaml:7: focus_areas[0].outcome: holds \\ud83d, half of a character")
+    workbook = validate(tmp_path, HEAD + 'focus_areas:\n  - name: "Party \\ud83c\\udf89"\n')
+    assert workbook.focus_areas[0].name == "Party 🎉"
+
+
+def test_a_token_longer_than_64_characters_is_refused(tmp_path):
+    assert validate(tmp_path, f"client:\n  name: A\nlink:\n  token: {'a' * 64}\nfocus_areas: [{{name: X}}]\n")
+    [message] = problems(tmp_path, f"client:\n  name: A\nlink:\n  token: {'a' * 300}\nfocus_areas: [{{name: X}}]\n")
+    assert message == "x.yaml:4: link.token: must be 22 to 64 characters of A-Z a-z 0-9 _ - (this one has 300 characters)"
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("[" * 301, "holds 301 of the characters [ < > & \\ * _ ` ; a field may hold at most 300 of them"),
+        ("<&" * 200, "holds 400 of the characters"),
+        ("a\\n" * 1000 + "a", "has 1001 lines; a field may have at most 1000"),
+    ],
+)
+def test_text_that_would_make_a_build_crawl_is_refused_with_the_limit(tmp_path, text, message):
+    [problem] = problems(tmp_path, AREA + f'    outcome: "{text}"\n')
+    assert problem.startswith(f"x.yaml:7: focus_areas[0].outcome: {message}")
+    assert validate(tmp_path, AREA + f'    outcome: "{"[" * 300}"\n')
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/client-format.md"])
+def test_the_documented_client_file_passes_check(tmp_path, doc):
+    import re
+
+    from conftest import REPO
+
+    block = re.search(r"```yaml\n(client:.*?)```", (REPO / doc).read_text(encoding="utf-8"), re.DOTALL)
+    assert validate(tmp_path, block.group(1)).client.name == "Ada Example"

@@ -1,0 +1,48 @@
+"""load_project: each way a project's mkdocs.yml can be missing or incomplete, in the coach's words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coach_site.errors import CoachSiteError
+from coach_site.project import load_project
+
+GOOD = "site_url: https://coaching.example.org/workbooks\nextra:\n  coach:\n    name: Sam Rivera\n"
+
+
+def error_of(root: Path) -> str:
+    with pytest.raises(CoachSiteError) as exc_info:
+        load_project(root)
+    return str(exc_info.value)
+
+
+def test_a_complete_mkdocs_yml_gives_the_project(tmp_path):
+    (tmp_path / "mkdocs.yml").write_text(GOOD)
+    project = load_project(tmp_path)
+    assert project.site_url == "https://coaching.example.org/workbooks/" and project.coach.name == "Sam Rivera"
+
+
+def test_a_missing_mkdocs_yml(tmp_path):
+    assert error_of(tmp_path) == (
+        f"mkdocs.yml not found in {tmp_path.resolve()}; run coach-site from your coach-site project folder"
+    )
+
+
+def test_a_broken_mkdocs_yml(tmp_path):
+    (tmp_path / "mkdocs.yml").write_text("site_url: [unclosed\n")
+    message = error_of(tmp_path)
+    assert message.startswith("mkdocs.yml: cannot be read: ") and "line 2" in message
+
+
+@pytest.mark.parametrize("text", ["extra:\n  coach:\n    name: Sam\n", "site_url: '  '\nextra: {coach: {name: Sam}}\n"])
+def test_no_site_url(tmp_path, text):
+    (tmp_path / "mkdocs.yml").write_text(text)
+    assert error_of(tmp_path) == "mkdocs.yml: site_url: set it to the base of your private links"
+
+
+@pytest.mark.parametrize("extra", ["", "extra: {}\n", "extra:\n  coach: {email: sam@example.org}\n"])
+def test_no_coach_name(tmp_path, extra):
+    (tmp_path / "mkdocs.yml").write_text("site_url: https://coaching.example.org/\n" + extra)
+    assert error_of(tmp_path) == "mkdocs.yml: extra.coach.name: set it to your name (it signs the workbook)"

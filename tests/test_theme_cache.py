@@ -1,0 +1,26 @@
+"""The theme's cache lives where the user's cache settings say, and never in the real ~/.cache during tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from coach_site.theme_cache import cache_directory
+from conftest import EXAMPLE_CLIENT, REPO, TEST_CACHE, build
+
+
+def test_the_tests_cache_is_a_folder_of_this_run_not_the_users():
+    assert cache_directory() == TEST_CACHE / "coach-site" / "templates"
+    assert not cache_directory().is_relative_to(Path.home() / ".cache")
+
+
+def test_a_build_writes_its_cache_under_xdg_cache_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    build(EXAMPLE_CLIENT, REPO, tmp_path / "site")
+    assert list((tmp_path / "xdg" / "coach-site").rglob("*")), "the build cached nothing where XDG_CACHE_HOME says"
+
+
+def test_coach_site_cache_overrides_and_an_empty_one_turns_the_disk_cache_off(tmp_path, monkeypatch):
+    monkeypatch.setenv("COACH_SITE_CACHE", str(tmp_path / "mine"))
+    assert cache_directory() == tmp_path / "mine" / "templates"
+    monkeypatch.setenv("COACH_SITE_CACHE", "")
+    assert cache_directory() is None
