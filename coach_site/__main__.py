@@ -1,3 +1,3 @@
-from .cli import main
+from coach_site.cli import main
 
 main()

@@ -12,11 +12,11 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # before anything imports Mat
 
 import click  # noqa: E402
 
-from . import __version__  # noqa: E402
-from .console import Console, printable  # noqa: E402
-from .errors import ClientFileError, CoachSiteError  # noqa: E402
-from .pipeline import Outcome, build_clients, check_client, rotate_client  # noqa: E402
-from .project import Project, load_project  # noqa: E402
+from coach_site import __version__  # noqa: E402
+from coach_site.console import Console, printable  # noqa: E402
+from coach_site.errors import ClientFileError, CoachSiteError  # noqa: E402
+from coach_site.workbook.pipeline import Outcome, build_clients, check_client, rotate_client  # noqa: E402
+from coach_site.project import Project, load_project  # noqa: E402
 
 REPORT_URL = "the coach-site issue tracker"
 CLIENT_FILE = click.Path(path_type=Path, dir_okay=False)
@@ -104,7 +104,7 @@ def build(client_files: tuple[Path, ...], site_dir: Path, force: bool, jobs: int
 
 def _hold_site_dir(project: Project, site_dir: Path) -> None:
     """Keep the site dir to this run until the command ends; another run on it waits, and says so."""
-    from .workspace import site_lock
+    from coach_site.workbook.workspace import site_lock
 
     def waiting() -> None:
         _console().warn(f"Another coach-site run is building or publishing {site_dir}; "
@@ -158,7 +158,7 @@ def _report(console: Console, outcome: Outcome) -> Outcome:
 @verbosity
 def check(client_files: tuple[Path, ...]) -> None:
     """Check client files against the client format, listing every problem."""
-    from .tokens import shared_links
+    from coach_site.clientfile.tokens import shared_links
 
     console = _console()
     files = list(client_files) or _client_files(load_project(), ())
@@ -198,7 +198,7 @@ def _project_client_files() -> list[Path]:
 @verbosity
 def new(name: str, email: str | None, clients_dir: Path, slug: str | None) -> None:
     """Start a client file with a fresh private token and every field ready to fill in."""
-    from .scaffold import new_client_file
+    from coach_site.clientfile.scaffold import new_client_file
 
     path = new_client_file(name, clients_dir, email=email, slug=slug)
     _console().say(f"Wrote {path}. Fill it in, then run: coach-site build {path}")
@@ -224,7 +224,7 @@ def rotate(client_file: Path, site_dir: Path) -> None:
 @verbosity
 def serve(client_file: Path, port: int) -> None:
     """Live preview of one workbook on 127.0.0.1, rebuilt on every change."""
-    from .serve import serve_client
+    from coach_site.commands.serve import serve_client
 
     console = _console()
     console.say(f"Previewing {client_file} (Ctrl+C to stop). Watching it, content/, overrides/ and mkdocs.yml.")
@@ -242,8 +242,8 @@ def serve(client_file: Path, port: int) -> None:
 @verbosity
 def email(client_file: Path, eml: Path | None) -> None:
     """The homework email after a Strategy session. Printed, never sent."""
-    from .homework_email import draft_message, homework_email
-    from .tokens import shared_links
+    from coach_site.commands.email import draft_message, homework_email
+    from coach_site.clientfile.tokens import shared_links
 
     project = load_project()
     workbook = check_client(client_file)
@@ -266,7 +266,7 @@ def email(client_file: Path, eml: Path | None) -> None:
 @verbosity
 def prep(client_file: Path, as_markdown: bool) -> None:
     """The coach's agenda for the next session (never published)."""
-    from .prep import agenda_markdown, session_agenda
+    from coach_site.commands.prep import agenda_markdown, session_agenda
 
     text = agenda_markdown(session_agenda(check_client(client_file)))
     console = _console()
@@ -288,7 +288,7 @@ def prep(client_file: Path, as_markdown: bool) -> None:
 @verbosity
 def schema(write: bool) -> None:
     """The JSON Schema of the client file, for editors that check YAML."""
-    from .schema import schema_text, write_schema
+    from coach_site.clientfile.schema import schema_text, write_schema
 
     if write:
         _console().say(f"Wrote {write_schema(Path('clients'))}")
@@ -302,8 +302,8 @@ def schema(write: bool) -> None:
 @verbosity
 def changes(client_file: Path, revision: str | None) -> None:
     """What changed in a client's file since a git revision, in coaching terms."""
-    from .changes import describe_changes
-    from .history import changes_base, workbook_at
+    from coach_site.commands.changes import describe_changes
+    from coach_site.clientfile.history import changes_base, workbook_at
 
     revision, label = changes_base(client_file, revision)
     before = workbook_at(client_file, revision) if revision else None
@@ -321,7 +321,7 @@ def changes(client_file: Path, revision: str | None) -> None:
 @verbosity
 def import_reflections_command(client_file: Path, reflections_file: Path, overwrite: bool, dry_run: bool) -> None:
     """Bring a coachee's downloaded reflections into their client file."""
-    from .reflections import import_reflections
+    from coach_site.commands.import_reflections import import_reflections
 
     report = import_reflections(client_file, reflections_file, overwrite=overwrite, dry_run=dry_run)
     console = _console()
@@ -356,7 +356,7 @@ def import_reflections_command(client_file: Path, reflections_file: Path, overwr
 def publish(client_files: tuple[Path, ...], to: str, site_dir: Path, force: bool, jobs: int | None,
             prune: bool, yes: bool) -> None:
     """Build what changed, then publish the workbooks to a web host."""
-    from .deploy import check_target, parse_target, publish_sites
+    from coach_site.commands.publish import check_target, parse_target, publish_sites
 
     project = load_project()
     target = parse_target(to)
@@ -408,7 +408,7 @@ def _tokens_of_clients(project: Project, outcomes: list[Outcome]) -> tuple[set[s
 @verbosity
 def list_clients(site_dir: Path) -> None:
     """Every client: link, last updated, homework due, next session, build state (never published)."""
-    from .overview import client_overview
+    from coach_site.commands.list_clients import client_overview
 
     rows = client_overview(load_project(), site_dir)
     console = _console()

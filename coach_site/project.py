@@ -7,7 +7,7 @@ from pathlib import Path
 
 from mkdocs.utils.yaml import yaml_load
 
-from .errors import CoachSiteError
+from coach_site.errors import CoachSiteError
 
 CONFIG_FILE = "mkdocs.yml"
 

@@ -6,7 +6,7 @@ import difflib
 
 import pytest
 
-from coach_site.client_edit import Appended, set_values, write_atomically
+from coach_site.clientfile.edit import Appended, set_values, write_atomically
 from coach_site.errors import CoachSiteError
 
 FILE = """\
@@ -104,7 +104,7 @@ def test_missing_keys_and_sections_are_added_at_the_right_indentation():
 
 @pytest.mark.parametrize("text", ["yes", "17:00", "- dash", "# hash", "a: b", "'quoted'", "  spaced", "@me", "x #y"])
 def test_values_that_yaml_would_misread_are_quoted(text):
-    from coach_site.loader import load_client_bytes
+    from coach_site.clientfile.loader import load_client_bytes
     from pathlib import Path
 
     after = set_values(FILE, {("focus_areas", 0, "barriers"): text})

@@ -9,10 +9,10 @@ import shutil
 
 import pytest
 
-from coach_site.loader import load_client_file
-from coach_site.model import FocusArea, Workbook
-from coach_site.schema import SCHEMA_FILE, client_schema, schema_text
-from coach_site.validate import validate_client
+from coach_site.clientfile.loader import load_client_file
+from coach_site.clientfile.model import FocusArea, Workbook
+from coach_site.clientfile.schema import SCHEMA_FILE, client_schema, schema_text
+from coach_site.clientfile.validate import validate_client
 from conftest import EXAMPLE_CLIENT, MINIMAL_CLIENT, REPO
 from test_cli import TOKEN, run
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from coach_site.deploy import Target, parse_target, publish_sites
+from coach_site.commands.publish import Target, parse_target, publish_sites
 from coach_site.errors import CoachSiteError
-from coach_site.headers import HEADERS, htaccess, netlify_headers, nginx_server
-from coach_site.publish import MARK_FILE
+from coach_site.workbook.headers import HEADERS, htaccess, netlify_headers, nginx_server
+from coach_site.workbook.swap import MARK_FILE
 from conftest import MINIMAL_CLIENT, REPO
 from test_cli import run
 
@@ -160,7 +160,7 @@ def test_headers_for_every_host_say_the_same_thing():
     assert HEADERS["X-Robots-Tag"] == "noindex, nofollow" and HEADERS["Referrer-Policy"] == "no-referrer"
     assert "script-src 'self';" in HEADERS["Content-Security-Policy"]
     documented = (REPO / "docs" / "nginx.conf").read_text()
-    assert nginx_server() in documented, "docs/nginx.conf is out of date with coach_site/headers.py"
+    assert nginx_server() in documented, "docs/nginx.conf is out of date with coach_site/workbook/headers.py"
 
 
 def test_list_shows_every_client_sorted_by_next_session(project, write_client):

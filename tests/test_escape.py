@@ -5,12 +5,12 @@ from __future__ import annotations
 import markdown
 import pytest
 
-from coach_site.escape import escape_user_text, is_safe_link, url_scheme
+from coach_site.workbook.escape import escape_user_text, is_safe_link, url_scheme
 
 
 def render(text: str) -> str:
     """User text as a page gets it: escaped by the template hook, then through Markdown."""
-    md = markdown.Markdown(extensions=["coach_site.escape", "nl2br"])
+    md = markdown.Markdown(extensions=["coach_site.workbook.escape", "nl2br"])
     return md.convert(str(escape_user_text(text)))
 
 
@@ -60,7 +60,7 @@ def test_images_from_other_hosts_become_links_instead_of_loading():
 
 
 def test_event_handler_attributes_are_removed_even_when_markdown_makes_them():
-    md = markdown.Markdown(extensions=["attr_list", "coach_site.escape"])
+    md = markdown.Markdown(extensions=["attr_list", "coach_site.workbook.escape"])
     html = md.convert(str(escape_user_text("hello\n{: onclick=\"alert(1)\" style=\"color:red\" }")))
     assert "onclick" not in html and "style" not in html and "hello" in html
 
@@ -107,6 +107,6 @@ def test_a_relative_picture_still_shows():
 
 
 def test_no_attribute_of_any_element_loads_from_another_host():
-    md = markdown.Markdown(extensions=["attr_list", "coach_site.escape"])
+    md = markdown.Markdown(extensions=["attr_list", "coach_site.workbook.escape"])
     html = md.convert("para\n{: background=//host/p.png data=//host/x poster=https://host/y }")
     assert "host" not in html, html

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from coach_site.changes import describe_changes
+from coach_site.commands.changes import describe_changes
 from coach_site.errors import CoachSiteError
-from coach_site.history import NotInGit, changes_base, last_updated, workbook_at
-from coach_site.loader import load_client_file
-from coach_site.validate import validate_client
+from coach_site.clientfile.history import NotInGit, changes_base, last_updated, workbook_at
+from coach_site.clientfile.loader import load_client_file
+from coach_site.clientfile.validate import validate_client
 from conftest import EXAMPLE_CLIENT, MINIMAL_CLIENT, build
 from test_cli import run
 
@@ -137,7 +137,7 @@ def test_describe_changes_covers_areas_values_homework_and_sessions(tmp_path):
 
 
 def test_many_files_at_once_agree_with_one_at_a_time(repo, write_client, tmp_path):
-    from coach_site.history import last_updated_many
+    from coach_site.clientfile.history import last_updated_many
 
     committed = write_client(MINIMAL_CLIENT, "committed")
     edited = write_client(MINIMAL_CLIENT, "edited")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from coach_site.pipeline import build_clients
+from coach_site.workbook.pipeline import build_clients
 from coach_site.project import load_project
 from conftest import MINIMAL_CLIENT
 from test_publish import snapshot
@@ -125,7 +125,7 @@ def test_a_new_library_version_rebuilds_everyone(three, monkeypatch):
     """An upgrade of Material (or of any library that makes the pages) changes every page."""
     from importlib.metadata import version as installed
 
-    from coach_site import stamps
+    from coach_site.workbook import stamps
 
     monkeypatch.setattr(stamps, "version", lambda name: "99.0" if name == "mkdocs-material" else installed(name))
     stamps._shared_fingerprint.cache_clear()  # a new process would start with an empty cache

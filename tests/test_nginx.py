@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from coach_site.headers import HEADERS
-from coach_site.publish import INDEX_HTML
+from coach_site.workbook.headers import HEADERS
+from coach_site.workbook.swap import INDEX_HTML
 from conftest import EXAMPLE_CLIENT, REPO, copy_project
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"

@@ -9,8 +9,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from coach_site.model import Rating
-from coach_site.pictures import (
+from coach_site.clientfile.model import Rating
+from coach_site.workbook.pictures import (
     WHEEL_RADIUS,
     rating_trend,
     satisfaction_wheel,

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
 from coach_site.errors import ClientFileError
-from coach_site.pipeline import build_client
+from coach_site.workbook.pipeline import build_client
 from coach_site.project import load_project
 from conftest import MINIMAL_CLIENT, copy_project
 from test_publish import snapshot
@@ -145,9 +145,9 @@ def test_no_answer_check_accepts_takes_markdown_long(tmp_path_factory, answer):
 
     import markdown
 
-    from coach_site.escape import escape_user_text
-    from coach_site.loader import load_client_file
-    from coach_site.validate import validate_client
+    from coach_site.workbook.escape import escape_user_text
+    from coach_site.clientfile.loader import load_client_file
+    from coach_site.clientfile.validate import validate_client
 
     client = tmp_path_factory.mktemp("marks") / "x.yaml"
     client.write_text(MINIMAL_CLIENT + f"    outcome: {json.dumps(answer)}\n", encoding="utf-8")
@@ -158,7 +158,7 @@ def test_no_answer_check_accepts_takes_markdown_long(tmp_path_factory, answer):
         assert any("at most" in p.message for p in exc.problems), exc
         return
     event("accepted")
-    md = markdown.Markdown(extensions=["coach_site.escape", "admonition", "md_in_html", "nl2br", "toc"])
+    md = markdown.Markdown(extensions=["coach_site.workbook.escape", "admonition", "md_in_html", "nl2br", "toc"])
     started = time.perf_counter()
     md.convert(str(escape_user_text(outcome)))
     assert time.perf_counter() - started < 0.5
@@ -172,14 +172,14 @@ def test_the_worst_text_check_accepts_is_quick_to_build(tmp_path, answer):
 
     import markdown
 
-    from coach_site.escape import escape_user_text
-    from coach_site.loader import load_client_file
-    from coach_site.validate import validate_client
+    from coach_site.workbook.escape import escape_user_text
+    from coach_site.clientfile.loader import load_client_file
+    from coach_site.clientfile.validate import validate_client
 
     client = tmp_path / "x.yaml"
     client.write_text(MINIMAL_CLIENT + f"    outcome: {json.dumps(answer)}\n", encoding="utf-8")
     outcome = validate_client(load_client_file(client)).focus_areas[0].outcome  # at the limit: accepted
-    md = markdown.Markdown(extensions=["coach_site.escape", "admonition", "md_in_html", "nl2br", "toc"])
+    md = markdown.Markdown(extensions=["coach_site.workbook.escape", "admonition", "md_in_html", "nl2br", "toc"])
     started = time.perf_counter()
     md.convert(str(escape_user_text(outcome)))
     assert time.perf_counter() - started < 0.5

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from coach_site.errors import BuildError, ClientFileError
-from coach_site.publish import (
+from coach_site.workbook.swap import (
     INDEX_HTML,
     MARK_FILE,
     MARK_TEXT,
@@ -146,7 +146,7 @@ def test_an_interrupted_swap_is_put_right_by_the_next_run(tmp_path):
 
 
 def test_rotate_writes_a_new_token_rebuilds_and_removes_the_old_site(project, published):
-    from coach_site.pipeline import rotate_client
+    from coach_site.workbook.pipeline import rotate_client
     from coach_site.project import load_project
 
     client, site_dir, _ = published
@@ -163,7 +163,7 @@ def test_rotate_writes_a_new_token_rebuilds_and_removes_the_old_site(project, pu
 
 
 def test_rotate_keeps_comments_and_layout_of_the_example_file(tmp_path):
-    from coach_site.client_edit import set_values
+    from coach_site.clientfile.edit import set_values
     from conftest import EXAMPLE_CLIENT
 
     text = EXAMPLE_CLIENT.read_text()
@@ -173,7 +173,7 @@ def test_rotate_keeps_comments_and_layout_of_the_example_file(tmp_path):
 
 
 def test_a_rotate_that_cannot_build_changes_nothing(project, published):
-    from coach_site.pipeline import rotate_client
+    from coach_site.workbook.pipeline import rotate_client
     from coach_site.project import load_project
 
     client, site_dir, before_site = published

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coach_site.errors import ClientFileError, CoachSiteError
-from coach_site.loader import load_client_file
-from coach_site.reflections import import_reflections
-from coach_site.validate import validate_client
+from coach_site.clientfile.loader import load_client_file
+from coach_site.commands.import_reflections import import_reflections
+from coach_site.clientfile.validate import validate_client
 from conftest import EXAMPLE_CLIENT
 from test_cli import run
 
@@ -280,7 +280,7 @@ def test_half_an_escaped_emoji_is_a_clear_error(project, files):
 
 
 def test_an_edit_that_would_not_read_back_as_asked_is_refused_and_nothing_written(files, monkeypatch):
-    from coach_site import client_edit
+    from coach_site.clientfile import edit
 
     # The writer this project had before: a JSON string, which leaves \x85 raw, a line break
     # YAML folds into a space. The read-back check must catch such a writer before it writes.

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from coach_site.workspace import private_temp_dir, remove_stale_temp_dirs
+from coach_site.workbook.workspace import private_temp_dir, remove_stale_temp_dirs
 from conftest import MINIMAL_CLIENT
 
 TOKENS = {"ada": "3hVt9QmK2xLp7RwZc5NbYa", "bo": "BoBoBoBoBoBoBoBoBoBoBo_1", "cy": "CyCyCyCyCyCyCyCyCyCyCy_2"}
@@ -120,7 +120,7 @@ def test_a_live_runs_temporary_folder_is_never_taken_for_a_leftover(tmp_path, mo
     monkeypatch.setattr("tempfile.tempdir", None)  # read TMPDIR again
     dead = subprocess.run(  # a run that dies with its folder still there
         [sys.executable, "-c",
-         "import os; from coach_site.workspace import private_temp_dir\n"
+         "import os; from coach_site.workbook.workspace import private_temp_dir\n"
          "with private_temp_dir('build') as f: print(f, flush=True); os._exit(9)"],
         capture_output=True, text=True, env={**os.environ, "TMPDIR": str(tmp_path)},
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from coach_site.theme_cache import cache_directory
+from coach_site.engine.theme_cache import cache_directory
 from conftest import EXAMPLE_CLIENT, REPO, TEST_CACHE, build
 
 

@@ -8,8 +8,8 @@ import textwrap
 import pytest
 
 from coach_site.errors import ClientFileError
-from coach_site.loader import load_client_file
-from coach_site.validate import validate_client
+from coach_site.clientfile.loader import load_client_file
+from coach_site.clientfile.validate import validate_client
 from conftest import EXAMPLE_CLIENT
 
 HEAD = """\
@@ -368,7 +368,7 @@ def test_comments_in_their_usual_places_stay_quiet(tmp_path):
 
 
 def test_a_new_client_file_and_answers_typed_before_its_questions_pass(tmp_path):
-    from coach_site.scaffold import new_client_file
+    from coach_site.clientfile.scaffold import new_client_file
 
     path = new_client_file("Ada Example", tmp_path)
     validate_client(load_client_file(path))  # every comment of the scaffold is a question or hint
@@ -450,8 +450,8 @@ def test_unknown_keys_are_errors_at_every_level(tmp_path, where, written, sugges
 def test_every_part_of_the_model_forbids_unknown_keys():
     from pydantic import BaseModel
 
-    from coach_site.model import Reflections, Workbook
-    from coach_site.validate import _model_in
+    from coach_site.clientfile.model import Reflections, Workbook
+    from coach_site.clientfile.validate import _model_in
 
     seen, todo = set(), [Workbook, Reflections]
     while todo:

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .changes import AREA_ANSWERS
-from .client_edit import Appended, set_values, write_atomically
-from .errors import ClientFileError, Problem
-from .loader import ClientDocument, format_path, load_client_bytes, load_client_file
-from .model import FocusArea, Reflections, Workbook
-from .validate import validate_client
+from coach_site.commands.changes import AREA_ANSWERS
+from coach_site.clientfile.edit import Appended, set_values, write_atomically
+from coach_site.errors import ClientFileError, Problem
+from coach_site.clientfile.loader import ClientDocument, format_path, load_client_bytes, load_client_file
+from coach_site.clientfile.model import FocusArea, Reflections, Workbook
+from coach_site.clientfile.validate import validate_client
 
 @dataclass
 class ImportReport:

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import jinja2
 
-from .dates import human_date
-from .errors import BuildError, CoachSiteError
-from .escape import escape_html
-from .model import Workbook
-from .project import Coach
-from .render import area_pages
+from coach_site.workbook.dates import human_date
+from coach_site.errors import BuildError, CoachSiteError
+from coach_site.workbook.escape import escape_html
+from coach_site.clientfile.model import Workbook
+from coach_site.project import Coach
+from coach_site.workbook.render import area_pages
 
 TEMPLATE = "homework-email.txt.j2"
 _URL = re.compile(r"https?://[^\s<>\"]+")

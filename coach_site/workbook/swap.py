@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .headers import htaccess, netlify_headers
+from coach_site.workbook.headers import htaccess, netlify_headers
 
 ROBOTS_TXT = "User-agent: *\nDisallow: /\n"
 BUILDING_PREFIX = ".building-"

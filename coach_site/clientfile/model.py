@@ -24,7 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .loader import YamlDate, YamlInt
+from coach_site.clientfile.loader import YamlDate, YamlInt
 
 TOKEN_MIN, TOKEN_MAX = 22, 64  # the upper bound keeps a link (and its folder name) a sane length
 TOKEN_PATTERN = re.compile(rf"^[A-Za-z0-9_-]{{{TOKEN_MIN},{TOKEN_MAX}}}$")

@@ -30,7 +30,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ClientFileError, Problem
+from coach_site.errors import ClientFileError, Problem
 
 MAX_FILE_BYTES = 1024 * 1024
 _MAX_INT_DIGITS = 100

@@ -18,9 +18,9 @@ from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from .project import Project
-from .publish import is_workbook
-from .workspace import relative_name, site_key, state_dir
+from coach_site.project import Project
+from coach_site.workbook.swap import is_workbook
+from coach_site.workbook.workspace import relative_name, site_key, state_dir
 
 OLD_STAMPS_FILE = ".coach-site-builds.json"  # where older versions kept it
 # The libraries whose upgrade can change a built page.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .model import Workbook
+from coach_site.clientfile.model import Workbook
 
 SCHEMA_FILE = "client.schema.json"
 

@@ -26,9 +26,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import CoachSiteError
-from .publish import is_workbook, publish_site, remove_site, staging_dir, write_site_root
-from .workspace import private_temp_dir
+from coach_site.errors import CoachSiteError
+from coach_site.workbook.swap import is_workbook, publish_site, remove_site, staging_dir, write_site_root
+from coach_site.workbook.workspace import private_temp_dir
 
 
 @dataclass(frozen=True)

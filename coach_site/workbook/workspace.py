@@ -62,7 +62,7 @@ def site_lock(project_root: Path, site_dir: Path, on_wait: Callable[[], None] = 
 
     Once the site dir is ours, what interrupted runs left behind is cleaned up.
     """
-    from .publish import remove_leftovers
+    from coach_site.workbook.swap import remove_leftovers
 
     lock_file = state_dir(project_root) / f"{site_key(project_root, site_dir)}.lock"
     with open(lock_file, "a") as handle:

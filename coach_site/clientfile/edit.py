@@ -26,7 +26,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import CoachSiteError
+from coach_site.errors import CoachSiteError
 
 Key = str | int
 
@@ -93,7 +93,7 @@ def _apply(text: str, edits: list["_Edit"]) -> str:
 
 def _check_round_trip(before: str, after: str, changes: Mapping[tuple[Key, ...], Any]) -> None:
     """The edited text must read back as the old data with the changes made, and nothing else."""
-    from .loader import load_client_bytes
+    from coach_site.clientfile.loader import load_client_bytes
 
     try:
         old = load_client_bytes(before.encode("utf-8"), Path("before")).data
@@ -339,7 +339,7 @@ def _inline(value: Any) -> str:
         _PLAIN_SAFE.match(text) and text == text.strip() and ": " not in text and not text.endswith(":")
         and all(_is_ordinary(char) for char in text)
     ):
-        from .loader import load_client_bytes
+        from coach_site.clientfile.loader import load_client_bytes
 
         try:
             if load_client_bytes(f"v: {text}\n".encode(), Path("check")).data.get("v") == text:

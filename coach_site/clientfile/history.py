@@ -6,7 +6,7 @@ import datetime as dt
 import subprocess
 from pathlib import Path
 
-from .errors import CoachSiteError
+from coach_site.errors import CoachSiteError
 
 
 class NotInGit(CoachSiteError):
@@ -101,8 +101,8 @@ def changes_base(path: Path, revision: str | None) -> tuple[str | None, str]:
 
 def workbook_at(path: Path, revision: str):
     """The client file as it was at a revision, validated; None if it did not exist then."""
-    from .loader import load_client_bytes
-    from .validate import validate_client
+    from coach_site.clientfile.loader import load_client_bytes
+    from coach_site.clientfile.validate import validate_client
 
     source = source_at(path, revision)
     if source is None:

@@ -1,0 +1,1 @@
+"""One module per coach-site command, below the click layer in cli.py."""
