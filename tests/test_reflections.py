@@ -275,7 +275,7 @@ def test_half_an_escaped_emoji_is_a_clear_error(project, files):
     before = client.read_bytes()
     result = run(project, "import-reflections", f"clients/{client.name}", "reflections.yaml")
     assert result.returncode == 1 and "Traceback" not in result.stderr and "internal error" not in result.stderr
-    assert "reflections.yaml:5: focus_areas[0].barriers: holds half of an escaped character" in result.stderr
+    assert "reflections.yaml:5: focus_areas[0].barriers: holds \\ud83c, half of a character" in result.stderr
     assert client.read_bytes() == before
 
 
