@@ -15,8 +15,13 @@ import click  # noqa: E402
 from coach_site import __version__  # noqa: E402
 from coach_site.console import Console, printable  # noqa: E402
 from coach_site.errors import ClientFileError, CoachSiteError  # noqa: E402
-from coach_site.workbook.pipeline import Outcome, build_clients, check_client, rotate_client  # noqa: E402
 from coach_site.project import Project, load_project  # noqa: E402
+from coach_site.workbook.pipeline import (  # noqa: E402
+    Outcome,
+    build_clients,
+    check_client,
+    rotate_client,
+)
 
 REPORT_URL = "the coach-site issue tracker"
 CLIENT_FILE = click.Path(path_type=Path, dir_okay=False)
@@ -242,8 +247,8 @@ def serve(client_file: Path, port: int) -> None:
 @verbosity
 def email(client_file: Path, eml: Path | None) -> None:
     """The homework email after a Strategy session. Printed, never sent."""
-    from coach_site.commands.email import draft_message, homework_email
     from coach_site.clientfile.tokens import shared_links
+    from coach_site.commands.email import draft_message, homework_email
 
     project = load_project()
     workbook = check_client(client_file)
@@ -302,8 +307,8 @@ def schema(write: bool) -> None:
 @verbosity
 def changes(client_file: Path, revision: str | None) -> None:
     """What changed in a client's file since a git revision, in coaching terms."""
-    from coach_site.commands.changes import describe_changes
     from coach_site.clientfile.history import changes_base, workbook_at
+    from coach_site.commands.changes import describe_changes
 
     revision, label = changes_base(client_file, revision)
     before = workbook_at(client_file, revision) if revision else None

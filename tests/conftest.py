@@ -75,8 +75,8 @@ def write_client(project: Path):
 
 
 def build(client_file: Path, project_root: Path, site_dir: Path):
-    from coach_site.workbook.pipeline import build_client
     from coach_site.project import load_project
+    from coach_site.workbook.pipeline import build_client
 
     return build_client(client_file, load_project(project_root), site_dir)
 

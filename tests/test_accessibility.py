@@ -11,7 +11,6 @@ import datetime as dt
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-
 from conftest import EXAMPLE_CLIENT, REPO, build, serve
 
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},

@@ -7,10 +7,10 @@ import subprocess
 import sys
 
 import pytest
-
-from coach_site.clientfile.loader import load_client_bytes
 from conftest import EXAMPLE_CLIENT, build, copy_project, html_pages, serve
 from test_browser_workbook import VISIBLE
+
+from coach_site.clientfile.loader import load_client_bytes
 
 TOKEN = "UDA4ZLKm-ofx5xC6qIoCDw"
 
@@ -187,8 +187,8 @@ def test_the_coachee_writes_the_coach_imports_and_the_answers_appear(browser, tm
 def test_after_rotate_the_new_link_shows_the_notes_and_ticks_of_the_old_one(browser, tmp_path):
     """Type at the old link (and find notes a browser kept under the raw token before keys
     existed), rotate, open the new link on the same host: everything is there."""
-    from coach_site.workbook.pipeline import rotate_client
     from coach_site.project import load_project
+    from coach_site.workbook.pipeline import rotate_client
 
     project = copy_project(tmp_path / "practice")
     client = project / "clients" / EXAMPLE_CLIENT.name

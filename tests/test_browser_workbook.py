@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import ARTIFACTS, serve
 
 # Per page: text the coachee must see, section by section.

@@ -6,9 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import MINIMAL_CLIENT
+
 from coach_site.clientfile.loader import load_client_file
 from coach_site.clientfile.validate import validate_client
-from conftest import MINIMAL_CLIENT
 
 TOKEN = "3hVt9QmK2xLp7RwZc5NbYa"
 

@@ -104,8 +104,9 @@ def test_missing_keys_and_sections_are_added_at_the_right_indentation():
 
 @pytest.mark.parametrize("text", ["yes", "17:00", "- dash", "# hash", "a: b", "'quoted'", "  spaced", "@me", "x #y"])
 def test_values_that_yaml_would_misread_are_quoted(text):
-    from coach_site.clientfile.loader import load_client_bytes
     from pathlib import Path
+
+    from coach_site.clientfile.loader import load_client_bytes
 
     after = set_values(FILE, {("focus_areas", 0, "barriers"): text})
     data = load_client_bytes(after.encode(), Path("x.yaml")).data

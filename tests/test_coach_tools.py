@@ -8,13 +8,13 @@ import json
 import shutil
 
 import pytest
+from conftest import EXAMPLE_CLIENT, MINIMAL_CLIENT, REPO
+from test_cli import TOKEN, run
 
 from coach_site.clientfile.loader import load_client_file
 from coach_site.clientfile.model import FocusArea, Workbook
 from coach_site.clientfile.schema import SCHEMA_FILE, client_schema, schema_text
 from coach_site.clientfile.validate import validate_client
-from conftest import EXAMPLE_CLIENT, MINIMAL_CLIENT, REPO
-from test_cli import TOKEN, run
 
 LINK = "https://coaching.example.org/workbooks/UDA4ZLKm-ofx5xC6qIoCDw/"
 

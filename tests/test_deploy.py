@@ -7,13 +7,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import MINIMAL_CLIENT, REPO
+from test_cli import run
 
 from coach_site.commands.publish import Target, parse_target, publish_sites
 from coach_site.errors import CoachSiteError
 from coach_site.workbook.headers import HEADERS, htaccess, netlify_headers, nginx_server
 from coach_site.workbook.swap import MARK_FILE
-from conftest import MINIMAL_CLIENT, REPO
-from test_cli import run
 
 ADA = "3hVt9QmK2xLp7RwZc5NbYa"
 BO = "BoBoBoBoBoBoBoBoBoBoBo_1"

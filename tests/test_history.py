@@ -8,14 +8,19 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from coach_site.commands.changes import describe_changes
-from coach_site.errors import CoachSiteError
-from coach_site.clientfile.history import NotInGit, changes_base, last_updated, workbook_at
-from coach_site.clientfile.loader import load_client_file
-from coach_site.clientfile.validate import validate_client
 from conftest import EXAMPLE_CLIENT, MINIMAL_CLIENT, build
 from test_cli import run
+
+from coach_site.clientfile.history import (
+    NotInGit,
+    changes_base,
+    last_updated,
+    workbook_at,
+)
+from coach_site.clientfile.loader import load_client_file
+from coach_site.clientfile.validate import validate_client
+from coach_site.commands.changes import describe_changes
+from coach_site.errors import CoachSiteError
 
 
 def git(repo: Path, *args: str, date: str | None = None) -> str:

@@ -9,11 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from coach_site.workbook.pipeline import build_clients
-from coach_site.project import load_project
 from conftest import MINIMAL_CLIENT
 from test_publish import snapshot
+
+from coach_site.project import load_project
+from coach_site.workbook.pipeline import build_clients
 
 TOKENS = {"ada": "3hVt9QmK2xLp7RwZc5NbYa", "bo": "BoBoBoBoBoBoBoBoBoBoBo_1", "cy": "CyCyCyCyCyCyCyCyCyCyCy_2"}
 

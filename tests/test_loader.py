@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from coach_site.errors import ClientFileError
 from coach_site.clientfile.loader import MAX_FILE_BYTES, format_path, load_client_file
+from coach_site.errors import ClientFileError
 
 
 def load(tmp_path, text: str):

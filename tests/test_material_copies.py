@@ -11,7 +11,6 @@ from pathlib import Path
 
 import material
 import pytest
-
 from conftest import REPO
 
 MATERIAL = Path(material.__file__).parent / "templates" / "partials" / "javascripts"

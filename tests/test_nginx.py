@@ -17,10 +17,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLE_CLIENT, REPO, copy_project
 
 from coach_site.workbook.headers import HEADERS
 from coach_site.workbook.swap import INDEX_HTML
-from conftest import EXAMPLE_CLIENT, REPO, copy_project
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 TOKEN = "UDA4ZLKm-ofx5xC6qIoCDw"

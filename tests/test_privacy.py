@@ -8,7 +8,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-
 from conftest import build, html_pages, serve
 
 HOSTILE = [
@@ -223,7 +222,6 @@ def test_the_hostile_pages_hold_no_picture_from_another_host(hostile_site):
 def test_privacy_holds_whatever_the_coachs_mkdocs_yml_switches_on(tmp_path):
     """Web fonts, instant navigation and the generator tag, all switched on: the workbook stays private."""
     import yaml
-
     from conftest import MINIMAL_CLIENT, copy_project
 
     root = copy_project(tmp_path / "project")

@@ -10,14 +10,14 @@ import os
 
 import pytest
 import yaml
+from conftest import MINIMAL_CLIENT, copy_project
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
+from test_publish import snapshot
 
 from coach_site.errors import ClientFileError
-from coach_site.workbook.pipeline import build_client
 from coach_site.project import load_project
-from conftest import MINIMAL_CLIENT, copy_project
-from test_publish import snapshot
+from coach_site.workbook.pipeline import build_client
 
 TOKEN = "3hVt9QmK2xLp7RwZc5NbYa"
 EXAMPLES = int(os.environ.get("COACH_SITE_EXAMPLES", "300"))
@@ -145,9 +145,9 @@ def test_no_answer_check_accepts_takes_markdown_long(tmp_path_factory, answer):
 
     import markdown
 
-    from coach_site.workbook.escape import escape_user_text
     from coach_site.clientfile.loader import load_client_file
     from coach_site.clientfile.validate import validate_client
+    from coach_site.workbook.escape import escape_user_text
 
     client = tmp_path_factory.mktemp("marks") / "x.yaml"
     client.write_text(MINIMAL_CLIENT + f"    outcome: {json.dumps(answer)}\n", encoding="utf-8")
@@ -172,9 +172,9 @@ def test_the_worst_text_check_accepts_is_quick_to_build(tmp_path, answer):
 
     import markdown
 
-    from coach_site.workbook.escape import escape_user_text
     from coach_site.clientfile.loader import load_client_file
     from coach_site.clientfile.validate import validate_client
+    from coach_site.workbook.escape import escape_user_text
 
     client = tmp_path / "x.yaml"
     client.write_text(MINIMAL_CLIENT + f"    outcome: {json.dumps(answer)}\n", encoding="utf-8")

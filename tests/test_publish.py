@@ -8,6 +8,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import MINIMAL_CLIENT, build, serve
 
 from coach_site.errors import BuildError, ClientFileError
 from coach_site.workbook.swap import (
@@ -20,7 +21,6 @@ from coach_site.workbook.swap import (
     staging_dir,
     write_site_root,
 )
-from conftest import MINIMAL_CLIENT, build, serve
 
 TOKEN = "3hVt9QmK2xLp7RwZc5NbYa"
 
@@ -146,8 +146,8 @@ def test_an_interrupted_swap_is_put_right_by_the_next_run(tmp_path):
 
 
 def test_rotate_writes_a_new_token_rebuilds_and_removes_the_old_site(project, published):
-    from coach_site.workbook.pipeline import rotate_client
     from coach_site.project import load_project
+    from coach_site.workbook.pipeline import rotate_client
 
     client, site_dir, _ = published
     before = client.read_text()
@@ -163,8 +163,9 @@ def test_rotate_writes_a_new_token_rebuilds_and_removes_the_old_site(project, pu
 
 
 def test_rotate_keeps_comments_and_layout_of_the_example_file(tmp_path):
-    from coach_site.clientfile.edit import set_values
     from conftest import EXAMPLE_CLIENT
+
+    from coach_site.clientfile.edit import set_values
 
     text = EXAMPLE_CLIENT.read_text()
     old = "UDA4ZLKm-ofx5xC6qIoCDw"
@@ -173,8 +174,8 @@ def test_rotate_keeps_comments_and_layout_of_the_example_file(tmp_path):
 
 
 def test_a_rotate_that_cannot_build_changes_nothing(project, published):
-    from coach_site.workbook.pipeline import rotate_client
     from coach_site.project import load_project
+    from coach_site.workbook.pipeline import rotate_client
 
     client, site_dir, before_site = published
     before = client.read_text()

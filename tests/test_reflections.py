@@ -7,15 +7,15 @@ import json
 import shutil
 
 import pytest
+from conftest import EXAMPLE_CLIENT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from coach_site.errors import ClientFileError, CoachSiteError
-from coach_site.clientfile.loader import load_client_file
-from coach_site.commands.import_reflections import import_reflections
-from coach_site.clientfile.validate import validate_client
-from conftest import EXAMPLE_CLIENT
 from test_cli import run
+
+from coach_site.clientfile.loader import load_client_file
+from coach_site.clientfile.validate import validate_client
+from coach_site.commands.import_reflections import import_reflections
+from coach_site.errors import ClientFileError, CoachSiteError
 
 TOKEN = "UDA4ZLKm-ofx5xC6qIoCDw"
 REFLECTIONS = f"""\
@@ -275,12 +275,11 @@ def test_half_an_escaped_emoji_is_a_clear_error(project, files):
     before = client.read_bytes()
     result = run(project, "import-reflections", f"clients/{client.name}", "reflections.yaml")
     assert result.returncode == 1 and "Traceback" not in result.stderr and "internal error" not in result.stderr
-    assert "reflections.yaml:5: focus_areas[0].barriers: holds half of an escaped character" in result.stderr
+    assert "reflections.yaml:5: focus_areas[0].barriers: holds \\ud83c, half of a character" in result.stderr
     assert client.read_bytes() == before
 
 
 def test_an_edit_that_would_not_read_back_as_asked_is_refused_and_nothing_written(files, monkeypatch):
-    from coach_site.clientfile import edit
 
     # The writer this project had before: a JSON string, which leaves \x85 raw, a line break
     # YAML folds into a space. The read-back check must catch such a writer before it writes.

@@ -6,13 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLE_CLIENT, MINIMAL_CLIENT, REPO, copy_project
 
-from coach_site.errors import BuildError
 from coach_site.clientfile.loader import load_client_file
+from coach_site.clientfile.validate import validate_client
+from coach_site.errors import BuildError
 from coach_site.project import Coach
 from coach_site.workbook.render import area_slug, render_pages, timeline
-from coach_site.clientfile.validate import validate_client
-from conftest import EXAMPLE_CLIENT, MINIMAL_CLIENT, REPO, copy_project
 
 COACH = Coach("Sam Rivera", "sam@example.org")
 

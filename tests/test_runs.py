@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import MINIMAL_CLIENT
 
 from coach_site.workbook.workspace import private_temp_dir, remove_stale_temp_dirs
-from conftest import MINIMAL_CLIENT
 
 TOKENS = {"ada": "3hVt9QmK2xLp7RwZc5NbYa", "bo": "BoBoBoBoBoBoBoBoBoBoBo_1", "cy": "CyCyCyCyCyCyCyCyCyCyCy_2"}
 

@@ -7,7 +7,6 @@ import re
 import shutil
 
 import pytest
-
 from conftest import EXAMPLE_CLIENT
 from test_cli import run
 from test_coach_tools import run_on_terminal
@@ -36,7 +35,7 @@ def assert_only_words(output: str, shown_escaped: bool = False) -> None:
 def hostile_reflections(project):
     # YAML lets a file hold a raw right-to-left override, e.g. in a comment: the diff shows it.
     (project / "clients" / EXAMPLE_CLIENT.name).write_text(EXAMPLE_CLIENT.read_text().replace(
-        "      - Put Sunday calls in the shared calendar\n", "      - Put Sunday calls in the shared calendar  # \u202eevil\n"
+        "      - Put Sunday calls in the shared calendar\n", "      - Put Sunday calls in the shared calendar\n      # \u202eevil\n"
     ))
     escaped = HOSTILE.encode("unicode_escape").decode().replace('"', '\\"')
     (project / "r.yaml").write_text(

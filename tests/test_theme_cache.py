@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from coach_site.engine.theme_cache import cache_directory
 from conftest import EXAMPLE_CLIENT, REPO, TEST_CACHE, build
+
+from coach_site.engine.theme_cache import cache_directory
 
 
 def test_the_tests_cache_is_a_folder_of_this_run_not_the_users():

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import MINIMAL_CLIENT
 from test_publish import snapshot
 

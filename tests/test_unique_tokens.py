@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from coach_site.clientfile import scaffold
-from coach_site.cli import cli
-from coach_site.clientfile.loader import load_client_file
-from coach_site.workbook.pipeline import check_client
-from coach_site.clientfile.tokens import read_token
 from conftest import EXAMPLE_CLIENT, MINIMAL_CLIENT, build
 from test_cli import TOKEN, run
 from test_history import commit, git
+
+from coach_site.cli import cli
+from coach_site.clientfile import scaffold
+from coach_site.clientfile.loader import load_client_file
+from coach_site.clientfile.tokens import read_token
+from coach_site.workbook.pipeline import check_client
 
 ADA_LINK = f"https://coaching.example.org/workbooks/{TOKEN}/"
 CY_TOKEN = "CyOwnTokenQmK2xLp7RwZc5"

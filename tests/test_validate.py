@@ -6,11 +6,11 @@ import datetime as dt
 import textwrap
 
 import pytest
+from conftest import EXAMPLE_CLIENT
 
-from coach_site.errors import ClientFileError
 from coach_site.clientfile.loader import load_client_file
 from coach_site.clientfile.validate import validate_client
-from conftest import EXAMPLE_CLIENT
+from coach_site.errors import ClientFileError
 
 HEAD = """\
 client:

@@ -8,9 +8,9 @@ import unicodedata
 from collections.abc import Container
 from pathlib import Path
 
-from coach_site.errors import CoachSiteError
 from coach_site.clientfile.schema import modeline, write_schema
 from coach_site.clientfile.tokens import tokens_in_use
+from coach_site.errors import CoachSiteError
 
 _TEMPLATE = """\
 {modeline}

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import yaml
 
-from coach_site.errors import Problem
 from coach_site.clientfile.loader import MAX_FILE_BYTES
 from coach_site.clientfile.model import TOKEN_PATTERN
+from coach_site.errors import Problem
 
 # Every value stays text, as the client format's own loader keeps a token; C speed when available.
 _FAST_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)

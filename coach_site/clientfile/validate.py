@@ -16,9 +16,16 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from coach_site.errors import ClientFileError, Problem
 from coach_site.clientfile.loader import ClientDocument, PlainScalar, format_path
-from coach_site.clientfile.model import ANSWER, ANSWER_LIST, KNOWN_SESSIONS, FieldKind, Workbook, kind_of
+from coach_site.clientfile.model import (
+    ANSWER,
+    ANSWER_LIST,
+    KNOWN_SESSIONS,
+    FieldKind,
+    Workbook,
+    kind_of,
+)
+from coach_site.errors import ClientFileError, Problem
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -175,7 +182,9 @@ def _list_mark(text: str, continuation: bool) -> str | None:
 @functools.cache
 def _scaffold_comments() -> frozenset[str]:
     """The questions `coach-site new` writes as comments beside each answer: not lost text."""
-    from coach_site.clientfile.scaffold import scaffold_comments  # the scaffold imports the model, as this does
+    from coach_site.clientfile.scaffold import (
+        scaffold_comments,  # the scaffold imports the model, as this does
+    )
 
     return frozenset(scaffold_comments())
 

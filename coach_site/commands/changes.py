@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from coach_site.workbook.dates import human_date
 from coach_site.clientfile.model import FocusArea, Workbook
+from coach_site.workbook.dates import human_date
 
 # The answers of a focus area, as a coach would name them in a sentence.
 AREA_ANSWERS = {

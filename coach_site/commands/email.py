@@ -17,11 +17,11 @@ from pathlib import Path
 
 import jinja2
 
-from coach_site.workbook.dates import human_date
-from coach_site.errors import BuildError, CoachSiteError
-from coach_site.workbook.escape import escape_html
 from coach_site.clientfile.model import Workbook
+from coach_site.errors import BuildError, CoachSiteError
 from coach_site.project import Coach
+from coach_site.workbook.dates import human_date
+from coach_site.workbook.escape import escape_html
 from coach_site.workbook.render import area_pages
 
 TEMPLATE = "homework-email.txt.j2"

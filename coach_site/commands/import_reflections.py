@@ -9,17 +9,21 @@ comments, order, quoting and blank lines stay as the coach wrote them.
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from coach_site.commands.changes import AREA_ANSWERS
 from coach_site.clientfile.edit import Appended, set_values, write_atomically
-from coach_site.errors import ClientFileError, Problem
-from coach_site.clientfile.loader import ClientDocument, format_path, load_client_bytes, load_client_file
+from coach_site.clientfile.loader import (
+    ClientDocument,
+    load_client_bytes,
+    load_client_file,
+)
 from coach_site.clientfile.model import FocusArea, Reflections, Workbook
 from coach_site.clientfile.validate import validate_client
+from coach_site.commands.changes import AREA_ANSWERS
+from coach_site.errors import ClientFileError, Problem
+
 
 @dataclass
 class ImportReport:
@@ -49,7 +53,6 @@ def import_reflections(
     """Merge a reflections file into a client file (unless dry_run) and report what happened."""
     workbook = validate_client(load_client_file(client_file))
     document = load_client_file(reflections_file)
-    document.data = _with_surrogate_pairs_joined(document, document.data, ())
     reflections = validate_client(document, Reflections)
     _refuse_conflicting_duplicates(document, reflections)
     if not workbook.link.is_own_token(reflections.link.token):
@@ -107,28 +110,6 @@ def _changes(workbook: Workbook, reflections: Reflections, report: ImportReport,
         for name in type(ours).model_fields:
             merge((section, name), f"{section.replace('_', ' ')}: {name}", getattr(ours, name), getattr(theirs, name))
     return changes
-
-
-def _with_surrogate_pairs_joined(document: ClientDocument, data: Any, where: tuple) -> Any:
-    """Text with each UTF-16 surrogate pair (`\\ud83c\\udf89`, as JavaScript writes an emoji
-    escaped) joined into the character it stands for; a lone half is an error."""
-    if isinstance(data, dict):
-        return {key: _with_surrogate_pairs_joined(document, value, (*where, key)) for key, value in data.items()}
-    if isinstance(data, list):
-        return [_with_surrogate_pairs_joined(document, value, (*where, i)) for i, value in enumerate(data)]
-    if not isinstance(data, str) or not _SURROGATE.search(data):
-        return data
-    try:
-        return data.encode("utf-16", "surrogatepass").decode("utf-16")
-    except UnicodeDecodeError:
-        raise ClientFileError([Problem(
-            document.path, document.line_of(where), format_path(where),
-            "holds half of an escaped character (a \\ud800-\\udfff escape without its pair), so it cannot "
-            "be read; download the reflections again, or delete that escape",
-        )]) from None
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _merged_areas(areas: list[FocusArea]) -> list[FocusArea]:

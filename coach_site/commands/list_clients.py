@@ -6,13 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from coach_site.workbook.dates import human_date
-from coach_site.errors import CoachSiteError, Problem
 from coach_site.clientfile.history import last_updated_many
-from coach_site.workbook.pipeline import prepare_client
-from coach_site.project import Project
-from coach_site.workbook.stamps import Stamps, shared_fingerprint
 from coach_site.clientfile.tokens import shared_links
+from coach_site.errors import CoachSiteError, Problem
+from coach_site.project import Project
+from coach_site.workbook.dates import human_date
+from coach_site.workbook.pipeline import prepare_client
+from coach_site.workbook.stamps import Stamps, shared_fingerprint
 
 
 @dataclass(frozen=True)

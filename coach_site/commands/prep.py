@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from coach_site.workbook.dates import human_date, short_date
 from coach_site.clientfile.model import FocusArea, Workbook
+from coach_site.workbook.dates import human_date, short_date
 
 MINUTES_PER_AREA = 15
 MINUTES_FOR_VALUES = 10

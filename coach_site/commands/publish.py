@@ -27,7 +27,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coach_site.errors import CoachSiteError
-from coach_site.workbook.swap import is_workbook, publish_site, remove_site, staging_dir, write_site_root
+from coach_site.workbook.swap import (
+    is_workbook,
+    publish_site,
+    remove_site,
+    staging_dir,
+    write_site_root,
+)
 from coach_site.workbook.workspace import private_temp_dir
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from mkdocs.livereload import LiveReloadServer
 
 from coach_site.errors import CoachSiteError
-from coach_site.workbook.pipeline import build_client, check_client
 from coach_site.project import Project
+from coach_site.workbook.pipeline import build_client, check_client
 from coach_site.workbook.workspace import private_temp_dir
 
 HOST = "127.0.0.1"

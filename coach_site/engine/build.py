@@ -15,11 +15,11 @@ from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
 from mkdocs.exceptions import MkDocsException  # noqa: E402
 
-from coach_site.workbook.dates import human_date  # noqa: E402
-from coach_site.errors import BuildError  # noqa: E402
-from coach_site.workbook.escape import escape_html  # noqa: E402
-from coach_site.project import Project  # noqa: E402
 from coach_site.engine.theme_cache import cache_theme  # noqa: E402
+from coach_site.errors import BuildError  # noqa: E402
+from coach_site.project import Project  # noqa: E402
+from coach_site.workbook.dates import human_date  # noqa: E402
+from coach_site.workbook.escape import escape_html  # noqa: E402
 
 SAFE_LINKS_EXTENSION = "coach_site.workbook.escape"
 # Theme features that reach for other hosts or for sitemap.xml, which a private site does not publish.

@@ -16,9 +16,9 @@ from collections.abc import Sequence
 
 from markupsafe import Markup
 
+from coach_site.clientfile.model import Rating
 from coach_site.workbook.dates import human_date, short_date
 from coach_site.workbook.escape import escape_html
-from coach_site.clientfile.model import Rating
 
 WHEEL_RADIUS = 100.0  # the 10 ring
 _LABEL_GAP = 12.0

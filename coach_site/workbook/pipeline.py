@@ -12,17 +12,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coach_site.clientfile.edit import Appended, set_values, write_atomically
-from coach_site.errors import BuildError, ClientFileError, CoachSiteError, Problem
 from coach_site.clientfile.history import last_updated, last_updated_many
 from coach_site.clientfile.loader import load_client_file
 from coach_site.clientfile.model import Workbook
-from coach_site.project import Project
-from coach_site.workbook.swap import publish_site, staging_dir
-from coach_site.workbook.render import render_pages
 from coach_site.clientfile.scaffold import new_token
-from coach_site.workbook.stamps import Stamps, inputs_fingerprint, shared_fingerprint
 from coach_site.clientfile.tokens import read_token, shared_links, tokens_in_use
 from coach_site.clientfile.validate import validate_client
+from coach_site.errors import BuildError, ClientFileError, CoachSiteError, Problem
+from coach_site.project import Project
+from coach_site.workbook.render import render_pages
+from coach_site.workbook.stamps import Stamps, inputs_fingerprint, shared_fingerprint
+from coach_site.workbook.swap import publish_site, staging_dir
 from coach_site.workbook.workspace import private_temp_dir
 
 
@@ -89,7 +89,9 @@ def build_client(client_file: Path, project: Project, site_dir: Path) -> BuiltCl
 
 def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> BuiltClient:
     """Steps 3 to 5: render the pages, build them with MkDocs, swap the site into place."""
-    from coach_site.engine.build import build_site  # MkDocs and Material load only when something is built
+    from coach_site.engine.build import (
+        build_site,  # MkDocs and Material load only when something is built
+    )
 
     link = project.private_link(prepared.token)
     with private_temp_dir("build") as work:

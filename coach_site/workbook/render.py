@@ -18,13 +18,13 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from coach_site.workbook.dates import human_date
-from coach_site.errors import BuildError
-from coach_site.workbook.escape import escape_user_text
 from coach_site.clientfile.model import FocusArea, Workbook
-from coach_site.workbook.pictures import rating_trend, satisfaction_wheel
-from coach_site.project import Coach
 from coach_site.engine.theme_cache import bytecode_cache
+from coach_site.errors import BuildError
+from coach_site.project import Coach
+from coach_site.workbook.dates import human_date
+from coach_site.workbook.escape import escape_user_text
+from coach_site.workbook.pictures import rating_trend, satisfaction_wheel
 
 AREA_TEMPLATE = "focus-area"
 # The order of the workbook: the seed's order, then any page a coach adds.
