@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_cli import run
 
+from coach_site.clientfile import edit
 from coach_site.clientfile.loader import load_client_file
 from coach_site.clientfile.validate import validate_client
 from coach_site.commands.import_reflections import import_reflections
@@ -283,7 +284,7 @@ def test_an_edit_that_would_not_read_back_as_asked_is_refused_and_nothing_writte
 
     # The writer this project had before: a JSON string, which leaves \x85 raw, a line break
     # YAML folds into a space. The read-back check must catch such a writer before it writes.
-    monkeypatch.setattr(client_edit, "_quoted", lambda value: json.dumps(str(value), ensure_ascii=False))
+    monkeypatch.setattr(edit, "_quoted", lambda value: json.dumps(str(value), ensure_ascii=False))
     client, reflections = files
     reflection_file(reflections, "Relationships", "barriers", "one\x85two")
     before = client.read_bytes()
