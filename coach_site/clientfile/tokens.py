@@ -10,7 +10,6 @@ client file of the project can be looked at on every run, even when nothing chan
 
 from __future__ import annotations
 
-import subprocess
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,7 +19,8 @@ import yaml
 
 from coach_site.clientfile.loader import MAX_FILE_BYTES
 from coach_site.clientfile.model import TOKEN_PATTERN
-from coach_site.errors import Problem
+from coach_site.errors import CoachSiteError, Problem
+from coach_site.git import git
 
 # Every value stays text, as the client format's own loader keeps a token; C speed when available.
 _FAST_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
@@ -135,13 +135,9 @@ def _first_holder(uses: list[TokenUse]) -> TokenUse | None:
 def _first_commit_time(path: Path) -> int | None:
     """When git first recorded the file (seconds), or None (not committed, no git)."""
     try:
-        result = subprocess.run(
-            ["git", "log", "--format=%ct", "--", path.name],
-            cwd=path.resolve().parent, capture_output=True, text=True, check=False,
-        )
-    except OSError:
+        times = git("log", "--format=%ct", "--", path.name, cwd=path.resolve().parent).split()
+    except CoachSiteError:
         return None
-    times = result.stdout.split() if result.returncode == 0 else []
     return int(times[-1]) if times else None
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coach_site.errors import CoachSiteError
+from coach_site.git import GitMissing, git, last_line, try_git
 from coach_site.workbook.swap import (
     is_workbook,
     publish_site,
@@ -152,24 +153,13 @@ def _publish_to_folder(site_dir, folder, ready, current, prune, confirm) -> Publ
     return report
 
 
-def _git(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
-    try:
-        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
-    except FileNotFoundError:
-        raise CoachSiteError("git is not installed; install it to publish with --to git:") from None
-    if check and result.returncode != 0:
-        message = (result.stderr.strip() or result.stdout.strip()).splitlines()
-        raise CoachSiteError(f"git {args[0]}: {message[-1] if message else 'failed'}")
-    return result
-
-
 def _remote_url(remote: str, project_root: Path) -> str:
     """A remote's name in the coach's repository, a path on disk, or a URL, as git can use it."""
     if Path(remote).expanduser().exists():
         return str(Path(remote).expanduser().resolve())
     if "/" not in remote and ":" not in remote:
-        named = _git("remote", "get-url", remote, cwd=project_root, check=False)
-        if named.returncode == 0:
+        named = try_git("remote", "get-url", remote, cwd=project_root)
+        if named.ok:
             return named.stdout.strip()
     return remote
 
@@ -180,34 +170,40 @@ def _publish_to_git(site_dir, target, ready, current, prune, confirm, project_ro
     The commit is made in a throw-away repository that holds only the published files,
     so nothing else of the coach's project can ever reach the branch.
     """
+    try:
+        return _commit_and_push(site_dir, target, ready, current, prune, confirm, project_root)
+    except GitMissing:
+        raise CoachSiteError("git is not installed; install it to publish with --to git:") from None
+
+
+def _commit_and_push(site_dir, target, ready, current, prune, confirm, project_root) -> PublishReport:
     remote = _remote_url(target.location, project_root)
     with private_temp_dir("publish") as work:
         repo = work / "branch"
         repo.mkdir()
-        _git("init", "-q", cwd=repo)
-        fetched = _git("fetch", "-q", "--depth=1", remote, f"refs/heads/{target.branch}", cwd=repo, check=False)
-        if fetched.returncode == 0:
-            _git("checkout", "-q", "FETCH_HEAD", cwd=repo)
+        git("init", "-q", cwd=repo)
+        fetched = try_git("fetch", "-q", "--depth=1", remote, f"refs/heads/{target.branch}", cwd=repo)
+        if fetched.ok:
+            git("checkout", "-q", "FETCH_HEAD", cwd=repo)
             _refuse_a_project_branch(repo, target)
         elif "couldn't find remote ref" not in fetched.stderr:
-            lines = fetched.stderr.strip().splitlines()
-            raise CoachSiteError(f"cannot reach {target.location}: {lines[-1] if lines else 'git fetch failed'}")
+            raise CoachSiteError(f"cannot reach {target.location}: {last_line(fetched.stderr) or 'git fetch failed'}")
         else:
-            _git("checkout", "-q", "--orphan", target.branch, cwd=repo)
+            git("checkout", "-q", "--orphan", target.branch, cwd=repo)
         report = _publish_to_folder(site_dir, repo, ready, current, prune, confirm)
-        _git("add", "-A", cwd=repo)
+        git("add", "-A", cwd=repo)
         stamp = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %z")
         count = len(report.published)
-        _git(*_identity(project_root), "commit", "-q", "--allow-empty", "-m",
-             f"Publish {count} workbook{'s' if count != 1 else ''} ({stamp})", cwd=repo)
-        _git("push", "-q", remote, f"HEAD:refs/heads/{target.branch}", cwd=repo)
+        git(*_identity(project_root), "commit", "-q", "--allow-empty", "-m",
+            f"Publish {count} workbook{'s' if count != 1 else ''} ({stamp})", cwd=repo)
+        git("push", "-q", remote, f"HEAD:refs/heads/{target.branch}", cwd=repo)
     return report
 
 
 def _identity(project_root: Path) -> list[str]:
     """The coach's own git identity when they have one; a neutral one otherwise."""
-    name = _git("config", "user.name", cwd=project_root, check=False).stdout.strip()
-    email = _git("config", "user.email", cwd=project_root, check=False).stdout.strip()
+    name = try_git("config", "user.name", cwd=project_root).stdout.strip()
+    email = try_git("config", "user.email", cwd=project_root).stdout.strip()
     return ["-c", f"user.name={name or 'coach-site'}", "-c", f"user.email={email or 'coach-site@localhost'}"]
 
 
@@ -231,4 +227,4 @@ def _publish_with_rsync(site_dir, target, ready, prune) -> PublishReport:
 def _rsync(args: list[str]) -> None:
     result = subprocess.run(["rsync", *args], capture_output=True, text=True)
     if result.returncode != 0:
-        raise CoachSiteError(f"rsync: {result.stderr.strip().splitlines()[-1] if result.stderr.strip() else 'failed'}")
+        raise CoachSiteError(f"rsync: {last_line(result.stderr) or 'failed'}")
