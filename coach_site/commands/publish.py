@@ -28,11 +28,12 @@ from pathlib import Path
 
 from coach_site.errors import CoachSiteError
 from coach_site.git import GitMissing, git, last_line, try_git
+from coach_site.project import Project
+from coach_site.workbook.pipeline import Built, Failed, Outcome, Skipped, check_client
 from coach_site.workbook.swap import (
     is_workbook,
-    publish_site,
     remove_site,
-    staging_dir,
+    staged_site,
     write_site_root,
 )
 from coach_site.workbook.workspace import private_temp_dir
@@ -51,9 +52,40 @@ class Target:
 @dataclass
 class PublishReport:
     published: list[str] = field(default_factory=list)  # tokens copied from the site dir
-    kept: list[str] = field(default_factory=list)  # tokens left as they were at the target
     orphans: list[str] = field(default_factory=list)  # at the target, with no client file
     pruned: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ClientTokens:
+    """The tokens publish goes by: whose workbook may go out, and which must stay."""
+
+    current: set[str]  # every client file's token: all of clients/, not only those built
+    failed: set[str]  # clients whose build failed: what was published for them stays
+
+
+def client_tokens(project: Project, outcomes: list[Outcome], *, prune: bool) -> ClientTokens:
+    """The token of every client file of the project and of the run, and those that failed.
+
+    With --prune, a client file whose token cannot be read stops the publish: its published
+    workbook could not be told apart from a stale one, and would be removed.
+    """
+    tokens = {o.client_file: o.site.name for o in outcomes if isinstance(o, (Built, Skipped))}
+    unreadable = []
+    for client_file in sorted({*project.client_files(), *(o.client_file for o in outcomes)}):
+        if client_file in tokens:
+            continue  # read for this run's build already
+        try:
+            tokens[client_file] = check_client(client_file).link.token
+        except CoachSiteError:
+            unreadable.append(client_file)
+    if prune and unreadable:
+        raise CoachSiteError(
+            f"not pruning: {', '.join(map(str, unreadable))} cannot be read, so its published workbook "
+            "cannot be told apart from a stale one. Fix it, then publish again."
+        )
+    failed = {tokens[o.client_file] for o in outcomes if isinstance(o, Failed) and o.client_file in tokens}
+    return ClientTokens(current=set(tokens.values()), failed=failed)
 
 
 def parse_target(text: str) -> Target:
@@ -136,17 +168,11 @@ def _publish_to_folder(site_dir, folder, ready, current, prune, confirm) -> Publ
     folder.mkdir(parents=True, exist_ok=True)
     report = PublishReport()
     for token in ready:
-        staged = staging_dir(folder)
-        try:
-            shutil.copytree(site_dir / token, staged, dirs_exist_ok=True)
-            publish_site(staged, folder, token)
-        except BaseException:
-            shutil.rmtree(staged, ignore_errors=True)
-            raise
+        with staged_site(folder, token) as staging:
+            shutil.copytree(site_dir / token, staging, dirs_exist_ok=True)
         report.published.append(token)
     write_site_root(folder)  # also when no workbook was published this time
     there = _tokens(folder)
-    report.kept = [t for t in there if t in current and t not in ready]
     report.orphans = [t for t in there if t not in current]
     if prune and report.orphans and confirm(report.orphans):
         report.pruned = [token for token in report.orphans if remove_site(folder, token)]
