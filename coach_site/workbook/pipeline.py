@@ -83,7 +83,8 @@ def prepare_client(
     """
     source = read_client_bytes(client_file)
     updated = updated or last_updated(client_file)
-    return _prepare(client_file, source, updated, inputs_fingerprint(source, updated, shared or shared_fingerprint(project)))
+    fingerprint = inputs_fingerprint(source, updated, shared or shared_fingerprint(project))
+    return _prepare(client_file, source, updated, fingerprint)
 
 
 def _prepare(client_file: Path, source: bytes, updated: dt.date, fingerprint: str) -> Prepared:
