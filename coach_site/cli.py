@@ -14,16 +14,10 @@ import click  # noqa: E402
 
 from coach_site import __version__  # noqa: E402
 from coach_site.console import Console, printable  # noqa: E402
-from coach_site.errors import ClientFileError, CoachSiteError  # noqa: E402
+from coach_site.commands.build import Tally, client_files, raise_if_failed  # noqa: E402
+from coach_site.errors import REPORT_A_BUG, CoachSiteError  # noqa: E402
 from coach_site.project import Project, load_project  # noqa: E402
-from coach_site.workbook.pipeline import (  # noqa: E402
-    Outcome,
-    build_clients,
-    check_client,
-    rotate_client,
-)
-
-REPORT_URL = "the coach-site issue tracker"
+from coach_site.workbook.pipeline import Built, Failed, Outcome, build_clients, check_client  # noqa: E402
 CLIENT_FILE = click.Path(path_type=Path, dir_okay=False)
 SITE_DIR = click.option(
     "--site-dir", type=click.Path(path_type=Path, file_okay=False), default=Path("site"),
@@ -48,7 +42,7 @@ class _Group(click.Group):
             else:
                 Console().error(
                     f"internal error: {type(exc).__name__}: {exc}\n"
-                    f"This is a bug in coach-site. Run again with --debug and report the output to {REPORT_URL}."
+                    f"This is a bug in coach-site. {REPORT_A_BUG}"
                 )
             ctx.exit(2)
 
@@ -70,13 +64,6 @@ def _console() -> Console:
     return click.get_current_context().obj["console"]
 
 
-def _client_files(project: Project, files: tuple[Path, ...]) -> list[Path]:
-    found = list(files) or project.client_files()
-    if not found:
-        raise CoachSiteError(f"no client files in {project.clients_dir}; make one with `coach-site new \"Full Name\"`")
-    return found
-
-
 @click.group(cls=_Group)
 @click.version_option(__version__, prog_name="coach-site")
 @click.option("--debug", is_flag=True, help="Show the full traceback of unexpected errors.")
@@ -94,17 +81,17 @@ JOBS = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
 
 
 @cli.command()
-@click.argument("client_files", nargs=-1, type=CLIENT_FILE)
+@click.argument("files", nargs=-1, type=CLIENT_FILE, metavar="[CLIENT_FILES]...")
 @SITE_DIR
 @FORCE
 @JOBS
 @verbosity
-def build(client_files: tuple[Path, ...], site_dir: Path, force: bool, jobs: int | None) -> None:
+def build(files: tuple[Path, ...], site_dir: Path, force: bool, jobs: int | None) -> None:
     """Build each client's workbook (default: every clients/*.yaml) and print its private link."""
     project = load_project()
     _hold_site_dir(project, site_dir)
-    outcomes = _build_and_report(_client_files(project, client_files), project, site_dir, force, jobs)
-    _raise_if_failed(outcomes)
+    outcomes = _build_and_report(client_files(project, files), project, site_dir, force, jobs)
+    raise_if_failed(outcomes)
 
 
 def _hold_site_dir(project: Project, site_dir: Path) -> None:
@@ -130,30 +117,22 @@ def _build_and_report(
                                show_pos=True, color=console.color) as bar:
             outcomes = list(bar)
     outcomes = [_report(console, outcome) for outcome in outcomes]
-    failed = sum(1 for o in outcomes if o.error)
-    skipped = sum(1 for o in outcomes if o.skipped)
-    console.say(f"Built {len(outcomes) - failed - skipped}, failed {failed}, skipped {skipped} as unchanged, "
+    tally = Tally.of(outcomes)
+    console.say(f"Built {tally.built}, failed {tally.failed}, skipped {tally.skipped} as unchanged, "
                 f"in {time.perf_counter() - started:.1f} s", err=True, dim=True)
     return outcomes
 
 
-def _raise_if_failed(outcomes: list[Outcome]) -> None:
-    failed = sum(1 for o in outcomes if o.error)
-    if failed:
-        raise CoachSiteError(f"{failed} client(s) failed to build; their published sites were left as they were")
-
-
 def _report(console: Console, outcome: Outcome) -> Outcome:
-    if outcome.error is not None:
+    if isinstance(outcome, Failed):
         console.error(str(outcome.error))
         if outcome.error.__cause__ is not None and click.get_current_context().obj.get("debug"):
             traceback.print_exception(outcome.error.__cause__)  # an unexpected error of this client
         return outcome
-    built = outcome.built
-    console.say(f"{outcome.client_file.stem}: {built.link}")
-    state = "unchanged, not rebuilt" if outcome.skipped else "built"
-    console.detail(f"  {outcome.client_file} -> {built.site / 'index.html'} ({state})")
-    for warning in built.warnings:
+    console.say(f"{outcome.client_file.stem}: {outcome.link}")
+    state = "built" if isinstance(outcome, Built) else "unchanged, not rebuilt"
+    console.detail(f"  {outcome.client_file} -> {outcome.site / 'index.html'} ({state})")
+    for warning in outcome.warnings if isinstance(outcome, Built) else ():
         console.warn(f"  warning: {warning}")
     return outcome
 
@@ -163,35 +142,18 @@ def _report(console: Console, outcome: Outcome) -> Outcome:
 @verbosity
 def check(client_files: tuple[Path, ...]) -> None:
     """Check client files against the client format, listing every problem."""
-    from coach_site.clientfile.tokens import shared_links
+    from coach_site.commands.check import check_files
 
     console = _console()
-    files = list(client_files) or _client_files(load_project(), ())
-    shared = shared_links([*_project_client_files(), *files])
     problems = 0
-    for client_file in files:
-        found = []
-        try:
-            check_client(client_file)
-        except ClientFileError as exc:
-            found = exc.problems
-        if client_file.resolve() in shared:
-            found = [*found, shared[client_file.resolve()]]
-        problems += len(found)
-        if found:
-            console.error("\n".join(map(str, found)))
+    for checked in check_files(client_files):
+        problems += len(checked.problems)
+        if checked.problems:
+            console.error("\n".join(map(str, checked.problems)))
         else:
-            console.say(f"{client_file}: ok")
+            console.say(f"{checked.client_file}: ok")
     if problems:
         raise CoachSiteError(f"{problems} problem(s) found")
-
-
-def _project_client_files() -> list[Path]:
-    """clients/*.yaml of the project here; none outside a project (`check FILE` works anywhere)."""
-    try:
-        return load_project().client_files()
-    except CoachSiteError:
-        return []
 
 
 @cli.command()
@@ -203,9 +165,9 @@ def _project_client_files() -> list[Path]:
 @verbosity
 def new(name: str, email: str | None, clients_dir: Path, slug: str | None) -> None:
     """Start a client file with a fresh private token and every field ready to fill in."""
-    from coach_site.clientfile.scaffold import new_client_file
+    from coach_site.commands.new import new_client
 
-    path = new_client_file(name, clients_dir, email=email, slug=slug)
+    path = new_client(name, clients_dir, email=email, slug=slug)
     _console().say(f"Wrote {path}. Fill it in, then run: coach-site build {path}")
 
 
@@ -215,6 +177,8 @@ def new(name: str, email: str | None, clients_dir: Path, slug: str | None) -> No
 @verbosity
 def rotate(client_file: Path, site_dir: Path) -> None:
     """Give a client a new private link; the old link stops working."""
+    from coach_site.commands.rotate import rotate_client
+
     project = load_project()
     _hold_site_dir(project, site_dir)
     built = rotate_client(client_file, project, site_dir)
@@ -247,15 +211,10 @@ def serve(client_file: Path, port: int) -> None:
 @verbosity
 def email(client_file: Path, eml: Path | None) -> None:
     """The homework email after a Strategy session. Printed, never sent."""
-    from coach_site.clientfile.tokens import shared_links
-    from coach_site.commands.email import draft_message, homework_email
+    from coach_site.commands.email import client_email, draft_message
 
     project = load_project()
-    workbook = check_client(client_file)
-    # The link would open whatever was published for the client file this one was copied from.
-    if problem := shared_links([*project.client_files(), client_file]).get(client_file.resolve()):
-        raise CoachSiteError(str(problem))
-    mail = homework_email(workbook, project.content_dir, project.coach, project.private_link(workbook.link.token))
+    mail, workbook = client_email(client_file, project)
     console = _console()
     console.say(f"Subject: {mail.subject}\n\n{mail.text}")
     if eml:
@@ -271,21 +230,15 @@ def email(client_file: Path, eml: Path | None) -> None:
 @verbosity
 def prep(client_file: Path, as_markdown: bool) -> None:
     """The coach's agenda for the next session (never published)."""
-    from coach_site.commands.prep import agenda_markdown, session_agenda
+    from coach_site.commands.prep import agenda_lines, agenda_markdown, session_agenda
 
-    text = agenda_markdown(session_agenda(check_client(client_file)))
-    console = _console()
+    agenda = session_agenda(check_client(client_file))
     if as_markdown:
-        click.echo(text, nl=False)
+        click.echo(agenda_markdown(agenda), nl=False)
         return
-    for line in text.splitlines():
-        plain = line.replace("**", "")
-        if line.startswith("#"):
-            console.say(plain.lstrip("# "), bold=True)
-        elif "Still open" in line:
-            console.say(plain.replace("- [ ] ", "- "), fg="yellow")
-        else:
-            console.say(plain.replace("- [ ] ", "  - "))
+    console = _console()
+    for line in agenda_lines(agenda):
+        console.say(line.plain, bold=line.kind == "heading", fg="yellow" if line.kind == "open" else None)
 
 
 @cli.command()
@@ -307,14 +260,12 @@ def schema(write: bool) -> None:
 @verbosity
 def changes(client_file: Path, revision: str | None) -> None:
     """What changed in a client's file since a git revision, in coaching terms."""
-    from coach_site.clientfile.history import changes_base, workbook_at
-    from coach_site.commands.changes import describe_changes
+    from coach_site.commands.changes import changes_since
 
-    revision, label = changes_base(client_file, revision)
-    before = workbook_at(client_file, revision) if revision else None
+    label, lines = changes_since(client_file, revision)
     console = _console()
     console.say(f"{client_file.stem}: changes since {label}", bold=True)
-    for line in describe_changes(before, check_client(client_file)):
+    for line in lines:
         console.say(f"- {line}")
 
 
@@ -349,7 +300,7 @@ def import_reflections_command(client_file: Path, reflections_file: Path, overwr
 
 
 @cli.command()
-@click.argument("client_files", nargs=-1, type=CLIENT_FILE)
+@click.argument("files", nargs=-1, type=CLIENT_FILE, metavar="[CLIENT_FILES]...")
 @click.option("--to", "to", required=True, metavar="TARGET",
               help="git:REMOTE[#BRANCH] (default branch gh-pages), rsync:[USER@HOST:]PATH, or a folder.")
 @SITE_DIR
@@ -358,23 +309,18 @@ def import_reflections_command(client_file: Path, reflections_file: Path, overwr
 @click.option("--prune", is_flag=True, help="Remove published workbooks whose client file is gone (asks first).")
 @click.option("--yes", is_flag=True, help="With --prune: do not ask.")
 @verbosity
-def publish(client_files: tuple[Path, ...], to: str, site_dir: Path, force: bool, jobs: int | None,
+def publish(files: tuple[Path, ...], to: str, site_dir: Path, force: bool, jobs: int | None,
             prune: bool, yes: bool) -> None:
     """Build what changed, then publish the workbooks to a web host."""
-    from coach_site.commands.publish import check_target, parse_target, publish_sites
+    from coach_site.commands.publish import check_target, client_tokens, parse_target, publish_sites
 
     project = load_project()
     target = parse_target(to)
     check_target(target, project.root)  # before building anything
     _hold_site_dir(project, site_dir)
     console = _console()
-    outcomes = _build_and_report(_client_files(project, client_files), project, site_dir, force, jobs)
-    current, failed, unreadable = _tokens_of_clients(project, outcomes)
-    if prune and unreadable:
-        raise CoachSiteError(
-            f"not pruning: {', '.join(map(str, unreadable))} cannot be read, so its published workbook "
-            "cannot be told apart from a stale one. Fix it, then publish again."
-        )
+    outcomes = _build_and_report(client_files(project, files), project, site_dir, force, jobs)
+    tokens = client_tokens(project, outcomes, prune=prune)
 
     def confirm(orphans: list[str]) -> bool:
         console.warn(f"{len(orphans)} published workbook(s) have no client file any more:")
@@ -382,30 +328,14 @@ def publish(client_files: tuple[Path, ...], to: str, site_dir: Path, force: bool
             console.warn(f"  {token}/")
         return yes or click.confirm("Remove them from the host?", default=False, err=True)
 
-    report = publish_sites(site_dir, target, current=current, failed=failed, prune=prune,
+    report = publish_sites(site_dir, target, current=tokens.current, failed=tokens.failed, prune=prune,
                            confirm=confirm, project_root=project.root)
     console.say(f"Published {len(report.published)} workbook(s) to {target}.", err=True, dim=True)
     if report.pruned:
         console.say(f"Removed {len(report.pruned)} workbook(s) whose client file is gone.", err=True)
     elif report.orphans:
         console.warn(f"{len(report.orphans)} published workbook(s) have no client file; --prune removes them.")
-    _raise_if_failed(outcomes)
-
-
-def _tokens_of_clients(project: Project, outcomes: list[Outcome]) -> tuple[set[str], set[str], list[Path]]:
-    """Every client's token (all of clients/, not only those built), those that failed, and
-    the files whose token cannot be read."""
-    current, unreadable = set(), []
-    files = {*project.client_files(), *(o.client_file for o in outcomes)}
-    tokens = {}
-    for client_file in sorted(files):
-        try:
-            tokens[client_file] = check_client(client_file).link.token
-            current.add(tokens[client_file])
-        except CoachSiteError:
-            unreadable.append(client_file)
-    failed = {tokens[o.client_file] for o in outcomes if o.error and o.client_file in tokens}
-    return current, failed, unreadable
+    raise_if_failed(outcomes)
 
 
 @cli.command("list")

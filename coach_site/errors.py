@@ -20,6 +20,13 @@ class Problem:
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
 
+# What to do about a bug: coach-site has no address of its own to give, so the README says where.
+REPORT_A_BUG = (
+    "Run the same command again with --debug and send its output to whoever set up coach-site for you, "
+    "or file it at the coach-site project's issue tracker (see \"Reporting a problem\" in the README)."
+)
+
+
 class CoachSiteError(Exception):
     """An error we expect and explain; the CLI prints it without a traceback."""
 

@@ -13,7 +13,7 @@ from conftest import MINIMAL_CLIENT
 from test_publish import snapshot
 
 from coach_site.project import load_project
-from coach_site.workbook.pipeline import build_clients
+from coach_site.workbook.pipeline import Built, Failed, Skipped, build_clients
 
 TOKENS = {"ada": "3hVt9QmK2xLp7RwZc5NbYa", "bo": "BoBoBoBoBoBoBoBoBoBoBo_1", "cy": "CyCyCyCyCyCyCyCyCyCyCy_2"}
 
@@ -26,7 +26,7 @@ def three(project, write_client, tmp_path):
     ]
     site_dir = tmp_path / "site"
     outcomes = list(build_clients(files, load_project(project), site_dir, jobs=1))
-    assert all(o.built and not o.skipped for o in outcomes)
+    assert all(isinstance(o, Built) for o in outcomes)
     return project, files, site_dir
 
 
@@ -34,9 +34,9 @@ def rebuild(project: Path, files: list[Path], site_dir: Path, **options) -> list
     """Build again; return the clients whose workbook folder is new."""
     before = {slug: (site_dir / token).stat().st_ino for slug, token in TOKENS.items() if (site_dir / token).exists()}
     outcomes = list(build_clients(files, load_project(project), site_dir, **options))
-    assert not [o for o in outcomes if o.error]
+    assert not [o for o in outcomes if isinstance(o, Failed)]
     rebuilt = sorted(slug for slug, token in TOKENS.items() if before.get(slug) != (site_dir / token).stat().st_ino)
-    assert rebuilt == sorted(o.client_file.stem for o in outcomes if not o.skipped)
+    assert rebuilt == sorted(o.client_file.stem for o in outcomes if not isinstance(o, Skipped))
     return rebuilt
 
 
@@ -100,7 +100,7 @@ def test_a_failure_in_a_parallel_build_stays_with_its_client(project, three, tmp
     _, files, _ = three
     files[0].write_text(files[0].read_text() + "    satisfaction: 99\n")
     outcomes = list(build_clients(files, load_project(project), tmp_path / "site2", jobs=2))
-    assert [bool(o.error) for o in outcomes] == [True, False, False]
+    assert [isinstance(o, Failed) for o in outcomes] == [True, False, False]
     assert "99 is not between 1 and 10" in str(outcomes[0].error)
 
 
@@ -115,7 +115,7 @@ def test_a_failure_inside_a_pool_worker_stays_with_its_client(project, three, tm
     bo_before = snapshot(site_dir / TOKENS["bo"])
     outcomes = list(build_clients(files, load_project(project), site_dir, jobs=2))
     assert [o.client_file.stem for o in outcomes] == ["ada", "bo", "cy"]
-    assert [bool(o.error) for o in outcomes] == [False, True, False]
+    assert [isinstance(o, Failed) for o in outcomes] == [False, True, False]
     assert "MkDocs could not build the site" in str(outcomes[1].error) and "no_such" in str(outcomes[1].error)
     assert snapshot(site_dir / TOKENS["bo"]) == bo_before  # Bo's published workbook as it was
     assert all((site_dir / TOKENS[s] / "index.html").is_file() for s in ("ada", "cy"))

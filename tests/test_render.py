@@ -20,12 +20,20 @@ COACH = Coach("Sam Rivera", "sam@example.org")
 def render(client_file: Path, out: Path, content_dir: Path = REPO / "content"):
     workbook = validate_client(load_client_file(client_file))
     site = render_pages(workbook, content_dir, out, coach=COACH, link="https://x/")
-    return site, {p: (out / p).read_text(encoding="utf-8") for p in site.pages}
+    return site, {p: (out / p).read_text(encoding="utf-8") for p in page_files(site)}
+
+
+def page_files(site) -> list[str]:
+    """The pages of the site's nav, in order, a section's pages in its place."""
+    pages = []
+    for entry in site.nav:
+        pages += [entry] if isinstance(entry, str) else [page for section in entry.values() for page in section]
+    return pages
 
 
 def test_pages_come_in_the_workbook_order_with_one_page_per_area(tmp_path):
     site, _ = render(EXAMPLE_CLIENT, tmp_path)
-    assert site.pages == [
+    assert page_files(site) == [
         "index.md", "values.md", "area-career.md", "area-health.md", "area-relationships.md",
         "homework.md", "schedule.md", "ted-talk.md", "reflections.md", "print.md",
     ]
@@ -108,7 +116,7 @@ def test_a_page_template_added_by_the_coach_becomes_a_page_after_the_others(tmp_
     content = copy_project(tmp_path / "project") / "content"
     (content / "resources.md.j2").write_text("# Resources for {{ name }}\n")
     site, pages = render(EXAMPLE_CLIENT, tmp_path / "out", content)
-    assert site.pages[-2:] == ["resources.md", "print.md"]
+    assert page_files(site)[-2:] == ["resources.md", "print.md"]
     assert pages["resources.md"] == "# Resources for Maya\n"
 
 
@@ -120,7 +128,7 @@ def test_the_print_page_holds_every_page_in_order_each_on_a_new_sheet(tmp_path):
     positions = [printed.find("\n" + h) for h in headings]
     assert -1 not in positions and positions == sorted(positions)
     # Every page but the interactive "My reflections" page, and itself.
-    assert printed.count('<div class="print-section"') == len(site.pages) - 2
+    assert printed.count('<div class="print-section"') == len(page_files(site)) - 2
     assert 'id="coach-site-reflections"' not in printed
     assert "title: Home" not in printed and "title: Values" not in printed  # only its own front matter
     assert 'id="trend-1-title"' in printed  # pictures keep unique ids on one page

@@ -26,7 +26,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from coach_site.errors import CoachSiteError
+from coach_site.errors import REPORT_A_BUG, CoachSiteError
 
 Key = str | int
 
@@ -105,8 +105,8 @@ def _check_round_trip(before: str, after: str, changes: Mapping[tuple[Key, ...],
         _put(expected, list(path), Appended(_comparable(value)) if isinstance(value, Appended) else _comparable(value))
     if _comparable(new) != expected:
         raise CoachSiteError(
-            "editing the file would change more than the values asked for, so nothing was written; "
-            "please report this to the coach-site issue tracker with the file"
+            "editing the file would change more than the values asked for, so nothing was written. "
+            f"This is a bug in coach-site. {REPORT_A_BUG}"
         )
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from pathlib import Path
 
 from coach_site.errors import CoachSiteError
+from coach_site.git import GitFailed, GitMissing, git_bytes
 
 
 class NotInGit(CoachSiteError):
@@ -22,23 +22,16 @@ def _git(path: Path, *args: str) -> str:
 def _git_bytes(path: Path, *args: str) -> bytes:
     """_git's output as git wrote it: an old version of a file, in whatever encoding it had."""
     try:
-        result = subprocess.run(
-            ["git", *args],
-            cwd=path.resolve().parent,
-            capture_output=True,
-            check=False,
-        )
-    except FileNotFoundError:
+        return git_bytes(*args, cwd=path.resolve().parent)
+    except GitMissing:
         raise NotInGit("git is not installed") from None
-    if result.returncode != 0:
-        stderr = result.stderr.decode("utf-8", errors="replace")
-        message = stderr.strip().splitlines()[-1] if stderr.strip() else ""
+    except GitFailed as exc:
+        message = exc.reason
         if "not a git repository" in message:
-            raise NotInGit(f"{path} is not in a git repository; this needs the history git keeps")
+            raise NotInGit(f"{path} is not in a git repository; this needs the history git keeps") from None
         if not message and args[:2] == ("rev-parse", "--verify"):
             message = f"unknown revision {args[-1].removesuffix('^{commit}')}"
-        raise CoachSiteError(f"git: {message or 'failed'}")
-    return result.stdout
+        raise CoachSiteError(f"git: {message or 'failed'}") from None
 
 
 def commits_touching(path: Path) -> list[str]:

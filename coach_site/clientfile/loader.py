@@ -112,10 +112,6 @@ class ClientDocument:
     source: bytes = b""  # the file's bytes, as read: what a build's fingerprint is made of
     plain: dict[Path_, PlainScalar] = field(default_factory=dict)
 
-    @property
-    def slug(self) -> str:
-        return self.path.stem
-
     def line_of(self, where: Path_) -> int | None:
         """The line of a field, or of the nearest enclosing field that exists in the file."""
         where = tuple(where)
@@ -133,20 +129,24 @@ def _fail(path: Path, message: str, line: int | None = None) -> ClientFileError:
 def load_client_file(path: Path | str) -> ClientDocument:
     """Read one client file. Raises ClientFileError naming file and line on any problem."""
     path = Path(path)
-    fail = functools.partial(_fail, path)
+    return load_client_bytes(read_client_bytes(path), path)
 
+
+def read_client_bytes(path: Path) -> bytes:
+    """A client file's bytes, read once, after checking its size: what a build fingerprints
+    and parses. Raises ClientFileError when the file is too big or cannot be read."""
+    fail = functools.partial(_fail, path)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise fail(f"the file is {size:,} bytes; a client file may be at most 1 MiB")
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise fail("no such file") from None
     except IsADirectoryError:
         raise fail("is a folder, not a client file") from None
     except OSError as exc:
         raise fail(f"cannot be read ({exc.strerror})") from None
-    return load_client_bytes(raw, path)
 
 
 def load_client_bytes(raw: bytes, path: Path) -> ClientDocument:

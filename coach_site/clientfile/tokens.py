@@ -10,9 +10,8 @@ client file of the project can be looked at on every run, even when nothing chan
 
 from __future__ import annotations
 
-import subprocess
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +19,8 @@ import yaml
 
 from coach_site.clientfile.loader import MAX_FILE_BYTES
 from coach_site.clientfile.model import TOKEN_PATTERN
-from coach_site.errors import Problem
+from coach_site.errors import CoachSiteError, Problem
+from coach_site.git import git
 
 # Every value stays text, as the client format's own loader keeps a token; C speed when available.
 _FAST_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
@@ -36,13 +36,14 @@ class TokenUse:
     line: int
 
 
-def read_token(path: Path) -> TokenUse | None:
-    """The file's link token, without checking the rest of the file.
+def read_token(path: Path, source: bytes | None = None) -> TokenUse | None:
+    """The file's link token, without checking the rest of the file (from `source`, its
+    bytes, when the caller has read them already).
 
     None when the file cannot be read or its token could never be valid: such a
     file fails its own check, so it is never built.
     """
-    node = _value(_value(_compose(path), "link"), "token")
+    node = _value(_value(_compose(path, source), "link"), "token")
     if not isinstance(node, yaml.ScalarNode) or not TOKEN_PATTERN.fullmatch(node.value):
         return None
     return TokenUse(path, node.value, node.start_mark.line + 1)
@@ -60,24 +61,28 @@ def tokens_in_use(files: Iterable[Path]) -> set[str]:
     return used
 
 
-def _compose(path: Path) -> yaml.Node | None:
+def _compose(path: Path, source: bytes | None = None) -> yaml.Node | None:
     """The file's YAML tree, read fast with every value as text; None when unreadable."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return None
-        return yaml.compose(path.read_bytes(), Loader=_FAST_LOADER)
+        if source is None:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                return None
+            source = path.read_bytes()
+        return yaml.compose(source, Loader=_FAST_LOADER) if len(source) <= MAX_FILE_BYTES else None
     except (OSError, yaml.YAMLError, RecursionError):
         return None
 
 
-def shared_links(files: Iterable[Path]) -> dict[Path, Problem]:
+def shared_links(files: Iterable[Path], sources: Mapping[Path, bytes] | None = None) -> dict[Path, Problem]:
     """For each file whose token another of `files` also has: the problem to report on it.
 
     Keyed by the file's resolved path, so `clients/a.yaml` and its absolute path are one file.
+    `sources` holds the bytes of files the caller has read already (by resolved path).
     """
+    sources = sources or {}
     by_token: dict[str, list[TokenUse]] = defaultdict(list)
-    for path in _unique(files).values():
-        use = read_token(path)
+    for resolved, path in _unique(files).items():
+        use = read_token(path, sources.get(resolved))
         if use:
             by_token[use.token].append(use)
     problems = {}
@@ -135,13 +140,9 @@ def _first_holder(uses: list[TokenUse]) -> TokenUse | None:
 def _first_commit_time(path: Path) -> int | None:
     """When git first recorded the file (seconds), or None (not committed, no git)."""
     try:
-        result = subprocess.run(
-            ["git", "log", "--format=%ct", "--", path.name],
-            cwd=path.resolve().parent, capture_output=True, text=True, check=False,
-        )
-    except OSError:
+        times = git("log", "--format=%ct", "--", path.name, cwd=path.resolve().parent).split()
+    except CoachSiteError:
         return None
-    times = result.stdout.split() if result.returncode == 0 else []
     return int(times[-1]) if times else None
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from coach_site.clientfile.history import changes_base, workbook_at
 from coach_site.clientfile.model import FocusArea, Workbook
 from coach_site.workbook.dates import human_date
+from coach_site.workbook.pipeline import check_client
 
 # The answers of a focus area, as a coach would name them in a sentence.
 AREA_ANSWERS = {
@@ -100,3 +104,11 @@ def _rating(value: int | None) -> str:
 
 def _day(day) -> str:
     return human_date(day) if day else "none"
+
+
+def changes_since(client_file: Path, revision: str | None) -> tuple[str, list[str]]:
+    """What changed in the file since `revision` (default: its previous commit): how to
+    name that revision, and one line per change."""
+    revision, label = changes_base(client_file, revision)
+    before = workbook_at(client_file, revision) if revision else None
+    return label, describe_changes(before, check_client(client_file))

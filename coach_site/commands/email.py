@@ -18,10 +18,12 @@ from pathlib import Path
 import jinja2
 
 from coach_site.clientfile.model import Workbook
+from coach_site.clientfile.tokens import shared_links
 from coach_site.errors import BuildError, CoachSiteError
-from coach_site.project import Coach
+from coach_site.project import Coach, Project
 from coach_site.workbook.dates import human_date
 from coach_site.workbook.escape import escape_html
+from coach_site.workbook.pipeline import check_client
 from coach_site.workbook.render import area_pages
 
 TEMPLATE = "homework-email.txt.j2"
@@ -123,3 +125,13 @@ def _unwritable(address: str, where: str, why: str) -> CoachSiteError:
         f"{where}: '{address}' cannot be written into the email: {why}. Correct it, or leave it "
         "empty and fill in the address in your mail client."
     )
+
+
+def client_email(client_file: Path, project: Project) -> tuple[HomeworkEmail, Workbook]:
+    """The homework email of a valid client file whose private link is its own."""
+    workbook = check_client(client_file)
+    # The link would open whatever was published for the client file this one was copied from.
+    if problem := shared_links([*project.client_files(), client_file]).get(client_file.resolve()):
+        raise CoachSiteError(str(problem))
+    mail = homework_email(workbook, project.content_dir, project.coach, project.private_link(workbook.link.token))
+    return mail, workbook

@@ -85,29 +85,92 @@ def rating_trend_text(area: FocusArea) -> str | None:
     )
 
 
-def agenda_markdown(agenda: Agenda) -> str:
-    """The agenda as a Markdown document, to keep with session notes."""
+@dataclass(frozen=True)
+class AgendaLine:
+    """One line of the agenda, with what kind of line it is, so that the terminal can
+    colour it by its kind and the Markdown mark it up, never by matching its words.
+
+    kinds: "heading" (level 1 or 2), "text", "item" (a bullet, with an optional bold
+    `lead`), "todo" (a box to tick), "open" (a question still open, `lead` its label).
+    """
+
+    kind: str
+    text: str
+    lead: str = ""
+    level: int = 0
+
+    @property
+    def markdown(self) -> str:
+        lead = f"**{self.lead}**" if self.lead else ""
+        if self.kind == "heading":
+            return f"{'#' * self.level} {self.text}"
+        if self.kind == "item":
+            return f"- {lead}{self.text}"
+        if self.kind == "todo":
+            return f"- [ ] {self.text}"
+        if self.kind == "open":
+            return f"- [ ] {lead} {self.text}"
+        return self.text
+
+    @property
+    def plain(self) -> str:
+        """As shown in a terminal: no Markdown marks, boxes to tick as indented items."""
+        if self.kind == "heading":
+            return self.text
+        if self.kind == "item":
+            return f"- {self.lead}{self.text}"
+        if self.kind == "todo":
+            return f"  - {self.text}"
+        if self.kind == "open":
+            return f"- {self.lead} {self.text}"
+        return self.text
+
+
+def agenda_lines(agenda: Agenda) -> list[AgendaLine]:
+    """The agenda, line by line."""
     when = f": {human_date(agenda.next_session)}" if agenda.next_session else ""
-    out = [f"# Session prep: {agenda.client}{when}", ""]
-    out += [f"About {agenda.total_minutes} minutes: values {MINUTES_FOR_VALUES}, "
-            f"{len(agenda.areas)} focus area(s) x {MINUTES_PER_AREA}.", ""]
-    out += [f"## Review the values ({MINUTES_FOR_VALUES} min)", ""]
-    out += [f"- **{name}**" + (f": {meaning}" if meaning else "") for name, meaning in agenda.values] or [
-        "- No values yet: start with the Values session."
+    out = [_heading(f"Session prep: {agenda.client}{when}", level=1), _text()]
+    out += [_text(f"About {agenda.total_minutes} minutes: values {MINUTES_FOR_VALUES}, "
+                  f"{len(agenda.areas)} focus area(s) x {MINUTES_PER_AREA}."), _text()]
+    out += [_heading(f"Review the values ({MINUTES_FOR_VALUES} min)"), _text()]
+    out += [_item(f": {meaning}" if meaning else "", lead=name) for name, meaning in agenda.values] or [
+        _item("No values yet: start with the Values session.")
     ]
     for area in agenda.areas:
-        out += ["", f"## {area.name} (about {area.minutes} min)", ""]
-        out += [f"Rating: {area.trend or 'not rated yet'}. "
-                f"{area.open_questions} of {len(area.questions)} questions still open.", ""]
+        out += [_text(), _heading(f"{area.name} (about {area.minutes} min)"), _text()]
+        out += [_text(f"Rating: {area.trend or 'not rated yet'}. "
+                      f"{area.open_questions} of {len(area.questions)} questions still open."), _text()]
         for q in area.questions:
             if q.answer is None:
-                out.append(f"- [ ] **Still open:** {q.question}")
+                out.append(AgendaLine("open", q.question, lead="Still open:"))
             else:
-                answer = "\n".join(f"  {line}" for line in q.answer.splitlines() if line.strip())
-                out.append(f"- {q.question}\n{answer}")
-        out += ["", "Open next steps:"] + ([f"- [ ] {s}" for s in area.next_steps] or ["- none yet"])
-    out += ["", "## Homework"]
+                out.append(_item(q.question))
+                answer = [_text(f"  {line}") for line in q.answer.splitlines() if line.strip()]
+                out += answer or [_text()]
+        out += [_text(), _text("Open next steps:")] + ([_todo(s) for s in area.next_steps] or [_item("none yet")])
+    out += [_text(), _heading("Homework")]
     if agenda.homework_due:
-        out.append(f"Due {human_date(agenda.homework_due)}.")
-    out += [f"- [ ] {item}" for item in agenda.action_items] or ["- No action items beyond the standard homework."]
-    return "\n".join(out) + "\n"
+        out.append(_text(f"Due {human_date(agenda.homework_due)}."))
+    out += [_todo(i) for i in agenda.action_items] or [_item("No action items beyond the standard homework.")]
+    return out
+
+
+def _heading(text: str, level: int = 2) -> AgendaLine:
+    return AgendaLine("heading", text, level=level)
+
+
+def _text(line: str = "") -> AgendaLine:
+    return AgendaLine("text", line)
+
+
+def _item(line: str, lead: str = "") -> AgendaLine:
+    return AgendaLine("item", line, lead)
+
+
+def _todo(line: str) -> AgendaLine:
+    return AgendaLine("todo", line)
+
+
+def agenda_markdown(agenda: Agenda) -> str:
+    """The agenda as a Markdown document, to keep with session notes."""
+    return "\n".join(line.markdown for line in agenda_lines(agenda)) + "\n"

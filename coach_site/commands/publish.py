@@ -27,11 +27,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coach_site.errors import CoachSiteError
+from coach_site.git import GitMissing, git, last_line, try_git
+from coach_site.project import Project
+from coach_site.workbook.pipeline import Built, Failed, Outcome, Skipped, check_client
 from coach_site.workbook.swap import (
     is_workbook,
-    publish_site,
     remove_site,
-    staging_dir,
+    staged_site,
     write_site_root,
 )
 from coach_site.workbook.workspace import private_temp_dir
@@ -50,9 +52,40 @@ class Target:
 @dataclass
 class PublishReport:
     published: list[str] = field(default_factory=list)  # tokens copied from the site dir
-    kept: list[str] = field(default_factory=list)  # tokens left as they were at the target
     orphans: list[str] = field(default_factory=list)  # at the target, with no client file
     pruned: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ClientTokens:
+    """The tokens publish goes by: whose workbook may go out, and which must stay."""
+
+    current: set[str]  # every client file's token: all of clients/, not only those built
+    failed: set[str]  # clients whose build failed: what was published for them stays
+
+
+def client_tokens(project: Project, outcomes: list[Outcome], *, prune: bool) -> ClientTokens:
+    """The token of every client file of the project and of the run, and those that failed.
+
+    With --prune, a client file whose token cannot be read stops the publish: its published
+    workbook could not be told apart from a stale one, and would be removed.
+    """
+    tokens = {o.client_file: o.site.name for o in outcomes if isinstance(o, (Built, Skipped))}
+    unreadable = []
+    for client_file in sorted({*project.client_files(), *(o.client_file for o in outcomes)}):
+        if client_file in tokens:
+            continue  # read for this run's build already
+        try:
+            tokens[client_file] = check_client(client_file).link.token
+        except CoachSiteError:
+            unreadable.append(client_file)
+    if prune and unreadable:
+        raise CoachSiteError(
+            f"not pruning: {', '.join(map(str, unreadable))} cannot be read, so its published workbook "
+            "cannot be told apart from a stale one. Fix it, then publish again."
+        )
+    failed = {tokens[o.client_file] for o in outcomes if isinstance(o, Failed) and o.client_file in tokens}
+    return ClientTokens(current=set(tokens.values()), failed=failed)
 
 
 def parse_target(text: str) -> Target:
@@ -135,32 +168,15 @@ def _publish_to_folder(site_dir, folder, ready, current, prune, confirm) -> Publ
     folder.mkdir(parents=True, exist_ok=True)
     report = PublishReport()
     for token in ready:
-        staged = staging_dir(folder)
-        try:
-            shutil.copytree(site_dir / token, staged, dirs_exist_ok=True)
-            publish_site(staged, folder, token)
-        except BaseException:
-            shutil.rmtree(staged, ignore_errors=True)
-            raise
+        with staged_site(folder, token) as staging:
+            shutil.copytree(site_dir / token, staging, dirs_exist_ok=True)
         report.published.append(token)
     write_site_root(folder)  # also when no workbook was published this time
     there = _tokens(folder)
-    report.kept = [t for t in there if t in current and t not in ready]
     report.orphans = [t for t in there if t not in current]
     if prune and report.orphans and confirm(report.orphans):
         report.pruned = [token for token in report.orphans if remove_site(folder, token)]
     return report
-
-
-def _git(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
-    try:
-        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
-    except FileNotFoundError:
-        raise CoachSiteError("git is not installed; install it to publish with --to git:") from None
-    if check and result.returncode != 0:
-        message = (result.stderr.strip() or result.stdout.strip()).splitlines()
-        raise CoachSiteError(f"git {args[0]}: {message[-1] if message else 'failed'}")
-    return result
 
 
 def _remote_url(remote: str, project_root: Path) -> str:
@@ -168,8 +184,8 @@ def _remote_url(remote: str, project_root: Path) -> str:
     if Path(remote).expanduser().exists():
         return str(Path(remote).expanduser().resolve())
     if "/" not in remote and ":" not in remote:
-        named = _git("remote", "get-url", remote, cwd=project_root, check=False)
-        if named.returncode == 0:
+        named = try_git("remote", "get-url", remote, cwd=project_root)
+        if named.ok:
             return named.stdout.strip()
     return remote
 
@@ -180,34 +196,40 @@ def _publish_to_git(site_dir, target, ready, current, prune, confirm, project_ro
     The commit is made in a throw-away repository that holds only the published files,
     so nothing else of the coach's project can ever reach the branch.
     """
+    try:
+        return _commit_and_push(site_dir, target, ready, current, prune, confirm, project_root)
+    except GitMissing:
+        raise CoachSiteError("git is not installed; install it to publish with --to git:") from None
+
+
+def _commit_and_push(site_dir, target, ready, current, prune, confirm, project_root) -> PublishReport:
     remote = _remote_url(target.location, project_root)
     with private_temp_dir("publish") as work:
         repo = work / "branch"
         repo.mkdir()
-        _git("init", "-q", cwd=repo)
-        fetched = _git("fetch", "-q", "--depth=1", remote, f"refs/heads/{target.branch}", cwd=repo, check=False)
-        if fetched.returncode == 0:
-            _git("checkout", "-q", "FETCH_HEAD", cwd=repo)
+        git("init", "-q", cwd=repo)
+        fetched = try_git("fetch", "-q", "--depth=1", remote, f"refs/heads/{target.branch}", cwd=repo)
+        if fetched.ok:
+            git("checkout", "-q", "FETCH_HEAD", cwd=repo)
             _refuse_a_project_branch(repo, target)
         elif "couldn't find remote ref" not in fetched.stderr:
-            lines = fetched.stderr.strip().splitlines()
-            raise CoachSiteError(f"cannot reach {target.location}: {lines[-1] if lines else 'git fetch failed'}")
+            raise CoachSiteError(f"cannot reach {target.location}: {last_line(fetched.stderr) or 'git fetch failed'}")
         else:
-            _git("checkout", "-q", "--orphan", target.branch, cwd=repo)
+            git("checkout", "-q", "--orphan", target.branch, cwd=repo)
         report = _publish_to_folder(site_dir, repo, ready, current, prune, confirm)
-        _git("add", "-A", cwd=repo)
+        git("add", "-A", cwd=repo)
         stamp = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %z")
         count = len(report.published)
-        _git(*_identity(project_root), "commit", "-q", "--allow-empty", "-m",
-             f"Publish {count} workbook{'s' if count != 1 else ''} ({stamp})", cwd=repo)
-        _git("push", "-q", remote, f"HEAD:refs/heads/{target.branch}", cwd=repo)
+        git(*_identity(project_root), "commit", "-q", "--allow-empty", "-m",
+            f"Publish {count} workbook{'s' if count != 1 else ''} ({stamp})", cwd=repo)
+        git("push", "-q", remote, f"HEAD:refs/heads/{target.branch}", cwd=repo)
     return report
 
 
 def _identity(project_root: Path) -> list[str]:
     """The coach's own git identity when they have one; a neutral one otherwise."""
-    name = _git("config", "user.name", cwd=project_root, check=False).stdout.strip()
-    email = _git("config", "user.email", cwd=project_root, check=False).stdout.strip()
+    name = try_git("config", "user.name", cwd=project_root).stdout.strip()
+    email = try_git("config", "user.email", cwd=project_root).stdout.strip()
     return ["-c", f"user.name={name or 'coach-site'}", "-c", f"user.email={email or 'coach-site@localhost'}"]
 
 
@@ -231,4 +253,4 @@ def _publish_with_rsync(site_dir, target, ready, prune) -> PublishReport:
 def _rsync(args: list[str]) -> None:
     result = subprocess.run(["rsync", *args], capture_output=True, text=True)
     if result.returncode != 0:
-        raise CoachSiteError(f"rsync: {result.stderr.strip().splitlines()[-1] if result.stderr.strip() else 'failed'}")
+        raise CoachSiteError(f"rsync: {last_line(result.stderr) or 'failed'}")

@@ -5,43 +5,53 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
-import shutil
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coach_site.clientfile.edit import Appended, set_values, write_atomically
 from coach_site.clientfile.history import last_updated, last_updated_many
-from coach_site.clientfile.loader import load_client_file
+from coach_site.clientfile.loader import load_client_bytes, load_client_file, read_client_bytes
 from coach_site.clientfile.model import Workbook
-from coach_site.clientfile.scaffold import new_token
-from coach_site.clientfile.tokens import read_token, shared_links, tokens_in_use
+from coach_site.clientfile.tokens import shared_links
 from coach_site.clientfile.validate import validate_client
-from coach_site.errors import BuildError, ClientFileError, CoachSiteError, Problem
+from coach_site.errors import REPORT_A_BUG, BuildError, ClientFileError, CoachSiteError, Problem
 from coach_site.project import Project
 from coach_site.workbook.render import render_pages
 from coach_site.workbook.stamps import Stamps, inputs_fingerprint, shared_fingerprint
-from coach_site.workbook.swap import publish_site, staging_dir
+from coach_site.workbook.swap import staged_site, write_site_root
 from coach_site.workbook.workspace import private_temp_dir
 
 
 @dataclass(frozen=True)
-class BuiltClient:
+class Outcome:
+    """What happened to one client of a build: it is Built, Skipped or Failed, never two."""
+
     client_file: Path
+
+
+@dataclass(frozen=True)
+class Built(Outcome):
+    """Built and swapped into place: the workbook at `site` is new."""
+
     link: str
     site: Path
     warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
-class Outcome:
-    """What happened to one client of a build: built, skipped as unchanged, or failed."""
+class Skipped(Outcome):
+    """Unchanged since its last build, so not built again: the workbook at `site` stays."""
 
-    client_file: Path
-    built: BuiltClient | None = None
-    error: CoachSiteError | None = None
-    skipped: bool = False
+    link: str
+    site: Path
+
+
+@dataclass(frozen=True)
+class Failed(Outcome):
+    """Not built; what was published for this client stays as it was."""
+
+    error: CoachSiteError
 
 
 @dataclass(frozen=True)
@@ -71,24 +81,35 @@ def prepare_client(
     `updated` (the day the file last changed) is looked up in git, and `shared` (the
     fingerprint of what all clients share) computed, when not given.
     """
-    document = load_client_file(client_file)
-    workbook = validate_client(document)
+    source = read_client_bytes(client_file)
     updated = updated or last_updated(client_file)
-    fingerprint = inputs_fingerprint(document.source, updated, shared or shared_fingerprint(project))
+    fingerprint = inputs_fingerprint(source, updated, shared or shared_fingerprint(project))
+    return _prepare(client_file, source, updated, fingerprint)
+
+
+def _prepare(client_file: Path, source: bytes, updated: dt.date, fingerprint: str) -> Prepared:
+    """The bytes read once: the same bytes are fingerprinted and parsed."""
+    workbook = validate_client(load_client_bytes(source, client_file))
     return Prepared(client_file, workbook, updated, fingerprint)
 
 
-def build_client(client_file: Path, project: Project, site_dir: Path) -> BuiltClient:
+def build_client(client_file: Path, project: Project, site_dir: Path) -> Built:
     """Build one client's workbook and swap it into `site_dir/<token>/`.
 
     Raises a CoachSiteError on bad input or a failed build; the published site and the
     site dir are then exactly as they were.
     """
-    return build_prepared(prepare_client(client_file, project), project, site_dir)
+    built = build_prepared(prepare_client(client_file, project), project, site_dir)
+    write_site_root(site_dir)
+    return built
 
 
-def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> BuiltClient:
-    """Steps 3 to 5: render the pages, build them with MkDocs, swap the site into place."""
+def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Built:
+    """Steps 3 to 5: render the pages, build them with MkDocs, swap the site into place.
+
+    The site dir's own files (front page, robots.txt, headers) are the caller's to write,
+    once per run.
+    """
     from coach_site.engine.build import (
         build_site,  # MkDocs and Material load only when something is built
     )
@@ -100,14 +121,9 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
             prepared.workbook, project.content_dir, docs_dir,
             coach=project.coach, link=link, updated=prepared.updated,
         )
-        staged = staging_dir(site_dir)
-        try:
-            warnings = build_site(project, docs_dir, rendered.nav, link, staged, prepared.updated)
-            published = publish_site(staged, site_dir, prepared.token)
-        except BaseException:
-            shutil.rmtree(staged, ignore_errors=True)
-            raise
-    return BuiltClient(client_file=prepared.client_file, link=link, site=published, warnings=warnings)
+        with staged_site(site_dir, prepared.token) as staging:
+            warnings = build_site(project, docs_dir, rendered.nav, link, staging, prepared.updated)
+    return Built(prepared.client_file, link=link, site=site_dir / prepared.token, warnings=warnings)
 
 
 def build_clients(
@@ -120,80 +136,87 @@ def build_clients(
 ) -> Iterator[Outcome]:
     """Build several clients, one Outcome each, in the order given.
 
-    A client whose inputs are unchanged since its last build is skipped (unless `force`);
-    a failure stops nobody else. Several changed clients are built by a pool of `jobs`
-    processes (default: one per core), each paying the imports and theme set-up once;
-    outcomes still come back one per client, in order.
+    Each client file is read once: those bytes are fingerprinted, and parsed only when
+    they changed since the last build (unless `force`). A failure stops nobody else.
+    Several changed clients are built by a pool of `jobs` processes (default: one per
+    core), each paying the imports and theme set-up once; outcomes still come back one
+    per client, in order. The site dir's own files are written once, after the builds.
     """
     stamps = Stamps(project, site_dir)
-    plan: list[tuple[Path, Prepared | None, Outcome | None]] = []
     dates = last_updated_many([f for f in client_files if f.is_file()])
     shared = shared_fingerprint(project)
+    sources: dict[Path, bytes] = {}
+    plan: list[Prepared | Outcome] = []
     for client_file in client_files:
-        token = None
-        if not force and client_file in dates:
-            fingerprint = inputs_fingerprint(client_file.read_bytes(), dates[client_file], shared)
-            token = stamps.current_token(client_file, fingerprint, site_dir)
-        if token:  # unchanged: not even parsed again
-            built = BuiltClient(client_file, project.private_link(token), site_dir / token)
-            plan.append((client_file, None, Outcome(client_file, built=built, skipped=True)))
-            continue
         try:
-            plan.append((client_file, prepare_client(client_file, project, dates.get(client_file), shared), None))
+            source = sources[client_file.resolve()] = read_client_bytes(client_file)
+            updated = dates.get(client_file) or last_updated(client_file)
+            fingerprint = inputs_fingerprint(source, updated, shared)
+            token = None if force else stamps.current_token(client_file, fingerprint, site_dir)
+            if token:  # unchanged: not even parsed again
+                plan.append(Skipped(client_file, project.private_link(token), site_dir / token))
+            else:
+                plan.append(_prepare(client_file, source, updated, fingerprint))
         except CoachSiteError as exc:
-            plan.append((client_file, None, Outcome(client_file, error=exc)))
+            plan.append(Failed(client_file, exc))
         except Exception as exc:  # a bug met on one client's file is that client's error only
-            plan.append((client_file, None, Outcome(client_file, error=_unexpected(client_file, exc))))
-    plan = _refuse_shared_links(plan, project)
-    changed = [prepared for _, prepared, _ in plan if prepared is not None]
+            plan.append(Failed(client_file, _unexpected(client_file, exc)))
+    plan = _refuse_shared_links(plan, project, sources)
+    changed = [step for step in plan if isinstance(step, Prepared)]
     if changed:
         from coach_site.engine import build  # noqa: F401  (imported once here, inherited by forked workers)
     workers = min(jobs or os.cpu_count() or 1, len(changed))
     pool = _process_pool(workers) if workers > 1 else None
+    built_any = False
     try:
         pending = {
             id(prepared): pool.submit(build_prepared, prepared, project, site_dir) if pool else None
             for prepared in changed
         }
-        for client_file, prepared, outcome in plan:
-            if prepared is None:
-                yield outcome
+        for step in plan:
+            if not isinstance(step, Prepared):
+                yield step
                 continue
-            try:
-                future = pending[id(prepared)]
-                built = future.result() if future else build_prepared(prepared, project, site_dir)
-            except CoachSiteError as exc:
-                yield Outcome(client_file, error=exc)
-                continue
-            except Exception as exc:  # in this process or a worker: the others still build
-                yield Outcome(client_file, error=_unexpected(client_file, exc))
-                continue
-            stamps.record(client_file, prepared.token, prepared.fingerprint)
-            yield Outcome(client_file, built=built)
+            outcome = _built_or_failed(step, pending[id(step)], project, site_dir)
+            if isinstance(outcome, Built):
+                built_any = True
+                stamps.record(step.client_file, step.token, step.fingerprint)
+            yield outcome
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+        if built_any:
+            write_site_root(site_dir)
         stamps.save()
 
 
+def _built_or_failed(prepared: Prepared, future: Future | None, project: Project, site_dir: Path) -> Outcome:
+    """Build one prepared client here, or collect its build from a pool worker."""
+    try:
+        return future.result() if future else build_prepared(prepared, project, site_dir)
+    except CoachSiteError as exc:
+        return Failed(prepared.client_file, exc)
+    except Exception as exc:  # in this process or a worker: the others still build
+        return Failed(prepared.client_file, _unexpected(prepared.client_file, exc))
+
+
 def _refuse_shared_links(
-    plan: list[tuple[Path, Prepared | None, Outcome | None]], project: Project
-) -> list[tuple[Path, Prepared | None, Outcome | None]]:
+    plan: list[Prepared | Outcome], project: Project, sources: dict[Path, bytes]
+) -> list[Prepared | Outcome]:
     """Fail every client whose token another client file of the project also has.
 
     Built, the second would replace the first at the first's link, so neither is built
     and what was published at that link stays as it was. Unchanged clients count too.
     """
-    shared = shared_links([*project.client_files(), *(client_file for client_file, _, _ in plan)])
+    shared = shared_links([*project.client_files(), *(step.client_file for step in plan)], sources)
     if not shared:
         return plan
-    refused = []
-    for client_file, prepared, outcome in plan:
-        problem = shared.get(client_file.resolve())
+    refused: list[Prepared | Outcome] = []
+    for step in plan:
+        problem = shared.get(step.client_file.resolve())
         if problem is not None:
-            error = _with_problem(outcome.error if outcome else None, problem)
-            prepared, outcome = None, Outcome(client_file, error=error)
-        refused.append((client_file, prepared, outcome))
+            step = Failed(step.client_file, _with_problem(step.error if isinstance(step, Failed) else None, problem))
+        refused.append(step)
     return refused
 
 
@@ -210,7 +233,7 @@ def _unexpected(client_file: Path, exc: Exception) -> BuildError:
     error = BuildError(
         f"{client_file}: internal error while building this workbook: {type(exc).__name__}: {exc}\n"
         "This is a bug in coach-site; the other workbooks were built, and this one's published "
-        "site was left as it was. Run again with --debug and report the output."
+        f"site was left as it was. {REPORT_A_BUG}"
     )
     error.__cause__ = exc  # what --debug shows
     return error
@@ -221,34 +244,3 @@ def _process_pool(workers: int) -> ProcessPoolExecutor:
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
-
-
-def rotate_client(client_file: Path, project: Project, site_dir: Path) -> BuiltClient:
-    """Give a client a new private link: new token in the file, site rebuilt, old site removed.
-
-    The new site is built from a copy of the edited file first; only when it is in place
-    is the client file replaced and the old token's site deleted. A failure on the way
-    leaves the file and the published site as they were.
-    """
-    old_token = check_client(client_file).link.token
-    others = [f for f in project.client_files() if f.resolve() != client_file.resolve()]
-    text = client_file.read_bytes().decode("utf-8")  # as it is: a Windows file keeps its CRLF
-    sharing = [f for f in others if (use := read_token(f)) and use.token == old_token]
-    changes = {("link", "token"): new_token(taken={old_token, *tokens_in_use(others)})}
-    if not sharing:  # a copy of another client's file: that old link was never this client's
-        # The old token goes to previous_tokens: the coachee's notes and reflections follow the new link.
-        changes[("link", "previous_tokens")] = Appended([old_token])
-    new_text = set_values(text, changes)
-    with private_temp_dir("rotate") as work:
-        edited = work / client_file.name
-        edited.write_bytes(new_text.encode("utf-8"))
-        built = build_client(edited, project, site_dir)
-    write_atomically(client_file, new_text)
-    if not sharing:  # a copied file's old link is still the other client's: leave their site alone
-        shutil.rmtree(site_dir / old_token, ignore_errors=True)  # this client's own workbook, old token
-    stamps = Stamps(project, site_dir)
-    stamps.forget(client_file)  # built from a copy: the next build records the real file
-    for other in sharing:  # an older version may have published this client over them: rebuild theirs
-        stamps.forget(other)
-    stamps.save()
-    return BuiltClient(client_file=client_file, link=built.link, site=built.site, warnings=built.warnings)

@@ -50,7 +50,6 @@ class RenderedSite:
     """What render wrote: the MkDocs nav for the pages, in workbook order."""
 
     nav: list[Any]
-    pages: list[str]
 
 
 def render_pages(
@@ -82,32 +81,29 @@ def render_pages(
         "token": workbook.link.token,
     }
     nav: list[Any] = []
-    pages: list[str] = []
+    written: list[str] = []  # every page's Markdown, in order, for the print page
     for name in _page_templates(content_dir):
         template = _template(env, f"{name}.md.j2")
         if name == AREA_TEMPLATE:
             for page in areas:
-                _write(out_dir / page.path, template, {**context, "area": page.area, "page": page})
-                pages.append(page.path)
+                written.append(_write(out_dir / page.path, template, {**context, "area": page.area, "page": page}))
             nav.append({AREAS_SECTION: [page.path for page in areas]})
         else:
-            _write(out_dir / f"{name}.md", template, context)
-            pages.append(f"{name}.md")
+            written.append(_write(out_dir / f"{name}.md", template, context))
             nav.append(f"{name}.md")
-    _write_print_page(out_dir, pages)
-    pages.append(PRINT_PAGE)
+    (out_dir / PRINT_PAGE).write_text(print_page(written), encoding="utf-8")
     nav.append(PRINT_PAGE)
-    return RenderedSite(nav=nav, pages=pages)
+    return RenderedSite(nav=nav)
 
 
 PRINT_PAGE = "print.md"
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
 
 
-def _write_print_page(out_dir: Path, pages: list[str]) -> None:
-    """One page holding every page in order, each starting on a new sheet when printed.
-
-    A page whose front matter says `print: false` (an interactive one) is left out.
+def print_page(pages: list[str]) -> str:
+    """One page holding every page (their Markdown, in order), each starting on a new
+    sheet when printed. A page whose front matter says `print: false` (an interactive
+    one) is left out, and every page's own front matter: the print page has its own.
     """
     parts = [
         "---\ntitle: Print the workbook\nsearch:\n  exclude: true\n---\n",
@@ -115,14 +111,13 @@ def _write_print_page(out_dir: Path, pages: list[str]) -> None:
         "Use your browser's Print command to print it or save it as a PDF.</p>\n\n"
         '<div id="coach-site-print" hidden></div>\n',
     ]
-    for page in pages:
-        text = (out_dir / page).read_text(encoding="utf-8")
+    for text in pages:
         front = _FRONT_MATTER.match(text)
         if front and re.search(r"^print:\s*false\s*$", front.group(1), re.MULTILINE):
             continue
         body = text[front.end():] if front else text
         parts.append(f'\n<div class="print-section" aria-hidden="true"></div>\n\n{body}\n')
-    (out_dir / PRINT_PAGE).write_text("".join(parts), encoding="utf-8")
+    return "".join(parts)
 
 
 def _page_templates(content_dir: Path) -> list[str]:
@@ -179,13 +174,15 @@ def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
         raise BuildError(f"content/{exc.name or name}:{exc.lineno}: template error: {exc.message}") from None
 
 
-def _write(target: Path, template: jinja2.Template, context: dict[str, Any]) -> None:
+def _write(target: Path, template: jinja2.Template, context: dict[str, Any]) -> str:
+    """Render one page into `target`; returns its Markdown."""
     try:
         text = template.render(context)
     except jinja2.TemplateError as exc:
         raise BuildError(f"content/{template.name}{_template_line(exc)}: template error: {exc}") from None
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
+    return text
 
 
 def _template_line(exc: BaseException) -> str:

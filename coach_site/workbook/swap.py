@@ -1,6 +1,6 @@
 """Stage 5, publish: swap a freshly built site into `<site-dir>/<token>/`.
 
-The new site is built beside the old one (same file system), so the swap is two
+The new site is built beside the old one (same file system, `staged_site`), so the swap is two
 renames and the old copy is deleted only once the new one is in place. A failed
 build never gets here, so the published site stays byte-for-byte as it was.
 
@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from coach_site.workbook.headers import htaccess, netlify_headers
@@ -70,8 +72,24 @@ def publish_site(built: Path, site_dir: Path, token: str) -> Path:
         raise
     if retired is not None:
         shutil.rmtree(retired.parent, ignore_errors=True)
-    write_site_root(site_dir)
     return target
+
+
+@contextmanager
+def staged_site(site_dir: Path, token: str) -> Iterator[Path]:
+    """A private folder to build one workbook into, swapped in at `site_dir/token` when the
+    block ends; when the block (or the swap) fails, the folder goes and nothing changed.
+
+        with staged_site(site_dir, token) as staging:
+            build into staging
+    """
+    staged = staging_dir(site_dir)
+    try:
+        yield staged
+        publish_site(staged, site_dir, token)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
 
 
 def remove_leftovers(site_dir: Path) -> None:

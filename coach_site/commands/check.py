@@ -1,0 +1,50 @@
+"""`coach-site check`: every problem of each client file, the same checks a build makes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from coach_site.clientfile.tokens import shared_links
+from coach_site.commands.build import client_files
+from coach_site.errors import ClientFileError, CoachSiteError, Problem
+from coach_site.project import load_project
+from coach_site.workbook.pipeline import check_client
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One client file and what is wrong in it (nothing: it builds)."""
+
+    client_file: Path
+    problems: list[Problem]
+
+
+def check_files(given: Iterable[Path] = ()) -> list[Checked]:
+    """Check the files named (default: the project's clients/*.yaml), one result each.
+
+    A file whose private link another client file of the project has too gets that
+    problem added: building it would publish it over the other client's workbook.
+    """
+    files = list(given) or client_files(load_project())
+    shared = shared_links([*_project_client_files(), *files])
+    checked = []
+    for client_file in files:
+        problems = []
+        try:
+            check_client(client_file)
+        except ClientFileError as exc:
+            problems = exc.problems
+        if client_file.resolve() in shared:
+            problems = [*problems, shared[client_file.resolve()]]
+        checked.append(Checked(client_file, problems))
+    return checked
+
+
+def _project_client_files() -> list[Path]:
+    """clients/*.yaml of the project here; none outside a project (`check FILE` works anywhere)."""
+    try:
+        return load_project().client_files()
+    except CoachSiteError:
+        return []

@@ -1,0 +1,45 @@
+"""`coach-site rotate`: give a client a new private link; the old link stops working."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from coach_site.clientfile.edit import Appended, set_values, write_atomically
+from coach_site.clientfile.scaffold import new_token
+from coach_site.clientfile.tokens import read_token, tokens_in_use
+from coach_site.project import Project
+from coach_site.workbook.pipeline import Built, build_client, check_client
+from coach_site.workbook.stamps import Stamps
+from coach_site.workbook.workspace import private_temp_dir
+
+
+def rotate_client(client_file: Path, project: Project, site_dir: Path) -> Built:
+    """Give a client a new private link: new token in the file, site rebuilt, old site removed.
+
+    The new site is built from a copy of the edited file first; only when it is in place
+    is the client file replaced and the old token's site deleted. A failure on the way
+    leaves the file and the published site as they were.
+    """
+    old_token = check_client(client_file).link.token
+    others = [f for f in project.client_files() if f.resolve() != client_file.resolve()]
+    text = client_file.read_bytes().decode("utf-8")  # as it is: a Windows file keeps its CRLF
+    sharing = [f for f in others if (use := read_token(f)) and use.token == old_token]
+    changes = {("link", "token"): new_token(taken={old_token, *tokens_in_use(others)})}
+    if not sharing:  # a copy of another client's file: that old link was never this client's
+        # The old token goes to previous_tokens: the coachee's notes and reflections follow the new link.
+        changes[("link", "previous_tokens")] = Appended([old_token])
+    new_text = set_values(text, changes)
+    with private_temp_dir("rotate") as work:
+        edited = work / client_file.name
+        edited.write_bytes(new_text.encode("utf-8"))
+        built = build_client(edited, project, site_dir)
+    write_atomically(client_file, new_text)
+    if not sharing:  # a copied file's old link is still the other client's: leave their site alone
+        shutil.rmtree(site_dir / old_token, ignore_errors=True)  # this client's own workbook, old token
+    stamps = Stamps(project, site_dir)
+    stamps.forget(client_file)  # built from a copy: the next build records the real file
+    for other in sharing:  # an older version may have published this client over them: rebuild theirs
+        stamps.forget(other)
+    stamps.save()
+    return Built(client_file, link=built.link, site=built.site, warnings=built.warnings)
