@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from coach_site.clientfile.catalogue import QUESTIONS
 from coach_site.clientfile.model import FocusArea, Workbook
 from coach_site.engine.theme_cache import bytecode_cache
 from coach_site.errors import BuildError
@@ -80,6 +81,7 @@ def render_pages(
         "link": link,
         "updated": updated,
         "token": workbook.link.token,
+        "questions": QUESTIONS,
     }
     nav: list[Any] = []
     pages: list[str] = []
