@@ -1,7 +1,9 @@
 """Stage 3, render: a Workbook + the Jinja templates in content/ -> Markdown pages on disk.
 
 Each `content/<name>.md.j2` becomes one page `<name>.md`, except `focus-area.md.j2`,
-which becomes one page per focus area. Files starting with `_` hold shared macros.
+which becomes one page per focus area. Files starting with `_` hold shared macros, and
+`_words.yaml` the words this module and the pictures put on the pages (templates get
+them as `words`, and the questions of the method as `questions`).
 Every value a template prints goes through `escape_user_text` (the `finalize` hook).
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -16,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import yaml
 from markupsafe import Markup
 
 from coach_site.clientfile.catalogue import QUESTIONS
@@ -30,7 +34,7 @@ from coach_site.workbook.pictures import rating_trend, satisfaction_wheel
 AREA_TEMPLATE = "focus-area"
 # The order of the workbook: the seed's order, then any page a coach adds.
 PAGE_ORDER = ("index", "values", AREA_TEMPLATE, "homework", "schedule", "ted-talk", "reflections")
-AREAS_SECTION = "Focus areas"
+WORDS_FILE = "_words.yaml"
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ def render_pages(
 ) -> RenderedSite:
     """Render every page template of `content_dir` for one workbook into `out_dir`."""
     env = _environment(content_dir)
+    words = load_words(content_dir)
     areas = area_pages(workbook.focus_areas)
     context = {
         "workbook": workbook,
@@ -82,6 +87,7 @@ def render_pages(
         "updated": updated,
         "token": workbook.link.token,
         "questions": QUESTIONS,
+        "words": words,
     }
     nav: list[Any] = []
     pages: list[str] = []
@@ -91,12 +97,12 @@ def render_pages(
             for page in areas:
                 _write(out_dir / page.path, template, {**context, "area": page.area, "page": page})
                 pages.append(page.path)
-            nav.append({AREAS_SECTION: [page.path for page in areas]})
+            nav.append({words["nav"]["focus_areas"]: [page.path for page in areas]})
         else:
             _write(out_dir / f"{name}.md", template, context)
             pages.append(f"{name}.md")
             nav.append(f"{name}.md")
-    _write_print_page(out_dir, pages)
+    _write_print_page(out_dir, pages, words)
     pages.append(PRINT_PAGE)
     nav.append(PRINT_PAGE)
     return RenderedSite(nav=nav, pages=pages)
@@ -106,16 +112,16 @@ PRINT_PAGE = "print.md"
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
 
 
-def _write_print_page(out_dir: Path, pages: list[str]) -> None:
+def _write_print_page(out_dir: Path, pages: list[str], words: dict[str, Any]) -> None:
     """One page holding every page in order, each starting on a new sheet when printed.
 
     A page whose front matter says `print: false` (an interactive one) is left out.
     """
+    label = escape_user_text(words["reflection"]["label"])  # what a printed reflection is headed
     parts = [
-        "---\ntitle: Print the workbook\nsearch:\n  exclude: true\n---\n",
-        '<p class="print-hint">This page holds your whole workbook, each part on a new page. '
-        "Use your browser's Print command to print it or save it as a PDF.</p>\n\n"
-        '<div id="coach-site-print" hidden></div>\n',
+        f"---\ntitle: {json.dumps(words['print']['title'])}\nsearch:\n  exclude: true\n---\n",
+        f'<p class="print-hint">{escape_user_text(words["print"]["hint"])}</p>\n\n'
+        f'<div id="coach-site-print" data-label="{label}" hidden></div>\n',
     ]
     for page in pages:
         text = (out_dir / page).read_text(encoding="utf-8")
@@ -133,6 +139,20 @@ def _page_templates(content_dir: Path) -> list[str]:
     if missing:
         raise BuildError(f"{content_dir.name}/: missing template(s) {', '.join(sorted(missing))}.md.j2")
     return [n for n in PAGE_ORDER if n in names] + sorted(names - set(PAGE_ORDER))
+
+
+def load_words(content_dir: Path) -> dict[str, Any]:
+    """The words of content/_words.yaml; a clear error when the file is missing or broken."""
+    path = content_dir / WORDS_FILE
+    try:
+        words = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BuildError(f"{content_dir.name}/{WORDS_FILE} is missing: the workbook's words are in it") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise BuildError(f"{content_dir.name}/{WORDS_FILE}: cannot be read: {exc}") from None
+    if not isinstance(words, dict):
+        raise BuildError(f"{content_dir.name}/{WORDS_FILE}: expected the workbook's words, one part per line")
+    return words
 
 
 _environments: dict[Path, jinja2.Environment] = {}
@@ -163,15 +183,24 @@ def _new_environment(content_dir: Path) -> jinja2.Environment:
     env.filters["human_date"] = human_date
     env.filters["timeline"] = timeline
     env.filters["fingerprint"] = fingerprint
-    env.globals["wheel"] = lambda areas, id_prefix="wheel": satisfaction_wheel(
-        [(p.name, p.area.satisfaction.current if p.area.satisfaction else None) for p in areas], id_prefix
-    )
-    env.globals["trend"] = lambda page: (
-        rating_trend(page.name, page.area.satisfaction.history, f"trend-{page.number}")
-        if page.area.satisfaction and page.area.satisfaction.has_trend
-        else Markup("")
-    )
+    env.globals["wheel"] = _wheel
+    env.globals["trend"] = _trend
     return env
+
+
+@jinja2.pass_context
+def _wheel(context: Any, areas: list[AreaPage], id_prefix: str = "wheel") -> Markup:
+    ratings = [(p.name, p.area.satisfaction.current if p.area.satisfaction else None) for p in areas]
+    return satisfaction_wheel(ratings, id_prefix, words=context["words"]["wheel"])
+
+
+@jinja2.pass_context
+def _trend(context: Any, page: AreaPage) -> Markup:
+    if not (page.area.satisfaction and page.area.satisfaction.has_trend):
+        return Markup("")
+    return rating_trend(
+        page.name, page.area.satisfaction.history, f"trend-{page.number}", words=context["words"]["trend"]
+    )
 
 
 def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
