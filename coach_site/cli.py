@@ -13,11 +13,18 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # before anything imports Mat
 import click  # noqa: E402
 
 from coach_site import __version__  # noqa: E402
-from coach_site.console import Console, printable  # noqa: E402
 from coach_site.commands.build import Tally, client_files, raise_if_failed  # noqa: E402
+from coach_site.console import Console, printable  # noqa: E402
 from coach_site.errors import REPORT_A_BUG, CoachSiteError  # noqa: E402
 from coach_site.project import Project, load_project  # noqa: E402
-from coach_site.workbook.pipeline import Built, Failed, Outcome, build_clients, check_client  # noqa: E402
+from coach_site.workbook.pipeline import (  # noqa: E402
+    Built,
+    Failed,
+    Outcome,
+    build_clients,
+    check_client,
+)
+
 CLIENT_FILE = click.Path(path_type=Path, dir_okay=False)
 SITE_DIR = click.option(
     "--site-dir", type=click.Path(path_type=Path, file_okay=False), default=Path("site"),
@@ -312,7 +319,12 @@ def import_reflections_command(client_file: Path, reflections_file: Path, overwr
 def publish(files: tuple[Path, ...], to: str, site_dir: Path, force: bool, jobs: int | None,
             prune: bool, yes: bool) -> None:
     """Build what changed, then publish the workbooks to a web host."""
-    from coach_site.commands.publish import check_target, client_tokens, parse_target, publish_sites
+    from coach_site.commands.publish import (
+        check_target,
+        client_tokens,
+        parse_target,
+        publish_sites,
+    )
 
     project = load_project()
     target = parse_target(to)

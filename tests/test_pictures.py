@@ -8,6 +8,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from conftest import REPO
 
 from coach_site.clientfile.model import Rating
 from coach_site.workbook.pictures import (
@@ -19,8 +20,12 @@ from coach_site.workbook.pictures import (
     wedge_path,
     wedge_radius,
 )
+from coach_site.workbook.render import load_words
 
 SVG = "{http://www.w3.org/2000/svg}"
+
+
+WORDS = load_words(REPO / "content")  # the pictures' words, as the workbook has them
 
 
 def parse(svg) -> ET.Element:
@@ -33,7 +38,7 @@ def arc_radius(path: str) -> float:
 
 def test_one_wedge_per_rated_area_with_radius_proportional_to_the_rating():
     areas = [("Career", 6), ("Health", 4), ("Family", 10), ("Money", 1)]
-    root = parse(satisfaction_wheel(areas))
+    root = parse(satisfaction_wheel(areas, words=WORDS["wheel"]))
     wedges = root.findall(f"{SVG}path")
     assert len(wedges) == 4
     for wedge, (name, rating) in zip(wedges, areas):
@@ -42,7 +47,7 @@ def test_one_wedge_per_rated_area_with_radius_proportional_to_the_rating():
 
 
 def test_the_ten_ring_is_drawn_at_the_full_radius():
-    root = parse(satisfaction_wheel([("Career", 6), ("Health", 4)]))
+    root = parse(satisfaction_wheel([("Career", 6), ("Health", 4)], words=WORDS["wheel"]))
     rings = [c for c in root.findall(f"{SVG}circle") if "wheel__ring--ten" in c.get("class")]
     assert len(rings) == 1 and float(rings[0].get("r")) == WHEEL_RADIUS
 
@@ -58,7 +63,7 @@ def test_wedges_split_the_circle_evenly_and_end_where_their_angle_says():
 
 
 def test_an_unrated_area_has_a_label_but_no_wedge():
-    root = parse(satisfaction_wheel([("Career", 6), ("Health", None)]))
+    root = parse(satisfaction_wheel([("Career", 6), ("Health", None)], words=WORDS["wheel"]))
     assert [p.get("data-area") for p in root.findall(f"{SVG}path")] == ["Career"]
     labels = " ".join("".join(t.itertext()) for t in root.findall(f"{SVG}text"))
     assert "Health" in labels and "not rated" in labels
@@ -71,7 +76,7 @@ def test_a_single_area_is_a_full_disc():
 
 
 def test_the_wheel_has_a_text_alternative_naming_every_area_and_rating():
-    root = parse(satisfaction_wheel([("Career", 6), ("Health", None)]))
+    root = parse(satisfaction_wheel([("Career", 6), ("Health", None)], words=WORDS["wheel"]))
     assert root.get("role") == "img"
     title_id, desc_id = root.get("aria-labelledby").split()
     assert root.find(f"{SVG}title").get("id") == title_id
@@ -80,13 +85,13 @@ def test_the_wheel_has_a_text_alternative_naming_every_area_and_rating():
 
 
 def test_names_in_pictures_are_escaped():
-    svg = str(satisfaction_wheel([("<script>x</script>", 5)]))
+    svg = str(satisfaction_wheel([("<script>x</script>", 5)], words=WORDS["wheel"]))
     assert "<script>" not in svg and "&lt;script&gt;" in svg
     parse(svg)  # still well-formed
 
 
 def test_long_names_are_wrapped_into_at_most_two_label_lines():
-    root = parse(satisfaction_wheel([("A very long focus area name that goes on and on", 5)]))
+    root = parse(satisfaction_wheel([("A very long focus area name that goes on and on", 5)], words=WORDS["wheel"]))
     label = root.findall(f"{SVG}text")[-1]
     spans = label.findall(f"{SVG}tspan")
     assert len(spans) == 3  # two lines of name, one of rating
@@ -107,7 +112,8 @@ def test_trend_points_follow_time_and_rating():
 
 
 def test_trend_labels_first_and_latest_values_and_describes_every_point():
-    root = parse(rating_trend("Health", history(("2026-07-01", 3), ("2026-09-15", 5), ("2026-10-13", 4))))
+    history_ = history(("2026-07-01", 3), ("2026-09-15", 5), ("2026-10-13", 4))
+    root = parse(rating_trend("Health", history_, words=WORDS["trend"]))
     values = [t.text for t in root.findall(f"{SVG}text") if t.get("class") == "trend__value"]
     assert values == ["3", "4"]
     assert len(root.findall(f"{SVG}circle")) == 3

@@ -63,7 +63,7 @@ def test_a_client_with_every_answer_missing_gets_prompts_never_blanks(tmp_path):
         "What does success look like one year from now?", "What is important to you about that?",
         "What would have to happen to get there?", "How will you know when you have achieved it?",
         "What are the current barriers or unknowns", "on a scale of one to ten?", "What would a 10 look like?",
-        "in terms of progress in the next three months?", "one or two key next steps",
+        "in terms of progress in the next 3 months?", "one to two key next steps",
     ):
         assert question in area
     assert "What message would you send?" in pages["ted-talk.md"]

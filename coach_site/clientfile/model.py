@@ -24,6 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from coach_site.clientfile.catalogue import QUESTIONS, Section
 from coach_site.clientfile.loader import YamlDate, YamlInt
 
 TOKEN_MIN, TOKEN_MAX = 22, 64  # the upper bound keeps a link (and its folder name) a sane length
@@ -322,34 +323,29 @@ class Link(Record):
         return token == self.token or token in self.previous_tokens
 
 
+def _asks(section: Section, field: str, **kwargs: Any) -> Any:
+    """A field of the format whose JSON Schema description is its question in the catalogue."""
+    return Field(description=section[field].description, **kwargs)
+
+
 class Value(Record):
     name: Name
-    meaning: Text = None
+    meaning: Text = _asks(QUESTIONS.values, "meaning", default=None)
 
 
 class FocusArea(Record):
     """One focus area, walked through the Strategy session's questions (the descriptions)."""
 
     name: Name
-    outcome: Text = Field(
-        None, description="What are the desired outcomes? What does success look like one year from now?"
-    )
-    why_it_matters: Text = Field(None, description="What is important to you about that?")
-    what_has_to_happen: Text = Field(None, description="What would have to happen to get there?")
-    how_youll_know: Text = Field(None, description="How will you know when you have achieved it?")
-    barriers: Text = Field(
-        None, description="What are the current barriers or unknowns preventing you from moving forward in this area?"
-    )
-    satisfaction: SatisfactionField = Field(
-        None, description="What is your current satisfaction rating in this area, on a scale of one to ten?"
-    )
-    ten_looks_like: Text = Field(None, description="What would a 10 look like?")
-    ten_in_3_months: Text = Field(
-        None, description="What would a 10 look like in terms of progress in the next 3 months?"
-    )
-    next_steps: TextList = Field(
-        default_factory=list, description="What are one to two key next steps to move this area forward?"
-    )
+    outcome: Text = _asks(QUESTIONS.focus_area, "outcome", default=None)
+    why_it_matters: Text = _asks(QUESTIONS.focus_area, "why_it_matters", default=None)
+    what_has_to_happen: Text = _asks(QUESTIONS.focus_area, "what_has_to_happen", default=None)
+    how_youll_know: Text = _asks(QUESTIONS.focus_area, "how_youll_know", default=None)
+    barriers: Text = _asks(QUESTIONS.focus_area, "barriers", default=None)
+    satisfaction: SatisfactionField = _asks(QUESTIONS.focus_area, "satisfaction", default=None)
+    ten_looks_like: Text = _asks(QUESTIONS.focus_area, "ten_looks_like", default=None)
+    ten_in_3_months: Text = _asks(QUESTIONS.focus_area, "ten_in_3_months", default=None)
+    next_steps: TextList = _asks(QUESTIONS.focus_area, "next_steps", default_factory=list)
 
 
 class Homework(Record):
@@ -358,15 +354,15 @@ class Homework(Record):
 
 
 class Schedule(Record):
-    day: Text = None
-    week: Text = None
-    month: Text = None
+    day: Text = _asks(QUESTIONS.schedule, "day", default=None)
+    week: Text = _asks(QUESTIONS.schedule, "week", default=None)
+    month: Text = _asks(QUESTIONS.schedule, "month", default=None)
 
 
 class TedTalk(Record):
-    title: Text = None
-    message: Text = None
-    story: Text = None
+    title: Text = _asks(QUESTIONS.ted_talk, "title", default=None)
+    message: Text = _asks(QUESTIONS.ted_talk, "message", default=None)
+    story: Text = _asks(QUESTIONS.ted_talk, "story", default=None)
 
 
 def _section(model: type[Record]):
@@ -431,4 +427,4 @@ class Reflections(Record):
     focus_areas: Annotated[list[FocusArea], BeforeValidator(_list)] = Field(default_factory=list)
     schedule: _section(Schedule) = Field(default_factory=Schedule)
     ted_talk: _section(TedTalk) = Field(default_factory=TedTalk)
-    anything_we_missed: Text = None
+    anything_we_missed: Text = _asks(QUESTIONS.homework, "anything_we_missed", default=None)

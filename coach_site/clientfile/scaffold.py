@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Container
 from pathlib import Path
 
+from coach_site.clientfile.catalogue import QUESTIONS, Section
 from coach_site.clientfile.schema import modeline, write_schema
 from coach_site.clientfile.tokens import tokens_in_use
 from coach_site.errors import CoachSiteError
@@ -29,16 +30,7 @@ values:                       # from the Values session
     meaning:                  # what it means to them, in one line
 focus_areas:                  # 1 to 8 areas; about 15 minutes each in the Strategy session
   - name: {first_area}
-    outcome:                  # What are your desired outcomes? What does success look like one year from now?
-    why_it_matters:           # What is important to you about that?
-    what_has_to_happen:       # What would have to happen to get there?
-    how_youll_know:           # How will you know when you have achieved it?
-    barriers:                 # What are the current barriers or unknowns preventing you from moving forward?
-    satisfaction:             # Current satisfaction, 1-10; or a history, e.g. {{2026-09-15: 5, 2026-10-20: 6}}
-    ten_looks_like:           # What would a 10 look like?
-    ten_in_3_months:          # What would a 10 look like in terms of progress in the next 3 months?
-    next_steps:               # Homework 2: one or two key next steps for this area
-      -
+{area_questions}
 homework:
   due:                        # YYYY-MM-DD
   action_items:               # concrete items from the session, beyond the standard homework
@@ -48,16 +40,52 @@ schedule:                     # Homework 3: an ideal average day, week and month
   week:
   month:
 ted_talk:                     # Optional homework: the TED talk a year from now
-  title:
-  message:                    # What message would you send?
-  story:                      # What story would you tell about where you came from, and how it shaped you?
+{ted_questions}
 """
+# How the questions are written beside their fields, where the catalogue's question is not the
+# best comment: the format of a rating, and which homework the next steps are.
+_HINTS = {
+    "satisfaction": "Current satisfaction, 1-10; or a history, e.g. {2026-09-15: 5, 2026-10-20: 6}",
+    "next_steps": "Homework 2: {question}",
+}
+_COMMENT_COLUMN = 30
+# Comments earlier versions of `new` wrote, before the questions had one wording: still
+# questions beside an answer, not a part of it.
+_EARLIER_COMMENTS = (
+    "What are the current barriers or unknowns preventing you from moving forward?",
+    "Homework 2: one or two key next steps for this area",
+    "What story would you tell about where you came from, and how it shaped you?",
+)
+
+
+def _field_lines(section: Section, indent: str) -> str:
+    """One `field:  # question` line per question of a section, the questions from the catalogue."""
+    lines = []
+    for asked in section:
+        comment = _HINTS.get(asked.field, "{question}").replace("{question}", asked.question or "")
+        line = f"{indent}{asked.field}:"
+        if comment:
+            line = f"{line.ljust(_COMMENT_COLUMN - 1)} # {comment}"
+        lines.append(line)
+        if asked.kind == "list":
+            lines.append(f"{indent}  -")
+    return "\n".join(lines)
+
+
+def _scaffold_text(**values: str) -> str:
+    return _TEMPLATE.format(
+        **values,
+        area_questions=_field_lines(QUESTIONS.focus_area, "    "),
+        ted_questions=_field_lines(QUESTIONS.ted_talk, "  "),
+    )
 
 
 def scaffold_comments() -> list[str]:
-    """The comments `new` writes beside the fields: questions and hints, never part of an answer."""
-    text = _TEMPLATE.format(modeline="", name="", email="", token="", first_value="", first_area="")
-    return [match.group(1).strip() for match in re.finditer(r"\s#(.*)$", text, re.MULTILINE)]
+    """The comments `new` writes beside the fields, and those it once wrote: questions and
+    hints, never part of an answer."""
+    text = _scaffold_text(modeline="", name="", email="", token="", first_value="", first_area="")
+    found = [match.group(1).strip() for match in re.finditer(r"\s#(.*)$", text, re.MULTILINE)]
+    return found + list(_EARLIER_COMMENTS)
 
 
 def client_slug(name: str) -> str:
@@ -85,7 +113,7 @@ def new_client_file(name: str, clients_dir: Path, email: str | None = None, slug
             f"cannot make a file name from {name!r}; give one with --slug (lower-case letters, digits and -)"
         )
     path = clients_dir / f"{slug}.yaml"
-    text = _TEMPLATE.format(
+    text = _scaffold_text(
         modeline=modeline(),
         name=_yaml_text(name),
         email=f" {_yaml_text(email)}" if email else "",

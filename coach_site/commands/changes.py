@@ -4,22 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from coach_site.clientfile.catalogue import QUESTIONS
 from coach_site.clientfile.history import changes_base, workbook_at
 from coach_site.clientfile.model import FocusArea, Workbook
 from coach_site.workbook.dates import human_date
 from coach_site.workbook.pipeline import check_client
 
-# The answers of a focus area, as a coach would name them in a sentence.
-AREA_ANSWERS = {
-    "outcome": "outcome",
-    "why_it_matters": "why it matters",
-    "what_has_to_happen": "what has to happen",
-    "how_youll_know": "how they'll know",
-    "barriers": "barriers",
-    "ten_looks_like": "what a 10 looks like",
-    "ten_in_3_months": "a 10 in three months",
-}
-_SECTIONS = {"schedule": "ideal schedule", "ted_talk": "TED talk"}  # their fields come from the model
+# The free-text answers of a focus area, as a coach would name them in a sentence.
+AREA_ANSWERS = {q.field: q.short for q in QUESTIONS.focus_area.text_answers()}
+_SECTIONS = (QUESTIONS.schedule, QUESTIONS.ted_talk)
 
 
 def describe_changes(before: Workbook | None, after: Workbook) -> list[str]:
@@ -40,17 +33,20 @@ def describe_changes(before: Workbook | None, after: Workbook) -> list[str]:
 
     old_values = {v.name: v for v in before.values}
     new_values = {v.name: v for v in after.values}
-    value_notes = [f"new value {n}" for n in new_values if n not in old_values]
-    value_notes += [f"value {n} removed" for n in old_values if n not in new_values]
+    value = QUESTIONS.values.values.short
+    value_notes = [f"new {value} {n}" for n in new_values if n not in old_values]
+    value_notes += [f"{value} {n} removed" for n in old_values if n not in new_values]
     value_notes += [
-        f"{n}: meaning {_verb(old_values[n].meaning, v.meaning)}"
+        f"{n}: {QUESTIONS.values.meaning.short} {_verb(old_values[n].meaning, v.meaning)}"
         for n, v in new_values.items()
         if n in old_values and old_values[n].meaning != v.meaning
     ]
     if value_notes:
         lines.append("Values: " + "; ".join(value_notes))
 
-    homework = _list_changes("action item", before.homework.action_items, after.homework.action_items)
+    homework = _list_changes(
+        QUESTIONS.homework.action_items.short, before.homework.action_items, after.homework.action_items
+    )
     if before.homework.due != after.homework.due:
         homework.insert(0, f"due {_day(before.homework.due)} -> {_day(after.homework.due)}")
     if homework:
@@ -58,15 +54,15 @@ def describe_changes(before: Workbook | None, after: Workbook) -> list[str]:
     if before.next_session != after.next_session:
         lines.append(f"Next session: {_day(before.next_session)} -> {_day(after.next_session)}")
 
-    for section, title in _SECTIONS.items():
-        old, new = getattr(before, section), getattr(after, section)
+    for section in _SECTIONS:
+        old, new = getattr(before, section.name), getattr(after, section.name)
         notes = [
-            f"{f} {_verb(getattr(old, f), getattr(new, f))}"
-            for f in type(old).model_fields
-            if getattr(old, f) != getattr(new, f)
+            f"{q.short} {_verb(getattr(old, q.field), getattr(new, q.field))}"
+            for q in section
+            if getattr(old, q.field) != getattr(new, q.field)
         ]
         if notes:
-            lines.append(f"{title[0].upper()}{title[1:]}: " + "; ".join(notes))
+            lines.append(f"{section.short[0].upper()}{section.short[1:]}: " + "; ".join(notes))
     return lines or ["No changes."]
 
 
@@ -80,7 +76,7 @@ def _area_changes(old: FocusArea, new: FocusArea) -> list[str]:
         was, now = getattr(old, field), getattr(new, field)
         if was != now:
             notes.append(f"{label} {_verb(was, now)}")
-    notes += _list_changes("next step", old.next_steps, new.next_steps)
+    notes += _list_changes(QUESTIONS.focus_area.next_steps.short, old.next_steps, new.next_steps)
     return notes
 
 

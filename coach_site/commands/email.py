@@ -17,6 +17,7 @@ from pathlib import Path
 
 import jinja2
 
+from coach_site.clientfile.catalogue import QUESTIONS
 from coach_site.clientfile.model import Workbook
 from coach_site.clientfile.tokens import shared_links
 from coach_site.errors import BuildError, CoachSiteError
@@ -68,6 +69,7 @@ def homework_email(workbook: Workbook, content_dir: Path, coach: Coach, link: st
             homework=workbook.homework,
             next_session=workbook.next_session,
             coach=coach,
+            questions=QUESTIONS,
         )
     except jinja2.TemplateNotFound:
         raise BuildError(f"content/{TEMPLATE} is missing") from None

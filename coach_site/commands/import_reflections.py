@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coach_site.clientfile.catalogue import QUESTIONS
 from coach_site.clientfile.edit import Appended, set_values, write_atomically
 from coach_site.clientfile.loader import (
     ClientDocument,
@@ -21,7 +22,6 @@ from coach_site.clientfile.loader import (
 )
 from coach_site.clientfile.model import FocusArea, Reflections, Workbook
 from coach_site.clientfile.validate import validate_client
-from coach_site.commands.changes import AREA_ANSWERS
 from coach_site.errors import ClientFileError, Problem
 
 
@@ -95,20 +95,22 @@ def _changes(workbook: Workbook, reflections: Reflections, report: ImportReport,
             report.skipped.append(f"{theirs.name}: not a focus area of this client")
             continue
         ours = workbook.focus_areas[index]
-        for name, label in AREA_ANSWERS.items():
-            merge(("focus_areas", index, name), f"{ours.name}: {label}", getattr(ours, name), getattr(theirs, name))
+        for asked in QUESTIONS.focus_area.text_answers():
+            merge(("focus_areas", index, asked.field), f"{ours.name}: {asked.short}",
+                  getattr(ours, asked.field), getattr(theirs, asked.field))
         if theirs.satisfaction is not None:
             rating = theirs.satisfaction.current
-            merge(("focus_areas", index, "satisfaction"), f"{ours.name}: satisfaction",
+            merge(("focus_areas", index, "satisfaction"), f"{ours.name}: {QUESTIONS.focus_area.satisfaction.short}",
                   ours.satisfaction.current if ours.satisfaction else None, rating)
         new_steps = [step for step in theirs.next_steps if step not in ours.next_steps]
         if new_steps:
             changes[("focus_areas", index, "next_steps")] = Appended(new_steps)
-            report.filled += [f"{ours.name}: new next step: {step}" for step in new_steps]
-    for section in ("schedule", "ted_talk"):
-        ours, theirs = getattr(workbook, section), getattr(reflections, section)
-        for name in type(ours).model_fields:
-            merge((section, name), f"{section.replace('_', ' ')}: {name}", getattr(ours, name), getattr(theirs, name))
+            report.filled += [f"{ours.name}: new {QUESTIONS.focus_area.next_steps.short}: {step}" for step in new_steps]
+    for section in (QUESTIONS.schedule, QUESTIONS.ted_talk):
+        ours, theirs = getattr(workbook, section.name), getattr(reflections, section.name)
+        for asked in section:
+            merge((section.name, asked.field), f"{section.name.replace('_', ' ')}: {asked.short}",
+                  getattr(ours, asked.field), getattr(theirs, asked.field))
     return changes
 
 
@@ -128,7 +130,7 @@ def _merged_areas(areas: list[FocusArea]) -> list[FocusArea]:
     return list(merged.values())
 
 
-_ANSWER_FIELDS = (*AREA_ANSWERS, "satisfaction")
+_ANSWER_FIELDS = (*(q.field for q in QUESTIONS.focus_area.text_answers()), QUESTIONS.focus_area.satisfaction.field)
 
 
 def _refuse_conflicting_duplicates(document: ClientDocument, reflections: Reflections) -> None:

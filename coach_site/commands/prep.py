@@ -10,15 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from coach_site.clientfile.catalogue import QUESTIONS
 from coach_site.clientfile.model import FocusArea, Workbook
 from coach_site.workbook.dates import human_date, short_date
 
 MINUTES_PER_AREA = 15
 MINUTES_FOR_VALUES = 10
-QUESTIONS = [
-    "outcome", "why_it_matters", "what_has_to_happen", "how_youll_know", "barriers",
-    "satisfaction", "ten_looks_like", "ten_in_3_months",
-]
+# The focus area's questions, in the catalogue's order; its next steps have a list of their own.
+AREA_QUESTIONS = tuple(q for q in QUESTIONS.focus_area if q.kind != "list")
 
 
 @dataclass(frozen=True)
@@ -68,11 +67,11 @@ def session_agenda(workbook: Workbook) -> Agenda:
 
 def _area_agenda(area: FocusArea) -> AreaAgenda:
     questions = []
-    for field in QUESTIONS:
-        value = getattr(area, field)
-        if field == "satisfaction":
+    for asked in AREA_QUESTIONS:
+        value = getattr(area, asked.field)
+        if asked.kind == "rating":
             value = f"{value.current}/10" if value else None
-        questions.append(Question(FocusArea.model_fields[field].description, value))
+        questions.append(Question(asked.question, value))
     return AreaAgenda(area.name, MINUTES_PER_AREA, questions, rating_trend_text(area), list(area.next_steps))
 
 

@@ -19,7 +19,6 @@ from coach_site.engine.theme_cache import cache_theme  # noqa: E402
 from coach_site.errors import BuildError  # noqa: E402
 from coach_site.project import Project  # noqa: E402
 from coach_site.workbook.dates import human_date  # noqa: E402
-from coach_site.workbook.escape import escape_html  # noqa: E402
 
 SAFE_LINKS_EXTENSION = "coach_site.workbook.escape"
 # Theme features that reach for other hosts or for sitemap.xml, which a private site does not publish.
@@ -65,19 +64,8 @@ def _client_config(project: Project, docs_dir: Path, nav: list[Any], link: str, 
     features = config.theme.get("features") or []
     config.theme["features"] = [f for f in features if f not in _FEATURES_NEVER_ON]
     config.extra["generator"] = False
-    config.copyright = _footer(project)
     cache_theme(config)
     return config
-
-
-def _footer(project: Project) -> str:
-    """The footer line: the coach who prepared the workbook, and how to reach them."""
-    coach = project.coach
-    name = escape_html(coach.name)
-    if coach.email:
-        email = escape_html(coach.email)
-        return f'Prepared with you by {name} · <a href="mailto:{email}">{email}</a>'
-    return f"Prepared with you by {name}"
 
 
 class _collect_warnings:

@@ -1,22 +1,24 @@
-"""Dates as people write them: "20 October 2026", whatever the machine's locale."""
+"""Dates as people write them: "20 October 2026", whatever the machine's locale.
+
+The month names come from Babel (the Unicode CLDR data), in the workbook's language.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
+from babel.dates import format_date
+
+LANGUAGE = "en"  # the workbook's language (mkdocs.yml's theme.language is English)
 
 
-def human_date(day: dt.date | None) -> str:
+def human_date(day: dt.date | None, locale: str = LANGUAGE) -> str:
     """`2026-10-20` -> `20 October 2026`; an empty string for no date."""
     if day is None:
         return ""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return format_date(day, "d MMMM y", locale=locale)
 
 
-def short_date(day: dt.date) -> str:
+def short_date(day: dt.date, locale: str = LANGUAGE) -> str:
     """`2026-10-20` -> `20 Oct 2026`, for labels in small pictures."""
-    return f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}"
+    return format_date(day, "d MMM y", locale=locale)

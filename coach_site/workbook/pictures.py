@@ -6,13 +6,14 @@
 
 Colours come from CSS classes (see overrides/assets/stylesheets/workbook.css), so both
 follow the light and dark palettes; every number is also written as text, and each
-picture carries a <title> and <desc> that a screen reader announces.
+picture carries a <title> and <desc> that a screen reader announces. Their words come
+from the `wheel` and `trend` parts of content/_words.yaml, passed in as `words`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from markupsafe import Markup
 
@@ -70,19 +71,26 @@ def _label_lines(name: str) -> list[str]:
     return [ln if len(ln) <= _LABEL_CHARS + 1 else ln[: _LABEL_CHARS - 1] + "…" for ln in lines]
 
 
-def _rating_text(name: str, rating: int | None) -> str:
-    return f"{name}: {rating} out of 10" if rating is not None else f"{name}: not rated yet"
+Words = Mapping[str, str]
 
 
-def satisfaction_wheel(areas: Sequence[tuple[str, int | None]], id_prefix: str = "wheel") -> Markup:
+def _rating_text(name: str, rating: int | None, words: Words) -> str:
+    if rating is None:
+        return words["not_rated"].format(name=name)
+    return words["rated"].format(name=name, rating=rating)
+
+
+def satisfaction_wheel(
+    areas: Sequence[tuple[str, int | None]], id_prefix: str = "wheel", *, words: Words
+) -> Markup:
     """The wheel for (area name, current rating) pairs, as an inline <svg>."""
     count = len(areas)
     e = escape_html
-    summary = "; ".join(_rating_text(name, rating) for name, rating in areas)
+    summary = "; ".join(_rating_text(name, rating, words) for name, rating in areas)
     parts = [
         f'<svg class="wheel" viewBox="-205 -138 410 276" role="img" '
         f'aria-labelledby="{id_prefix}-title {id_prefix}-desc" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{id_prefix}-title">Satisfaction wheel: each focus area, rated 1 to 10</title>',
+        f'<title id="{id_prefix}-title">{e(words["title"])}</title>',
         f'<desc id="{id_prefix}-desc">{e(summary)}</desc>',
     ]
     for ring in (2, 4, 6, 8):
@@ -92,7 +100,7 @@ def satisfaction_wheel(areas: Sequence[tuple[str, int | None]], id_prefix: str =
         if path:
             parts.append(
                 f'<path class="wheel__wedge wheel__wedge--{index % 8}" d="{path}" '
-                f'data-area="{e(name)}" data-rating="{rating}"><title>{e(_rating_text(name, rating))}</title></path>'
+                f'data-area="{e(name)}" data-rating="{rating}"><title>{e(_rating_text(name, rating, words))}</title></path>'
             )
     parts.append(f'<circle class="wheel__ring wheel__ring--ten" r="{WHEEL_RADIUS:.0f}"/>')
     if count > 1:
@@ -103,16 +111,17 @@ def satisfaction_wheel(areas: Sequence[tuple[str, int | None]], id_prefix: str =
     for index, (name, rating) in enumerate(areas):
         start, end = wedge_angles(index, count)
         middle = (start + end) / 2 if count > 1 else 0.0
-        parts.append(_wedge_label(name, rating, middle))
+        parts.append(_wedge_label(name, rating, middle, words))
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
-def _wedge_label(name: str, rating: int | None, angle: float) -> str:
+def _wedge_label(name: str, rating: int | None, angle: float, words: Words) -> str:
     x, y = _point(angle, WHEEL_RADIUS + _LABEL_GAP)
     horizontal = math.sin(angle)
     anchor = "start" if horizontal > 0.25 else "end" if horizontal < -0.25 else "middle"
-    lines = _label_lines(name) + [f"{rating}/10" if rating is not None else "not rated"]
+    rating_line = words["label_rated"].format(rating=rating) if rating is not None else words["label_not_rated"]
+    lines = _label_lines(name) + [rating_line]
     # Labels above the wheel grow upwards, the others downwards.
     first_y = y - (len(lines) - 1) * 14 if math.cos(angle) > 0.25 else y + (8 if math.cos(angle) < -0.25 else 4)
     rating_class = ' class="wheel__rating"'
@@ -139,19 +148,21 @@ def trend_points(history: Sequence[Rating]) -> list[tuple[float, float]]:
     ]
 
 
-def rating_trend(area_name: str, history: Sequence[Rating], id_prefix: str = "trend") -> Markup:
+def rating_trend(
+    area_name: str, history: Sequence[Rating], id_prefix: str = "trend", *, words: Words
+) -> Markup:
     """A small line chart of dated ratings, first and latest values labelled."""
     points = trend_points(history)
     e = escape_html
     dated = [r for r in history if r.when]
-    described = "; ".join(f"{human_date(r.when)}: {r.value}" for r in dated)
+    described = "; ".join(words["point"].format(date=human_date(r.when), rating=r.value) for r in dated)
+    title = words["title"].format(name=area_name, first=dated[0].value, latest=dated[-1].value)
     line = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
     (fx, fy), (lx, ly) = points[0], points[-1]
     parts = [
         f'<svg class="trend" viewBox="0 0 {TREND_WIDTH:.0f} {TREND_HEIGHT:.0f}" role="img" '
         f'aria-labelledby="{id_prefix}-title {id_prefix}-desc" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{id_prefix}-title">{e(area_name)}: satisfaction over time, '
-        f"from {dated[0].value} to {dated[-1].value}</title>",
+        f'<title id="{id_prefix}-title">{e(title)}</title>',
         f'<desc id="{id_prefix}-desc">{e(described)}</desc>',
         f'<line class="trend__axis" x1="{_PAD_X}" y1="{TREND_HEIGHT - _PAD_Y}" '
         f'x2="{TREND_WIDTH - _PAD_X}" y2="{TREND_HEIGHT - _PAD_Y}"/>',

@@ -11,11 +11,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coach_site.clientfile.history import last_updated, last_updated_many
-from coach_site.clientfile.loader import load_client_bytes, load_client_file, read_client_bytes
+from coach_site.clientfile.loader import (
+    load_client_bytes,
+    load_client_file,
+    read_client_bytes,
+)
 from coach_site.clientfile.model import Workbook
 from coach_site.clientfile.tokens import shared_links
 from coach_site.clientfile.validate import validate_client
-from coach_site.errors import REPORT_A_BUG, BuildError, ClientFileError, CoachSiteError, Problem
+from coach_site.errors import (
+    REPORT_A_BUG,
+    BuildError,
+    ClientFileError,
+    CoachSiteError,
+    Problem,
+)
 from coach_site.project import Project
 from coach_site.workbook.render import render_pages
 from coach_site.workbook.stamps import Stamps, inputs_fingerprint, shared_fingerprint

@@ -1,7 +1,9 @@
 """Stage 3, render: a Workbook + the Jinja templates in content/ -> Markdown pages on disk.
 
 Each `content/<name>.md.j2` becomes one page `<name>.md`, except `focus-area.md.j2`,
-which becomes one page per focus area. Files starting with `_` hold shared macros.
+which becomes one page per focus area. Files starting with `_` hold shared macros, and
+`_words.yaml` the words this module and the pictures put on the pages (templates get
+them as `words`, and the questions of the method as `questions`).
 Every value a template prints goes through `escape_user_text` (the `finalize` hook).
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -16,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import yaml
 from markupsafe import Markup
 
+from coach_site.clientfile.catalogue import QUESTIONS
 from coach_site.clientfile.model import FocusArea, Workbook
 from coach_site.engine.theme_cache import bytecode_cache
 from coach_site.errors import BuildError
@@ -29,7 +34,7 @@ from coach_site.workbook.pictures import rating_trend, satisfaction_wheel
 AREA_TEMPLATE = "focus-area"
 # The order of the workbook: the seed's order, then any page a coach adds.
 PAGE_ORDER = ("index", "values", AREA_TEMPLATE, "homework", "schedule", "ted-talk", "reflections")
-AREAS_SECTION = "Focus areas"
+WORDS_FILE = "_words.yaml"
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,7 @@ def render_pages(
 ) -> RenderedSite:
     """Render every page template of `content_dir` for one workbook into `out_dir`."""
     env = _environment(content_dir)
+    words = load_words(content_dir)
     areas = area_pages(workbook.focus_areas)
     context = {
         "workbook": workbook,
@@ -79,6 +85,8 @@ def render_pages(
         "link": link,
         "updated": updated,
         "token": workbook.link.token,
+        "questions": QUESTIONS,
+        "words": words,
     }
     nav: list[Any] = []
     written: list[str] = []  # every page's Markdown, in order, for the print page
@@ -87,11 +95,11 @@ def render_pages(
         if name == AREA_TEMPLATE:
             for page in areas:
                 written.append(_write(out_dir / page.path, template, {**context, "area": page.area, "page": page}))
-            nav.append({AREAS_SECTION: [page.path for page in areas]})
+            nav.append({words["nav"]["focus_areas"]: [page.path for page in areas]})
         else:
             written.append(_write(out_dir / f"{name}.md", template, context))
             nav.append(f"{name}.md")
-    (out_dir / PRINT_PAGE).write_text(print_page(written), encoding="utf-8")
+    (out_dir / PRINT_PAGE).write_text(print_page(written, words), encoding="utf-8")
     nav.append(PRINT_PAGE)
     return RenderedSite(nav=nav)
 
@@ -100,16 +108,16 @@ PRINT_PAGE = "print.md"
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
 
 
-def print_page(pages: list[str]) -> str:
+def print_page(pages: list[str], words: dict[str, Any]) -> str:
     """One page holding every page (their Markdown, in order), each starting on a new
     sheet when printed. A page whose front matter says `print: false` (an interactive
     one) is left out, and every page's own front matter: the print page has its own.
     """
+    label = escape_user_text(words["reflection"]["label"])  # what a printed reflection is headed
     parts = [
-        "---\ntitle: Print the workbook\nsearch:\n  exclude: true\n---\n",
-        '<p class="print-hint">This page holds your whole workbook, each part on a new page. '
-        "Use your browser's Print command to print it or save it as a PDF.</p>\n\n"
-        '<div id="coach-site-print" hidden></div>\n',
+        f"---\ntitle: {json.dumps(words['print']['title'])}\nsearch:\n  exclude: true\n---\n",
+        f'<p class="print-hint">{escape_user_text(words["print"]["hint"])}</p>\n\n'
+        f'<div id="coach-site-print" data-label="{label}" hidden></div>\n',
     ]
     for text in pages:
         front = _FRONT_MATTER.match(text)
@@ -126,6 +134,20 @@ def _page_templates(content_dir: Path) -> list[str]:
     if missing:
         raise BuildError(f"{content_dir.name}/: missing template(s) {', '.join(sorted(missing))}.md.j2")
     return [n for n in PAGE_ORDER if n in names] + sorted(names - set(PAGE_ORDER))
+
+
+def load_words(content_dir: Path) -> dict[str, Any]:
+    """The words of content/_words.yaml; a clear error when the file is missing or broken."""
+    path = content_dir / WORDS_FILE
+    try:
+        words = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BuildError(f"{content_dir.name}/{WORDS_FILE} is missing: the workbook's words are in it") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise BuildError(f"{content_dir.name}/{WORDS_FILE}: cannot be read: {exc}") from None
+    if not isinstance(words, dict):
+        raise BuildError(f"{content_dir.name}/{WORDS_FILE}: expected the workbook's words, one part per line")
+    return words
 
 
 _environments: dict[Path, jinja2.Environment] = {}
@@ -156,15 +178,24 @@ def _new_environment(content_dir: Path) -> jinja2.Environment:
     env.filters["human_date"] = human_date
     env.filters["timeline"] = timeline
     env.filters["fingerprint"] = fingerprint
-    env.globals["wheel"] = lambda areas, id_prefix="wheel": satisfaction_wheel(
-        [(p.name, p.area.satisfaction.current if p.area.satisfaction else None) for p in areas], id_prefix
-    )
-    env.globals["trend"] = lambda page: (
-        rating_trend(page.name, page.area.satisfaction.history, f"trend-{page.number}")
-        if page.area.satisfaction and page.area.satisfaction.has_trend
-        else Markup("")
-    )
+    env.globals["wheel"] = _wheel
+    env.globals["trend"] = _trend
     return env
+
+
+@jinja2.pass_context
+def _wheel(context: Any, areas: list[AreaPage], id_prefix: str = "wheel") -> Markup:
+    ratings = [(p.name, p.area.satisfaction.current if p.area.satisfaction else None) for p in areas]
+    return satisfaction_wheel(ratings, id_prefix, words=context["words"]["wheel"])
+
+
+@jinja2.pass_context
+def _trend(context: Any, page: AreaPage) -> Markup:
+    if not (page.area.satisfaction and page.area.satisfaction.has_trend):
+        return Markup("")
+    return rating_trend(
+        page.name, page.area.satisfaction.history, f"trend-{page.number}", words=context["words"]["trend"]
+    )
 
 
 def _template(env: jinja2.Environment, name: str) -> jinja2.Template:

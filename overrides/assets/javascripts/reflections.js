@@ -10,13 +10,14 @@
  * client file's shape, for the coach to import. Without JavaScript the workbook
  * reads as before; the boxes are simply absent. Typed text is only ever set as
  * text (value, textContent), never as HTML.
+ * This file holds no words a coachee reads: they are on the page, in the data-
+ * attributes the templates write from content/_words.yaml, so they are translated there.
  */
 (function () {
   "use strict";
 
   var PREFIX = "coach-site:";
   var DONE = "coach-site-done:";
-  var NOTE = "Your notes stay on this device.";
 
   function storage() {
     try {
@@ -58,6 +59,11 @@
     return found;
   }
 
+  /* The words an element carries for this script, in its data-<name> attribute. */
+  function words(el, name) {
+    return el ? el.getAttribute("data-" + name) || "" : "";
+  }
+
   function element(tag, className, text) {
     var el = document.createElement(tag);
     if (className) el.className = className;
@@ -68,7 +74,8 @@
   /* A labelled text box in place of each placeholder the templates left. */
   function addBoxes(store) {
     var placeholders = document.querySelectorAll(".reflection[data-field][data-key]");
-    var readOnly = document.getElementById("coach-site-print") !== null;
+    var printPage = document.getElementById("coach-site-print");
+    var readOnly = printPage !== null;
     var title = document.querySelector("article h1");
     for (var i = 0; i < placeholders.length; i++) {
       var spot = placeholders[i];
@@ -78,22 +85,22 @@
       var saved = read(store, key);
       if (readOnly) {
         if (saved && saved.text.trim()) {
-          spot.appendChild(element("p", "reflection__label", "Your reflection"));
+          spot.appendChild(element("p", "reflection__label", words(printPage, "label")));
           spot.appendChild(element("p", "reflection__printed", saved.text));
         }
         continue;
       }
       var id = "reflection-" + i;
-      var label = element("label", "reflection__label", spot.getAttribute("data-label") || "Your reflection");
+      var label = element("label", "reflection__label", words(spot, "label"));
       label.setAttribute("for", id);
-      if (question) label.appendChild(element("span", "visually-hidden", " on: " + question));
+      if (question) label.appendChild(element("span", "visually-hidden", " " + words(spot, "about")));
       var box = element("textarea", "reflection__box");
       box.id = id;
       box.rows = 4;
       box.value = saved ? saved.text : "";
       var status = element("p", "reflection__status");
       status.setAttribute("aria-live", "polite");
-      box.addEventListener("input", save.bind(null, store, key, box, status, {
+      box.addEventListener("input", save.bind(null, store, key, box, status, spot, {
         question: question,
         page: title ? title.textContent.trim() : document.title,
         href: window.location.pathname.split("/").pop() + "#" + id,
@@ -102,12 +109,12 @@
       spot.appendChild(label);
       spot.appendChild(box);
       spot.appendChild(status);
-      if (i === 0) spot.appendChild(element("p", "reflection__note", NOTE));
+      if (i === 0) spot.appendChild(element("p", "reflection__note", words(spot, "note")));
       spot.hidden = false;
     }
   }
 
-  function save(store, key, box, status, about) {
+  function save(store, key, box, status, spot, about) {
     var text = box.value;
     try {
       if (text.trim()) {
@@ -117,9 +124,9 @@
       } else {
         store.removeItem(key);
       }
-      status.textContent = "Saved on this device.";
+      status.textContent = words(spot, "saved");
     } catch (error) {
-      status.textContent = "Could not save here: this browser's storage is full or blocked.";
+      status.textContent = words(spot, "not-saved");
     }
   }
 
@@ -133,7 +140,7 @@
     });
   }
 
-  function reflectionsYaml(token, found) {
+  function reflectionsYaml(page, token, found) {
     var areas = {}, areaOrder = [], sections = { schedule: [], ted_talk: [] }, missed = null;
     found.forEach(function (entry) {
       var parts = entry.field.split("|");
@@ -148,8 +155,8 @@
       }
     });
     var out = [
-      "# Reflections from a coach-site workbook, written on " + new Date().toISOString().slice(0, 10) + ".",
-      "# Send this file to your coach.",
+      "# " + words(page, "file-heading").replace("{date}", new Date().toISOString().slice(0, 10)),
+      "# " + words(page, "file-send"),
       "link:",
       "  token: " + yamlString(token)
     ];
@@ -183,8 +190,8 @@
     var workbook = page.getAttribute("data-key");
     var list = element("div", "reflections__list");
     var actions = element("div", "reflections__actions");
-    var download = element("button", "md-button md-button--primary", "Download");
-    var clear = element("button", "md-button", "Clear all");
+    var download = element("button", "md-button md-button--primary", words(page, "download"));
+    var clear = element("button", "md-button", words(page, "clear-all"));
     download.type = clear.type = "button";
     actions.appendChild(download);
     actions.appendChild(clear);
@@ -196,14 +203,13 @@
       list.textContent = "";
       download.disabled = clear.disabled = found.length === 0;
       if (!found.length) {
-        list.appendChild(element("p", "reflections__empty",
-          "Nothing written yet. Every open question in this workbook has a box beside it: what you write there appears here."));
+        list.appendChild(element("p", "reflections__empty", words(page, "empty")));
         return;
       }
       found.forEach(function (entry) {
         var item = element("section", "reflections__item");
         var heading = element("h2", null);
-        var link = element("a", null, entry.page || "Workbook");
+        var link = element("a", null, entry.page || words(page, "untitled"));
         link.href = entry.href || "#";
         heading.appendChild(link);
         item.appendChild(heading);
@@ -214,7 +220,7 @@
     }
 
     download.addEventListener("click", function () {
-      var blob = new Blob([reflectionsYaml(token, entries(store, workbook))], { type: "application/x-yaml" });
+      var blob = new Blob([reflectionsYaml(page, token, entries(store, workbook))], { type: "application/x-yaml" });
       var url = URL.createObjectURL(blob);
       var a = document.createElement("a");
       a.href = url;
@@ -225,7 +231,7 @@
       setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
     });
     clear.addEventListener("click", function () {
-      if (!window.confirm("Delete everything you wrote in this workbook from this device? This cannot be undone.")) return;
+      if (!window.confirm(words(page, "confirm-clear"))) return;
       entries(store, workbook).forEach(function (entry) { store.removeItem(keyFor(workbook, entry.field)); });
       render();
     });
