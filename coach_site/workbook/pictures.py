@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from coach_site.clientfile.model import Rating
 from coach_site.workbook.dates import human_date, short_date
-from coach_site.workbook.escape import escape_html
+from coach_site.workbook.escape import escape_html, trusted_html
 
 WHEEL_RADIUS = 100.0  # the 10 ring
 _LABEL_GAP = 12.0
@@ -113,7 +113,7 @@ def satisfaction_wheel(
         middle = (start + end) / 2 if count > 1 else 0.0
         parts.append(_wedge_label(name, rating, middle, words))
     parts.append("</svg>")
-    return Markup("".join(parts))
+    return trusted_html(parts)
 
 
 def _wedge_label(name: str, rating: int | None, angle: float, words: Words) -> str:
@@ -176,4 +176,4 @@ def rating_trend(
         f'<text class="trend__date" x="{lx:.1f}" y="{TREND_HEIGHT - 3:.1f}" text-anchor="end" aria-hidden="true">{short_date(dated[-1].when)}</text>',
         "</svg>",
     ]
-    return Markup("".join(parts))
+    return trusted_html(parts)

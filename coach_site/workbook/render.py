@@ -28,7 +28,7 @@ from coach_site.engine.theme_cache import bytecode_cache
 from coach_site.errors import BuildError
 from coach_site.project import Coach
 from coach_site.workbook.dates import human_date
-from coach_site.workbook.escape import escape_user_text
+from coach_site.workbook.escape import escape_user_text, trusted_html
 from coach_site.workbook.pictures import rating_trend, satisfaction_wheel
 
 AREA_TEMPLATE = "focus-area"
@@ -192,7 +192,7 @@ def _wheel(context: Any, areas: list[AreaPage], id_prefix: str = "wheel") -> Mar
 @jinja2.pass_context
 def _trend(context: Any, page: AreaPage) -> Markup:
     if not (page.area.satisfaction and page.area.satisfaction.has_trend):
-        return Markup("")
+        return trusted_html([])
     return rating_trend(
         page.name, page.area.satisfaction.history, f"trend-{page.number}", words=context["words"]["trend"]
     )
