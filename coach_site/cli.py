@@ -21,7 +21,8 @@ from .project import Project, load_project  # noqa: E402
 REPORT_URL = "the coach-site issue tracker"
 CLIENT_FILE = click.Path(path_type=Path, dir_okay=False)
 SITE_DIR = click.option(
-    "--site-dir", type=click.Path(path_type=Path, file_okay=False), default=Path("site"),
+    # Checked by check_site_dir, which says what is wrong in the words of every other error.
+    "--site-dir", type=click.Path(path_type=Path), default=Path("site"),
     show_default=True, help="Where the private sites are published.",
 )
 
@@ -103,8 +104,11 @@ def build(client_files: tuple[Path, ...], site_dir: Path, force: bool, jobs: int
 
 
 def _hold_site_dir(project: Project, site_dir: Path) -> None:
-    """Keep the site dir to this run until the command ends; another run on it waits, and says so."""
-    from .workspace import site_lock
+    """Check the site dir, then keep it to this run until the command ends; another run on it
+    waits, and says so."""
+    from .workspace import check_site_dir, site_lock
+
+    check_site_dir(project.root, site_dir)
 
     def waiting() -> None:
         _console().warn(f"Another coach-site run is building or publishing {site_dir}; "
