@@ -384,6 +384,8 @@ def publish(client_files: tuple[Path, ...], to: str, site_dir: Path, force: bool
     report = publish_sites(site_dir, target, current=current, failed=failed, prune=prune,
                            confirm=confirm, project_root=project.root)
     console.say(f"Published {len(report.published)} workbook(s) to {target}.", err=True, dim=True)
+    if advice := report.advice(target):
+        console.warn(advice)
     if report.pruned:
         console.say(f"Removed {len(report.pruned)} workbook(s) whose client file is gone.", err=True)
     elif report.orphans:
