@@ -27,7 +27,8 @@ from coach_site.workbook.pipeline import (  # noqa: E402
 
 CLIENT_FILE = click.Path(path_type=Path, dir_okay=False)
 SITE_DIR = click.option(
-    "--site-dir", type=click.Path(path_type=Path, file_okay=False), default=Path("site"),
+    # Checked by check_site_dir, which says what is wrong in the words of every other error.
+    "--site-dir", type=click.Path(path_type=Path), default=Path("site"),
     show_default=True, help="Where the private sites are published.",
 )
 
@@ -102,8 +103,11 @@ def build(files: tuple[Path, ...], site_dir: Path, force: bool, jobs: int | None
 
 
 def _hold_site_dir(project: Project, site_dir: Path) -> None:
-    """Keep the site dir to this run until the command ends; another run on it waits, and says so."""
-    from coach_site.workbook.workspace import site_lock
+    """Check the site dir, then keep it to this run until the command ends; another run on it
+    waits, and says so."""
+    from coach_site.workbook.workspace import check_site_dir, site_lock
+
+    check_site_dir(project.root, site_dir)
 
     def waiting() -> None:
         _console().warn(f"Another coach-site run is building or publishing {site_dir}; "
@@ -343,6 +347,8 @@ def publish(files: tuple[Path, ...], to: str, site_dir: Path, force: bool, jobs:
     report = publish_sites(site_dir, target, current=tokens.current, failed=tokens.failed, prune=prune,
                            confirm=confirm, project_root=project.root)
     console.say(f"Published {len(report.published)} workbook(s) to {target}.", err=True, dim=True)
+    if advice := report.advice(target):
+        console.warn(advice)
     if report.pruned:
         console.say(f"Removed {len(report.pruned)} workbook(s) whose client file is gone.", err=True)
     elif report.orphans:

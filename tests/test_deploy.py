@@ -13,7 +13,7 @@ from test_cli import run
 from coach_site.commands.publish import Target, parse_target, publish_sites
 from coach_site.errors import CoachSiteError
 from coach_site.workbook.headers import HEADERS, htaccess, netlify_headers, nginx_server
-from coach_site.workbook.swap import MARK_FILE
+from coach_site.workbook.swap import MARK_FILE, ROBOTS_TXT
 
 ADA = "3hVt9QmK2xLp7RwZc5NbYa"
 BO = "BoBoBoBoBoBoBoBoBoBoBo_1"
@@ -295,3 +295,150 @@ def test_prune_removes_the_workbook_of_a_rotated_link(project, write_client, tmp
     assert (www / ADA).exists() and (www / new / "index.html").exists()  # old link still works
     assert run(project, "publish", "--to", str(www), "--prune", "--yes").returncode == 0
     assert not (www / ADA).exists() and (www / new / "index.html").exists()
+
+
+# Where publishing may write, and what it leaves alone.
+
+def snapshot_of(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("to", ["rsync:{project}", "rsync:.", "rsync:site", "rsync:{tmp}/other/www", "{tmp}/other/www",
+                                "{home}", "rsync:{home}", "/", "rsync:/"],
+                         ids=["rsync-the-project", "rsync-dot", "rsync-inside", "rsync-in-another-project",
+                              "in-another-project", "home", "rsync-home", "top", "rsync-top"])
+def test_a_target_among_the_coachs_own_files_is_refused_before_anything_is_built(
+    project, write_client, tmp_path, to
+):
+    other = tmp_path / "other"
+    (other / "clients").mkdir(parents=True)
+    (other / "mkdocs.yml").write_text("site_name: theirs\n")
+    home = tmp_path / "home"
+    home.mkdir()
+    write_client(client("Ada Example", ADA))
+    before = snapshot_of(tmp_path)
+    result = subprocess.run(
+        [__import__("sys").executable, "-m", "coach_site", "publish", "--to",
+         to.format(project=project, tmp=tmp_path, home=home)],
+        cwd=project, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "HOME": str(home), "NO_COLOR": "1"},
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "not publishing to" in result.stderr and "Publish to a folder of its own" in result.stderr
+    assert snapshot_of(tmp_path) == before
+
+
+@pytest.mark.parametrize("to", ["rsync:-e sh -c 'touch {tmp}/ran' x:/y", "rsync:--version", "git:--upload-pack=touch {tmp}/ran"])
+def test_a_target_that_would_be_read_as_an_option_is_refused(project, write_client, tmp_path, to):
+    write_client(client("Ada Example", ADA))
+    result = run(project, "publish", "--to", to.format(tmp=tmp_path))
+    assert result.returncode == 1 and "Published" not in result.stderr
+    assert "cannot start with '-'" in result.stderr
+    assert not (tmp_path / "ran").exists()
+
+
+def test_rsync_to_a_relative_path_works_and_a_failure_says_why(project, write_client, tmp_path):
+    write_client(client("Ada Example", ADA))
+    result = run(project, "publish", "--to", "rsync:../t/w3")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "t" / "w3" / ADA / "index.html").is_file()
+    (tmp_path / "a-file").write_text("not a folder")
+    failed = run(project, "publish", "--to", f"rsync:{tmp_path}/a-file/www")
+    assert failed.returncode == 1 and "Not a directory" in failed.stderr, failed.stderr
+    assert "code 11" not in failed.stderr
+
+
+def test_branch_names_as_git_writes_them(project, write_client, remote):
+    write_client(client("Ada Example", ADA))
+    assert parse_target("git:origin#refs/heads/pages") == Target("git", "origin", "pages")
+    result = run(project, "publish", "--to", f"git:{remote}#refs/heads/pages")
+    assert result.returncode == 0, result.stderr
+    assert git(remote, "for-each-ref", "--format=%(refname)").split() == ["refs/heads/pages"]
+    for odd in ("a..b", "with space", "-x", "x.lock", "refs/heads/"):
+        refused = run(project, "publish", "--to", f"git:{remote}#{odd}")
+        assert refused.returncode == 1 and "is not a branch name git accepts" in refused.stderr, odd
+    assert git(remote, "for-each-ref", "--format=%(refname)").split() == ["refs/heads/pages"]
+
+
+def test_when_every_client_fails_no_target_is_made(project, write_client, tmp_path, remote):
+    write_client(client("Ada Example", ADA, "    satisfaction: 11\n"))
+    www = tmp_path / "www"
+    for to in (str(www), f"git:{remote}", f"rsync:{tmp_path / 'rsynced'}"):
+        result = run(project, "publish", "--to", to)
+        assert result.returncode == 1 and "satisfaction: 11" in result.stderr, to
+        assert "1 client(s) failed to build" in result.stderr and "rsync:" not in result.stderr, to
+    assert not www.exists() and not (tmp_path / "rsynced").exists()
+    assert git(remote, "for-each-ref") == ""
+    # A target that is there already still gets its root files put right.
+    www.mkdir()
+    assert run(project, "publish", "--to", str(www)).returncode == 1
+    assert (www / "robots.txt").is_file()
+
+
+THEIR_ROBOTS = "User-agent: *\nAllow: /\nSitemap: https://example.org/sitemap.xml\n"
+THEIR_HTACCESS = "RewriteEngine On\nRewriteRule ^old$ /blog/ [R=301]\n"
+
+
+def their_site(folder: Path) -> None:
+    """A host's folder with a blog, its own front page, robots.txt and .htaccess."""
+    (folder / "blog").mkdir(parents=True)
+    (folder / "blog" / "index.html").write_text("my blog")
+    (folder / "index.html").write_text("my home page")
+    (folder / "robots.txt").write_text(THEIR_ROBOTS)
+    (folder / ".htaccess").write_text(THEIR_HTACCESS)
+
+
+def assert_told_what_to_add(stderr: str) -> None:
+    assert stderr.count("Left your own robots.txt, .htaccess in") == 1
+    assert "Add to robots.txt" in stderr and "    Disallow: /" in stderr
+    assert "Add to .htaccess" in stderr and "    Options -Indexes" in stderr
+    assert '    Header always set X-Robots-Tag "noindex, nofollow"' in stderr
+    assert "Add to _headers" not in stderr  # absent there: written
+
+
+def test_the_hosts_own_root_files_are_left_alone_in_a_folder(project, write_client, tmp_path):
+    www = tmp_path / "www"
+    their_site(www)
+    write_client(client("Ada Example", ADA))
+    result = run(project, "publish", "--to", str(www))
+    assert result.returncode == 0, result.stderr
+    assert (www / "robots.txt").read_text() == THEIR_ROBOTS and (www / ".htaccess").read_text() == THEIR_HTACCESS
+    assert (www / "index.html").read_text() == "my home page" and (www / ADA / "index.html").is_file()
+    assert (www / "_headers").read_text().startswith("# coach-site") and (www / ".nojekyll").exists()
+    assert_told_what_to_add(result.stderr)
+    # Ours, as an older coach-site wrote them (no mark on robots.txt): put right, without a word.
+    (www / "robots.txt").write_text("User-agent: *\nDisallow: /\n")
+    (www / ".htaccess").write_text("# Written by coach-site: private workbooks.\nOptions -Indexes\n")
+    again = run(project, "publish", "--to", str(www))
+    assert again.returncode == 0 and "Left your own" not in again.stderr
+    assert (www / "robots.txt").read_text() == ROBOTS_TXT and (www / ".htaccess").read_text() == htaccess()
+
+
+def test_the_hosts_own_root_files_are_left_alone_on_a_branch(project, write_client, remote, tmp_path):
+    seed = tmp_path / "seed"
+    subprocess.run(["git", "init", "-q", "-b", "gh-pages", str(seed)], check=True)
+    their_site(seed)
+    subprocess.run(["git", "-C", str(seed), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(seed), "-c", "user.name=A", "-c", "user.email=a@example.org",
+                    "commit", "-q", "-m", "blog"], check=True)
+    subprocess.run(["git", "-C", str(seed), "push", "-q", str(remote), "gh-pages"], check=True)
+    write_client(client("Ada Example", ADA))
+    result = run(project, "publish", "--to", f"git:{remote}")
+    assert result.returncode == 0, result.stderr
+    assert git(remote, "show", "gh-pages:robots.txt") == THEIR_ROBOTS
+    assert git(remote, "show", "gh-pages:.htaccess") == THEIR_HTACCESS
+    assert git(remote, "show", "gh-pages:index.html") == "my home page"
+    assert f"{ADA}/index.html" in tree(remote) and "blog/index.html" in tree(remote)
+    assert_told_what_to_add(result.stderr)
+
+
+def test_the_hosts_own_root_files_are_left_alone_by_rsync(project, write_client, tmp_path):
+    www = tmp_path / "www"
+    their_site(www)
+    write_client(client("Ada Example", ADA))
+    result = run(project, "publish", "--to", f"rsync:{www}")
+    assert result.returncode == 0, result.stderr
+    assert (www / "robots.txt").read_text() == THEIR_ROBOTS and (www / ".htaccess").read_text() == THEIR_HTACCESS
+    assert (www / "index.html").read_text() == "my home page" and (www / ADA / "index.html").is_file()
+    assert (www / "_headers").read_text().startswith("# coach-site")
+    assert (www / "_headers").stat().st_mode & 0o777 == 0o644
+    assert_told_what_to_add(result.stderr)

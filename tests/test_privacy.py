@@ -118,7 +118,8 @@ def test_every_page_tells_search_engines_and_referrers_to_stay_away(two_clients)
 def test_no_sitemap_is_published_and_the_root_lists_no_client(two_clients):
     site_dir = two_clients["site_dir"]
     assert not list(site_dir.rglob("sitemap.xml*"))
-    assert (site_dir / "robots.txt").read_text() == "User-agent: *\nDisallow: /\n"
+    robots = (site_dir / "robots.txt").read_text().splitlines()
+    assert robots[0].startswith("# coach-site") and robots[1:] == ["User-agent: *", "Disallow: /"]
     front = (site_dir / "index.html").read_text()  # shown instead of a list of the folder
     assert "Alice" not in front and "AliceAliceAliceAlice_01" not in front and "BobBob" not in front
     assert '<meta name="robots" content="noindex, nofollow">' in front and "<a " not in front

@@ -82,7 +82,8 @@ def test_a_failed_build_leaves_the_published_site_byte_for_byte(project, publish
 
 def test_the_site_root_keeps_crawlers_out_and_lists_no_client(published):
     _, site_dir, _ = published
-    assert (site_dir / "robots.txt").read_text() == ROBOTS_TXT == "User-agent: *\nDisallow: /\n"
+    assert (site_dir / "robots.txt").read_text() == ROBOTS_TXT
+    assert ROBOTS_TXT.splitlines()[1:] == ["User-agent: *", "Disallow: /"]
     assert sorted(p.name for p in site_dir.iterdir() if p.is_file()) == [
         ".htaccess", ".nojekyll", "_headers", "index.html", "robots.txt"
     ]

@@ -149,3 +149,55 @@ def test_two_builds_at_once_on_one_site_dir_both_succeed(project, write_client, 
         assert f"{slug}: https://coaching.example.org/workbooks/{token}/" in results[0][1] + results[1][1]
         assert (project / "site" / token / "index.html").is_file()
     assert sorted(p.name for p in (project / "site").iterdir() if p.is_dir()) == sorted(TOKENS.values())
+
+
+def run(project: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(project), "NO_COLOR": "1"}
+    return subprocess.run([sys.executable, "-m", "coach_site", *args], cwd=project, env=env,
+                          capture_output=True, text=True)
+
+
+def test_a_long_or_deep_site_dir_builds(project, write_client, tmp_path):
+    """The records of a site dir have a file name of fixed length, however long the site dir's path."""
+    clients(write_client, ("ada",))
+    deep = tmp_path.joinpath(*["abcdefghij"] * 23)
+    for site_dir in (deep, tmp_path / ("w" * 250)):
+        result = run(project, "build", "--site-dir", str(site_dir))
+        assert result.returncode == 0, result.stderr
+        assert (site_dir / TOKENS["ada"] / "index.html").is_file()
+    assert max(len(p.name) for p in (project / ".coach-site").iterdir()) < 80
+
+
+@pytest.mark.parametrize("site_dir, why", [
+    ("x" * 300, "cannot be written: a name in it is too long"),
+    ("/dev/null", "is not a folder"),
+    ("notes.txt", "is not a folder"),
+    ("notes.txt/site", "cannot be written: part of it is a file, not a folder"),
+    ("/proc/x", "cannot be written: that place cannot hold files"),
+    ("/proc/self", "cannot be written: that place cannot hold files"),
+    ("/sys/kernel/x", "cannot be written: permission denied"),
+])
+def test_a_site_dir_that_cannot_hold_workbooks_is_a_clear_error(project, write_client, site_dir, why):
+    clients(write_client, ("ada",))
+    (project / "notes.txt").write_text("my notes")
+    for command in ("build", "rotate clients/ada.yaml", "publish --to ../www"):
+        result = run(project, *command.split(), "--site-dir", site_dir)
+        assert result.returncode == 1, (command, result.stderr)
+        assert result.stderr.strip() == f"--site-dir {site_dir}: {why}. Use a folder of its own, such as " \
+                                       "site (the default).", (command, result.stderr)
+    assert not (project.parent / "www").exists()
+
+
+@pytest.mark.parametrize("site_dir", [".", "..", "clients", "clients/site", "content", "overrides/x", ".git",
+                                      "{project}"])
+def test_a_site_dir_among_the_coachs_own_files_is_refused(project, write_client, site_dir):
+    clients(write_client, ("ada",))
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    site_dir = site_dir.format(project=project)
+    before = sorted(project.parent.rglob("*"))
+    for command in ("build", "publish --to ../www"):
+        result = run(project, *command.split(), "--site-dir", site_dir)
+        assert result.returncode == 1 and result.stderr.startswith(f"--site-dir {site_dir}: it "), result.stderr
+        assert "Traceback" not in result.stderr
+    assert sorted(project.parent.rglob("*")) == before  # not a workbook, not a root file, not a lock
+    assert run(project, "build", "--site-dir", "site").returncode == 0  # the project's site/ is the usual place

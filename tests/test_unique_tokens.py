@@ -262,3 +262,28 @@ def test_the_light_token_reader_knows_no_token_for_a_file_that_fails_anyway(tmp_
 
 def test_the_example_clients_token_is_read_the_same_both_ways():
     assert read_token(EXAMPLE_CLIENT).token == check_client(EXAMPLE_CLIENT).link.token
+
+
+def test_a_link_another_client_had_before_rotating_is_refused_and_stays_theirs(
+    project, ada_built, write_client, tmp_path
+):
+    # Ada's link is published, then rotated: the old link stays on the host until --prune.
+    host = tmp_path / "host"
+    assert run(project, "publish", "--to", str(host)).returncode == 0
+    assert run(project, "rotate", "clients/ada-example.yaml").returncode == 0
+    assert run(project, "publish", "--to", str(host)).returncode == 0
+    old_site = files_of(host / TOKEN)
+    # Dave's file is copied from an older version of Ada's, old token and all.
+    write_client(BO_COPY.replace("Bartholomew", "Dave"), "dave")
+    ada_line = next(n for n, line in enumerate((project / "clients" / "ada-example.yaml").read_text().splitlines(), 1)
+                    if TOKEN in line)
+    refused = (f"clients/dave.yaml:5: link.token: the earlier private link of clients/ada-example.yaml:{ada_line} "
+               "(in its link.previous_tokens, from before it was rotated); an old link may still be published "
+               "or bookmarked, so it stays that client's. Give this client a new one with: "
+               "coach-site rotate clients/dave.yaml")
+    for command in (["check"], ["check", "clients/dave.yaml"], ["build"], ["publish", "--to", str(host)]):
+        result = run(project, *command)
+        assert result.returncode == 1 and refused in result.stderr.splitlines(), (command, result.stderr)
+    assert run(project, "check", "clients/ada-example.yaml").returncode == 0  # Ada's own file is fine
+    assert files_of(host / TOKEN) == old_site and mentions(host, "Dave") == []
+    assert not (project / "site" / TOKEN).exists()

@@ -74,7 +74,8 @@ def _compose(path: Path, source: bytes | None = None) -> yaml.Node | None:
 
 
 def shared_links(files: Iterable[Path], sources: Mapping[Path, bytes] | None = None) -> dict[Path, Problem]:
-    """For each file whose token another of `files` also has: the problem to report on it.
+    """For each file whose token another of `files` also has, now or before it was rotated
+    (its link.previous_tokens): the problem to report on it.
 
     Keyed by the file's resolved path, so `clients/a.yaml` and its absolute path are one file.
     `sources` holds the bytes of files the caller has read already (by resolved path).
@@ -91,7 +92,22 @@ def shared_links(files: Iterable[Path], sources: Mapping[Path, bytes] | None = N
             first = _first_holder(uses)
             for use in uses:
                 problems[use.file.resolve()] = _problem(use, uses, first)
+    # A link another client had before rotating may still be published or bookmarked: it stays theirs.
+    for resolved, path in _unique(files).items():
+        for old in _previous_tokens(path, sources.get(resolved)):
+            for use in by_token.get(old.token, []):
+                if use.file.resolve() != path.resolve():
+                    problems.setdefault(use.file.resolve(), _earlier_link_problem(use, old))
     return problems
+
+
+def _previous_tokens(path: Path, source: bytes | None = None) -> list[TokenUse]:
+    """The tokens the file's link had before it was rotated (link.previous_tokens), with their lines."""
+    previous = _value(_value(_compose(path, source), "link"), "previous_tokens")
+    if not isinstance(previous, yaml.SequenceNode):
+        return []
+    return [TokenUse(path, node.value, node.start_mark.line + 1)
+            for node in previous.value if isinstance(node, yaml.ScalarNode)]
 
 
 def _value(node: yaml.Node | None, key: str) -> yaml.Node | None:
@@ -122,6 +138,15 @@ def _problem(use: TokenUse, uses: list[TokenUse], first: TokenUse | None) -> Pro
         message += f" This file had it first, so keep it here and give the other a new one with: {rotate}"
     else:
         message += f" Give this client a new one with: coach-site rotate {_shown(use.file)}"
+    return Problem(_shown(use.file), use.line, FIELD, message)
+
+
+def _earlier_link_problem(use: TokenUse, old: TokenUse) -> Problem:
+    message = (
+        f"the earlier private link of {_shown(old.file)}:{old.line} (in its link.previous_tokens, from before "
+        "it was rotated); an old link may still be published or bookmarked, so it stays that client's. "
+        f"Give this client a new one with: coach-site rotate {_shown(use.file)}"
+    )
     return Problem(_shown(use.file), use.line, FIELD, message)
 
 

@@ -12,16 +12,18 @@ root's own files are published, never clients/; a client whose build failed keep
 was published before; a published workbook whose client still has a file is never
 deleted; one whose client file is gone goes only with --prune. Nothing else is ever
 deleted: --prune removes only folders that carry coach-site's mark, and a target that
-holds a coach-site project (mkdocs.yml, clients/) is refused.
+is, holds or sits inside a coach-site project (mkdocs.yml, clients/), or is the home
+folder, is refused. Root files (robots.txt, .htaccess, ...) that coach-site did not write
+are left as they are; nothing is made at the target when no workbook is ready.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,10 +35,12 @@ from coach_site.workbook.pipeline import Built, Failed, Outcome, Skipped, check_
 from coach_site.workbook.swap import (
     is_workbook,
     remove_site,
+    root_file_advice,
+    site_root_files,
     staged_site,
     write_site_root,
 )
-from coach_site.workbook.workspace import private_temp_dir
+from coach_site.workbook.workspace import is_project, private_temp_dir
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,12 @@ class PublishReport:
     published: list[str] = field(default_factory=list)  # tokens copied from the site dir
     orphans: list[str] = field(default_factory=list)  # at the target, with no client file
     pruned: list[str] = field(default_factory=list)
+    # The target's own robots.txt, _headers, .htaccess: left as they are (not coach-site's).
+    left_alone: list[str] = field(default_factory=list)
+
+    def advice(self, target: Target) -> str | None:
+        """What the coach should add by hand to the root files that were left alone."""
+        return root_file_advice(self.left_alone, str(target)) if self.left_alone else None
 
 
 @dataclass(frozen=True)
@@ -93,12 +103,38 @@ def parse_target(text: str) -> Target:
         remote, _, branch = text[4:].partition("#")
         if not remote:
             raise CoachSiteError("--to git:REMOTE[#BRANCH]: name the remote (a URL, a path or a remote's name)")
-        return Target("git", remote, branch or "gh-pages")
+        _refuse_an_option(text, remote)
+        return Target("git", remote, _branch_name(text, branch))
     if text.startswith("rsync:"):
         if not text[6:]:
             raise CoachSiteError("--to rsync:[USER@HOST:]PATH: name where to copy to")
+        _refuse_an_option(text, text[6:])
         return Target("rsync", text[6:])
     return Target("dir", text)
+
+
+def _refuse_an_option(text: str, location: str) -> None:
+    """git and rsync would read a location starting with `-` as one of their options."""
+    if location.startswith("-"):
+        raise CoachSiteError(
+            f"--to {text}: a place to publish to cannot start with '-'; "
+            "for a folder of that name, write ./ before it"
+        )
+
+
+def _branch_name(text: str, branch: str) -> str:
+    """The branch as git names it: `refs/heads/main` is `main`; a name git refuses is an error."""
+    branch = branch.removeprefix("refs/heads/") if branch else "gh-pages"
+    try:
+        checked = try_git("check-ref-format", "--branch", branch, cwd=Path.cwd())
+    except GitMissing:
+        return branch  # publishing says git is missing
+    if checked.returncode != 0 or checked.stdout.strip() != branch:  # also `@{-1}`, which git would expand
+        raise CoachSiteError(
+            f"--to {text}: '{branch}' is not a branch name git accepts (no spaces, '..', '~', '^', ':', "
+            "'?', '*', '[' or leading '-'); for example git:REMOTE#gh-pages"
+        )
+    return branch
 
 
 def publish_sites(
@@ -125,24 +161,49 @@ def publish_sites(
 
 
 def check_target(target: Target, project_root: Path) -> None:
-    """Refuse a folder that is, holds or sits inside a coach-site project: publishing there
-    could overwrite or prune the coach's own files."""
-    if target.kind != "dir":
+    """Refuse a folder (or a local rsync path) that is, holds or sits inside a coach-site project,
+    or that is the home folder: publishing there could overwrite or prune the coach's own files."""
+    folder = _local_folder(target)
+    if folder is None:
         return
-    folder = Path(target.location).expanduser().resolve()
-    project = project_root.resolve()
-    if folder == project or project in folder.parents:
-        why = "it is your coach-site project folder" if folder == project else "it is inside your coach-site project"
-    elif folder in project.parents:
-        why = "it holds your coach-site project"
-    elif (folder / "mkdocs.yml").exists() or (folder / "clients").exists():
-        why = "it holds a coach-site project (mkdocs.yml or clients/)"
-    else:
-        return
-    raise CoachSiteError(
-        f"not publishing to {target.location}: {why}, and publishing there could overwrite or delete "
-        "your own files. Publish to a folder of its own, such as your web server's folder."
-    )
+    why = _why_not_a_target(folder, project_root.resolve())
+    if why:
+        raise CoachSiteError(
+            f"not publishing to {target.location}: {why}, and publishing there could overwrite or delete "
+            "your own files. Publish to a folder of its own, such as your web server's folder."
+        )
+
+
+def _local_folder(target: Target) -> Path | None:
+    """The folder on this machine a target writes to; None for a remote one."""
+    if target.kind == "dir":
+        return Path(target.location).expanduser().resolve()
+    if target.kind == "rsync" and _is_local_path(target.location):
+        return Path(target.location).expanduser().resolve()
+    return None
+
+
+def _is_local_path(location: str) -> bool:
+    """rsync's own rule: HOST:PATH (a ':' before any '/') and rsync:// are remote, the rest local."""
+    colon, slash = location.find(":"), location.find("/")
+    return colon == -1 or (slash != -1 and slash < colon)
+
+
+def _why_not_a_target(folder: Path, project: Path) -> str | None:
+    if folder == project:
+        return "it is your coach-site project folder"
+    if project in folder.parents:
+        return "it is inside your coach-site project"
+    if folder in project.parents:
+        return "it holds your coach-site project"
+    if folder == Path.home().resolve():
+        return "it is your home folder"
+    if (folder / "mkdocs.yml").exists() or (folder / "clients").exists():
+        return "it holds a coach-site project (mkdocs.yml or clients/)"
+    other = next((parent for parent in folder.parents if is_project(parent)), None)
+    if other is not None:
+        return f"it is inside another coach-site project ({other})"
+    return None
 
 
 def _refuse_a_project_branch(repo: Path, target: Target) -> None:
@@ -165,13 +226,15 @@ def _tokens(folder: Path) -> list[str]:
 
 def _publish_to_folder(site_dir, folder, ready, current, prune, confirm) -> PublishReport:
     """Each workbook swapped in whole, as in the site dir: a reader never sees half of one."""
-    folder.mkdir(parents=True, exist_ok=True)
     report = PublishReport()
+    if not ready and not folder.exists():
+        return report  # nothing to publish: a target that is not there yet is not made
+    folder.mkdir(parents=True, exist_ok=True)
     for token in ready:
         with staged_site(folder, token) as staging:
             shutil.copytree(site_dir / token, staging, dirs_exist_ok=True)
         report.published.append(token)
-    write_site_root(folder)  # also when no workbook was published this time
+    report.left_alone = write_site_root(folder)  # also when no workbook was published this time
     there = _tokens(folder)
     report.orphans = [t for t in there if t not in current]
     if prune and report.orphans and confirm(report.orphans):
@@ -208,12 +271,14 @@ def _commit_and_push(site_dir, target, ready, current, prune, confirm, project_r
         repo = work / "branch"
         repo.mkdir()
         git("init", "-q", cwd=repo)
-        fetched = try_git("fetch", "-q", "--depth=1", remote, f"refs/heads/{target.branch}", cwd=repo)
+        fetched = try_git("fetch", "-q", "--depth=1", "--", remote, f"refs/heads/{target.branch}", cwd=repo)
         if fetched.ok:
             git("checkout", "-q", "FETCH_HEAD", cwd=repo)
             _refuse_a_project_branch(repo, target)
         elif "couldn't find remote ref" not in fetched.stderr:
             raise CoachSiteError(f"cannot reach {target.location}: {last_line(fetched.stderr) or 'git fetch failed'}")
+        elif not ready:
+            return PublishReport()  # nothing to publish: a branch that is not there yet is not made
         else:
             git("checkout", "-q", "--orphan", target.branch, cwd=repo)
         report = _publish_to_folder(site_dir, repo, ready, current, prune, confirm)
@@ -222,7 +287,7 @@ def _commit_and_push(site_dir, target, ready, current, prune, confirm, project_r
         count = len(report.published)
         git(*_identity(project_root), "commit", "-q", "--allow-empty", "-m",
             f"Publish {count} workbook{'s' if count != 1 else ''} ({stamp})", cwd=repo)
-        git("push", "-q", remote, f"HEAD:refs/heads/{target.branch}", cwd=repo)
+        git("push", "-q", "--", remote, f"HEAD:refs/heads/{target.branch}", cwd=repo)
     return report
 
 
@@ -238,19 +303,48 @@ def _publish_with_rsync(site_dir, target, ready, prune) -> PublishReport:
         raise CoachSiteError("rsync is not installed on this machine; install it, or publish with --to git:... or --to DIR")
     if prune:
         raise CoachSiteError("--prune is not supported with rsync; remove old workbooks on the host by hand")
-    destination = target.location.rstrip("/")
+    local = _local_folder(target)
+    destination = str(local) if local is not None else target.location.rstrip("/")
     report = PublishReport()
+    if not ready:
+        return report  # nothing to publish: the host is left as it is
     for token in ready:
-        _rsync(["-a", "--mkpath", "--delete", f"{site_dir / token}/", f"{destination}/{token}/"])
+        _rsync(["-a", "--mkpath", "--delete", "--", f"{site_dir / token}/", f"{destination}/{token}/"])
         report.published.append(token)
-    with tempfile.TemporaryDirectory() as root_files:
-        os.chmod(root_files, 0o755)  # rsync -a copies this folder's mode to the host's folder
-        write_site_root(Path(root_files))
-        _rsync(["-a", "--mkpath", f"{root_files}/", f"{destination}/"])
+    report.left_alone = _rsync_root_files(destination)
     return report
+
+
+def _rsync_root_files(destination: str) -> list[str]:
+    """The root files, with the same rule as for a folder: the host's own ones are left as they are.
+
+    The host's copies are fetched first, put right here, and only those that changed sent back.
+    """
+    names = list(site_root_files())
+    with private_temp_dir("root-files") as work:
+        root = work / "root"
+        root.mkdir()
+        _rsync(["-a", *(f"--include=/{name}" for name in names), "--exclude=*", "--", f"{destination}/", f"{root}/"])
+        before = {name: (root / name).read_bytes() for name in names if (root / name).is_file()}
+        left = write_site_root(root)
+        changed = [name for name in names if (root / name).is_file() and before.get(name) != (root / name).read_bytes()]
+        for name in changed:
+            os.chmod(root / name, 0o644)  # rsync -a copies the mode: a web server must read them
+        if changed:
+            _rsync(["-a", "--", *(str(root / name) for name in changed), f"{destination}/"])
+    return left
 
 
 def _rsync(args: list[str]) -> None:
     result = subprocess.run(["rsync", *args], capture_output=True, text=True)
     if result.returncode != 0:
-        raise CoachSiteError(f"rsync: {last_line(result.stderr) or 'failed'}")
+        raise CoachSiteError(f"rsync: {_rsync_reason(result.stderr)}")
+
+
+def _rsync_reason(stderr: str) -> str:
+    """The line that says what went wrong (`mkdir "..." failed: Not a directory`), not rsync's
+    closing summary (`error in file IO (code 11)`), which names no cause."""
+    lines = [line.strip() for line in stderr.strip().splitlines() if line.strip()]
+    causes = [line for line in lines if not line.startswith("rsync error:")]
+    shown = (causes or lines or ["failed"])[0]
+    return re.sub(r"^rsync:\s*(\[\w+\]\s*)?", "", shown)

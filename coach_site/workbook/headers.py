@@ -41,7 +41,7 @@ def netlify_headers() -> str:
 
 def htaccess() -> str:
     """`.htaccess` for Apache hosts: the same headers, and no directory listings."""
-    lines = ["# Written by coach-site: private workbooks.", "Options -Indexes", "<IfModule mod_headers.c>"]
+    lines = ["# coach-site: privacy headers for Apache; no folder lists.", "Options -Indexes", "<IfModule mod_headers.c>"]
     lines += [f'  Header always set {name} "{value}"' for name, value in HEADERS.items()]
     lines += ["</IfModule>", ""]
     return "\n".join(lines)

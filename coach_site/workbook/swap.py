@@ -19,7 +19,11 @@ from pathlib import Path
 
 from coach_site.workbook.headers import htaccess, netlify_headers
 
-ROBOTS_TXT = "User-agent: *\nDisallow: /\n"
+# The first line of the root files coach-site writes: a file without it is someone else's.
+ROOT_FILE_MARK = "# coach-site"
+_OLD_ROOT_FILE_MARK = "# Written by coach-site"  # the .htaccess of older versions
+_OLD_ROBOTS_TXT = "User-agent: *\nDisallow: /\n"  # the robots.txt of older versions, unmarked
+ROBOTS_TXT = f"{ROOT_FILE_MARK}: keeps crawlers out of the private workbooks.\n{_OLD_ROBOTS_TXT}"
 BUILDING_PREFIX = ".building-"
 _RETIRED_PREFIX = ".retired-"
 # The mark of a workbook folder: the same for every workbook, so it tells nothing about anyone.
@@ -113,7 +117,7 @@ def site_root_files() -> dict[str, str]:
     return {
         "index.html": INDEX_HTML,
         "robots.txt": ROBOTS_TXT,
-        "_headers": netlify_headers(),
+        "_headers": f"{ROOT_FILE_MARK}: privacy headers for Netlify and Cloudflare Pages.\n{netlify_headers()}",
         ".htaccess": htaccess(),
         ".nojekyll": "",  # GitHub Pages: serve the files as they are
     }
@@ -127,15 +131,53 @@ def remove_site(site_dir: Path, token: str) -> bool:
     return True
 
 
-def write_site_root(site_dir: Path) -> None:
+def write_site_root(site_dir: Path) -> list[str]:
     """The site dir's own files: an empty front page and robots.txt that keeps crawlers out,
-    and the privacy headers for Netlify/Cloudflare and Apache hosts. A front page that is
-    not ours (a folder shared with a home page) is left as it is."""
+    and the privacy headers for Netlify/Cloudflare and Apache hosts.
+
+    A file of the same name that is not ours (a folder shared with a home page or a blog)
+    is left as it is: returns the names of those left, bar index.html, whose lines the
+    coach may want to add by hand (see root_file_advice).
+    """
+    left = []
     for name, text in site_root_files().items():
         path = site_dir / name
         if not path.exists():
             path.write_text(text, encoding="utf-8")
             continue
+        if name == ".nojekyll":
+            continue  # any .nojekyll does its work
         current = path.read_text(encoding="utf-8", errors="replace")
-        if current != text and (name != "index.html" or _INDEX_MARK in current):
+        if current == text:
+            continue
+        if _is_ours(name, current):
             path.write_text(text, encoding="utf-8")
+        elif name != "index.html":  # someone's own front page hides the folder's list just as well
+            left.append(name)
+    return left
+
+
+def _is_ours(name: str, text: str) -> bool:
+    """A root file coach-site wrote, this version or an older one."""
+    if name == "index.html":
+        return _INDEX_MARK in text
+    first_line = text.partition("\n")[0]
+    return (first_line.startswith((ROOT_FILE_MARK, _OLD_ROOT_FILE_MARK))
+            or text in (_OLD_ROBOTS_TXT, netlify_headers()))
+
+
+def root_file_advice(names: list[str], where: str) -> str:
+    """What to tell the coach when their own root files were left alone: the lines to add by hand."""
+    lines = [f"Left your own {', '.join(names)} in {where} as they are (coach-site did not write them)."]
+    for name in names:
+        body = [line for line in site_root_files()[name].splitlines() if not line.startswith("#")]
+        why = {
+            "robots.txt": "to keep crawlers out of the whole folder, if nothing else in it should be found "
+                          "(each workbook page says noindex itself)",
+            "_headers": "for the privacy headers on Netlify or Cloudflare Pages (they apply to the whole folder)",
+            ".htaccess": "for the privacy headers on Apache (they apply to the whole folder)",
+        }[name]
+        lines.append(f"  Add to {name}, {why}:")
+        lines += [f"    {line}" for line in body]
+    lines.append("  Or publish the workbooks to a folder of their own, where coach-site writes these files.")
+    return "\n".join(lines)

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -19,6 +20,8 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from coach_site.errors import CoachSiteError
 
 try:
     import fcntl
@@ -32,6 +35,10 @@ _ALIVE = ".in-use"  # locked by the run that owns a temporary folder
 _CLAIM_SECONDS = 2.0
 # Folders of older coach-site versions carry no lock: taken for leftovers only when this old.
 _UNCLAIMED_SECONDS = 24 * 3600
+# The readable part of a record's file name: short enough for any file system, however long the site dir.
+_KEY_CHARS = 40
+# The project's own folders: a site dir there would write workbooks among the coach's files.
+PROJECT_FOLDERS = ("clients", "content", "overrides", STATE_DIR, ".git")
 
 
 def state_dir(project_root: Path) -> Path:
@@ -52,8 +59,52 @@ def relative_name(path: Path, project_root: Path) -> str:
 def site_key(project_root: Path, site_dir: Path) -> str:
     """A file name for one site dir's records: readable, and distinct for distinct site dirs."""
     name = relative_name(site_dir, project_root)
-    readable = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-") or "project"
+    readable = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-")[-_KEY_CHARS:].strip("-") or "project"
     return f"{readable}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"
+
+
+def is_project(folder: Path) -> bool:
+    """A coach-site project: mkdocs.yml beside clients/."""
+    return (folder / "mkdocs.yml").is_file() and (folder / "clients").is_dir()
+
+
+def check_site_dir(project_root: Path, site_dir: Path) -> None:
+    """Refuse, before anything is built, a site dir that cannot hold workbooks or that would put
+    them among the coach's own files (they would be published, or committed with clients/)."""
+    folder, project = site_dir.expanduser().resolve(), project_root.resolve()
+    inside = next((name for name in PROJECT_FOLDERS if (project / name) in (folder, *folder.parents)), None)
+    if folder == project or folder in project.parents:
+        why = "it is your project folder" if folder == project else "it holds your project folder"
+    elif inside:
+        why = f"it is inside your project's {inside}/ folder, among your own files"
+    else:
+        why = _why_not_writable(folder)
+    if why:
+        raise CoachSiteError(f"--site-dir {site_dir}: {why}. Use a folder of its own, such as site (the default).")
+
+
+def _why_not_writable(folder: Path) -> str | None:
+    """Make the folder if need be and write a file in it: None when that works, else why not."""
+    try:
+        if folder.exists() and not folder.is_dir():
+            return "is not a folder"
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(prefix=".coach-site-probe-", dir=folder)
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as exc:
+        return f"cannot be written: {_in_words(exc)}"
+    return None
+
+
+def _in_words(exc: OSError) -> str:
+    words = {
+        errno.EACCES: "permission denied", errno.EPERM: "permission denied",
+        errno.EROFS: "the disk is read-only", errno.ENOSPC: "the disk is full",
+        errno.ENAMETOOLONG: "a name in it is too long", errno.ENOTDIR: "part of it is a file, not a folder",
+        errno.ENOENT: "that place cannot hold files", errno.EEXIST: "part of it is a file, not a folder",
+    }
+    return words.get(exc.errno, (exc.strerror or str(exc)).lower())
 
 
 @contextmanager
