@@ -78,7 +78,8 @@ def test_the_site_root_is_written_once_per_run_not_once_per_client(project, writ
             outcomes = list(build_clients(files, load_project(project), site_dir, jobs=1, force=True))
         assert all(isinstance(o, Built) for o in outcomes)
         for name in site_root_files():
-            assert times_opened(seen, site_dir / name) == 1, name
+            # Read to compare, or written: once a run at most (an empty .nojekyll is never read).
+            assert (site_dir / name).is_file() and times_opened(seen, site_dir / name) <= 1, name
 
 
 def test_nothing_built_leaves_the_site_root_alone(project, write_client, tmp_path):
