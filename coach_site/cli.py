@@ -16,7 +16,7 @@ from . import __version__  # noqa: E402
 from .console import Console, printable  # noqa: E402
 from .errors import ClientFileError, CoachSiteError  # noqa: E402
 from .pipeline import Outcome, build_clients, check_client, rotate_client  # noqa: E402
-from .project import Project, load_project  # noqa: E402
+from .project import Project, load_project, shown_path  # noqa: E402
 
 REPORT_URL = "the coach-site issue tracker"
 CLIENT_FILE = click.Path(path_type=Path, dir_okay=False)
@@ -66,7 +66,7 @@ def _console() -> Console:
 
 
 def _client_files(project: Project, files: tuple[Path, ...]) -> list[Path]:
-    found = list(files) or project.client_files()
+    found = list(files) or [shown_path(path) for path in project.client_files()]
     if not found:
         raise CoachSiteError(f"no client files in {project.clients_dir}; make one with `coach-site new \"Full Name\"`")
     return found
@@ -391,7 +391,7 @@ def _tokens_of_clients(project: Project, outcomes: list[Outcome]) -> tuple[set[s
     """Every client's token (all of clients/, not only those built), those that failed, and
     the files whose token cannot be read."""
     current, unreadable = set(), []
-    files = {*project.client_files(), *(o.client_file for o in outcomes)}
+    files = {shown_path(path) for path in (*project.client_files(), *(o.client_file for o in outcomes))}
     tokens = {}
     for client_file in sorted(files):
         try:
@@ -399,7 +399,7 @@ def _tokens_of_clients(project: Project, outcomes: list[Outcome]) -> tuple[set[s
             current.add(tokens[client_file])
         except CoachSiteError:
             unreadable.append(client_file)
-    failed = {tokens[o.client_file] for o in outcomes if o.error and o.client_file in tokens}
+    failed = {tokens[shown_path(o.client_file)] for o in outcomes if o.error and shown_path(o.client_file) in tokens}
     return current, failed, unreadable
 
 

@@ -69,6 +69,18 @@ def _as_text(value: Any) -> str | None:
 MAX_MARKS = 300
 MAX_LINES = 1000
 _MARKS = re.compile(r"[\[<>&\\*_`]")
+# Markdown reads a list inside a list, or a quote inside a quote, by calling itself once
+# more for each level: a few hundred levels take seconds and then fail the whole build.
+# Each list or quote mark at a line's start counts as a level, and so does each 4 spaces
+# of indentation (Markdown's own step). Every level below the first costs, so the levels of
+# all lines together are limited too. No answer needs more than a few.
+MAX_DEPTH = 10
+MAX_NESTED = 500
+_INDENT_STEP = 4
+_LINE_BREAK = re.compile(r"\r\n?|\n")  # as Markdown reads them
+_SPACES = re.compile(" *")
+_LESS_NESTING = "Take out some of the marks (- + * 1. >) at the start of its lines, or some of the spaces before them."
+_NESTING_MARK = re.compile(r"(?:[-+*]|[0-9]{1,9}[.)])(?: |$)|> ?")  # with the space that ends it
 
 
 def _quick_to_build(text: str) -> str:
@@ -80,15 +92,44 @@ def _quick_to_build(text: str) -> str:
             "as each makes the page slower to build. Take some out.",
             {"n": marks, "max": MAX_MARKS},
         )
-    lines = text.count("\n") + 1
-    if lines > MAX_LINES:
+    lines = _LINE_BREAK.split(text)
+    depths = [_depth(line) for line in lines]
+    if max(depths) > MAX_DEPTH:
+        raise PydanticCustomError(
+            "too_deep",
+            "nests lists, quotes or indented lines {n} levels deep; a field may go at most {max} levels deep, "
+            "as each level makes the page slower to build. {fix}",
+            {"n": max(depths), "max": MAX_DEPTH, "fix": _LESS_NESTING},
+        )
+    nested = sum(depth - 1 for depth in depths if depth > 1)
+    if nested > MAX_NESTED:
+        raise PydanticCustomError(
+            "too_nested",
+            "has {n} levels of lists inside lists, quotes inside quotes or indented lines in all; a field "
+            "may have at most {max}, as each makes the page slower to build. {fix}",
+            {"n": nested, "max": MAX_NESTED, "fix": _LESS_NESTING},
+        )
+    if len(lines) > MAX_LINES:
         raise PydanticCustomError(
             "too_many_lines",
             "has {n} lines; a field may have at most {max}, as each makes the page slower to build. "
             "Join some lines.",
-            {"n": lines, "max": MAX_LINES},
+            {"n": len(lines), "max": MAX_LINES},
         )
     return text
+
+
+def _depth(line: str) -> int:
+    """How deep Markdown nests a line: its list and quote marks, and its indentation."""
+    line = line.expandtabs(_INDENT_STEP)
+    marks = spaces = at = 0
+    while True:
+        blank = _SPACES.match(line, at).end()
+        spaces, at = spaces + blank - at, blank
+        mark = _NESTING_MARK.match(line, at)
+        if mark is None:
+            return marks + spaces // _INDENT_STEP
+        marks, at = marks + 1, mark.end()
 
 
 def _required_line(value: Any) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
 import multiprocessing
 import os
@@ -16,7 +18,7 @@ from .errors import BuildError, ClientFileError, CoachSiteError, Problem
 from .history import last_updated, last_updated_many
 from .loader import load_client_file
 from .model import Workbook
-from .project import Project
+from .project import Project, shown_path
 from .publish import publish_site, staging_dir
 from .render import render_pages
 from .scaffold import new_token
@@ -92,7 +94,7 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
     from .build import build_site  # MkDocs and Material load only when something is built
 
     link = project.private_link(prepared.token)
-    with private_temp_dir("build") as work:
+    with private_temp_dir("build") as work, _naming(prepared.client_file):
         docs_dir = work / "docs"
         rendered = render_pages(
             prepared.workbook, project.content_dir, docs_dir,
@@ -106,6 +108,15 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
             shutil.rmtree(staged, ignore_errors=True)
             raise
     return BuiltClient(client_file=prepared.client_file, link=link, site=published, warnings=warnings)
+
+
+@contextlib.contextmanager
+def _naming(client_file: Path) -> Iterator[None]:
+    """A failed build says whose workbook failed: its message starts with the client file."""
+    try:
+        yield
+    except BuildError as exc:
+        raise BuildError(f"{shown_path(client_file)}: {exc}") from None
 
 
 def build_clients(
@@ -206,7 +217,7 @@ def _with_problem(error: CoachSiteError | None, problem: Problem) -> CoachSiteEr
 
 def _unexpected(client_file: Path, exc: Exception) -> BuildError:
     error = BuildError(
-        f"{client_file}: internal error while building this workbook: {type(exc).__name__}: {exc}\n"
+        f"{shown_path(client_file)}: internal error while building this workbook: {type(exc).__name__}: {exc}\n"
         "This is a bug in coach-site; the other workbooks were built, and this one's published "
         "site was left as it was. Run again with --debug and report the output."
     )
@@ -240,7 +251,9 @@ def rotate_client(client_file: Path, project: Project, site_dir: Path) -> BuiltC
     with private_temp_dir("rotate") as work:
         edited = work / client_file.name
         edited.write_bytes(new_text.encode("utf-8"))
-        built = build_client(edited, project, site_dir)
+        # Built from the copy, but any error names the client's own file.
+        prepared = dataclasses.replace(prepare_client(edited, project), client_file=client_file)
+        built = build_prepared(prepared, project, site_dir)
     write_atomically(client_file, new_text)
     if not sharing:  # a copied file's old link is still the other client's: leave their site alone
         shutil.rmtree(site_dir / old_token, ignore_errors=True)  # this client's own workbook, old token

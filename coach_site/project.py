@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +49,17 @@ class Project:
     def private_link(self, token: str) -> str:
         """The link a coachee is sent: site_url + token + '/'."""
         return f"{self.site_url}{token}/"
+
+
+def shown_path(path: Path) -> Path:
+    """A path as the coach would type it: relative to the current folder when inside it,
+    so a message names `clients/ada.yaml` whether or not the coach named the file.
+    Links are not followed: a message names the file the coach knows."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(Path.cwd())
+    except (ValueError, OSError):
+        return Path(path)
 
 
 def load_project(root: Path | str = ".") -> Project:

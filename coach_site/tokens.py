@@ -21,6 +21,7 @@ import yaml
 from .errors import Problem
 from .loader import MAX_FILE_BYTES
 from .model import TOKEN_PATTERN
+from .project import shown_path
 
 # Every value stays text, as the client format's own loader keeps a token; C speed when available.
 _FAST_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
@@ -107,17 +108,17 @@ def _unique(files: Iterable[Path]) -> dict[Path, Path]:
 
 
 def _problem(use: TokenUse, uses: list[TokenUse], first: TokenUse | None) -> Problem:
-    others = " and ".join(f"{_shown(o.file)}:{o.line}" for o in uses if o is not use)
+    others = " and ".join(f"{shown_path(o.file)}:{o.line}" for o in uses if o is not use)
     message = f"the same private link as {others}; each client needs their own."
     if first is None:
         message += (" Keep it for the client who was sent this link, and give the other a new one with:"
                     " coach-site rotate <their client file>")
     elif use is first:
-        rotate = "; ".join(f"coach-site rotate {_shown(o.file)}" for o in uses if o is not use)
+        rotate = "; ".join(f"coach-site rotate {shown_path(o.file)}" for o in uses if o is not use)
         message += f" This file had it first, so keep it here and give the other a new one with: {rotate}"
     else:
-        message += f" Give this client a new one with: coach-site rotate {_shown(use.file)}"
-    return Problem(_shown(use.file), use.line, FIELD, message)
+        message += f" Give this client a new one with: coach-site rotate {shown_path(use.file)}"
+    return Problem(shown_path(use.file), use.line, FIELD, message)
 
 
 def _first_holder(uses: list[TokenUse]) -> TokenUse | None:
@@ -143,11 +144,3 @@ def _first_commit_time(path: Path) -> int | None:
         return None
     times = result.stdout.split() if result.returncode == 0 else []
     return int(times[-1]) if times else None
-
-
-def _shown(path: Path) -> Path:
-    """The path as the coach would type it in the project folder."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
-        return path

@@ -311,3 +311,18 @@ def test_any_text_lands_exactly_and_the_rest_of_the_file_is_byte_identical(files
     assert landed == [text.strip()]
     added = only_insertions(before, client.read_bytes())
     assert all(line.endswith(b"\r\n" if crlf else b"\n") and b"\r" not in line.rstrip(b"\r\n") for line in added)
+
+
+@pytest.mark.parametrize(
+    "text", ["- " * 1000 + "x", "1. " * 1000, "\n".join("    " * i + "- x" for i in range(600))]
+)
+def test_lists_in_lists_too_deep_to_build_are_refused_at_import_and_the_build_still_works(project, files, text):
+    client, reflections = files
+    reflection_file(reflections, "Relationships", "barriers", text)
+    before = client.read_bytes()
+    result = run(project, "import-reflections", f"clients/{client.name}", "reflections.yaml")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "reflections.yaml:5: focus_areas[0].barriers: nests lists, quotes or indented lines" in result.stderr
+    assert client.read_bytes() == before
+    result = run(project, "build", f"clients/{client.name}")
+    assert result.returncode == 0, result.stderr

@@ -484,12 +484,38 @@ def test_a_token_longer_than_64_characters_is_refused(tmp_path):
         ("[" * 301, "holds 301 of the characters [ < > & \\ * _ ` ; a field may hold at most 300 of them"),
         ("<&" * 200, "holds 400 of the characters"),
         ("a\\n" * 1000 + "a", "has 1001 lines; a field may have at most 1000"),
+        ("a\\r" * 1000 + "a", "has 1001 lines; a field may have at most 1000"),  # a line break to Markdown
+        # Lists in lists: once a RecursionError that failed the build, naming no file.
+        ("- " * 1000 + "x", "nests lists, quotes or indented lines 1000 levels deep; a field may go at most 10"),
+        ("+ " * 1000 + "x", "nests lists, quotes or indented lines 1000 levels deep"),
+        ("1. " * 1000, "nests lists, quotes or indented lines 1000 levels deep"),
+        ("9. " * 600, "nests lists, quotes or indented lines 600 levels deep"),
+        ("\\n".join("    " * i + "- x" for i in range(600)), "nests lists, quotes or indented lines 600 levels deep"),
+        ("\\n".join(" " * i + "x" for i in range(999)), "nests lists, quotes or indented lines 249 levels deep"),
+        ("- " * 11 + "x", "nests lists, quotes or indented lines 11 levels deep"),
+        ("x\\n" + "\\t" * 10 + "- x", "nests lists, quotes or indented lines 11 levels deep"),
+        ("\\n".join(["- - x"] * 501), "has 501 levels of lists inside lists, quotes inside quotes or indented "
+                                       "lines in all; a field may have at most 500"),
     ],
 )
 def test_text_that_would_make_a_build_crawl_is_refused_with_the_limit(tmp_path, text, message):
     [problem] = problems(tmp_path, AREA + f'    outcome: "{text}"\n')
     assert problem.startswith(f"x.yaml:7: focus_areas[0].outcome: {message}")
+    assert "Take out some of the marks" in problem or "levels" not in problem
     assert validate(tmp_path, AREA + f'    outcome: "{"[" * 300}"\n')
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- " * 10 + "x",
+        "\\n".join("    " * i + "- x" for i in range(10)),
+        "\\n".join(["- - x"] * 500 + ["- x"] * 500),
+        "-5 kg\\n1.5 km\\n2026. A good year\\n*bold*",
+    ],
+)
+def test_lists_in_lists_up_to_the_limits_are_accepted(tmp_path, text):
+    assert validate(tmp_path, AREA + f'    outcome: "{text}"\n').focus_areas[0].outcome
 
 
 @pytest.mark.parametrize("doc", ["README.md", "docs/client-format.md"])
