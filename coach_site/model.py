@@ -277,13 +277,14 @@ class FieldKind:
 
 ANSWER = FieldKind("answer")  # free text: a ` #` in it starts a comment YAML drops
 ANSWER_LIST = FieldKind("answer list")  # a list of free-text items
+NAME = FieldKind("name")  # a name: a ` #` in it starts a comment too
 
 # The field types of the format. Each carries the JSON Schema an editor sees.
 _TEXT_SCHEMA = {"type": ["string", "number", "null"]}
 _DATE_SCHEMA = {"type": "string", "format": "date"}
 Text = Annotated[str | None, BeforeValidator(_as_text), WithJsonSchema(_TEXT_SCHEMA), ANSWER]
-Name = Annotated[str, BeforeValidator(_required_line), WithJsonSchema({"type": ["string", "number"]})]
-OptionalName = Annotated[str | None, BeforeValidator(_optional_line), WithJsonSchema(_TEXT_SCHEMA)]
+Name = Annotated[str, BeforeValidator(_required_line), WithJsonSchema({"type": ["string", "number"]}), NAME]
+OptionalName = Annotated[str | None, BeforeValidator(_optional_line), WithJsonSchema(_TEXT_SCHEMA), NAME]
 Day = Annotated[dt.date | None, BeforeValidator(_date), WithJsonSchema(_DATE_SCHEMA)]
 TextList = Annotated[
     list[Annotated[str, BeforeValidator(lambda item: _as_text(item) or "")]],

@@ -317,6 +317,39 @@ def test_a_comment_inside_an_answer_is_an_error_naming_line_field_and_fix(tmp_pa
 
 
 @pytest.mark.parametrize(
+    "written, line, field, start",
+    [
+        ("    why_it_matters: Freedom and\n      #1 priority is family\n", 8, "focus_areas[0].why_it_matters",
+         "`why_it_matters:`"),
+        ("    outcome:\n      #1 is freedom\n", 8, "focus_areas[0].outcome", "`outcome:`"),
+        ("    barriers: Money\n\n      #2 time\n", 9, "focus_areas[0].barriers", "`barriers:`"),
+        ("    next_steps:\n      - Renew passport\n        #2 on the list\n", 9, "focus_areas[0].next_steps[0]",
+         "the `-` of its item"),
+        ("  - name: Health and\n      #1 family\n", 8, "focus_areas[1].name", "`name:`"),
+    ],
+)
+def test_a_comment_line_where_the_answer_went_on_is_an_error(tmp_path, written, line, field, start):
+    [message] = problems(tmp_path, AREA + written)
+    assert message.startswith(f"x.yaml:{line}: {field}: this line starts with `#`, so YAML reads it")
+    assert "as a comment and leaves it out of the workbook" in message
+    assert "in quotes" in message and f"if it is a note for you, start it no further right than {start}" in message
+
+
+@pytest.mark.parametrize(
+    "written, field",
+    [
+        ("  name: Ada Example # the second\n", "client.name"),
+        ("  name: Ada Example\n  preferred_name: Ada #1\n", "client.preferred_name"),
+    ],
+)
+def test_a_comment_after_a_name_is_an_error_too(tmp_path, written, field):
+    text = HEAD.replace("  name: Ada Example\n", written) + "values:\n  - name: Career #2 after family\n" + AREA[len(HEAD):]
+    found = problems(tmp_path, text)
+    assert [m.split(": ")[1] for m in found] == [field, "values[0].name"]
+    assert "the text after ` #`" in found[1] and 'If it is part of the name, put the whole name in quotes ("...")' in found[1]
+
+
+@pytest.mark.parametrize(
     "written, field",
     [
         ("    outcome: #1 is freedom\n", "focus_areas[0].outcome"),  # the whole answer lost
@@ -338,22 +371,30 @@ def test_comments_in_their_usual_places_stay_quiet(tmp_path):
     text = """\
     # a note of the coach, on its own line
     client:   # who this is
-      name: Ada Example   # required
-      preferred_name: Ada # short
+      # required
+      name: "Ada Example"   # quoted, so whole
+      preferred_name: Ada
       email: ada@example.org  # work address
     link:
       token: 3hVt9QmK2xLp7RwZc5NbYa  # keep it secret
+        # a note below a token
     sessions:  # dates
       next: 2026-10-01  # after the holidays
     values:
-      - name: Courage # first
+      - name: Courage
+        # first
         meaning: "Speak up #always"  # quoted, so whole
+      # a note between two values
+      - name: Honesty
     focus_areas:
       - name: Career
         # outcome: to ask next time
         outcome: |  # several lines
           Freedom #1
           and more
+        why_it_matters: Freedom
+
+        # a note after a blank line
         satisfaction: 6  # up from 4
         next_steps:   # one or two
           - Renew passport
@@ -388,6 +429,13 @@ def test_a_new_client_file_and_answers_typed_before_its_questions_pass(tmp_path)
         ("    next_steps:\n      • Renew passport\n      • Book the course\n", 8, "•"),
         ("    next_steps: • Renew passport\n", 7, "•"),
         ("    next_steps:\n      - Renew passport\n        -Book the course\n", 9, "-"),
+        ("    next_steps:\n      – Renew passport\n      – Book the course\n", 8, "–"),  # Word's en dash
+        ("    next_steps: — Renew passport\n", 7, "—"),
+        ("    next_steps:\n      · Renew passport\n      · Book the course\n", 8, "·"),
+        ("    next_steps:\n      \u2010 Renew passport\n      \u2010 Book the course\n", 8, "\u2010"),
+        ("    next_steps:\n      1. Renew passport\n      2. Book the course\n", 9, "2."),
+        ("    next_steps:\n      - Renew passport\n        – Book the course\n", 9, "–"),
+        ("    next_steps: Call Bo\n      2) Write\n", 8, "2)"),
     ],
 )
 def test_list_items_that_are_not_list_items_are_errors_with_the_fix(tmp_path, written, line, mark):
@@ -408,6 +456,14 @@ def test_action_items_and_multi_line_answers_with_list_marks_are_caught_too(tmp_
 def test_a_dash_that_is_text_stays_text(tmp_path):
     workbook = validate(tmp_path, AREA + "    outcome: -5 kg by June\n    next_steps:\n      - -5 kg\n")
     assert workbook.focus_areas[0].outcome == "-5 kg by June"
+
+
+def test_dashes_and_numbers_in_an_answer_are_text(tmp_path):
+    # Where no list is expected, joining the lines keeps every word: nothing to report.
+    text = AREA + "    outcome: Free\n      – and not stuck\n      — or bored\n      1. first\n    next_steps:\n      - 1. Renew\n"
+    workbook = validate(tmp_path, text)
+    assert workbook.focus_areas[0].outcome == "Free – and not stuck — or bored 1. first"
+    assert workbook.focus_areas[0].next_steps == ["1. Renew"]
 
 
 @pytest.mark.parametrize(
