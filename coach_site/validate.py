@@ -238,16 +238,37 @@ def _session_typos(document: ClientDocument) -> list[Problem]:
     problems = []
     for key in sessions:
         name = str(getattr(key, "source", key))
-        if name in KNOWN_SESSIONS:
-            continue
-        close = [known for known in KNOWN_SESSIONS if _one_typo_apart(name.casefold(), known)]
-        if close:
+        meant = _session_meant(name)
+        if meant:
             where = ("sessions", name)
             problems.append(Problem(
                 document.path, document.line_of(where), format_path(where),
-                f"is not a session the workbook shows (did you mean `{close[0]}`?)",
+                f"is not a session the workbook shows (did you mean `{meant}`?)",
             ))
     return problems
+
+
+# Words a coach may well use for a session the workbook knows by another name.
+_SESSION_SYNONYMS = {"upcoming": "next", "following": "next", "coming": "next", "nextsession": "next"}
+
+
+def _session_meant(name: str) -> str | None:
+    """The known session a name almost surely means, or None for a name of its own:
+    one typo away (`nxt`, `Next`), a little further when long (`strategie`), holding a
+    known name as a word (`next_session`, `Next-Session`), or a synonym (`upcoming`)."""
+    if name in KNOWN_SESSIONS:
+        return None
+    folded = name.casefold()
+    words = re.split(r"[\s_.\-]+", folded.strip(" _.-"))
+    for known in KNOWN_SESSIONS:
+        if _one_typo_apart(folded, known) or known in words:
+            return known
+        if len(known) >= 6 and difflib.SequenceMatcher(None, folded, known).ratio() >= 0.8:
+            return known
+    for word in [*words, "".join(words)]:
+        if word in _SESSION_SYNONYMS:
+            return _SESSION_SYNONYMS[word]
+    return None
 
 
 def _one_typo_apart(a: str, b: str) -> bool:

@@ -467,7 +467,13 @@ def test_dashes_and_numbers_in_an_answer_are_text(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "name, known", [("nxt", "next"), ("Next", "next"), ("stratgy", "strategy"), ("vaules", "values"), ("nexxt", "next")]
+    "name, known",
+    [
+        ("nxt", "next"), ("Next", "next"), ("stratgy", "strategy"), ("vaules", "values"), ("nexxt", "next"),
+        ("next_session", "next"), ("next session", "next"), ("next-session", "next"), ("Next-Session", "next"),
+        ("upcoming", "next"), ("Upcoming session", "next"), ("strategie", "strategy"), ("strategy_session", "strategy"),
+        ("values-session", "values"),
+    ],
 )
 def test_a_session_name_one_typo_from_one_the_workbook_uses_is_an_error(tmp_path, name, known):
     text = HEAD + f"sessions:\n  {name}: 2026-10-01\nfocus_areas:\n  - name: Career\n"
@@ -477,8 +483,11 @@ def test_a_session_name_one_typo_from_one_the_workbook_uses_is_an_error(tmp_path
 
 
 def test_other_session_names_are_free(tmp_path):
-    text = HEAD + "sessions:\n  check-in: 2026-10-01\n  next: 2026-11-01\nfocus_areas:\n  - name: Career\n"
-    assert validate(tmp_path, text).next_session == dt.date(2026, 11, 1)
+    free = ["check-in", "review", "intake", "follow-up", "kickoff", "session 3", "mid-point", "wrap_up"]
+    text = HEAD + "sessions:\n" + "".join(f"  {name}: 2026-10-01\n" for name in free)
+    text += "  next: 2026-11-01\nfocus_areas:\n  - name: Career\n"
+    workbook = validate(tmp_path, text)
+    assert workbook.next_session == dt.date(2026, 11, 1) and set(workbook.sessions) == {*free, "next"}
 
 
 @pytest.mark.parametrize(
