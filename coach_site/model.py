@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -28,7 +29,6 @@ from .loader import YamlDate, YamlInt
 
 TOKEN_MIN, TOKEN_MAX = 22, 64  # the upper bound keeps a link (and its folder name) a sane length
 TOKEN_PATTERN = re.compile(rf"^[A-Za-z0-9_-]{{{TOKEN_MIN},{TOKEN_MAX}}}$")
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_FOCUS_AREAS = 8
 # Session names the workbook reads (`next`) or the scaffold writes; a name one typo away
 # from one of these is almost surely that session, lost to the typo.
@@ -199,9 +199,69 @@ def _token(value: Any) -> str:
 
 def _email(value: Any) -> str | None:
     text = _as_text(value)
-    if text is not None and not EMAIL_PATTERN.fullmatch(text):
-        raise PydanticCustomError("email", "'{text}' is not an email address", {"text": text})
+    problem = None if text is None else email_problem(text)
+    if problem:
+        raise PydanticCustomError("email", "{problem}", {"problem": problem})
     return text
+
+
+# Characters that end an address in a mail header, or make it another address.
+_EMAIL_BREAKERS = '<>()[]\\,;:"'
+
+
+def email_problem(text: str) -> str | None:
+    """Why `text` is not a plausible email address, in words, with the likely fix; None when
+    it is one. Letters of any script are fine: the email command writes them as mail needs."""
+    why = _why_not_an_address(text)
+    if why is None:
+        return None
+    meant = _address_meant(text)
+    fix = f" (did you mean `{meant}`?)" if meant else "; write it like ada@example.org"
+    return f"'{_visible(text)}' is not an email address: {why}{fix}"
+
+
+def _why_not_an_address(text: str) -> str | None:
+    unseen = [c for c in text if c != " " and unicodedata.category(c)[0] in "CZ"]
+    if unseen:
+        return f"it holds {_visible(unseen[0])}, a character no address has"
+    if " " in text:
+        return "it holds a space"
+    breaker = next((c for c in text if c in _EMAIL_BREAKERS), None)
+    if breaker:
+        return f"it holds `{breaker}`"
+    if text.count("@") != 1:
+        return "it needs exactly one @" if "@" in text else "it has no @"
+    local, domain = text.split("@")
+    if not local:
+        return "nothing comes before the @"
+    labels = domain.split(".")
+    if len(labels) < 2 or not all(labels):
+        return "after the @ it needs a domain name with a dot"
+    return None
+
+
+def _address_meant(text: str) -> str | None:
+    """The address inside `Ada <ada@example.org>`, `mailto:ada@...` or text with stray
+    spaces and control characters, when that is a plausible one."""
+    inside = re.search(r"<([^<>]*)>", text)
+    meant = inside.group(1) if inside else text
+    meant = re.sub(r"^mailto:", "", meant.strip(), flags=re.IGNORECASE)
+    meant = _ESCAPE_SEQUENCE.sub("", meant)
+    meant = "".join(c for c in meant if unicodedata.category(c)[0] not in "CZ").rstrip(".")
+    return meant if meant != text and meant and _why_not_an_address(meant) is None else None
+
+
+# A terminal's escape sequence (ESC [ ... letter), which a pasted address may carry.
+_ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
+
+
+def _visible(text: str | list[str]) -> str:
+    """Text with every character one cannot see written as an escape (`\\x1b`)."""
+    return "".join(
+        c if c == " " or unicodedata.category(c)[0] not in "CZ" else
+        f"\\x{ord(c):02x}" if ord(c) <= 0xFF else f"\\u{ord(c):04x}"
+        for c in text
+    )
 
 
 def _rating(value: Any) -> int:

@@ -83,4 +83,14 @@ def load_project(root: Path | str = ".") -> Project:
     coach = (config.get("extra") or {}).get("coach") or {}
     if not coach.get("name"):
         raise CoachSiteError(f"{CONFIG_FILE}: extra.coach.name: set it to your name (it signs the workbook)")
-    return Project(root=root, site_url=site_url, coach=Coach(str(coach["name"]), coach.get("email")))
+    return Project(root=root, site_url=site_url, coach=Coach(str(coach["name"]), _coach_email(coach.get("email"))))
+
+
+def _coach_email(value: object) -> str | None:
+    """The coach's address, in every workbook's footer and every email's From: a plausible one."""
+    from .model import email_problem
+
+    email = str(value).strip() if value is not None else ""
+    if email and (problem := email_problem(email)):
+        raise CoachSiteError(f"{CONFIG_FILE}: extra.coach.email: {problem}")
+    return email or None

@@ -280,9 +280,32 @@ def test_a_single_next_step_may_be_written_without_a_dash(tmp_path):
     assert workbook.focus_areas[0].next_steps == ["Call Sam"]
 
 
-def test_email_must_look_like_an_address(tmp_path):
-    text = HEAD.replace("Ada Example", "Ada Example\n  email: ada-at-example") + "focus_areas:\n  - name: Career\n"
-    assert problems(tmp_path, text) == ["x.yaml:3: client.email: 'ada-at-example' is not an email address"]
+@pytest.mark.parametrize(
+    "written, message",
+    [
+        ("ada-at-example", "'ada-at-example' is not an email address: it has no @; write it like ada@example.org"),
+        ('"a@b.c\\e[1m"', "'a@b.c\\x1b[1m' is not an email address: it holds \\x1b, a character no address has "
+                          "(did you mean `a@b.c`?)"),
+        ("ada @example.org", "'ada @example.org' is not an email address: it holds a space (did you mean `ada@example.org`?)"),
+        ("Ada <ada@example.org>", "'Ada <ada@example.org>' is not an email address: it holds a space "
+                                  "(did you mean `ada@example.org`?)"),
+        ("a@b@example.org", "'a@b@example.org' is not an email address: it needs exactly one @"),
+        ("ada@example", "'ada@example' is not an email address: after the @ it needs a domain name with a dot"),
+        ("ada@example.", "'ada@example.' is not an email address: after the @ it needs a domain name with a dot"),
+        ('"ada@exam\\u202eple.org"', "it holds \\u202e, a character no address has (did you mean `ada@example.org`?)"),
+        ('"ada@example.org\\nBcc: x@y.org"', "it holds \\x0a, a character no address has"),
+    ],
+)
+def test_email_must_be_a_plausible_address(tmp_path, written, message):
+    text = HEAD.replace("Ada Example", f"Ada Example\n  email: {written}") + "focus_areas:\n  - name: Career\n"
+    [problem] = problems(tmp_path, text)
+    assert problem.startswith("x.yaml:3: client.email: ") and message in problem
+
+
+@pytest.mark.parametrize("address", ["ada@example.org", "zoë.ødegård@exämple.org", "王秀英@例子.中国", "a+b@x.co.uk"])
+def test_an_address_in_any_script_is_an_address(tmp_path, address):
+    text = HEAD.replace("Ada Example", f"Ada Example\n  email: {address}") + "focus_areas:\n  - name: Career\n"
+    assert validate(tmp_path, text).client.email == address
 
 
 def test_unicode_names_and_answers_are_text(tmp_path):
