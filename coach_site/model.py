@@ -20,6 +20,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
 )
@@ -30,6 +31,7 @@ from .loader import YamlDate, YamlInt
 TOKEN_MIN, TOKEN_MAX = 22, 64  # the upper bound keeps a link (and its folder name) a sane length
 TOKEN_PATTERN = re.compile(rf"^[A-Za-z0-9_-]{{{TOKEN_MIN},{TOKEN_MAX}}}$")
 MAX_FOCUS_AREAS = 8
+WEAK_TOKEN_WAIVED = "weak_token_waived"  # validation context: read a file whose token is to be replaced
 # Session names the workbook reads (`next`) or the scaffold writes; a name one typo away
 # from one of these is almost surely that session, lost to the typo.
 KNOWN_SESSIONS = ("values", "strategy", "next")
@@ -195,6 +197,26 @@ def _token(value: Any) -> str:
             },
         )
     return text
+
+
+# A token must be random, as the README promises ("about 128 bits"). A token with fewer
+# than 8 different characters, or one character 8 times in a row, cannot be: a token from
+# `coach-site new` (secrets.token_urlsafe(16): 22 characters of 64) has fewer than 8
+# different characters with probability 3.5e-13, and a run of 8 with about 3.4e-12
+# (15 places x 64^-7); `new` and `rotate` draw again in that case all the same.
+TOKEN_MIN_DISTINCT = 8
+TOKEN_MAX_RUN = 7
+
+
+def token_weakness(token: str) -> str | None:
+    """Why a well-formed token cannot be a random one, in words; None when it can be."""
+    distinct = len(set(token))
+    if distinct < TOKEN_MIN_DISTINCT:
+        return f"is made of only {distinct} different character{'s' if distinct > 1 else ''}"
+    run = max(len(match.group()) for match in re.finditer(r"(.)\1*", token))
+    if run > TOKEN_MAX_RUN:
+        return f"has one character {run} times in a row"
+    return None
 
 
 def _email(value: Any) -> str | None:
@@ -499,6 +521,21 @@ class Workbook(Record):
         if isinstance(value, dict):
             return {getattr(k, "source", str(k)): v for k, v in value.items()}
         return value
+
+    @field_validator("link")
+    @classmethod
+    def _token_is_random(cls, link: Link, info: ValidationInfo) -> Link:
+        """A guessable token would open the workbook to anyone who tries it. `rotate` reads
+        such a file to replace the token, so it asks for this check to be waived."""
+        weakness = token_weakness(link.token)
+        if weakness and not (info.context or {}).get(WEAK_TOKEN_WAIVED):
+            raise PydanticCustomError(
+                "weak_token",
+                "{weakness}, so it cannot be random and someone could guess the link. Make a new one with: "
+                "coach-site rotate <this client file>",
+                {"weakness": weakness, "at": ("token",)},
+            )
+        return link
 
     @field_validator("focus_areas")
     @classmethod

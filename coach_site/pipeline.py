@@ -60,9 +60,9 @@ class Prepared:
         return self.workbook.link.token
 
 
-def check_client(client_file: Path) -> Workbook:
+def check_client(client_file: Path, *, weak_token_ok: bool = False) -> Workbook:
     """Load and validate one client file (raises ClientFileError)."""
-    return validate_client(load_client_file(client_file))
+    return validate_client(load_client_file(client_file), weak_token_ok=weak_token_ok)
 
 
 def prepare_client(
@@ -239,7 +239,7 @@ def rotate_client(client_file: Path, project: Project, site_dir: Path) -> BuiltC
     is the client file replaced and the old token's site deleted. A failure on the way
     leaves the file and the published site as they were.
     """
-    old_token = check_client(client_file).link.token
+    old_token = check_client(client_file, weak_token_ok=True).link.token  # a guessable one is why some rotate
     others = [f for f in project.client_files() if f.resolve() != client_file.resolve()]
     text = client_file.read_bytes().decode("utf-8")  # as it is: a Windows file keeps its CRLF
     sharing = [f for f in others if (use := read_token(f)) and use.token == old_token]

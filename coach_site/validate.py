@@ -18,20 +18,22 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ClientFileError, Problem
 from .loader import ClientDocument, PlainScalar, format_path
-from .model import ANSWER, ANSWER_LIST, KNOWN_SESSIONS, NAME, FieldKind, Workbook, kind_of
+from .project import shown_path
+from .model import ANSWER, ANSWER_LIST, KNOWN_SESSIONS, NAME, WEAK_TOKEN_WAIVED, FieldKind, Workbook, kind_of
 
 M = TypeVar("M", bound=BaseModel)
 
 
-def validate_client(document: ClientDocument, model: type[M] = Workbook) -> M:
+def validate_client(document: ClientDocument, model: type[M] = Workbook, *, weak_token_ok: bool = False) -> M:
     """The Workbook of a loaded client file; raises ClientFileError listing every problem.
 
     `model` is Workbook for client files; the reflections file is checked by its own
-    model, made of the same parts.
+    model, made of the same parts. `weak_token_ok` waives only the check that the token
+    is random: for `rotate`, which replaces it, and for earlier versions of a file.
     """
     problems = _how_it_was_written(document, model)
     try:
-        validated = model.model_validate(document.data)
+        validated = model.model_validate(document.data, context={WEAK_TOKEN_WAIVED: weak_token_ok})
     except ValidationError as exc:
         problems += [_problem(document, error, model) for error in exc.errors()]
     if problems:
@@ -49,7 +51,8 @@ def _problem(document: ClientDocument, error: dict[str, Any], model: type[BaseMo
         file=document.path,
         line=document.line_of(where),
         field=format_path(where),
-        message=_message(error, where, model),
+        # A message that tells what to run names this file as the coach would type it.
+        message=_message(error, where, model).replace("<this client file>", str(shown_path(document.path))),
     )
 
 

@@ -262,3 +262,21 @@ def test_the_light_token_reader_knows_no_token_for_a_file_that_fails_anyway(tmp_
 
 def test_the_example_clients_token_is_read_the_same_both_ways():
     assert read_token(EXAMPLE_CLIENT).token == check_client(EXAMPLE_CLIENT).link.token
+
+
+def test_rotate_replaces_a_token_that_cannot_be_random_and_new_never_writes_one(project, write_client, monkeypatch):
+    weak = "a" * 64
+    client = write_client(MINIMAL_CLIENT.replace(TOKEN, weak))
+    refused = run(project, "check")
+    assert refused.returncode == 1
+    assert ("clients/ada-example.yaml:4: link.token: is made of only 1 different character, so it cannot be random "
+            "and someone could guess the link. Make a new one with: coach-site rotate clients/ada-example.yaml"
+            ) in refused.stderr
+    given = fake_tokens(monkeypatch, "b" * 22, "FreshTokenQmK2xLp7RwZc5")  # the first one could never be random
+    result = CliRunner().invoke(cli, ["rotate", "clients/ada-example.yaml"])
+    assert result.exit_code == 0, result.output
+    assert given == ["b" * 22, "FreshTokenQmK2xLp7RwZc5"]
+    link = check_client(client).link
+    assert (link.token, link.previous_tokens) == ("FreshTokenQmK2xLp7RwZc5", [weak])
+    assert run(project, "check").returncode == 0
+    assert (project / "site" / "FreshTokenQmK2xLp7RwZc5" / "index.html").exists()

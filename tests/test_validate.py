@@ -561,7 +561,7 @@ def test_a_lone_half_of_a_character_is_an_error_and_a_whole_pair_is_the_characte
 
 
 def test_a_token_longer_than_64_characters_is_refused(tmp_path):
-    assert validate(tmp_path, f"client:\n  name: A\nlink:\n  token: {'a' * 64}\nfocus_areas: [{{name: X}}]\n")
+    assert validate(tmp_path, f"client:\n  name: A\nlink:\n  token: {'a1B2c3D4' * 8}\nfocus_areas: [{{name: X}}]\n")
     [message] = problems(tmp_path, f"client:\n  name: A\nlink:\n  token: {'a' * 300}\nfocus_areas: [{{name: X}}]\n")
     assert message == "x.yaml:4: link.token: must be 22 to 64 characters of A-Z a-z 0-9 _ - (this one has 300 characters)"
 
@@ -614,3 +614,33 @@ def test_the_documented_client_file_passes_check(tmp_path, doc):
 
     block = re.search(r"```yaml\n(client:.*?)```", (REPO / doc).read_text(encoding="utf-8"), re.DOTALL)
     assert validate(tmp_path, block.group(1)).client.name == "Ada Example"
+
+
+@pytest.mark.parametrize(
+    "token, weakness",
+    [
+        ("a" * 64, "is made of only 1 different character"),
+        ("abababababababababababab", "is made of only 2 different characters"),
+        ("Ab1_Ab1_Ab1_Ab1_Ab1_Ab1_", "is made of only 4 different characters"),
+        ("3hVt9QmK2xLp7RwZc5NbYaaaaaaaaa", "has one character 9 times in a row"),
+    ],
+)
+def test_a_token_that_cannot_be_random_is_refused_with_the_fix(tmp_path, token, weakness):
+    [message] = problems(tmp_path, f"client:\n  name: A\nlink:\n  token: {token}\nfocus_areas: [{{name: X}}]\n")
+    assert message == (
+        f"x.yaml:4: link.token: {weakness}, so it cannot be random and someone could guess the link. "
+        "Make a new one with: coach-site rotate x.yaml"
+    )
+
+
+def test_real_random_tokens_pass_and_earlier_tokens_may_be_weak(tmp_path):
+    import secrets
+
+    from coach_site.model import token_weakness
+
+    assert [t for t in (secrets.token_urlsafe(16) for _ in range(10_000)) if token_weakness(t)] == []
+    assert [t for t in (secrets.token_urlsafe(48) for _ in range(1_000)) if token_weakness(t)] == []
+    # A rotated-away token opens nothing: it may be the weak one that was replaced.
+    workbook = validate(tmp_path, HEAD.replace("  token:", f"  previous_tokens: [{'a' * 22}]\n  token:")
+                        + "focus_areas:\n  - name: Career\n")
+    assert workbook.link.previous_tokens == ["a" * 22]
