@@ -158,7 +158,7 @@ def _report(console: Console, outcome: Outcome) -> Outcome:
 @verbosity
 def check(client_files: tuple[Path, ...]) -> None:
     """Check client files against the client format, listing every problem."""
-    from .tokens import shared_links
+    from .tokens import file_key, shared_links
 
     console = _console()
     files = list(client_files) or _client_files(load_project(), ())
@@ -170,8 +170,8 @@ def check(client_files: tuple[Path, ...]) -> None:
             check_client(client_file)
         except ClientFileError as exc:
             found = exc.problems
-        if client_file.resolve() in shared:
-            found = [*found, shared[client_file.resolve()]]
+        if file_key(client_file) in shared:
+            found = [*found, shared[file_key(client_file)]]
         problems += len(found)
         if found:
             console.error("\n".join(map(str, found)))
@@ -243,12 +243,12 @@ def serve(client_file: Path, port: int) -> None:
 def email(client_file: Path, eml: Path | None) -> None:
     """The homework email after a Strategy session. Printed, never sent."""
     from .homework_email import draft_message, homework_email
-    from .tokens import shared_links
+    from .tokens import file_key, shared_links
 
     project = load_project()
     workbook = check_client(client_file)
     # The link would open whatever was published for the client file this one was copied from.
-    if problem := shared_links([*project.client_files(), client_file]).get(client_file.resolve()):
+    if problem := shared_links([*project.client_files(), client_file]).get(file_key(client_file)):
         raise CoachSiteError(str(problem))
     mail = homework_email(workbook, project.content_dir, project.coach, project.private_link(workbook.link.token))
     console = _console()

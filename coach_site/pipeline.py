@@ -23,7 +23,7 @@ from .publish import publish_site, staging_dir
 from .render import render_pages
 from .scaffold import new_token
 from .stamps import Stamps, inputs_fingerprint, shared_fingerprint
-from .tokens import read_token, shared_links, tokens_in_use
+from .tokens import file_key, read_token, shared_links, tokens_in_use
 from .validate import validate_client
 from .workspace import private_temp_dir
 
@@ -198,7 +198,7 @@ def _refuse_shared_links(
         return plan
     refused = []
     for client_file, prepared, outcome in plan:
-        problem = shared.get(client_file.resolve())
+        problem = shared.get(file_key(client_file))
         if problem is not None:
             error = _with_problem(outcome.error if outcome else None, problem)
             prepared, outcome = None, Outcome(client_file, error=error)

@@ -74,7 +74,8 @@ def _compose(path: Path) -> yaml.Node | None:
 def shared_links(files: Iterable[Path]) -> dict[Path, Problem]:
     """For each file whose token another of `files` also has: the problem to report on it.
 
-    Keyed by the file's resolved path, so `clients/a.yaml` and its absolute path are one file.
+    Keyed by `file_key`, so `clients/a.yaml` and its absolute path are one file, but a
+    link to a client file is a second file with the same token: one client, two files.
     """
     by_token: dict[str, list[TokenUse]] = defaultdict(list)
     for path in _unique(files).values():
@@ -86,8 +87,15 @@ def shared_links(files: Iterable[Path]) -> dict[Path, Problem]:
         if len(uses) > 1:
             first = _first_holder(uses)
             for use in uses:
-                problems[use.file.resolve()] = _problem(use, uses, first)
+                problems[file_key(use.file)] = _link_problem(use, uses) or _problem(use, uses, first)
     return problems
+
+
+def file_key(path: Path) -> Path:
+    """The file a path names, for telling files apart: its folders are resolved, but not a
+    link to a file, which is a file of its own to the coach."""
+    path = Path(path)
+    return path.absolute().parent.resolve() / path.name
 
 
 def _value(node: yaml.Node | None, key: str) -> yaml.Node | None:
@@ -103,8 +111,20 @@ def _unique(files: Iterable[Path]) -> dict[Path, Path]:
     """Each file once, as it was first given (`clients/a.yaml`, not also its absolute path)."""
     unique: dict[Path, Path] = {}
     for path in files:
-        unique.setdefault(path.resolve(), path)
+        unique.setdefault(file_key(path), path)
     return unique
+
+
+def _link_problem(use: TokenUse, uses: list[TokenUse]) -> Problem | None:
+    """When the file is, or has, a link of the filesystem to another of them: one client, two files."""
+    for other in uses:
+        if other is use or use.file.resolve() != other.file.resolve():
+            continue
+        link, target = (use, other) if use.file.is_symlink() else (other, use)
+        message = (f"{shown_path(link.file)} is a link to {shown_path(target.file)}: one client, two files; "
+                   f"remove the link ({shown_path(link.file)})")
+        return Problem(shown_path(use.file), use.line, FIELD, message)
+    return None
 
 
 def _problem(use: TokenUse, uses: list[TokenUse], first: TokenUse | None) -> Problem:

@@ -280,3 +280,19 @@ def test_rotate_replaces_a_token_that_cannot_be_random_and_new_never_writes_one(
     assert (link.token, link.previous_tokens) == ("FreshTokenQmK2xLp7RwZc5", [weak])
     assert run(project, "check").returncode == 0
     assert (project / "site" / "FreshTokenQmK2xLp7RwZc5" / "index.html").exists()
+
+
+def test_a_link_to_a_client_file_is_one_client_with_two_files_and_is_refused(project, write_client):
+    write_client(MINIMAL_CLIENT, "base-client")
+    (project / "clients" / "symlink.yaml").symlink_to("base-client.yaml")
+    said = ("clients/symlink.yaml is a link to clients/base-client.yaml: one client, two files; "
+            "remove the link (clients/symlink.yaml)")
+    for args in (("check",), ("check", "clients/base-client.yaml"), ("build",), ("list",)):
+        result = run(project, *args)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, args
+        named_alone = args == ("check", "clients/base-client.yaml")
+        assert (f"clients/symlink.yaml:4: link.token: {said}" in result.stderr) != named_alone, args
+        assert f"clients/base-client.yaml:4: link.token: {said}" in result.stderr, args
+    assert not (project / "site" / TOKEN).exists()  # built neither once nor twice
+    (project / "clients" / "symlink.yaml").unlink()
+    assert run(project, "build").returncode == 0
