@@ -16,7 +16,7 @@ from . import __version__  # noqa: E402
 from .console import Console, printable  # noqa: E402
 from .errors import ClientFileError, CoachSiteError  # noqa: E402
 from .pipeline import Outcome, build_clients, check_client, rotate_client  # noqa: E402
-from .project import Project, load_project  # noqa: E402
+from .project import Project, load_project, shown_path  # noqa: E402
 
 REPORT_URL = "the coach-site issue tracker"
 CLIENT_FILE = click.Path(path_type=Path, dir_okay=False)
@@ -67,7 +67,7 @@ def _console() -> Console:
 
 
 def _client_files(project: Project, files: tuple[Path, ...]) -> list[Path]:
-    found = list(files) or project.client_files()
+    found = list(files) or [shown_path(path) for path in project.client_files()]
     if not found:
         raise CoachSiteError(f"no client files in {project.clients_dir}; make one with `coach-site new \"Full Name\"`")
     return found
@@ -162,7 +162,7 @@ def _report(console: Console, outcome: Outcome) -> Outcome:
 @verbosity
 def check(client_files: tuple[Path, ...]) -> None:
     """Check client files against the client format, listing every problem."""
-    from .tokens import shared_links
+    from .tokens import file_key, shared_links
 
     console = _console()
     files = list(client_files) or _client_files(load_project(), ())
@@ -174,8 +174,8 @@ def check(client_files: tuple[Path, ...]) -> None:
             check_client(client_file)
         except ClientFileError as exc:
             found = exc.problems
-        if client_file.resolve() in shared:
-            found = [*found, shared[client_file.resolve()]]
+        if file_key(client_file) in shared:
+            found = [*found, shared[file_key(client_file)]]
         problems += len(found)
         if found:
             console.error("\n".join(map(str, found)))
@@ -247,12 +247,12 @@ def serve(client_file: Path, port: int) -> None:
 def email(client_file: Path, eml: Path | None) -> None:
     """The homework email after a Strategy session. Printed, never sent."""
     from .homework_email import draft_message, homework_email
-    from .tokens import shared_links
+    from .tokens import file_key, shared_links
 
     project = load_project()
     workbook = check_client(client_file)
     # The link would open whatever was published for the client file this one was copied from.
-    if problem := shared_links([*project.client_files(), client_file]).get(client_file.resolve()):
+    if problem := shared_links([*project.client_files(), client_file]).get(file_key(client_file)):
         raise CoachSiteError(str(problem))
     mail = homework_email(workbook, project.content_dir, project.coach, project.private_link(workbook.link.token))
     console = _console()
@@ -397,7 +397,7 @@ def _tokens_of_clients(project: Project, outcomes: list[Outcome]) -> tuple[set[s
     """Every client's token (all of clients/, not only those built), those that failed, and
     the files whose token cannot be read."""
     current, unreadable = set(), []
-    files = {*project.client_files(), *(o.client_file for o in outcomes)}
+    files = {shown_path(path) for path in (*project.client_files(), *(o.client_file for o in outcomes))}
     tokens = {}
     for client_file in sorted(files):
         try:
@@ -405,7 +405,7 @@ def _tokens_of_clients(project: Project, outcomes: list[Outcome]) -> tuple[set[s
             current.add(tokens[client_file])
         except CoachSiteError:
             unreadable.append(client_file)
-    failed = {tokens[o.client_file] for o in outcomes if o.error and o.client_file in tokens}
+    failed = {tokens[shown_path(o.client_file)] for o in outcomes if o.error and shown_path(o.client_file) in tokens}
     return current, failed, unreadable
 
 

@@ -12,7 +12,7 @@ from .history import last_updated_many
 from .pipeline import prepare_client
 from .project import Project
 from .stamps import Stamps, shared_fingerprint
-from .tokens import shared_links
+from .tokens import file_key, shared_links
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def client_overview(project: Project, site_dir: Path) -> list[ClientRow]:
     links_shared = shared_links(files)
     rows = []
     for client_file in files:
-        same_link = links_shared.get(client_file.resolve())
+        same_link = links_shared.get(file_key(client_file))
         try:
             prepared = prepare_client(client_file, project, dates[client_file], shared)
         except CoachSiteError as exc:

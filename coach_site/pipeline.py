@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
 import multiprocessing
 import os
@@ -16,12 +18,12 @@ from .errors import BuildError, ClientFileError, CoachSiteError, Problem
 from .history import last_updated, last_updated_many
 from .loader import load_client_file
 from .model import Workbook
-from .project import Project
+from .project import Project, shown_path
 from .publish import publish_site, staging_dir
 from .render import render_pages
 from .scaffold import new_token
 from .stamps import Stamps, inputs_fingerprint, shared_fingerprint
-from .tokens import read_token, shared_links, tokens_in_use
+from .tokens import file_key, read_token, shared_links, tokens_in_use
 from .validate import validate_client
 from .workspace import private_temp_dir
 
@@ -58,9 +60,9 @@ class Prepared:
         return self.workbook.link.token
 
 
-def check_client(client_file: Path) -> Workbook:
+def check_client(client_file: Path, *, weak_token_ok: bool = False) -> Workbook:
     """Load and validate one client file (raises ClientFileError)."""
-    return validate_client(load_client_file(client_file))
+    return validate_client(load_client_file(client_file), weak_token_ok=weak_token_ok)
 
 
 def prepare_client(
@@ -92,7 +94,7 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
     from .build import build_site  # MkDocs and Material load only when something is built
 
     link = project.private_link(prepared.token)
-    with private_temp_dir("build") as work:
+    with private_temp_dir("build") as work, _naming(prepared.client_file):
         docs_dir = work / "docs"
         rendered = render_pages(
             prepared.workbook, project.content_dir, docs_dir,
@@ -106,6 +108,15 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
             shutil.rmtree(staged, ignore_errors=True)
             raise
     return BuiltClient(client_file=prepared.client_file, link=link, site=published, warnings=warnings)
+
+
+@contextlib.contextmanager
+def _naming(client_file: Path) -> Iterator[None]:
+    """A failed build says whose workbook failed: its message starts with the client file."""
+    try:
+        yield
+    except BuildError as exc:
+        raise BuildError(f"{shown_path(client_file)}: {exc}") from None
 
 
 def build_clients(
@@ -187,7 +198,7 @@ def _refuse_shared_links(
         return plan
     refused = []
     for client_file, prepared, outcome in plan:
-        problem = shared.get(client_file.resolve())
+        problem = shared.get(file_key(client_file))
         if problem is not None:
             error = _with_problem(outcome.error if outcome else None, problem)
             prepared, outcome = None, Outcome(client_file, error=error)
@@ -206,7 +217,7 @@ def _with_problem(error: CoachSiteError | None, problem: Problem) -> CoachSiteEr
 
 def _unexpected(client_file: Path, exc: Exception) -> BuildError:
     error = BuildError(
-        f"{client_file}: internal error while building this workbook: {type(exc).__name__}: {exc}\n"
+        f"{shown_path(client_file)}: internal error while building this workbook: {type(exc).__name__}: {exc}\n"
         "This is a bug in coach-site; the other workbooks were built, and this one's published "
         "site was left as it was. Run again with --debug and report the output."
     )
@@ -228,7 +239,7 @@ def rotate_client(client_file: Path, project: Project, site_dir: Path) -> BuiltC
     is the client file replaced and the old token's site deleted. A failure on the way
     leaves the file and the published site as they were.
     """
-    old_token = check_client(client_file).link.token
+    old_token = check_client(client_file, weak_token_ok=True).link.token  # a guessable one is why some rotate
     others = [f for f in project.client_files() if f.resolve() != client_file.resolve()]
     text = client_file.read_bytes().decode("utf-8")  # as it is: a Windows file keeps its CRLF
     sharing = [f for f in others if (use := read_token(f)) and use.token == old_token]
@@ -240,7 +251,9 @@ def rotate_client(client_file: Path, project: Project, site_dir: Path) -> BuiltC
     with private_temp_dir("rotate") as work:
         edited = work / client_file.name
         edited.write_bytes(new_text.encode("utf-8"))
-        built = build_client(edited, project, site_dir)
+        # Built from the copy, but any error names the client's own file.
+        prepared = dataclasses.replace(prepare_client(edited, project), client_file=client_file)
+        built = build_prepared(prepared, project, site_dir)
     write_atomically(client_file, new_text)
     if not sharing:  # a copied file's old link is still the other client's: leave their site alone
         shutil.rmtree(site_dir / old_token, ignore_errors=True)  # this client's own workbook, old token
