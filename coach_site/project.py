@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +51,17 @@ class Project:
         return f"{self.site_url}{token}/"
 
 
+def shown_path(path: Path) -> Path:
+    """A path as the coach would type it: relative to the current folder when inside it,
+    so a message names `clients/ada.yaml` whether or not the coach named the file.
+    Links are not followed: a message names the file the coach knows."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(Path.cwd())
+    except (ValueError, OSError):
+        return Path(path)
+
+
 def load_project(root: Path | str = ".") -> Project:
     """Read the project's mkdocs.yml; a clear error when it is missing or incomplete."""
     root = Path(root).resolve()
@@ -71,4 +83,14 @@ def load_project(root: Path | str = ".") -> Project:
     coach = (config.get("extra") or {}).get("coach") or {}
     if not coach.get("name"):
         raise CoachSiteError(f"{CONFIG_FILE}: extra.coach.name: set it to your name (it signs the workbook)")
-    return Project(root=root, site_url=site_url, coach=Coach(str(coach["name"]), coach.get("email")))
+    return Project(root=root, site_url=site_url, coach=Coach(str(coach["name"]), _coach_email(coach.get("email"))))
+
+
+def _coach_email(value: object) -> str | None:
+    """The coach's address, in every workbook's footer and every email's From: a plausible one."""
+    from coach_site.clientfile.model import email_problem
+
+    email = str(value).strip() if value is not None else ""
+    if email and (problem := email_problem(email)):
+        raise CoachSiteError(f"{CONFIG_FILE}: extra.coach.email: {problem}")
+    return email or None

@@ -95,3 +95,28 @@ def test_unexpected_errors_are_short_and_debug_shows_the_traceback(project, writ
     assert "--debug" in result.stderr
     result = run(project, "--debug", "build")
     assert "Traceback (most recent call last)" in result.stderr and "index.md.j2" in result.stderr
+
+
+def test_a_failed_build_names_the_client_file_it_was_building(project, write_client):
+    write_client(MINIMAL_CLIENT)
+    # A page Markdown cannot read: lists nested deeper than Python lets Markdown go.
+    index = project / "content" / "index.md.j2"
+    index.write_text(index.read_text(encoding="utf-8") + '\n{{ "- " * 1000 }}x\n', encoding="utf-8")
+    for args in (("build",), ("build", "clients/ada-example.yaml")):
+        result = run(project, *args)
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert result.stderr.startswith("clients/ada-example.yaml: MkDocs could not build the site: RecursionError")
+
+
+def test_messages_name_files_the_same_way_with_or_without_file_arguments(project, write_client):
+    write_client(MINIMAL_CLIENT)
+    bo = MINIMAL_CLIENT.replace("Ada Example", "Bo").replace(TOKEN, "BoOwnToken7xLp7RwZc5NbYa")
+    write_client(bo + "    satisfaction: 11\n", "bo")
+    files = ("clients/ada-example.yaml", "clients/bo.yaml")
+    for command in ("check", "build"):
+        without, given = run(project, command), run(project, command, *files)
+        assert without.returncode == given.returncode == 1
+        assert without.stderr.splitlines()[0] == given.stderr.splitlines()[0]
+        assert without.stderr.startswith("clients/bo.yaml:7: focus_areas[0].satisfaction: 11 is not")
+        assert str(project) not in without.stdout + without.stderr
+    assert "clients/ada-example.yaml: ok" in run(project, "check").stdout.splitlines()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import difflib
+from pathlib import Path
 
 import pytest
+from coach_site.loader import load_client_bytes
 
 from coach_site.clientfile.edit import Appended, set_values, write_atomically
 from coach_site.errors import CoachSiteError
@@ -51,10 +53,11 @@ def test_several_lines_become_a_literal_block():
     after = set_values(FILE, {("focus_areas", 0, "outcome"): "Lead\nthe team"})
     assert changed_lines(FILE, after) == [
         "-     outcome:                  # one year from now?",
-        "+     outcome: |                # one year from now?",
+        "+     outcome: |-               # one year from now?",
         "+       Lead",
         "+       the team",
     ]
+    assert load_client_bytes(after.encode(), Path("x.yaml")).data["focus_areas"][0]["outcome"] == "Lead\nthe team"
 
 
 def test_replacing_a_value_keeps_everything_around_it():
@@ -69,7 +72,8 @@ def test_replacing_a_value_keeps_everything_around_it():
 
 def test_replacing_a_block_keeps_the_blank_line_after_it():
     after = set_values(FILE, {("focus_areas", 1, "why_it_matters"): "Energy.\nAnd joy."})
-    assert changed_lines(FILE, after) == ["+       And joy."]
+    # `|-`: the answer reads back as typed, with no line break added at its end.
+    assert changed_lines(FILE, after) == ["-     why_it_matters: |", "+     why_it_matters: |-", "+       And joy."]
     assert "      And joy.\n\nschedule:" in after
 
 

@@ -195,10 +195,22 @@ def test_email_eml_to_an_address_with_non_ascii_letters_works(project, tmp_path,
 
 def test_email_eml_to_an_address_mail_cannot_carry_is_a_clear_error(project, tmp_path):
     client = project / copy_example(project)
-    client.write_text(client.read_text().replace("maya.lindqvist@example.org", "maya@exämple..org"))
+    domain = "ä" * 64 + ".org"  # a plausible address, but no part of a domain name may be that long
+    client.write_text(client.read_text().replace("maya.lindqvist@example.org", f"maya@{domain}"))
     eml = tmp_path / "homework.eml"
     result = run(project, "email", str(client.relative_to(project)), "--eml", str(eml))
     assert result.returncode == 1 and "internal error" not in result.stderr and "Traceback" not in result.stderr
-    assert ("clients/maya-lindqvist.yaml: client.email: 'maya@exämple..org' cannot be written into the email: "
-            "'exämple..org' after the @ is not a domain name a mail can go to.") in result.stderr
+    assert (f"clients/maya-lindqvist.yaml: client.email: 'maya@{domain}' cannot be written into the email: "
+            f"'{domain}' after the @ is not a domain name a mail can go to.") in result.stderr
+    assert not eml.exists()
+
+
+def test_email_refuses_an_address_with_an_escape_sequence_and_writes_no_draft(project, tmp_path):
+    client = project / copy_example(project)
+    client.write_text(client.read_text().replace("maya.lindqvist@example.org", '"maya@example.org\\e[1m"'))
+    eml = tmp_path / "homework.eml"
+    result = run(project, "email", str(client.relative_to(project)), "--eml", str(eml))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert ("client.email: 'maya@example.org\\x1b[1m' is not an email address: it holds \\x1b, a character no "
+            "address has (did you mean `maya@example.org`?)") in result.stderr
     assert not eml.exists()

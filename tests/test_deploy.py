@@ -16,8 +16,8 @@ from coach_site.workbook.headers import HEADERS, htaccess, netlify_headers, ngin
 from coach_site.workbook.swap import MARK_FILE, ROBOTS_TXT
 
 ADA = "3hVt9QmK2xLp7RwZc5NbYa"
-BO = "BoBoBoBoBoBoBoBoBoBoBo_1"
-CY = "CyCyCyCyCyCyCyCyCyCyCy_2"
+BO = "BoBo9xQ2mK7zLp4RwTc8Nb_1"
+CY = "CyCy5vH3nJ8wKq2TfX6dPg_2"
 
 
 def client(name: str, token: str, extra: str = "") -> str:

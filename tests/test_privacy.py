@@ -24,7 +24,7 @@ HOSTILE = [
 ]
 
 
-def hostile_client(token: str = "EvilEvilEvilEvilEvil_1") -> str:
+def hostile_client(token: str = "EvilEvil9xQ2mK7zLp4Rw_1") -> str:
     """A client file with every hostile string in every text field."""
     bad = " ".join(HOSTILE)
     quoted = '"' + bad.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -82,7 +82,7 @@ def two_clients(tmp_path_factory):
     )
     bob = root / "bob.yaml"
     bob.write_text(
-        "client: {name: Bob Thistledown}\nlink: {token: BobBobBobBobBobBobBob_02}\n"
+        "client: {name: Bob Thistledown}\nlink: {token: BobBob9xQ2mK7zLp4RwTc_02}\n"
         "focus_areas:\n  - name: Quokkaland\n    outcome: Sailing the Hebrides by June\n"
     )
     return {
@@ -126,7 +126,7 @@ def test_no_sitemap_is_published_and_the_root_lists_no_client(two_clients):
 
 
 def test_canonical_links_point_inside_the_clients_own_token_path(two_clients):
-    for name, token in (("alice", "AliceAliceAliceAlice_01"), ("bob", "BobBobBobBobBobBobBob_02")):
+    for name, token in (("alice", "AliceAliceAliceAlice_01"), ("bob", "BobBob9xQ2mK7zLp4RwTc_02")):
         for page in html_pages(two_clients[name]):
             for href in re.findall(r'<link rel="canonical" href="([^"]+)"', page.read_text()):
                 assert href.startswith(f"https://coaching.example.org/workbooks/{token}/"), href

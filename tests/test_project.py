@@ -46,3 +46,21 @@ def test_no_site_url(tmp_path, text):
 def test_no_coach_name(tmp_path, extra):
     (tmp_path / "mkdocs.yml").write_text("site_url: https://coaching.example.org/\n" + extra)
     assert error_of(tmp_path) == "mkdocs.yml: extra.coach.name: set it to your name (it signs the workbook)"
+
+
+@pytest.mark.parametrize(
+    "email, message",
+    [
+        ('"sam@example.org\\e[1m"', "'sam@example.org\\x1b[1m' is not an email address: it holds \\x1b, a character "
+                                    "no address has (did you mean `sam@example.org`?)"),
+        ("sam-at-example", "'sam-at-example' is not an email address: it has no @"),
+    ],
+)
+def test_the_coachs_email_must_be_a_plausible_address(tmp_path, email, message):
+    (tmp_path / "mkdocs.yml").write_text(GOOD + f"    email: {email}\n")
+    assert error_of(tmp_path).startswith(f"mkdocs.yml: extra.coach.email: {message}")
+
+
+def test_the_coachs_email_in_any_script_is_kept(tmp_path):
+    (tmp_path / "mkdocs.yml").write_text(GOOD + "    email: sam@exämple.org\n")
+    assert load_project(tmp_path).coach.email == "sam@exämple.org"

@@ -28,6 +28,10 @@ ODD_TEXT = [
     "{{ jinja }}", "{% raw %}", "*", "#", "&amp;", "--- ", "...", "|", "\\", "'", '"', "x" * 500,
     "\ud83d", "\ud83c\udf89", "-Renew passport", "• Renew passport", "Freedom #1", "![c](//host/p.png)",
     "[" * 4000, "<" * 80000, "‹" * 80000, "![" * 301, "a\n" * 1001,  # once minutes of Markdown
+    # Lists in lists: once a RecursionError that failed the build, or seconds of work.
+    # (Small enough that a file of many of them stays under the 1 MiB a client file may be.)
+    "- " * 1000 + "x", "+ " * 1000 + "x", "1. " * 1000, "9. " * 600, "> " * 1000 + "x",
+    "\n".join("    " * i + "- x" for i in range(150)), "\n".join(" " * i + "x" for i in range(300)),
 ]
 junk = st.recursive(
     st.none() | st.booleans() | st.integers(-(10**30), 10**30) | st.floats() | st.text(max_size=12)
@@ -130,7 +134,8 @@ def test_any_client_file_builds_or_gets_a_file_line_error(published, tmp_path_fa
 
 
 # Markdown's slow spots: each `[` tried as a link, each `<` `&` an entity, each line a break.
-_CHUNKS = ["[", "![", "[a](", "[ ", "<", "&", "\\", "*a", "_a", "`a", "a\n", "x ", "]", "(", "‹"]
+_CHUNKS = ["[", "![", "[a](", "[ ", "<", "&", "\\", "*a", "_a", "`a", "a\n", "x ", "]", "(", "‹",
+           "- ", "1. ", "> ", "    ", "\n- - ", "\n    - x"]  # and lists in lists
 markdown_marks = st.lists(
     st.tuples(st.sampled_from(_CHUNKS), st.integers(1, 3000)), min_size=1, max_size=4
 ).map(lambda runs: "".join(chunk * count for chunk, count in runs)[:12000])
@@ -165,7 +170,13 @@ def test_no_answer_check_accepts_takes_markdown_long(tmp_path_factory, answer):
 
 
 @pytest.mark.parametrize(
-    "answer", ["[" * 300, "![" * 300, "[a](" * 300, "[ " * 300, "<" * 300, "&" * 300, "a\n" * 999, "‹" * 80000]
+    "answer",
+    [
+        "[" * 300, "![" * 300, "[a](" * 300, "[ " * 300, "<" * 300, "&" * 300, "a\n" * 999, "‹" * 80000,
+        "\n".join(["- " * 10 + "x"] * 55 + ["- x"] * 944), "\n".join(["- - x"] * 500 + ["- x"] * 499),
+        "\n".join(["1. " * 10] * 55 + ["1. x"] * 944), "\n".join("    " * (i % 10) + "- x" for i in range(56)),
+        "\n".join(["x"] + [" " * 43 + "x"] * 55 + ["x"] * 943),
+    ],
 )
 def test_the_worst_text_check_accepts_is_quick_to_build(tmp_path, answer):
     import time

@@ -69,7 +69,7 @@ def test_empty_answers_are_filled_and_conflicts_left_alone(files):
     assert not [line for line in diff if line.startswith("-")]
     assert diff == [
         "+       - Call mum on Wednesdays",
-        "+     what_has_to_happen: |",
+        "+     what_has_to_happen: |-",
         "+       Book a sitter",
         "+       every second Friday",
         "+     barriers: Late work calls",
@@ -197,6 +197,8 @@ def test_a_reflection_lands_exactly_and_adds_nothing_else(files, text, field):
         assert relationships.barriers == text.strip()
     else:
         assert relationships.next_steps == ["Put Sunday calls in the shared calendar", text.strip()]
+    loaded = load_client_file(client).data["focus_areas"][2][field]
+    assert (loaded if field == "barriers" else loaded[1]) == text.strip()  # as typed: no line break added
     after_data = load_client_file(client).data
     after_data["focus_areas"][2].pop(field)
     before_data["focus_areas"][2].pop(field, None)
@@ -211,7 +213,7 @@ def test_a_windows_file_keeps_its_crlf_line_endings_byte_for_byte(files):
     reflection_file(reflections, "Relationships", "what_has_to_happen", "Book a sitter\nevery Friday")
     import_reflections(client, reflections)
     added = only_insertions(before, client.read_bytes())
-    assert added == [b"    what_has_to_happen: |\r\n", b"      Book a sitter\r\n", b"      every Friday\r\n"]
+    assert added == [b"    what_has_to_happen: |-\r\n", b"      Book a sitter\r\n", b"      every Friday\r\n"]
     assert b"\n" not in client.read_bytes().replace(b"\r\n", b"")
 
 
@@ -293,9 +295,15 @@ def test_an_edit_that_would_not_read_back_as_asked_is_refused_and_nothing_writte
     assert client.read_bytes() == before
 
 
+# Several lines without a break at the end, as a coachee types most often in a box.
+several_lines = st.lists(st.text(st.characters(codec="utf-8"), min_size=1, max_size=15), min_size=2, max_size=4).map(
+    "\n".join
+)
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    text=st.text(min_size=1, max_size=60).filter(lambda t: t.strip()),
+    text=st.one_of(st.text(min_size=1, max_size=60), several_lines).filter(lambda t: t.strip()),
     field=st.sampled_from(["barriers", "what_has_to_happen", "next_steps"]),
     crlf=st.booleans(),
 )
@@ -309,5 +317,23 @@ def test_any_text_lands_exactly_and_the_rest_of_the_file_is_byte_identical(files
     relationships = validate_client(load_client_file(client)).focus_areas[2]
     landed = relationships.next_steps[1:] if field == "next_steps" else [getattr(relationships, field)]
     assert landed == [text.strip()]
+    # Exactly as typed in the file too, not only once the model has trimmed it: no added line break.
+    loaded = load_client_file(client).data["focus_areas"][2][field]
+    assert (loaded[1:] if field == "next_steps" else [loaded]) == [text.strip()]
     added = only_insertions(before, client.read_bytes())
     assert all(line.endswith(b"\r\n" if crlf else b"\n") and b"\r" not in line.rstrip(b"\r\n") for line in added)
+
+
+@pytest.mark.parametrize(
+    "text", ["- " * 1000 + "x", "1. " * 1000, "\n".join("    " * i + "- x" for i in range(600))]
+)
+def test_lists_in_lists_too_deep_to_build_are_refused_at_import_and_the_build_still_works(project, files, text):
+    client, reflections = files
+    reflection_file(reflections, "Relationships", "barriers", text)
+    before = client.read_bytes()
+    result = run(project, "import-reflections", f"clients/{client.name}", "reflections.yaml")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "reflections.yaml:5: focus_areas[0].barriers: nests lists, quotes or indented lines" in result.stderr
+    assert client.read_bytes() == before
+    result = run(project, "build", f"clients/{client.name}")
+    assert result.returncode == 0, result.stderr

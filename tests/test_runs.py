@@ -19,7 +19,7 @@ from conftest import MINIMAL_CLIENT
 
 from coach_site.workbook.workspace import private_temp_dir, remove_stale_temp_dirs
 
-TOKENS = {"ada": "3hVt9QmK2xLp7RwZc5NbYa", "bo": "BoBoBoBoBoBoBoBoBoBoBo_1", "cy": "CyCyCyCyCyCyCyCyCyCyCy_2"}
+TOKENS = {"ada": "3hVt9QmK2xLp7RwZc5NbYa", "bo": "BoBo9xQ2mK7zLp4RwTc8Nb_1", "cy": "CyCy5vH3nJ8wKq2TfX6dPg_2"}
 
 
 def clients(write_client, slugs=tuple(TOKENS)) -> list[Path]:

@@ -64,7 +64,7 @@ def test_list_prints_names_and_problems_as_words_only(project):
     shutil.copy(EXAMPLE_CLIENT, project / "clients" / "maya\x1b[2J\x1b[H\x1b]0;pwned\x07\rOK\x9b2J\u202egnp.yaml")
     escaped = HOSTILE.encode("unicode_escape").decode().replace('"', '\\"')
     (project / "clients" / "broken.yaml").write_text(
-        text.replace("  next: 2026-10-20", f'  next: "{escaped}"').replace(TOKEN, "B" * 22)
+        text.replace("  next: 2026-10-20", f'  next: "{escaped}"').replace(TOKEN, "Br0kenTokenQmK2xLp7RwZ")
     )
     output = run_on_terminal(project, "list", no_color=False)
     assert "mayaOKgnp" in output and "broken.yaml:12: sessions.next:" in output

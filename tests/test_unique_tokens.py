@@ -287,3 +287,37 @@ def test_a_link_another_client_had_before_rotating_is_refused_and_stays_theirs(
     assert run(project, "check", "clients/ada-example.yaml").returncode == 0  # Ada's own file is fine
     assert files_of(host / TOKEN) == old_site and mentions(host, "Dave") == []
     assert not (project / "site" / TOKEN).exists()
+
+
+def test_rotate_replaces_a_token_that_cannot_be_random_and_new_never_writes_one(project, write_client, monkeypatch):
+    weak = "a" * 64
+    client = write_client(MINIMAL_CLIENT.replace(TOKEN, weak))
+    refused = run(project, "check")
+    assert refused.returncode == 1
+    assert ("clients/ada-example.yaml:4: link.token: is made of only 1 different character, so it cannot be random "
+            "and someone could guess the link. Make a new one with: coach-site rotate clients/ada-example.yaml"
+            ) in refused.stderr
+    given = fake_tokens(monkeypatch, "b" * 22, "FreshTokenQmK2xLp7RwZc5")  # the first one could never be random
+    result = CliRunner().invoke(cli, ["rotate", "clients/ada-example.yaml"])
+    assert result.exit_code == 0, result.output
+    assert given == ["b" * 22, "FreshTokenQmK2xLp7RwZc5"]
+    link = check_client(client).link
+    assert (link.token, link.previous_tokens) == ("FreshTokenQmK2xLp7RwZc5", [weak])
+    assert run(project, "check").returncode == 0
+    assert (project / "site" / "FreshTokenQmK2xLp7RwZc5" / "index.html").exists()
+
+
+def test_a_link_to_a_client_file_is_one_client_with_two_files_and_is_refused(project, write_client):
+    write_client(MINIMAL_CLIENT, "base-client")
+    (project / "clients" / "symlink.yaml").symlink_to("base-client.yaml")
+    said = ("clients/symlink.yaml is a link to clients/base-client.yaml: one client, two files; "
+            "remove the link (clients/symlink.yaml)")
+    for args in (("check",), ("check", "clients/base-client.yaml"), ("build",), ("list",)):
+        result = run(project, *args)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, args
+        named_alone = args == ("check", "clients/base-client.yaml")
+        assert (f"clients/symlink.yaml:4: link.token: {said}" in result.stderr) != named_alone, args
+        assert f"clients/base-client.yaml:4: link.token: {said}" in result.stderr, args
+    assert not (project / "site" / TOKEN).exists()  # built neither once nor twice
+    (project / "clients" / "symlink.yaml").unlink()
+    assert run(project, "build").returncode == 0

@@ -280,9 +280,32 @@ def test_a_single_next_step_may_be_written_without_a_dash(tmp_path):
     assert workbook.focus_areas[0].next_steps == ["Call Sam"]
 
 
-def test_email_must_look_like_an_address(tmp_path):
-    text = HEAD.replace("Ada Example", "Ada Example\n  email: ada-at-example") + "focus_areas:\n  - name: Career\n"
-    assert problems(tmp_path, text) == ["x.yaml:3: client.email: 'ada-at-example' is not an email address"]
+@pytest.mark.parametrize(
+    "written, message",
+    [
+        ("ada-at-example", "'ada-at-example' is not an email address: it has no @; write it like ada@example.org"),
+        ('"a@b.c\\e[1m"', "'a@b.c\\x1b[1m' is not an email address: it holds \\x1b, a character no address has "
+                          "(did you mean `a@b.c`?)"),
+        ("ada @example.org", "'ada @example.org' is not an email address: it holds a space (did you mean `ada@example.org`?)"),
+        ("Ada <ada@example.org>", "'Ada <ada@example.org>' is not an email address: it holds a space "
+                                  "(did you mean `ada@example.org`?)"),
+        ("a@b@example.org", "'a@b@example.org' is not an email address: it needs exactly one @"),
+        ("ada@example", "'ada@example' is not an email address: after the @ it needs a domain name with a dot"),
+        ("ada@example.", "'ada@example.' is not an email address: after the @ it needs a domain name with a dot"),
+        ('"ada@exam\\u202eple.org"', "it holds \\u202e, a character no address has (did you mean `ada@example.org`?)"),
+        ('"ada@example.org\\nBcc: x@y.org"', "it holds \\x0a, a character no address has"),
+    ],
+)
+def test_email_must_be_a_plausible_address(tmp_path, written, message):
+    text = HEAD.replace("Ada Example", f"Ada Example\n  email: {written}") + "focus_areas:\n  - name: Career\n"
+    [problem] = problems(tmp_path, text)
+    assert problem.startswith("x.yaml:3: client.email: ") and message in problem
+
+
+@pytest.mark.parametrize("address", ["ada@example.org", "zoë.ødegård@exämple.org", "王秀英@例子.中国", "a+b@x.co.uk"])
+def test_an_address_in_any_script_is_an_address(tmp_path, address):
+    text = HEAD.replace("Ada Example", f"Ada Example\n  email: {address}") + "focus_areas:\n  - name: Career\n"
+    assert validate(tmp_path, text).client.email == address
 
 
 def test_unicode_names_and_answers_are_text(tmp_path):
@@ -317,6 +340,39 @@ def test_a_comment_inside_an_answer_is_an_error_naming_line_field_and_fix(tmp_pa
 
 
 @pytest.mark.parametrize(
+    "written, line, field, start",
+    [
+        ("    why_it_matters: Freedom and\n      #1 priority is family\n", 8, "focus_areas[0].why_it_matters",
+         "`why_it_matters:`"),
+        ("    outcome:\n      #1 is freedom\n", 8, "focus_areas[0].outcome", "`outcome:`"),
+        ("    barriers: Money\n\n      #2 time\n", 9, "focus_areas[0].barriers", "`barriers:`"),
+        ("    next_steps:\n      - Renew passport\n        #2 on the list\n", 9, "focus_areas[0].next_steps[0]",
+         "the `-` of its item"),
+        ("  - name: Health and\n      #1 family\n", 8, "focus_areas[1].name", "`name:`"),
+    ],
+)
+def test_a_comment_line_where_the_answer_went_on_is_an_error(tmp_path, written, line, field, start):
+    [message] = problems(tmp_path, AREA + written)
+    assert message.startswith(f"x.yaml:{line}: {field}: this line starts with `#`, so YAML reads it")
+    assert "as a comment and leaves it out of the workbook" in message
+    assert "in quotes" in message and f"if it is a note for you, start it no further right than {start}" in message
+
+
+@pytest.mark.parametrize(
+    "written, field",
+    [
+        ("  name: Ada Example # the second\n", "client.name"),
+        ("  name: Ada Example\n  preferred_name: Ada #1\n", "client.preferred_name"),
+    ],
+)
+def test_a_comment_after_a_name_is_an_error_too(tmp_path, written, field):
+    text = HEAD.replace("  name: Ada Example\n", written) + "values:\n  - name: Career #2 after family\n" + AREA[len(HEAD):]
+    found = problems(tmp_path, text)
+    assert [m.split(": ")[1] for m in found] == [field, "values[0].name"]
+    assert "the text after ` #`" in found[1] and 'If it is part of the name, put the whole name in quotes ("...")' in found[1]
+
+
+@pytest.mark.parametrize(
     "written, field",
     [
         ("    outcome: #1 is freedom\n", "focus_areas[0].outcome"),  # the whole answer lost
@@ -338,22 +394,30 @@ def test_comments_in_their_usual_places_stay_quiet(tmp_path):
     text = """\
     # a note of the coach, on its own line
     client:   # who this is
-      name: Ada Example   # required
-      preferred_name: Ada # short
+      # required
+      name: "Ada Example"   # quoted, so whole
+      preferred_name: Ada
       email: ada@example.org  # work address
     link:
       token: 3hVt9QmK2xLp7RwZc5NbYa  # keep it secret
+        # a note below a token
     sessions:  # dates
       next: 2026-10-01  # after the holidays
     values:
-      - name: Courage # first
+      - name: Courage
+        # first
         meaning: "Speak up #always"  # quoted, so whole
+      # a note between two values
+      - name: Honesty
     focus_areas:
       - name: Career
         # outcome: to ask next time
         outcome: |  # several lines
           Freedom #1
           and more
+        why_it_matters: Freedom
+
+        # a note after a blank line
         satisfaction: 6  # up from 4
         next_steps:   # one or two
           - Renew passport
@@ -388,6 +452,13 @@ def test_a_new_client_file_and_answers_typed_before_its_questions_pass(tmp_path)
         ("    next_steps:\n      • Renew passport\n      • Book the course\n", 8, "•"),
         ("    next_steps: • Renew passport\n", 7, "•"),
         ("    next_steps:\n      - Renew passport\n        -Book the course\n", 9, "-"),
+        ("    next_steps:\n      – Renew passport\n      – Book the course\n", 8, "–"),  # Word's en dash
+        ("    next_steps: — Renew passport\n", 7, "—"),
+        ("    next_steps:\n      · Renew passport\n      · Book the course\n", 8, "·"),
+        ("    next_steps:\n      \u2010 Renew passport\n      \u2010 Book the course\n", 8, "\u2010"),
+        ("    next_steps:\n      1. Renew passport\n      2. Book the course\n", 9, "2."),
+        ("    next_steps:\n      - Renew passport\n        – Book the course\n", 9, "–"),
+        ("    next_steps: Call Bo\n      2) Write\n", 8, "2)"),
     ],
 )
 def test_list_items_that_are_not_list_items_are_errors_with_the_fix(tmp_path, written, line, mark):
@@ -410,8 +481,22 @@ def test_a_dash_that_is_text_stays_text(tmp_path):
     assert workbook.focus_areas[0].outcome == "-5 kg by June"
 
 
+def test_dashes_and_numbers_in_an_answer_are_text(tmp_path):
+    # Where no list is expected, joining the lines keeps every word: nothing to report.
+    text = AREA + "    outcome: Free\n      – and not stuck\n      — or bored\n      1. first\n    next_steps:\n      - 1. Renew\n"
+    workbook = validate(tmp_path, text)
+    assert workbook.focus_areas[0].outcome == "Free – and not stuck — or bored 1. first"
+    assert workbook.focus_areas[0].next_steps == ["1. Renew"]
+
+
 @pytest.mark.parametrize(
-    "name, known", [("nxt", "next"), ("Next", "next"), ("stratgy", "strategy"), ("vaules", "values"), ("nexxt", "next")]
+    "name, known",
+    [
+        ("nxt", "next"), ("Next", "next"), ("stratgy", "strategy"), ("vaules", "values"), ("nexxt", "next"),
+        ("next_session", "next"), ("next session", "next"), ("next-session", "next"), ("Next-Session", "next"),
+        ("upcoming", "next"), ("Upcoming session", "next"), ("strategie", "strategy"), ("strategy_session", "strategy"),
+        ("values-session", "values"),
+    ],
 )
 def test_a_session_name_one_typo_from_one_the_workbook_uses_is_an_error(tmp_path, name, known):
     text = HEAD + f"sessions:\n  {name}: 2026-10-01\nfocus_areas:\n  - name: Career\n"
@@ -421,8 +506,11 @@ def test_a_session_name_one_typo_from_one_the_workbook_uses_is_an_error(tmp_path
 
 
 def test_other_session_names_are_free(tmp_path):
-    text = HEAD + "sessions:\n  check-in: 2026-10-01\n  next: 2026-11-01\nfocus_areas:\n  - name: Career\n"
-    assert validate(tmp_path, text).next_session == dt.date(2026, 11, 1)
+    free = ["check-in", "review", "intake", "follow-up", "kickoff", "session 3", "mid-point", "wrap_up"]
+    text = HEAD + "sessions:\n" + "".join(f"  {name}: 2026-10-01\n" for name in free)
+    text += "  next: 2026-11-01\nfocus_areas:\n  - name: Career\n"
+    workbook = validate(tmp_path, text)
+    assert workbook.next_session == dt.date(2026, 11, 1) and set(workbook.sessions) == {*free, "next"}
 
 
 @pytest.mark.parametrize(
@@ -473,7 +561,7 @@ def test_a_lone_half_of_a_character_is_an_error_and_a_whole_pair_is_the_characte
 
 
 def test_a_token_longer_than_64_characters_is_refused(tmp_path):
-    assert validate(tmp_path, f"client:\n  name: A\nlink:\n  token: {'a' * 64}\nfocus_areas: [{{name: X}}]\n")
+    assert validate(tmp_path, f"client:\n  name: A\nlink:\n  token: {'a1B2c3D4' * 8}\nfocus_areas: [{{name: X}}]\n")
     [message] = problems(tmp_path, f"client:\n  name: A\nlink:\n  token: {'a' * 300}\nfocus_areas: [{{name: X}}]\n")
     assert message == "x.yaml:4: link.token: must be 22 to 64 characters of A-Z a-z 0-9 _ - (this one has 300 characters)"
 
@@ -484,12 +572,38 @@ def test_a_token_longer_than_64_characters_is_refused(tmp_path):
         ("[" * 301, "holds 301 of the characters [ < > & \\ * _ ` ; a field may hold at most 300 of them"),
         ("<&" * 200, "holds 400 of the characters"),
         ("a\\n" * 1000 + "a", "has 1001 lines; a field may have at most 1000"),
+        ("a\\r" * 1000 + "a", "has 1001 lines; a field may have at most 1000"),  # a line break to Markdown
+        # Lists in lists: once a RecursionError that failed the build, naming no file.
+        ("- " * 1000 + "x", "nests lists, quotes or indented lines 1000 levels deep; a field may go at most 10"),
+        ("+ " * 1000 + "x", "nests lists, quotes or indented lines 1000 levels deep"),
+        ("1. " * 1000, "nests lists, quotes or indented lines 1000 levels deep"),
+        ("9. " * 600, "nests lists, quotes or indented lines 600 levels deep"),
+        ("\\n".join("    " * i + "- x" for i in range(600)), "nests lists, quotes or indented lines 600 levels deep"),
+        ("\\n".join(" " * i + "x" for i in range(999)), "nests lists, quotes or indented lines 249 levels deep"),
+        ("- " * 11 + "x", "nests lists, quotes or indented lines 11 levels deep"),
+        ("x\\n" + "\\t" * 10 + "- x", "nests lists, quotes or indented lines 11 levels deep"),
+        ("\\n".join(["- - x"] * 501), "has 501 levels of lists inside lists, quotes inside quotes or indented "
+                                       "lines in all; a field may have at most 500"),
     ],
 )
 def test_text_that_would_make_a_build_crawl_is_refused_with_the_limit(tmp_path, text, message):
     [problem] = problems(tmp_path, AREA + f'    outcome: "{text}"\n')
     assert problem.startswith(f"x.yaml:7: focus_areas[0].outcome: {message}")
+    assert "Take out some of the marks" in problem or "levels" not in problem
     assert validate(tmp_path, AREA + f'    outcome: "{"[" * 300}"\n')
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- " * 10 + "x",
+        "\\n".join("    " * i + "- x" for i in range(10)),
+        "\\n".join(["- - x"] * 500 + ["- x"] * 500),
+        "-5 kg\\n1.5 km\\n2026. A good year\\n*bold*",
+    ],
+)
+def test_lists_in_lists_up_to_the_limits_are_accepted(tmp_path, text):
+    assert validate(tmp_path, AREA + f'    outcome: "{text}"\n').focus_areas[0].outcome
 
 
 @pytest.mark.parametrize("doc", ["README.md", "docs/client-format.md"])
@@ -500,3 +614,33 @@ def test_the_documented_client_file_passes_check(tmp_path, doc):
 
     block = re.search(r"```yaml\n(client:.*?)```", (REPO / doc).read_text(encoding="utf-8"), re.DOTALL)
     assert validate(tmp_path, block.group(1)).client.name == "Ada Example"
+
+
+@pytest.mark.parametrize(
+    "token, weakness",
+    [
+        ("a" * 64, "is made of only 1 different character"),
+        ("abababababababababababab", "is made of only 2 different characters"),
+        ("Ab1_Ab1_Ab1_Ab1_Ab1_Ab1_", "is made of only 4 different characters"),
+        ("3hVt9QmK2xLp7RwZc5NbYaaaaaaaaa", "has one character 9 times in a row"),
+    ],
+)
+def test_a_token_that_cannot_be_random_is_refused_with_the_fix(tmp_path, token, weakness):
+    [message] = problems(tmp_path, f"client:\n  name: A\nlink:\n  token: {token}\nfocus_areas: [{{name: X}}]\n")
+    assert message == (
+        f"x.yaml:4: link.token: {weakness}, so it cannot be random and someone could guess the link. "
+        "Make a new one with: coach-site rotate x.yaml"
+    )
+
+
+def test_real_random_tokens_pass_and_earlier_tokens_may_be_weak(tmp_path):
+    import secrets
+
+    from coach_site.model import token_weakness
+
+    assert [t for t in (secrets.token_urlsafe(16) for _ in range(10_000)) if token_weakness(t)] == []
+    assert [t for t in (secrets.token_urlsafe(48) for _ in range(1_000)) if token_weakness(t)] == []
+    # A rotated-away token opens nothing: it may be the weak one that was replaced.
+    workbook = validate(tmp_path, HEAD.replace("  token:", f"  previous_tokens: [{'a' * 22}]\n  token:")
+                        + "focus_areas:\n  - name: Career\n")
+    assert workbook.link.previous_tokens == ["a" * 22]

@@ -125,13 +125,11 @@ def _put(data: Any, path: list[Key], value: Any) -> None:
 
 
 def _comparable(data: Any) -> Any:
-    """Data as the client format reads it: a literal block's final line break does not count."""
+    """Data as loaded, to compare exactly: a value written must read back as that value."""
     if isinstance(data, dict):
         return {str(k): _comparable(v) for k, v in data.items()}
     if isinstance(data, list):
         return [_comparable(v) for v in data]
-    if isinstance(data, str):
-        return data.rstrip("\n")
     return getattr(data, "source", data) if not isinstance(data, int) else int(data)
 
 
@@ -185,16 +183,16 @@ class _Editor:
         if _is_empty(node):
             start = end = self._after_colon(key_node)
             # Keep a comment after the empty value where it was: use up the spaces before it.
-            inserted = 2 if multiline else 1 + len(_inline(value))
+            inserted = 1 + len(_BLOCK) if multiline else 1 + len(_inline(value))
             padding = len(self.text[end:]) - len(self.text[end:].lstrip(" "))
             if self.text[end + padding : end + padding + 1] == "#":
                 end += min(inserted, padding - 1)
         if multiline:
             lines = "\n" + _block_lines(value, indent)
             if block:
-                self.edit(start, end, "|" + lines + "\n")
+                self.edit(start, end, _BLOCK + lines + "\n")
             else:
-                self.edit(start, end, (" |" if _is_empty(node) else "|"))
+                self.edit(start, end, (" " + _BLOCK if _is_empty(node) else _BLOCK))
                 self.edit(self._line_end(start), self._line_end(start), lines)
         else:
             inline = _inline(value)
@@ -290,7 +288,7 @@ def _mapping_lines(mapping: dict, indent: int) -> str:
         elif isinstance(value, list):
             out += f"{pad}{key}:\n" + "".join(f"{pad}  - {_item(i, indent + 4)}\n" for i in value)
         elif _as_block(value):
-            out += f"{pad}{key}: |\n" + _block_lines(value, indent + 2) + "\n"
+            out += f"{pad}{key}: {_BLOCK}\n" + _block_lines(value, indent + 2) + "\n"
         else:
             out += f"{pad}{key}: {_inline(value)}\n"
     return out
@@ -298,12 +296,17 @@ def _mapping_lines(mapping: dict, indent: int) -> str:
 
 def _item(value: Any, indent: int) -> str:
     if _as_block(value):
-        return "|\n" + _block_lines(value, indent)
+        return _BLOCK + "\n" + _block_lines(value, indent)
     return _inline(value)
 
 
+# A literal block that keeps no final line break (`|-`): the text reads back exactly as
+# typed. Only text without a break at either end is written as a block (see _as_block).
+_BLOCK = "|-"
+
+
 def _as_block(value: Any) -> bool:
-    """Several lines as a literal block `|`, but only when it reads back as the same text:
+    """Several lines as a literal block `|-`, but only when it reads back as the same text:
     nothing but ordinary characters, no spaces at a line's end, no break at either end."""
     return (
         isinstance(value, str)

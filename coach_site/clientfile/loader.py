@@ -100,6 +100,10 @@ class PlainScalar:
     lines: tuple[str, ...]  # the source lines it spans, as written
     comment: str | None  # the text after ` #` on its last line, without the `#`
     comment_line: int
+    # A comment line right below it, indented as a continuation would be: YAML ends the
+    # text before it, so `Freedom and` / `  #1 priority is family` keeps only "Freedom and".
+    comment_below: str | None = None
+    comment_below_line: int = 0
 
 
 @dataclass
@@ -199,27 +203,45 @@ class _Builder:
         self.problems: list[Problem] = []
         self.plain: dict[Path_, PlainScalar] = {}
 
-    def build(self, node: yaml.Node, where: Path_) -> Any:
+    def build(self, node: yaml.Node, where: Path_, owner_column: int | None = None) -> Any:
+        """`owner_column`: the column of the value's key, or of its item's `-`, in a block."""
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, where)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ:
                 self._problem(node, where, f"the tag {node.tag} is not supported")
+            dash = None if node.flow_style else node.start_mark.column
             items = []
             for index, item in enumerate(node.value):
                 self.lines[where + (index,)] = item.start_mark.line + 1
-                items.append(self.build(item, where + (index,)))
+                items.append(self.build(item, where + (index,), dash))
             return items
         if node.style is None:
-            self.plain[where] = self._plain_scalar(node)
+            self.plain[where] = self._plain_scalar(node, owner_column)
         return self._scalar(node, where)
 
-    def _plain_scalar(self, node: yaml.ScalarNode) -> PlainScalar:
+    def _plain_scalar(self, node: yaml.ScalarNode, owner_column: int | None) -> PlainScalar:
         first, last = node.start_mark.line, node.end_mark.line
         lines = tuple(self.source_lines[first : last + 1])
         after = self.source_lines[last][node.end_mark.column :] if last < len(self.source_lines) else ""
         comment = after.lstrip()[1:] if after.lstrip().startswith("#") else None
-        return PlainScalar(first + 1, node.start_mark.column, last + 1, lines, comment, last + 1)
+        below, below_line = self._comment_below(last + 1, owner_column)
+        return PlainScalar(first + 1, node.start_mark.column, last + 1, lines, comment, last + 1, below, below_line)
+
+    def _comment_below(self, start: int, owner_column: int | None) -> tuple[str | None, int]:
+        """The first line after `start` (0-based) that is not blank, when it is a comment
+        indented further than `owner_column`: where the text would have gone on."""
+        if owner_column is None:
+            return None, 0
+        for index in range(start, len(self.source_lines)):
+            line = self.source_lines[index]
+            text = line.lstrip(" ")
+            if not text.strip():
+                continue
+            if text.startswith("#") and len(line) - len(text) > owner_column:
+                return text[1:], index + 1
+            return None, 0
+        return None, 0
 
     def _mapping(self, node: yaml.MappingNode, where: Path_) -> dict:
         if node.tag != _MAP:
@@ -240,7 +262,8 @@ class _Builder:
                 continue
             first_seen[key] = line
             self.lines[where + (name,)] = line
-            result[key] = self.build(value_node, where + (name,))
+            owner = None if node.flow_style else key_node.start_mark.column
+            result[key] = self.build(value_node, where + (name,), owner)
         return result
 
     def _scalar(self, node: yaml.Node, where: Path_) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -19,6 +20,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
 )
@@ -29,8 +31,8 @@ from coach_site.clientfile.loader import YamlDate, YamlInt
 
 TOKEN_MIN, TOKEN_MAX = 22, 64  # the upper bound keeps a link (and its folder name) a sane length
 TOKEN_PATTERN = re.compile(rf"^[A-Za-z0-9_-]{{{TOKEN_MIN},{TOKEN_MAX}}}$")
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_FOCUS_AREAS = 8
+WEAK_TOKEN_WAIVED = "weak_token_waived"  # validation context: read a file whose token is to be replaced
 # Session names the workbook reads (`next`) or the scaffold writes; a name one typo away
 # from one of these is almost surely that session, lost to the typo.
 KNOWN_SESSIONS = ("values", "strategy", "next")
@@ -70,6 +72,18 @@ def _as_text(value: Any) -> str | None:
 MAX_MARKS = 300
 MAX_LINES = 1000
 _MARKS = re.compile(r"[\[<>&\\*_`]")
+# Markdown reads a list inside a list, or a quote inside a quote, by calling itself once
+# more for each level: a few hundred levels take seconds and then fail the whole build.
+# Each list or quote mark at a line's start counts as a level, and so does each 4 spaces
+# of indentation (Markdown's own step). Every level below the first costs, so the levels of
+# all lines together are limited too. No answer needs more than a few.
+MAX_DEPTH = 10
+MAX_NESTED = 500
+_INDENT_STEP = 4
+_LINE_BREAK = re.compile(r"\r\n?|\n")  # as Markdown reads them
+_SPACES = re.compile(" *")
+_LESS_NESTING = "Take out some of the marks (- + * 1. >) at the start of its lines, or some of the spaces before them."
+_NESTING_MARK = re.compile(r"(?:[-+*]|[0-9]{1,9}[.)])(?: |$)|> ?")  # with the space that ends it
 
 
 def _quick_to_build(text: str) -> str:
@@ -81,15 +95,44 @@ def _quick_to_build(text: str) -> str:
             "as each makes the page slower to build. Take some out.",
             {"n": marks, "max": MAX_MARKS},
         )
-    lines = text.count("\n") + 1
-    if lines > MAX_LINES:
+    lines = _LINE_BREAK.split(text)
+    depths = [_depth(line) for line in lines]
+    if max(depths) > MAX_DEPTH:
+        raise PydanticCustomError(
+            "too_deep",
+            "nests lists, quotes or indented lines {n} levels deep; a field may go at most {max} levels deep, "
+            "as each level makes the page slower to build. {fix}",
+            {"n": max(depths), "max": MAX_DEPTH, "fix": _LESS_NESTING},
+        )
+    nested = sum(depth - 1 for depth in depths if depth > 1)
+    if nested > MAX_NESTED:
+        raise PydanticCustomError(
+            "too_nested",
+            "has {n} levels of lists inside lists, quotes inside quotes or indented lines in all; a field "
+            "may have at most {max}, as each makes the page slower to build. {fix}",
+            {"n": nested, "max": MAX_NESTED, "fix": _LESS_NESTING},
+        )
+    if len(lines) > MAX_LINES:
         raise PydanticCustomError(
             "too_many_lines",
             "has {n} lines; a field may have at most {max}, as each makes the page slower to build. "
             "Join some lines.",
-            {"n": lines, "max": MAX_LINES},
+            {"n": len(lines), "max": MAX_LINES},
         )
     return text
+
+
+def _depth(line: str) -> int:
+    """How deep Markdown nests a line: its list and quote marks, and its indentation."""
+    line = line.expandtabs(_INDENT_STEP)
+    marks = spaces = at = 0
+    while True:
+        blank = _SPACES.match(line, at).end()
+        spaces, at = spaces + blank - at, blank
+        mark = _NESTING_MARK.match(line, at)
+        if mark is None:
+            return marks + spaces // _INDENT_STEP
+        marks, at = marks + 1, mark.end()
 
 
 def _required_line(value: Any) -> str:
@@ -157,11 +200,91 @@ def _token(value: Any) -> str:
     return text
 
 
+# A token must be random, as the README promises ("about 128 bits"). A token with fewer
+# than 8 different characters, or one character 8 times in a row, cannot be: a token from
+# `coach-site new` (secrets.token_urlsafe(16): 22 characters of 64) has fewer than 8
+# different characters with probability 3.5e-13, and a run of 8 with about 3.4e-12
+# (15 places x 64^-7); `new` and `rotate` draw again in that case all the same.
+TOKEN_MIN_DISTINCT = 8
+TOKEN_MAX_RUN = 7
+
+
+def token_weakness(token: str) -> str | None:
+    """Why a well-formed token cannot be a random one, in words; None when it can be."""
+    distinct = len(set(token))
+    if distinct < TOKEN_MIN_DISTINCT:
+        return f"is made of only {distinct} different character{'s' if distinct > 1 else ''}"
+    run = max(len(match.group()) for match in re.finditer(r"(.)\1*", token))
+    if run > TOKEN_MAX_RUN:
+        return f"has one character {run} times in a row"
+    return None
+
+
 def _email(value: Any) -> str | None:
     text = _as_text(value)
-    if text is not None and not EMAIL_PATTERN.fullmatch(text):
-        raise PydanticCustomError("email", "'{text}' is not an email address", {"text": text})
+    problem = None if text is None else email_problem(text)
+    if problem:
+        raise PydanticCustomError("email", "{problem}", {"problem": problem})
     return text
+
+
+# Characters that end an address in a mail header, or make it another address.
+_EMAIL_BREAKERS = '<>()[]\\,;:"'
+
+
+def email_problem(text: str) -> str | None:
+    """Why `text` is not a plausible email address, in words, with the likely fix; None when
+    it is one. Letters of any script are fine: the email command writes them as mail needs."""
+    why = _why_not_an_address(text)
+    if why is None:
+        return None
+    meant = _address_meant(text)
+    fix = f" (did you mean `{meant}`?)" if meant else "; write it like ada@example.org"
+    return f"'{_visible(text)}' is not an email address: {why}{fix}"
+
+
+def _why_not_an_address(text: str) -> str | None:
+    unseen = [c for c in text if c != " " and unicodedata.category(c)[0] in "CZ"]
+    if unseen:
+        return f"it holds {_visible(unseen[0])}, a character no address has"
+    if " " in text:
+        return "it holds a space"
+    breaker = next((c for c in text if c in _EMAIL_BREAKERS), None)
+    if breaker:
+        return f"it holds `{breaker}`"
+    if text.count("@") != 1:
+        return "it needs exactly one @" if "@" in text else "it has no @"
+    local, domain = text.split("@")
+    if not local:
+        return "nothing comes before the @"
+    labels = domain.split(".")
+    if len(labels) < 2 or not all(labels):
+        return "after the @ it needs a domain name with a dot"
+    return None
+
+
+def _address_meant(text: str) -> str | None:
+    """The address inside `Ada <ada@example.org>`, `mailto:ada@...` or text with stray
+    spaces and control characters, when that is a plausible one."""
+    inside = re.search(r"<([^<>]*)>", text)
+    meant = inside.group(1) if inside else text
+    meant = re.sub(r"^mailto:", "", meant.strip(), flags=re.IGNORECASE)
+    meant = _ESCAPE_SEQUENCE.sub("", meant)
+    meant = "".join(c for c in meant if unicodedata.category(c)[0] not in "CZ").rstrip(".")
+    return meant if meant != text and meant and _why_not_an_address(meant) is None else None
+
+
+# A terminal's escape sequence (ESC [ ... letter), which a pasted address may carry.
+_ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
+
+
+def _visible(text: str | list[str]) -> str:
+    """Text with every character one cannot see written as an escape (`\\x1b`)."""
+    return "".join(
+        c if c == " " or unicodedata.category(c)[0] not in "CZ" else
+        f"\\x{ord(c):02x}" if ord(c) <= 0xFF else f"\\u{ord(c):04x}"
+        for c in text
+    )
 
 
 def _rating(value: Any) -> int:
@@ -237,13 +360,14 @@ class FieldKind:
 
 ANSWER = FieldKind("answer")  # free text: a ` #` in it starts a comment YAML drops
 ANSWER_LIST = FieldKind("answer list")  # a list of free-text items
+NAME = FieldKind("name")  # a name: a ` #` in it starts a comment too
 
 # The field types of the format. Each carries the JSON Schema an editor sees.
 _TEXT_SCHEMA = {"type": ["string", "number", "null"]}
 _DATE_SCHEMA = {"type": "string", "format": "date"}
 Text = Annotated[str | None, BeforeValidator(_as_text), WithJsonSchema(_TEXT_SCHEMA), ANSWER]
-Name = Annotated[str, BeforeValidator(_required_line), WithJsonSchema({"type": ["string", "number"]})]
-OptionalName = Annotated[str | None, BeforeValidator(_optional_line), WithJsonSchema(_TEXT_SCHEMA)]
+Name = Annotated[str, BeforeValidator(_required_line), WithJsonSchema({"type": ["string", "number"]}), NAME]
+OptionalName = Annotated[str | None, BeforeValidator(_optional_line), WithJsonSchema(_TEXT_SCHEMA), NAME]
 Day = Annotated[dt.date | None, BeforeValidator(_date), WithJsonSchema(_DATE_SCHEMA)]
 TextList = Annotated[
     list[Annotated[str, BeforeValidator(lambda item: _as_text(item) or "")]],
@@ -393,6 +517,21 @@ class Workbook(Record):
         if isinstance(value, dict):
             return {getattr(k, "source", str(k)): v for k, v in value.items()}
         return value
+
+    @field_validator("link")
+    @classmethod
+    def _token_is_random(cls, link: Link, info: ValidationInfo) -> Link:
+        """A guessable token would open the workbook to anyone who tries it. `rotate` reads
+        such a file to replace the token, so it asks for this check to be waived."""
+        weakness = token_weakness(link.token)
+        if weakness and not (info.context or {}).get(WEAK_TOKEN_WAIVED):
+            raise PydanticCustomError(
+                "weak_token",
+                "{weakness}, so it cannot be random and someone could guess the link. Make a new one with: "
+                "coach-site rotate <this client file>",
+                {"weakness": weakness, "at": ("token",)},
+            )
+        return link
 
     @field_validator("focus_areas")
     @classmethod

@@ -9,6 +9,7 @@ from collections.abc import Container
 from pathlib import Path
 
 from coach_site.clientfile.catalogue import QUESTIONS, Section
+from coach_site.clientfile.model import token_weakness
 from coach_site.clientfile.schema import modeline, write_schema
 from coach_site.clientfile.tokens import tokens_in_use
 from coach_site.errors import CoachSiteError
@@ -98,7 +99,8 @@ def new_token(taken: Container[str] = frozenset()) -> str:
     """An unguessable link token: 128 random bits, 22 URL-safe characters, none of `taken`."""
     while True:
         token = secrets.token_urlsafe(16)
-        if token not in taken:  # one client, one link, however unlikely a repeat is
+        # One client, one link, however unlikely a repeat is; and never one check would refuse.
+        if token not in taken and token_weakness(token) is None:
             return token
 
 

@@ -21,6 +21,7 @@ from coach_site.clientfile.loader import MAX_FILE_BYTES
 from coach_site.clientfile.model import TOKEN_PATTERN
 from coach_site.errors import CoachSiteError, Problem
 from coach_site.git import git
+from coach_site.project import shown_path
 
 # Every value stays text, as the client format's own loader keeps a token; C speed when available.
 _FAST_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
@@ -77,13 +78,14 @@ def shared_links(files: Iterable[Path], sources: Mapping[Path, bytes] | None = N
     """For each file whose token another of `files` also has, now or before it was rotated
     (its link.previous_tokens): the problem to report on it.
 
-    Keyed by the file's resolved path, so `clients/a.yaml` and its absolute path are one file.
-    `sources` holds the bytes of files the caller has read already (by resolved path).
+    Keyed by `file_key`, so `clients/a.yaml` and its absolute path are one file, but a
+    link to a client file is a second file with the same token: one client, two files.
+    `sources` holds the bytes of files the caller has read already (by `file_key`).
     """
     sources = sources or {}
     by_token: dict[str, list[TokenUse]] = defaultdict(list)
-    for resolved, path in _unique(files).items():
-        use = read_token(path, sources.get(resolved))
+    for key, path in _unique(files).items():
+        use = read_token(path, sources.get(key))
         if use:
             by_token[use.token].append(use)
     problems = {}
@@ -91,13 +93,13 @@ def shared_links(files: Iterable[Path], sources: Mapping[Path, bytes] | None = N
         if len(uses) > 1:
             first = _first_holder(uses)
             for use in uses:
-                problems[use.file.resolve()] = _problem(use, uses, first)
+                problems[file_key(use.file)] = _link_problem(use, uses) or _problem(use, uses, first)
     # A link another client had before rotating may still be published or bookmarked: it stays theirs.
-    for resolved, path in _unique(files).items():
-        for old in _previous_tokens(path, sources.get(resolved)):
+    for key, path in _unique(files).items():
+        for old in _previous_tokens(path, sources.get(key)):
             for use in by_token.get(old.token, []):
-                if use.file.resolve() != path.resolve():
-                    problems.setdefault(use.file.resolve(), _earlier_link_problem(use, old))
+                if file_key(use.file) != file_key(path):
+                    problems.setdefault(file_key(use.file), _earlier_link_problem(use, old))
     return problems
 
 
@@ -108,6 +110,13 @@ def _previous_tokens(path: Path, source: bytes | None = None) -> list[TokenUse]:
         return []
     return [TokenUse(path, node.value, node.start_mark.line + 1)
             for node in previous.value if isinstance(node, yaml.ScalarNode)]
+
+
+def file_key(path: Path) -> Path:
+    """The file a path names, for telling files apart: its folders are resolved, but not a
+    link to a file, which is a file of its own to the coach."""
+    path = Path(path)
+    return path.absolute().parent.resolve() / path.name
 
 
 def _value(node: yaml.Node | None, key: str) -> yaml.Node | None:
@@ -123,31 +132,43 @@ def _unique(files: Iterable[Path]) -> dict[Path, Path]:
     """Each file once, as it was first given (`clients/a.yaml`, not also its absolute path)."""
     unique: dict[Path, Path] = {}
     for path in files:
-        unique.setdefault(path.resolve(), path)
+        unique.setdefault(file_key(path), path)
     return unique
 
 
+def _link_problem(use: TokenUse, uses: list[TokenUse]) -> Problem | None:
+    """When the file is, or has, a link of the filesystem to another of them: one client, two files."""
+    for other in uses:
+        if other is use or use.file.resolve() != other.file.resolve():
+            continue
+        link, target = (use, other) if use.file.is_symlink() else (other, use)
+        message = (f"{shown_path(link.file)} is a link to {shown_path(target.file)}: one client, two files; "
+                   f"remove the link ({shown_path(link.file)})")
+        return Problem(shown_path(use.file), use.line, FIELD, message)
+    return None
+
+
 def _problem(use: TokenUse, uses: list[TokenUse], first: TokenUse | None) -> Problem:
-    others = " and ".join(f"{_shown(o.file)}:{o.line}" for o in uses if o is not use)
+    others = " and ".join(f"{shown_path(o.file)}:{o.line}" for o in uses if o is not use)
     message = f"the same private link as {others}; each client needs their own."
     if first is None:
         message += (" Keep it for the client who was sent this link, and give the other a new one with:"
                     " coach-site rotate <their client file>")
     elif use is first:
-        rotate = "; ".join(f"coach-site rotate {_shown(o.file)}" for o in uses if o is not use)
+        rotate = "; ".join(f"coach-site rotate {shown_path(o.file)}" for o in uses if o is not use)
         message += f" This file had it first, so keep it here and give the other a new one with: {rotate}"
     else:
-        message += f" Give this client a new one with: coach-site rotate {_shown(use.file)}"
-    return Problem(_shown(use.file), use.line, FIELD, message)
+        message += f" Give this client a new one with: coach-site rotate {shown_path(use.file)}"
+    return Problem(shown_path(use.file), use.line, FIELD, message)
 
 
 def _earlier_link_problem(use: TokenUse, old: TokenUse) -> Problem:
     message = (
-        f"the earlier private link of {_shown(old.file)}:{old.line} (in its link.previous_tokens, from before "
+        f"the earlier private link of {shown_path(old.file)}:{old.line} (in its link.previous_tokens, from before "
         "it was rotated); an old link may still be published or bookmarked, so it stays that client's. "
-        f"Give this client a new one with: coach-site rotate {_shown(use.file)}"
+        f"Give this client a new one with: coach-site rotate {shown_path(use.file)}"
     )
-    return Problem(_shown(use.file), use.line, FIELD, message)
+    return Problem(shown_path(use.file), use.line, FIELD, message)
 
 
 def _first_holder(uses: list[TokenUse]) -> TokenUse | None:
@@ -169,11 +190,3 @@ def _first_commit_time(path: Path) -> int | None:
     except CoachSiteError:
         return None
     return int(times[-1]) if times else None
-
-
-def _shown(path: Path) -> Path:
-    """The path as the coach would type it in the project folder."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
-        return path

@@ -21,24 +21,28 @@ from coach_site.clientfile.model import (
     ANSWER,
     ANSWER_LIST,
     KNOWN_SESSIONS,
+    NAME,
+    WEAK_TOKEN_WAIVED,
     FieldKind,
     Workbook,
     kind_of,
 )
 from coach_site.errors import ClientFileError, Problem
+from coach_site.project import shown_path
 
 M = TypeVar("M", bound=BaseModel)
 
 
-def validate_client(document: ClientDocument, model: type[M] = Workbook) -> M:
+def validate_client(document: ClientDocument, model: type[M] = Workbook, *, weak_token_ok: bool = False) -> M:
     """The Workbook of a loaded client file; raises ClientFileError listing every problem.
 
     `model` is Workbook for client files; the reflections file is checked by its own
-    model, made of the same parts.
+    model, made of the same parts. `weak_token_ok` waives only the check that the token
+    is random: for `rotate`, which replaces it, and for earlier versions of a file.
     """
     problems = _how_it_was_written(document, model)
     try:
-        validated = model.model_validate(document.data)
+        validated = model.model_validate(document.data, context={WEAK_TOKEN_WAIVED: weak_token_ok})
     except ValidationError as exc:
         problems += [_problem(document, error, model) for error in exc.errors()]
     if problems:
@@ -56,7 +60,8 @@ def _problem(document: ClientDocument, error: dict[str, Any], model: type[BaseMo
         file=document.path,
         line=document.line_of(where),
         field=format_path(where),
-        message=_message(error, where, model),
+        # A message that tells what to run names this file as the coach would type it.
+        message=_message(error, where, model).replace("<this client file>", str(shown_path(document.path))),
     )
 
 
@@ -115,42 +120,63 @@ def _how_it_was_written(document: ClientDocument, model: type[BaseModel]) -> lis
         if kind is None:
             continue
         field = format_path(where)
-        for line, message in _answer_problems(scalar, kind):
+        for line, message in _answer_problems(scalar, kind, where):
             problems.append(Problem(document.path, line, field, message))
     if model is Workbook:
         problems += _session_typos(document)
     return problems
 
 
-def _answer_problems(scalar: PlainScalar, kind: str) -> list[tuple[int, str]]:
+def _answer_problems(scalar: PlainScalar, kind: str, where: tuple) -> list[tuple[int, str]]:
     found = []
     if scalar.comment is not None and scalar.comment.strip() not in _scaffold_comments():
-        found.append((scalar.comment_line, _comment_message(scalar)))
-    joined = _joined_list(scalar, kind)
+        found.append((scalar.comment_line, _comment_message(scalar.comment, kind)))
+    if scalar.comment_below is not None:
+        found.append((scalar.comment_below_line, _comment_below_message(scalar.comment_below, kind, where)))
+    joined = _joined_list(scalar, kind) if kind != "name" else None
     if joined:
         found.append(joined)
     return found
 
 
-def _comment_message(scalar: PlainScalar) -> str:
-    shown = scalar.comment.strip()
-    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+def _comment_message(comment: str, kind: str) -> str:
+    what = "name" if kind == "name" else "answer"
     return (
-        f"the text after ` #` (`#{shown}`) is read as a comment and left out of the workbook. "
-        "If it is part of the answer, put the whole answer in quotes (\"...\") or write it "
-        "on the lines below `|`; if it is a note for you, move it to a line of its own"
+        f"the text after ` #` (`#{_short(comment)}`) is read as a comment and left out of the workbook. "
+        f"If it is part of the {what}, {_quote_it(kind)}; if it is a note for you, move it to a line of its own"
     )
+
+
+def _comment_below_message(comment: str, kind: str, where: tuple) -> str:
+    what = "name" if kind == "name" else "answer"
+    start = f"`{where[-1]}:`" if isinstance(where[-1], str) else "the `-` of its item"
+    return (
+        f"this line starts with `#`, so YAML reads it (`#{_short(comment)}`) as a comment and leaves it out "
+        f"of the workbook. If it is part of the {what}, {_quote_it(kind)}; if it is a note for you, "
+        f"start it no further right than {start}"
+    )
+
+
+def _quote_it(kind: str) -> str:
+    if kind == "name":
+        return 'put the whole name in quotes ("...")'
+    return 'put the whole answer in quotes ("...") or write it on the lines below `|`'
+
+
+def _short(comment: str) -> str:
+    shown = comment.strip()
+    return shown if len(shown) <= 40 else shown[:37] + "..."
 
 
 def _joined_list(scalar: PlainScalar, kind: str) -> tuple[int, str] | None:
     """A list written without `- ` marks, which YAML reads as one line of text."""
     in_list = kind in ("list", "list item")
     if kind == "list":  # where a list is expected, `-Renew` or `• Renew` alone is one too
-        mark = _list_mark(scalar.lines[0][scalar.column:], continuation=False)
+        mark = _list_mark(scalar.lines[0][scalar.column:], continuation=False, in_list=True)
         if mark:
             return scalar.first_line, _list_message(mark, in_list)
     for offset, line in enumerate(scalar.lines[1:], start=1):
-        mark = _list_mark(line.lstrip(), continuation=True)
+        mark = _list_mark(line.lstrip(), continuation=True, in_list=in_list)
         if mark:
             return scalar.first_line + offset, _list_message(mark, in_list)
     return None
@@ -167,16 +193,23 @@ def _list_message(mark: str, in_list: bool) -> str:
 
 
 _BULLETS = "•◦▪●■‣⁃"
+# Where a list is expected, also what Word and other editors put before list items:
+# en and em dashes, a middle dot, a hyphen that is not `-`, and (on a line of their
+# own) numbers. In an answer these are ordinary text, and joining its lines loses nothing.
+_LIST_DASHES = "–—·‐‑"
+_NUMBERED = re.compile(r"[0-9]{1,3}[.)](?=\s)")
 
 
-def _list_mark(text: str, continuation: bool) -> str | None:
-    """The list mark `text` starts with: a dash glued to a word (any dash, on a continuation line), or a bullet."""
+def _list_mark(text: str, continuation: bool, in_list: bool) -> str | None:
+    """The list mark `text` starts with: a dash glued to a word (any dash, on a continuation
+    line), a bullet, and where a list is expected, a dash of another kind or a number."""
     glued = re.match(r"-[^\s\d.,-]", text)  # `-Renew`, not `-5 kg` or `---`
     if glued or (continuation and re.match(r"-\s", text)):
         return "-"
-    if text[:1] and text[0] in _BULLETS:
+    if text[:1] and text[0] in _BULLETS + (_LIST_DASHES if in_list else ""):
         return text[0]
-    return None
+    numbered = _NUMBERED.match(text) if in_list and continuation else None
+    return numbered.group() if numbered else None
 
 
 @functools.cache
@@ -190,7 +223,8 @@ def _scaffold_comments() -> frozenset[str]:
 
 
 def _kind_at(model: type[BaseModel], where: tuple) -> str | None:
-    """"answer", "list" (the list field itself) or "list item" when `where` is free text."""
+    """"answer", "list" (the list field itself), "list item" or "name" when `where` is text
+    someone wrote."""
     for index, part in enumerate(where):
         if isinstance(part, int):
             continue
@@ -201,6 +235,8 @@ def _kind_at(model: type[BaseModel], where: tuple) -> str | None:
         kinds = [m for m in field.metadata if isinstance(m, FieldKind)]
         if ANSWER in kinds:
             return "answer" if not rest else None
+        if NAME in kinds:
+            return "name" if not rest else None
         if ANSWER_LIST in kinds:
             if not rest:
                 return "list"
@@ -216,16 +252,37 @@ def _session_typos(document: ClientDocument) -> list[Problem]:
     problems = []
     for key in sessions:
         name = str(getattr(key, "source", key))
-        if name in KNOWN_SESSIONS:
-            continue
-        close = [known for known in KNOWN_SESSIONS if _one_typo_apart(name.casefold(), known)]
-        if close:
+        meant = _session_meant(name)
+        if meant:
             where = ("sessions", name)
             problems.append(Problem(
                 document.path, document.line_of(where), format_path(where),
-                f"is not a session the workbook shows (did you mean `{close[0]}`?)",
+                f"is not a session the workbook shows (did you mean `{meant}`?)",
             ))
     return problems
+
+
+# Words a coach may well use for a session the workbook knows by another name.
+_SESSION_SYNONYMS = {"upcoming": "next", "following": "next", "coming": "next", "nextsession": "next"}
+
+
+def _session_meant(name: str) -> str | None:
+    """The known session a name almost surely means, or None for a name of its own:
+    one typo away (`nxt`, `Next`), a little further when long (`strategie`), holding a
+    known name as a word (`next_session`, `Next-Session`), or a synonym (`upcoming`)."""
+    if name in KNOWN_SESSIONS:
+        return None
+    folded = name.casefold()
+    words = re.split(r"[\s_.\-]+", folded.strip(" _.-"))
+    for known in KNOWN_SESSIONS:
+        if _one_typo_apart(folded, known) or known in words:
+            return known
+        if len(known) >= 6 and difflib.SequenceMatcher(None, folded, known).ratio() >= 0.8:
+            return known
+    for word in [*words, "".join(words)]:
+        if word in _SESSION_SYNONYMS:
+            return _SESSION_SYNONYMS[word]
+    return None
 
 
 def _one_typo_apart(a: str, b: str) -> bool:

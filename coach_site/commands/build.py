@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coach_site.errors import CoachSiteError
-from coach_site.project import Project
+from coach_site.project import Project, shown_path
 from coach_site.workbook.pipeline import Built, Failed, Outcome, Skipped
 
 
 def client_files(project: Project, given: Iterable[Path] = ()) -> list[Path]:
     """The client files named on the command line, or else every one of the project."""
-    found = list(given) or project.client_files()
+    found = list(given) or [shown_path(path) for path in project.client_files()]
     if not found:
         raise CoachSiteError(f"no client files in {project.clients_dir}; make one with `coach-site new \"Full Name\"`")
     return found

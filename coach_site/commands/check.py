@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from coach_site.clientfile.tokens import shared_links
+from coach_site.clientfile.tokens import file_key, shared_links
 from coach_site.commands.build import client_files
 from coach_site.errors import ClientFileError, CoachSiteError, Problem
 from coach_site.project import load_project
@@ -36,8 +36,8 @@ def check_files(given: Iterable[Path] = ()) -> list[Checked]:
             check_client(client_file)
         except ClientFileError as exc:
             problems = exc.problems
-        if client_file.resolve() in shared:
-            problems = [*problems, shared[client_file.resolve()]]
+        if file_key(client_file) in shared:
+            problems = [*problems, shared[file_key(client_file)]]
         checked.append(Checked(client_file, problems))
     return checked
 

@@ -19,7 +19,7 @@ import jinja2
 
 from coach_site.clientfile.catalogue import QUESTIONS
 from coach_site.clientfile.model import Workbook
-from coach_site.clientfile.tokens import shared_links
+from coach_site.clientfile.tokens import file_key, shared_links
 from coach_site.errors import BuildError, CoachSiteError
 from coach_site.project import Coach, Project
 from coach_site.workbook.dates import human_date
@@ -133,7 +133,7 @@ def client_email(client_file: Path, project: Project) -> tuple[HomeworkEmail, Wo
     """The homework email of a valid client file whose private link is its own."""
     workbook = check_client(client_file)
     # The link would open whatever was published for the client file this one was copied from.
-    if problem := shared_links([*project.client_files(), client_file]).get(client_file.resolve()):
+    if problem := shared_links([*project.client_files(), client_file]).get(file_key(client_file)):
         raise CoachSiteError(str(problem))
     mail = homework_email(workbook, project.content_dir, project.coach, project.private_link(workbook.link.token))
     return mail, workbook

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coach_site.clientfile.history import last_updated_many
-from coach_site.clientfile.tokens import shared_links
+from coach_site.clientfile.tokens import file_key, shared_links
 from coach_site.errors import CoachSiteError, Problem
 from coach_site.project import Project
 from coach_site.workbook.dates import human_date
@@ -40,7 +40,7 @@ def client_overview(project: Project, site_dir: Path) -> list[ClientRow]:
     links_shared = shared_links(files)
     rows = []
     for client_file in files:
-        same_link = links_shared.get(client_file.resolve())
+        same_link = links_shared.get(file_key(client_file))
         try:
             prepared = prepare_client(client_file, project, dates[client_file], shared)
         except CoachSiteError as exc:

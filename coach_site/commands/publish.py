@@ -30,7 +30,7 @@ from pathlib import Path
 
 from coach_site.errors import CoachSiteError
 from coach_site.git import GitMissing, git, last_line, try_git
-from coach_site.project import Project
+from coach_site.project import Project, shown_path
 from coach_site.workbook.pipeline import Built, Failed, Outcome, Skipped, check_client
 from coach_site.workbook.swap import (
     is_workbook,
@@ -80,9 +80,10 @@ def client_tokens(project: Project, outcomes: list[Outcome], *, prune: bool) -> 
     With --prune, a client file whose token cannot be read stops the publish: its published
     workbook could not be told apart from a stale one, and would be removed.
     """
-    tokens = {o.client_file: o.site.name for o in outcomes if isinstance(o, (Built, Skipped))}
+    # Each file by the name the coach would type, however it was given.
+    tokens = {shown_path(o.client_file): o.site.name for o in outcomes if isinstance(o, (Built, Skipped))}
     unreadable = []
-    for client_file in sorted({*project.client_files(), *(o.client_file for o in outcomes)}):
+    for client_file in sorted({shown_path(f) for f in (*project.client_files(), *(o.client_file for o in outcomes))}):
         if client_file in tokens:
             continue  # read for this run's build already
         try:
@@ -94,7 +95,8 @@ def client_tokens(project: Project, outcomes: list[Outcome], *, prune: bool) -> 
             f"not pruning: {', '.join(map(str, unreadable))} cannot be read, so its published workbook "
             "cannot be told apart from a stale one. Fix it, then publish again."
         )
-    failed = {tokens[o.client_file] for o in outcomes if isinstance(o, Failed) and o.client_file in tokens}
+    failed = {tokens[shown_path(o.client_file)] for o in outcomes
+              if isinstance(o, Failed) and shown_path(o.client_file) in tokens}
     return ClientTokens(current=set(tokens.values()), failed=failed)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -9,8 +10,14 @@ from coach_site.clientfile.edit import Appended, set_values, write_atomically
 from coach_site.clientfile.scaffold import new_token
 from coach_site.clientfile.tokens import read_token, tokens_in_use
 from coach_site.project import Project
-from coach_site.workbook.pipeline import Built, build_client, check_client
+from coach_site.workbook.pipeline import (
+    Built,
+    build_prepared,
+    check_client,
+    prepare_client,
+)
 from coach_site.workbook.stamps import Stamps
+from coach_site.workbook.swap import write_site_root
 from coach_site.workbook.workspace import private_temp_dir
 
 
@@ -21,7 +28,7 @@ def rotate_client(client_file: Path, project: Project, site_dir: Path) -> Built:
     is the client file replaced and the old token's site deleted. A failure on the way
     leaves the file and the published site as they were.
     """
-    old_token = check_client(client_file).link.token
+    old_token = check_client(client_file, weak_token_ok=True).link.token  # a guessable one is why some rotate
     others = [f for f in project.client_files() if f.resolve() != client_file.resolve()]
     text = client_file.read_bytes().decode("utf-8")  # as it is: a Windows file keeps its CRLF
     sharing = [f for f in others if (use := read_token(f)) and use.token == old_token]
@@ -33,7 +40,10 @@ def rotate_client(client_file: Path, project: Project, site_dir: Path) -> Built:
     with private_temp_dir("rotate") as work:
         edited = work / client_file.name
         edited.write_bytes(new_text.encode("utf-8"))
-        built = build_client(edited, project, site_dir)
+        # Built from the copy, but any error names the client's own file.
+        prepared = dataclasses.replace(prepare_client(edited, project), client_file=client_file)
+        built = build_prepared(prepared, project, site_dir)
+        write_site_root(site_dir)
     write_atomically(client_file, new_text)
     if not sharing:  # a copied file's old link is still the other client's: leave their site alone
         shutil.rmtree(site_dir / old_token, ignore_errors=True)  # this client's own workbook, old token

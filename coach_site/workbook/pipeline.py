@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import multiprocessing
 import os
@@ -17,7 +18,7 @@ from coach_site.clientfile.loader import (
     read_client_bytes,
 )
 from coach_site.clientfile.model import Workbook
-from coach_site.clientfile.tokens import shared_links
+from coach_site.clientfile.tokens import file_key, shared_links
 from coach_site.clientfile.validate import validate_client
 from coach_site.errors import (
     REPORT_A_BUG,
@@ -26,7 +27,7 @@ from coach_site.errors import (
     CoachSiteError,
     Problem,
 )
-from coach_site.project import Project
+from coach_site.project import Project, shown_path
 from coach_site.workbook.render import render_pages
 from coach_site.workbook.stamps import Stamps, inputs_fingerprint, shared_fingerprint
 from coach_site.workbook.swap import staged_site, write_site_root
@@ -78,9 +79,9 @@ class Prepared:
         return self.workbook.link.token
 
 
-def check_client(client_file: Path) -> Workbook:
+def check_client(client_file: Path, *, weak_token_ok: bool = False) -> Workbook:
     """Load and validate one client file (raises ClientFileError)."""
-    return validate_client(load_client_file(client_file))
+    return validate_client(load_client_file(client_file), weak_token_ok=weak_token_ok)
 
 
 def prepare_client(
@@ -125,7 +126,7 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
     )
 
     link = project.private_link(prepared.token)
-    with private_temp_dir("build") as work:
+    with private_temp_dir("build") as work, _naming(prepared.client_file):
         docs_dir = work / "docs"
         rendered = render_pages(
             prepared.workbook, project.content_dir, docs_dir,
@@ -134,6 +135,15 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
         with staged_site(site_dir, prepared.token) as staging:
             warnings = build_site(project, docs_dir, rendered.nav, link, staging, prepared.updated)
     return Built(prepared.client_file, link=link, site=site_dir / prepared.token, warnings=warnings)
+
+
+@contextlib.contextmanager
+def _naming(client_file: Path) -> Iterator[None]:
+    """A failed build says whose workbook failed: its message starts with the client file."""
+    try:
+        yield
+    except BuildError as exc:
+        raise BuildError(f"{shown_path(client_file)}: {exc}") from None
 
 
 def build_clients(
@@ -159,7 +169,7 @@ def build_clients(
     plan: list[Prepared | Outcome] = []
     for client_file in client_files:
         try:
-            source = sources[client_file.resolve()] = read_client_bytes(client_file)
+            source = sources[file_key(client_file)] = read_client_bytes(client_file)
             updated = dates.get(client_file) or last_updated(client_file)
             fingerprint = inputs_fingerprint(source, updated, shared)
             token = None if force else stamps.current_token(client_file, fingerprint, site_dir)
@@ -223,7 +233,7 @@ def _refuse_shared_links(
         return plan
     refused: list[Prepared | Outcome] = []
     for step in plan:
-        problem = shared.get(step.client_file.resolve())
+        problem = shared.get(file_key(step.client_file))
         if problem is not None:
             step = Failed(step.client_file, _with_problem(step.error if isinstance(step, Failed) else None, problem))
         refused.append(step)
@@ -241,7 +251,7 @@ def _with_problem(error: CoachSiteError | None, problem: Problem) -> CoachSiteEr
 
 def _unexpected(client_file: Path, exc: Exception) -> BuildError:
     error = BuildError(
-        f"{client_file}: internal error while building this workbook: {type(exc).__name__}: {exc}\n"
+        f"{shown_path(client_file)}: internal error while building this workbook: {type(exc).__name__}: {exc}\n"
         "This is a bug in coach-site; the other workbooks were built, and this one's published "
         f"site was left as it was. {REPORT_A_BUG}"
     )
