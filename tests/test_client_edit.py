@@ -6,9 +6,9 @@ import difflib
 from pathlib import Path
 
 import pytest
-from coach_site.loader import load_client_bytes
 
 from coach_site.clientfile.edit import Appended, set_values, write_atomically
+from coach_site.clientfile.loader import load_client_bytes
 from coach_site.errors import CoachSiteError
 
 FILE = """\

@@ -636,7 +636,7 @@ def test_a_token_that_cannot_be_random_is_refused_with_the_fix(tmp_path, token, 
 def test_real_random_tokens_pass_and_earlier_tokens_may_be_weak(tmp_path):
     import secrets
 
-    from coach_site.model import token_weakness
+    from coach_site.clientfile.model import token_weakness
 
     assert [t for t in (secrets.token_urlsafe(16) for _ in range(10_000)) if token_weakness(t)] == []
     assert [t for t in (secrets.token_urlsafe(48) for _ in range(1_000)) if token_weakness(t)] == []
