@@ -70,8 +70,9 @@ def test_a_client_file_over_the_limit_is_refused_before_it_is_read(project, writ
 
 
 def test_the_site_root_is_written_once_per_run_not_once_per_client(project, write_client, tmp_path):
-    files = [write_client(MINIMAL_CLIENT.replace("3hVt9QmK2xLp7RwZc5NbYa", f"{slug * 11}_{n}"), slug)
-             for n, slug in enumerate(("bo", "cy", "di"))]
+    tokens = {"bo": "BoBo9xQ2mK7zLp4RwTc8Nb_1", "cy": "CyCy5vH3nJ8wKq2TfX6dPg_2", "di": "DiDi7bN4sW9eRt2YuK5mZq_3"}
+    files = [write_client(MINIMAL_CLIENT.replace("3hVt9QmK2xLp7RwZc5NbYa", token), slug)
+             for slug, token in tokens.items()]
     site_dir = tmp_path / "site"
     for _ in range(2):  # a first run writes the root's files; a second finds them as they should be
         with files_opened() as seen:
