@@ -80,9 +80,10 @@ def test_serve_rebuilds_on_a_template_edit_alone(project, served):
     client, base, _ = served
     wait_for(lambda: get(f"{base}/area-career.html"), what="the first build")
     template = project / "content" / "focus-area.md.j2"
-    assert "## Why it matters" in template.read_text()
-    template.write_text(template.read_text().replace("## Why it matters", "## Why this matters to you"))
-    wait_for(lambda: "Why this matters to you" in (get(f"{base}/area-career.html") or ""), what="the template edit")
+    sentence = "This is your picture of success in this area, in your words."
+    assert sentence in template.read_text()
+    template.write_text(template.read_text().replace(sentence, "Your own map of this area."))
+    wait_for(lambda: "Your own map of this area." in (get(f"{base}/area-career.html") or ""), what="the template edit")
 
 
 def ask(base: str, path: str, host: str) -> tuple[int, str]:
