@@ -146,8 +146,11 @@ def build_clients(
             plan.append((client_file, None, Outcome(client_file, error=_unexpected(client_file, exc))))
     plan = _refuse_shared_links(plan, project)
     changed = [prepared for _, prepared, _ in plan if prepared is not None]
-    if changed:
-        from coach_site.engine import build  # noqa: F401  (imported once here, inherited by forked workers)
+    shared = None
+    if changed:  # MkDocs is imported and the run's shared set-up made once here, inherited by forked workers
+        from coach_site.engine.build import share_among_builds
+
+        shared = share_among_builds(staging_dir(site_dir))
     workers = min(jobs or os.cpu_count() or 1, len(changed))
     pool = _process_pool(workers) if workers > 1 else None
     try:
@@ -173,6 +176,8 @@ def build_clients(
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+        if shared is not None:
+            shared.close()
         stamps.save()
 
 
