@@ -29,11 +29,10 @@ class SharedAssets:
 
     def place(self, source: str, target: str) -> None:
         """Put the theme file `source` at `target`: a link to the run's copy, else a copy."""
-        os.makedirs(os.path.dirname(target), exist_ok=True)
         try:
-            stored = self._stored(source)
-            _replace_with_link(stored, target)
+            _link(self._stored(source), target)
         except OSError:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
             shutil.copyfile(source, target)
 
     def _stored(self, source: str) -> str:
@@ -43,16 +42,25 @@ class SharedAssets:
         key = f"{source}\0{info.st_mtime_ns}\0{info.st_size}".encode()
         stored = str(self.folder / f"{hashlib.sha256(key).hexdigest()[:24]}-{os.path.basename(source)}")
         if not os.path.exists(stored):
-            # Written beside and renamed into place: a forked worker of the same run never
-            # links a half-written copy.
+            # Written beside, then linked into place: a forked worker of the same run never
+            # links a half-written copy, and when two make one at once, the first one stays.
             partial = f"{stored}.{os.getpid()}.partial"
             shutil.copyfile(source, partial)
-            os.replace(partial, stored)
+            try:
+                os.link(partial, stored)
+            except FileExistsError:
+                pass
+            finally:
+                os.unlink(partial)
         return stored
 
 
-def _replace_with_link(stored: str, target: str) -> None:
+def _link(stored: str, target: str) -> None:
+    """A hard link at `target`, replacing a file there, making its folder if missing."""
     try:
+        os.link(stored, target)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
         os.link(stored, target)
     except FileExistsError:
         os.unlink(target)

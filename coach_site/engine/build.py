@@ -21,6 +21,7 @@ from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
 from mkdocs.config.base import ValidationError  # noqa: E402
 from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
 from mkdocs.exceptions import MkDocsException  # noqa: E402
+from mkdocs.theme import Theme  # noqa: E402
 
 from coach_site.engine.assets import SharedAssets  # noqa: E402
 from coach_site.engine.plugin import PLUGIN_NAME, WorkbookPlugin  # noqa: E402
@@ -137,17 +138,17 @@ def _load_base_config(project: Project, docs_dir: Path, site_dir: Path, assets: 
     plugin = WorkbookPlugin(assets)
     plugin.load_config({})
     config.plugins[PLUGIN_NAME] = plugin
-    cache_theme_listing(config.theme)
     return _BaseConfig(config, plugin, messages)
 
 
 def _client_config(base: MkDocsConfig, docs_dir: Path, site_dir: Path, link: str, nav: list[Any]) -> MkDocsConfig:
     """A copy of the base config for one client: its own folders, link, nav and `extra`.
 
-    A shallow copy: the theme and the plugins are the run's; the lists and dicts a build
-    may change are the client's own.
+    A shallow copy: the plugins are the run's; the theme and the lists and dicts a build
+    may change are the client's own, so every build starts from mkdocs.yml as written.
     """
     config = copy.copy(base)
+    config.theme = _theme_copy(base.theme)
     config.extra = copy.copy(base.extra)
     config.markdown_extensions = list(base.markdown_extensions)
     config.mdx_configs = dict(base.mdx_configs)
@@ -162,3 +163,13 @@ def _client_config(base: MkDocsConfig, docs_dir: Path, site_dir: Path, link: str
     except ValidationError as exc:
         raise BuildError(f"MkDocs could not build the site: {key}: {exc}") from None
     return config
+
+
+def _theme_copy(base: Theme) -> Theme:
+    """A copy of the loaded theme, made through Theme's public API: no theme file is read again."""
+    theme = Theme(name=None, custom_dir=base.custom_dir, static_templates=base.static_templates)
+    theme.name = base.name
+    theme.dirs = list(base.dirs)
+    theme.update(copy.deepcopy(dict(base)))
+    cache_theme_listing(theme)
+    return theme
