@@ -8,10 +8,12 @@ import os
 from pathlib import Path
 
 import material
+import pytest
 from conftest import MINIMAL_CLIENT, build
 
 from coach_site.commands.publish import Target, publish_sites
 from coach_site.engine.plugin import PLUGIN_NAME, SAFE_LINKS_EXTENSION
+from coach_site.errors import BuildError
 from coach_site.project import load_project
 from coach_site.workbook.pipeline import build_clients
 
@@ -121,3 +123,17 @@ def test_the_clients_of_a_run_share_one_copy_of_the_theme_files_and_published_co
     for name in ada_files:
         assert (target / ada.name / name).read_bytes() == (ada / name).read_bytes()
         assert (target / ada.name / name).stat().st_nlink == 1
+
+
+def test_what_mkdocs_says_of_mkdocs_yml_comes_back_naming_the_setting(project, write_client, tmp_path):
+    client = write_client(MINIMAL_CLIENT)
+    config_file = project / "mkdocs.yml"
+    good = config_file.read_text(encoding="utf-8")
+    config_file.write_text(good + "colour_scheme: teal\n", encoding="utf-8")
+    built = build(client, project, tmp_path / "site")
+    assert built.warnings == ["mkdocs.yml: colour_scheme: Unrecognised configuration name: colour_scheme"]
+
+    config_file.write_text(good.replace("  name: material\n", "  name: materiall\n"), encoding="utf-8")
+    with pytest.raises(BuildError) as raised:
+        build(client, project, tmp_path / "site")
+    assert str(raised.value).startswith("mkdocs.yml: theme: Unrecognised theme name: 'materiall'.")
