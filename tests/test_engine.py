@@ -137,3 +137,28 @@ def test_what_mkdocs_says_of_mkdocs_yml_comes_back_naming_the_setting(project, w
     with pytest.raises(BuildError) as raised:
         build(client, project, tmp_path / "site")
     assert str(raised.value).startswith("mkdocs.yml: theme: Unrecognised theme name: 'materiall'.")
+
+
+def counted(calls: list[str], name: str, function):
+    """`function`, unchanged, noting each call in `calls`."""
+
+    def call(*args, **kwargs):
+        calls.append(name)
+        return function(*args, **kwargs)
+
+    return call
+
+
+def test_a_run_reads_mkdocs_yml_once_and_loads_it_into_mkdocs_once(project, tmp_path, monkeypatch):
+    import coach_site.engine.build as engine_build
+    import coach_site.engine.settings as settings
+
+    calls: list[str] = []
+    monkeypatch.setattr(settings, "yaml_load", counted(calls, "parsed", settings.yaml_load))
+    monkeypatch.setattr(engine_build, "_load_base_config", counted(calls, "loaded", engine_build._load_base_config))
+    (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text() + "\n# new\n")  # not read before
+    clients = [*two_clients(project), project / "clients" / "cy.yaml"]
+    clients[2].write_text(MINIMAL_CLIENT.replace("3hVt9QmK2xLp7RwZc5NbYa", "Cy9QmK2xLp7RwZc5NbYa3h"))
+    outcomes = list(build_clients(clients, load_project(project), tmp_path / "site", jobs=1))
+    assert all(o.built for o in outcomes)
+    assert calls == ["parsed", "loaded"]  # for the project and the three builds together
