@@ -13,5 +13,6 @@ What the rest of coach-site calls (another engine, Zensical say, would provide t
 * `live.LiveReloadServer`: the preview server of `coach-site serve`.
 
 Inside, MkDocs is reached through one plugin object (`plugin.WorkbookPlugin`), added to the
-loaded config, and one private hook (`theme_cache.cache_theme_listing`).
+loaded config, and one private hook (`theme_cache.cache_theme`: the theme's compiled
+templates and file list, for every Jinja environment made from it).
 """

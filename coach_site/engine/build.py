@@ -18,7 +18,7 @@ from typing import Any
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
-from mkdocs.config.base import ValidationError  # noqa: E402
+from mkdocs.config.base import ValidationError, get_schema  # noqa: E402
 from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
 from mkdocs.exceptions import MkDocsException  # noqa: E402
 from mkdocs.theme import Theme  # noqa: E402
@@ -26,7 +26,7 @@ from mkdocs.theme import Theme  # noqa: E402
 from coach_site.engine.assets import SharedAssets  # noqa: E402
 from coach_site.engine.plugin import PLUGIN_NAME, WorkbookPlugin  # noqa: E402
 from coach_site.engine.settings import read_settings  # noqa: E402
-from coach_site.engine.theme_cache import cache_theme_listing  # noqa: E402
+from coach_site.engine.theme_cache import cache_theme  # noqa: E402
 from coach_site.errors import BuildError  # noqa: E402
 from coach_site.project import CONFIG_FILE, Project  # noqa: E402
 from coach_site.workbook.dates import human_date  # noqa: E402
@@ -153,7 +153,7 @@ def _client_config(base: MkDocsConfig, docs_dir: Path, site_dir: Path, link: str
     config.markdown_extensions = list(base.markdown_extensions)
     config.mdx_configs = dict(base.mdx_configs)
     values = {"docs_dir": str(docs_dir), "site_dir": str(site_dir), "site_url": link, "nav": nav}
-    options = dict(base._schema)
+    options = dict(get_schema(MkDocsConfig))
     try:
         for key in _PER_CLIENT:
             config[key] = values[key]
@@ -171,5 +171,5 @@ def _theme_copy(base: Theme) -> Theme:
     theme.name = base.name
     theme.dirs = list(base.dirs)
     theme.update(copy.deepcopy(dict(base)))
-    cache_theme_listing(theme)
+    cache_theme(theme)
     return theme

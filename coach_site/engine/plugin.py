@@ -5,12 +5,14 @@ engine adds one to each loaded config, after the coach's own plugins. Through Mk
 plugin events it
 
 * enforces what a private workbook needs, whatever mkdocs.yml says (`on_config`);
-* gives the theme's Jinja environment the shared bytecode cache (`on_env`);
 * during a run, places the theme's static files from the run's one copy (`on_files`);
 * hands MkDocs' warnings of a build to the caller, through a handler on the "mkdocs"
   logger, the namespace of MkDocs' own loggers and of the plugin loggers
   (`mkdocs.plugins.get_plugin_logger`), for that build only; nothing else of the
   logging set-up is changed.
+
+The theme's caches are not here but in `theme_cache.cache_theme`, the one private hook:
+they must reach environments that no plugin event sees.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from coach_site.engine.assets import SharedAssets
-from coach_site.engine.theme_cache import bytecode_cache
 
 PLUGIN_NAME = "coach-site"
 SAFE_LINKS_EXTENSION = "coach_site.workbook.escape"
@@ -63,10 +64,6 @@ class WorkbookPlugin(BasePlugin):
             files.remove(file)
             files.append(_SharedThemeFile(file, self.assets))
         return files
-
-    def on_env(self, env, config: MkDocsConfig, files: Files):
-        env.bytecode_cache = bytecode_cache()  # compiled once per machine; recompiled when a template changes
-        return env
 
     @contextmanager
     def warnings_of_build(self) -> Iterator[list[str]]:

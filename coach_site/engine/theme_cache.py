@@ -1,20 +1,24 @@
 """Theme set-up paid once, not once per client.
 
-MkDocs makes a fresh Jinja environment for every build, so every build would compile
-Material's templates again and list the theme's 14,000 files again: more than half of
-a small build's time. Two caches take that away:
+MkDocs makes a fresh Jinja environment for every build (and Material's search plugin makes
+more, for its translations), so every build would compile Material's templates again and
+list the theme's 14,000 files again: more than half of a small build's time. Every
+environment made from the theme reuses two things instead:
 
-* compiled templates, through Jinja's own bytecode cache (`bytecode_cache()`, given to
-  each theme environment by the plugin's `on_env`): in memory for this process, and on
-  disk (in the user's cache folder) for the next ones. Jinja keys each entry by the
-  template's name and file, and checks the checksum of its source before using it, so an
-  edited template in overrides/ (or an upgraded theme) is compiled afresh.
-* the list of the theme's static files (`cache_theme_listing(theme)`), kept (in memory and
-  on disk) while none of the theme's folders has changed: adding, removing or renaming a
-  file changes its folder's modification time, which is checked before every use.
+* compiled templates, through Jinja's own bytecode cache (`bytecode_cache()`): in memory
+  for this process, and on disk (in the user's cache folder) for the next ones. Jinja
+  keys each entry by the template's name and file, and checks the checksum of its source
+  before using it, so an edited template in overrides/ (or an upgraded theme) is compiled
+  afresh.
+* the list of the theme's static files, kept (in memory and on disk) while none of the
+  theme's folders has changed: adding, removing or renaming a file changes its folder's
+  modification time, which is checked before every use.
 
-The second is the seam's one private hook: MkDocs lists the theme's files before any plugin
-event that sees the environment, so it is reached by wrapping `Theme.get_env`.
+`cache_theme(theme)` is the engine's one private hook into MkDocs: it wraps the theme's
+`get_env`. The plugin API cannot do this: MkDocs lists the theme's files before the first
+event that sees the environment (`on_env`), and plugins make environments of their own
+through `theme.get_env()` that no event sees (Material's search plugin compiles its
+translations in one on every build: a tenth of a second each time without this cache).
 """
 
 from __future__ import annotations
@@ -79,16 +83,14 @@ def bytecode_cache() -> _LayeredBytecodeCache:
     return _bytecode[directory]
 
 
-def cache_theme_listing(theme: Any) -> None:
-    """Make the environments of this MkDocs theme list the theme's files from the cache above.
-
-    Installed once on each loaded config's theme; its environments are otherwise MkDocs' own.
-    """
+def cache_theme(theme: Any) -> None:
+    """Make every Jinja environment of this MkDocs theme use the two caches above."""
     make_env: Callable[[], jinja2.Environment] = theme.get_env
     static_templates = tuple(sorted(theme.static_templates))
 
     def get_env() -> jinja2.Environment:
         env = make_env()
+        env.bytecode_cache = bytecode_cache()
         env.list_templates = _cached_listing(env.list_templates, tuple(theme.dirs), static_templates)
         return env
 
