@@ -26,6 +26,7 @@ class SharedAssets:
 
     def __init__(self, folder: Path):
         self.folder = folder
+        self._made: dict[str, str] = {}  # this process's copies, by key
 
     def place(self, source: str, target: str) -> None:
         """Put the theme file `source` at `target`: a link to the run's copy, else a copy."""
@@ -39,8 +40,11 @@ class SharedAssets:
         """The run's copy of `source`, made on first use. Keyed by the file's path, time and
         size, so a theme file changed during the run is copied afresh."""
         info = os.stat(source)
-        key = f"{source}\0{info.st_mtime_ns}\0{info.st_size}".encode()
-        stored = str(self.folder / f"{hashlib.sha256(key).hexdigest()[:24]}-{os.path.basename(source)}")
+        key = f"{source}\0{info.st_mtime_ns}\0{info.st_size}"
+        if key in self._made:
+            return self._made[key]
+        name = f"{hashlib.sha256(key.encode()).hexdigest()[:24]}-{os.path.basename(source)}"
+        stored = os.path.join(self.folder, name)
         if not os.path.exists(stored):
             # Written beside, then linked into place: a forked worker of the same run never
             # links a half-written copy, and when two make one at once, the first one stays.
@@ -52,6 +56,7 @@ class SharedAssets:
                 pass
             finally:
                 os.unlink(partial)
+        self._made[key] = stored
         return stored
 
 
