@@ -6,8 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from mkdocs.utils.yaml import yaml_load
-
+from coach_site.engine.settings import read_settings
 from coach_site.errors import CoachSiteError
 
 CONFIG_FILE = "mkdocs.yml"
@@ -71,8 +70,7 @@ def load_project(root: Path | str = ".") -> Project:
             f"{config_file.name} not found in {root}; run coach-site from your coach-site project folder"
         )
     try:
-        with config_file.open("rb") as f:
-            config = yaml_load(f) or {}
+        config = read_settings(config_file)
     except Exception as exc:  # a YAML error, reported like any other bad input
         raise CoachSiteError(f"{CONFIG_FILE}: cannot be read: {exc}") from None
     site_url = str(config.get("site_url") or "").strip()

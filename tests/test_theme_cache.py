@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import EXAMPLE_CLIENT, REPO, TEST_CACHE, build
+from conftest import EXAMPLE_CLIENT, MINIMAL_CLIENT, REPO, TEST_CACHE, build
 
 from coach_site.engine.theme_cache import cache_directory
 
@@ -25,3 +25,16 @@ def test_coach_site_cache_overrides_and_an_empty_one_turns_the_disk_cache_off(tm
     assert cache_directory() == tmp_path / "mine" / "templates"
     monkeypatch.setenv("COACH_SITE_CACHE", "")
     assert cache_directory() is None
+
+
+def test_a_build_caches_the_themes_compiled_templates_and_its_file_list(project, write_client, tmp_path, monkeypatch):
+    import material
+
+    from coach_site.engine.theme_cache import bytecode_cache
+
+    monkeypatch.setenv("COACH_SITE_CACHE", str(tmp_path / "cache"))
+    build(write_client(MINIMAL_CLIENT), project, tmp_path / "site")
+    base_html = Path(material.__file__).parent / "templates" / "base.html"
+    key = bytecode_cache().get_cache_key("base.html", str(base_html))
+    assert (tmp_path / "cache" / "templates" / f"__jinja2_{key}.cache").is_file()
+    assert list((tmp_path / "cache" / "theme-files").glob("*.json")), "the theme's file list was not kept"

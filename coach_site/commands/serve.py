@@ -11,8 +11,7 @@ import socket
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from mkdocs.livereload import LiveReloadServer
-
+from coach_site.engine.live import LiveReloadServer
 from coach_site.errors import CoachSiteError
 from coach_site.project import Project
 from coach_site.workbook.pipeline import build_client, check_client

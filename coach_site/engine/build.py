@@ -1,10 +1,15 @@
-"""Stage 4, build: rendered Markdown pages -> a static site, by MkDocs and Material, in-process."""
+"""Stage 4, build: rendered Markdown pages -> a static site, by MkDocs and Material, in-process.
+
+mkdocs.yml is loaded into a MkDocs config once (once per run while a run is open, see
+`share_among_builds`), with the coach-site plugin added to it; each client's build gets a
+cheap copy of it with that client's folders, link and navigation.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import logging
+import copy
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -12,17 +17,20 @@ from typing import Any
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
-from mkdocs.config import load_config  # noqa: E402
+from mkdocs.config.base import ValidationError, get_schema  # noqa: E402
+from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
 from mkdocs.exceptions import MkDocsException  # noqa: E402
+from mkdocs.theme import Theme  # noqa: E402
 
+from coach_site.engine.assets import SharedAssets  # noqa: E402
+from coach_site.engine.plugin import PLUGIN_NAME, WorkbookPlugin  # noqa: E402
+from coach_site.engine.settings import read_settings  # noqa: E402
 from coach_site.engine.theme_cache import cache_theme  # noqa: E402
 from coach_site.errors import BuildError  # noqa: E402
-from coach_site.project import Project  # noqa: E402
-from coach_site.workbook.dates import human_date  # noqa: E402
+from coach_site.project import CONFIG_FILE, Project  # noqa: E402
 
-SAFE_LINKS_EXTENSION = "coach_site.workbook.escape"
-# Theme features that reach for other hosts or for sitemap.xml, which a private site does not publish.
-_FEATURES_NEVER_ON = {"navigation.instant", "navigation.instant.prefetch", "navigation.instant.preview"}
+# What each client's copy of the config sets for itself; everything else is mkdocs.yml's.
+_PER_CLIENT = ("docs_dir", "site_dir", "site_url", "nav")
 
 
 def build_site(
@@ -31,66 +39,123 @@ def build_site(
     nav: list[Any],
     link: str,
     site_dir: Path,
-    updated: dt.date | None = None,
+    updated: str = "",
 ) -> list[str]:
     """Build the pages in `docs_dir` into `site_dir`, which is replaced. Returns MkDocs' warnings."""
-    config = _client_config(project, docs_dir, nav, link, site_dir)
-    config.extra["workbook_updated"] = human_date(updated)
-    with _collect_warnings() as warnings:
+    base = _base_config(project, docs_dir, site_dir)
+    config = _client_config(base.config, docs_dir, site_dir, link, nav)
+    config.extra["workbook_updated"] = updated  # "Updated ..." in the footer, as the workbook writes dates
+    with base.plugin.warnings_of_build() as warnings:
         try:
             mkdocs_build(config)
         except (MkDocsException, OSError) as exc:
             raise BuildError(f"MkDocs could not build the site: {exc}") from None
         except Exception as exc:  # a theme template or plugin failing on our pages
             raise BuildError(f"MkDocs could not build the site: {type(exc).__name__}: {exc}") from None
-    return warnings
+    return [*base.warnings, *warnings]
 
 
-def _client_config(project: Project, docs_dir: Path, nav: list[Any], link: str, site_dir: Path):
+class _BaseConfig:
+    """mkdocs.yml loaded and checked by MkDocs, with the coach-site plugin added, and what
+    MkDocs warned about it (repeated with every client's warnings)."""
+
+    def __init__(self, config: MkDocsConfig, plugin: WorkbookPlugin, warnings: list[str]):
+        self.config, self.plugin, self.warnings = config, plugin, warnings
+
+
+class SharedRun:
+    """What the builds of one run share: the loaded config, and one copy of the theme's files.
+
+    Open while a run builds several clients (`share_among_builds`); pool workers forked
+    while it is open share it too. `folder` (on the sites' file system, not published)
+    holds the theme files' copy; `close()` deletes it.
+    """
+
+    def __init__(self, folder: Path):
+        self.assets = SharedAssets(folder)
+        self.configs: dict[tuple, _BaseConfig] = {}
+
+    def close(self) -> None:
+        global _run
+        if _run is self:
+            _run = None
+        shutil.rmtree(self.assets.folder, ignore_errors=True)
+
+
+_run: SharedRun | None = None
+
+
+def share_among_builds(folder: Path) -> SharedRun:
+    """Start a run: until `close()`, builds load mkdocs.yml once and share the theme's files."""
+    global _run
+    _run = SharedRun(folder)
+    return _run
+
+
+def _base_config(project: Project, docs_dir: Path, site_dir: Path) -> _BaseConfig:
+    if _run is None:
+        return _load_base_config(project, docs_dir, site_dir, assets=None)
+    info = project.config_file.stat()
+    key = (project.config_file, info.st_mtime_ns, info.st_size)
+    if key not in _run.configs:
+        _run.configs[key] = _load_base_config(project, docs_dir, site_dir, assets=_run.assets)
+    return _run.configs[key]
+
+
+def _load_base_config(project: Project, docs_dir: Path, site_dir: Path, assets: SharedAssets | None) -> _BaseConfig:
+    """What `mkdocs.config.load_config` does, from the settings read once, plus our plugin.
+
+    Checked with the first client's folders (MkDocs checks that they exist and do not
+    nest); each client's copy checks its own again.
+    """
     try:
-        config = load_config(
-            config_file=str(project.config_file),
-            docs_dir=str(docs_dir),
-            site_dir=str(site_dir),
-            site_url=link,
-            nav=nav,
-        )
-    except MkDocsException as exc:
-        raise BuildError(f"mkdocs.yml: {exc}") from None
-    # Whatever mkdocs.yml says, a private workbook loads nothing from other hosts and
-    # every page's links are checked: these are not the coach's to switch off by accident.
-    config.markdown_extensions.append(SAFE_LINKS_EXTENSION)
-    config.theme["font"] = False
-    features = config.theme.get("features") or []
-    config.theme["features"] = [f for f in features if f not in _FEATURES_NEVER_ON]
-    config.extra["generator"] = False
-    cache_theme(config)
+        settings = read_settings(project.config_file)
+    except Exception as exc:  # changed into something unreadable since the project was loaded
+        raise BuildError(f"{CONFIG_FILE}: cannot be read: {exc}") from None
+    config = MkDocsConfig(config_file_path=str(project.config_file))
+    config.load_dict(settings)
+    config.load_dict({"docs_dir": str(docs_dir), "site_dir": str(site_dir)})
+    errors, warnings = config.validate()
+    if errors:
+        raise BuildError("\n".join(f"{CONFIG_FILE}: {name}: {error}" for name, error in errors))
+    messages = [f"{CONFIG_FILE}: {name}: {warning}" for name, warning in warnings]
+    if config.strict and messages:
+        raise BuildError("\n".join([*messages, f"{CONFIG_FILE}: strict: these warnings stop the build"]))
+    plugin = WorkbookPlugin(assets)
+    plugin.load_config({})
+    config.plugins[PLUGIN_NAME] = plugin
+    return _BaseConfig(config, plugin, messages)
+
+
+def _client_config(base: MkDocsConfig, docs_dir: Path, site_dir: Path, link: str, nav: list[Any]) -> MkDocsConfig:
+    """A copy of the base config for one client: its own folders, link, nav and `extra`.
+
+    A shallow copy: the plugins are the run's; the theme and the lists and dicts a build
+    may change are the client's own, so every build starts from mkdocs.yml as written.
+    """
+    config = copy.copy(base)
+    config.theme = _theme_copy(base.theme)
+    config.extra = copy.copy(base.extra)
+    config.markdown_extensions = list(base.markdown_extensions)
+    config.mdx_configs = dict(base.mdx_configs)
+    values = {"docs_dir": str(docs_dir), "site_dir": str(site_dir), "site_url": link, "nav": nav}
+    options = dict(get_schema(MkDocsConfig))
+    try:
+        for key in _PER_CLIENT:
+            config[key] = values[key]
+            options[key].pre_validation(config, key_name=key)
+            config[key] = options[key].validate(config[key])
+            options[key].post_validation(config, key_name=key)
+    except ValidationError as exc:
+        raise BuildError(f"MkDocs could not build the site: {key}: {exc}") from None
     return config
 
 
-class _collect_warnings:
-    """Capture MkDocs' log warnings for the caller instead of printing them."""
-
-    def __enter__(self) -> list[str]:
-        self.messages: list[str] = []
-        self.logger = logging.getLogger("mkdocs")
-        self.handler = _ListHandler(self.messages)
-        self.previous = (self.logger.level, self.logger.propagate)
-        self.logger.addHandler(self.handler)
-        self.logger.setLevel(logging.WARNING)
-        self.logger.propagate = False
-        return self.messages
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.logger.removeHandler(self.handler)
-        self.logger.setLevel(self.previous[0])
-        self.logger.propagate = self.previous[1]
-
-
-class _ListHandler(logging.Handler):
-    def __init__(self, messages: list[str]):
-        super().__init__(logging.WARNING)
-        self.messages = messages
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+def _theme_copy(base: Theme) -> Theme:
+    """A copy of the loaded theme, made through Theme's public API: no theme file is read again."""
+    theme = Theme(name=None, custom_dir=base.custom_dir, static_templates=base.static_templates)
+    theme.name = base.name
+    theme.dirs = list(base.dirs)
+    theme.update(copy.deepcopy(dict(base)))
+    cache_theme(theme)
+    return theme

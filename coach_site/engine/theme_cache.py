@@ -1,17 +1,24 @@
 """Theme set-up paid once, not once per client.
 
-MkDocs makes a fresh Jinja environment for every build, so every build compiles
-Material's templates again and lists the theme's 14,000 files again: more than half of
-a small build's time. `cache_theme(config)` makes this config's theme environment
-(still a fresh one, as MkDocs expects) reuse two things:
+MkDocs makes a fresh Jinja environment for every build (and Material's search plugin makes
+more, for its translations), so every build would compile Material's templates again and
+list the theme's 14,000 files again: more than half of a small build's time. Every
+environment made from the theme reuses two things instead:
 
-* compiled templates, through Jinja's own bytecode cache: in memory for this process,
-  and on disk (in the user's cache folder) for the next ones. Jinja keys each entry by
-  the template's name and file, and checks the checksum of its source before using
-  it, so an edited template in overrides/ (or an upgraded theme) is compiled afresh.
-* the list of the theme's static files, kept (in memory and on disk) while none of
-  the theme's folders has changed: adding, removing or renaming a file changes its
-  folder's modification time, which is checked before every use.
+* compiled templates, through Jinja's own bytecode cache (`bytecode_cache()`): in memory
+  for this process, and on disk (in the user's cache folder) for the next ones. Jinja
+  keys each entry by the template's name and file, and checks the checksum of its source
+  before using it, so an edited template in overrides/ (or an upgraded theme) is compiled
+  afresh.
+* the list of the theme's static files, kept (in memory and on disk) while none of the
+  theme's folders has changed: adding, removing or renaming a file changes its folder's
+  modification time, which is checked before every use.
+
+`cache_theme(theme)` is the engine's one private hook into MkDocs: it wraps the theme's
+`get_env`. The plugin API cannot do this: MkDocs lists the theme's files before the first
+event that sees the environment (`on_env`), and plugins make environments of their own
+through `theme.get_env()` that no event sees (Material's search plugin compiles its
+translations in one on every build: a tenth of a second each time without this cache).
 """
 
 from __future__ import annotations
@@ -76,9 +83,8 @@ def bytecode_cache() -> _LayeredBytecodeCache:
     return _bytecode[directory]
 
 
-def cache_theme(config: Any) -> None:
-    """Make this MkDocs config's theme environments use the caches above."""
-    theme = config.theme
+def cache_theme(theme: Any) -> None:
+    """Make every Jinja environment of this MkDocs theme use the two caches above."""
     make_env: Callable[[], jinja2.Environment] = theme.get_env
     static_templates = tuple(sorted(theme.static_templates))
 

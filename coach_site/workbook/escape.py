@@ -124,7 +124,7 @@ class _SafeLinks(Treeprocessor):
 
 
 class SafeLinksExtension(Extension):
-    """Registered on every build by coach_site.engine.build; see the module docstring."""
+    """Registered on every build by the engine's plugin (coach_site.engine.plugin); see the module docstring."""
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown's API)
         # Late: after 'inline' (20) makes links and 'attr_list' (8) sets attributes,

@@ -28,9 +28,10 @@ from coach_site.errors import (
     Problem,
 )
 from coach_site.project import Project, shown_path
+from coach_site.workbook.dates import human_date
 from coach_site.workbook.render import render_pages
 from coach_site.workbook.stamps import Stamps, inputs_fingerprint, shared_fingerprint
-from coach_site.workbook.swap import staged_site, write_site_root
+from coach_site.workbook.swap import staged_site, staging_dir, write_site_root
 from coach_site.workbook.workspace import private_temp_dir
 
 
@@ -133,7 +134,7 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
             coach=project.coach, link=link, updated=prepared.updated,
         )
         with staged_site(site_dir, prepared.token) as staging:
-            warnings = build_site(project, docs_dir, rendered.nav, link, staging, prepared.updated)
+            warnings = build_site(project, docs_dir, rendered.nav, link, staging, human_date(prepared.updated))
     return Built(prepared.client_file, link=link, site=site_dir / prepared.token, warnings=warnings)
 
 
@@ -183,8 +184,11 @@ def build_clients(
             plan.append(Failed(client_file, _unexpected(client_file, exc)))
     plan = _refuse_shared_links(plan, project, sources)
     changed = [step for step in plan if isinstance(step, Prepared)]
-    if changed:
-        from coach_site.engine import build  # noqa: F401  (imported once here, inherited by forked workers)
+    run = None
+    if changed:  # MkDocs is imported and the run's shared set-up made once here, inherited by forked workers
+        from coach_site.engine.build import share_among_builds
+
+        run = share_among_builds(staging_dir(site_dir))
     workers = min(jobs or os.cpu_count() or 1, len(changed))
     pool = _process_pool(workers) if workers > 1 else None
     built_any = False
@@ -207,6 +211,8 @@ def build_clients(
             pool.shutdown(cancel_futures=True)
         if built_any:
             write_site_root(site_dir)
+        if run is not None:
+            run.close()
         stamps.save()
 
 
