@@ -15,7 +15,7 @@ from coach_site.commands.publish import Target, publish_sites
 from coach_site.engine.plugin import PLUGIN_NAME, SAFE_LINKS_EXTENSION
 from coach_site.errors import BuildError
 from coach_site.project import load_project
-from coach_site.workbook.pipeline import build_clients
+from coach_site.workbook.pipeline import Built, build_clients
 
 MATERIAL_TEMPLATES = Path(material.__file__).parent / "templates"
 # A MkDocs hook of the coach's own: records the config as the coach's plugins see it
@@ -61,7 +61,7 @@ def test_ours_is_the_one_plugin_that_changes_the_config_added_once_after_the_coa
     config_file.write_text(text, encoding="utf-8")
 
     outcomes = list(build_clients(two_clients(project), load_project(project), tmp_path / "site", jobs=1))
-    assert all(o.built for o in outcomes), [o.error for o in outcomes]
+    assert all(isinstance(o, Built) for o in outcomes), [getattr(o, 'error', None) for o in outcomes]
 
     moments = [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines()]
     assert [m["moment"] for m in moments] == ["config", "end", "config", "end"]  # two builds, one config
@@ -102,7 +102,7 @@ def theme_files(site: Path) -> dict[str, Path]:
 def test_the_clients_of_a_run_share_one_copy_of_the_theme_files_and_published_copies_are_their_own(project, tmp_path):
     site_dir = tmp_path / "site"
     outcomes = list(build_clients(two_clients(project), load_project(project), site_dir, jobs=2))
-    ada, bo = (o.built.site for o in outcomes)
+    ada, bo = (o.site for o in outcomes)
     ada_files, bo_files = theme_files(ada), theme_files(bo)
     assert len(ada_files) > 20 and ada_files.keys() == bo_files.keys()
     overrides = "assets/stylesheets/workbook.css"  # a theme file of the coach's overrides/
@@ -136,7 +136,8 @@ def test_what_mkdocs_says_of_mkdocs_yml_comes_back_naming_the_setting(project, w
     config_file.write_text(good.replace("  name: material\n", "  name: materiall\n"), encoding="utf-8")
     with pytest.raises(BuildError) as raised:
         build(client, project, tmp_path / "site")
-    assert str(raised.value).startswith("mkdocs.yml: theme: Unrecognised theme name: 'materiall'.")
+    # The failed build names the client it was building, then the setting of mkdocs.yml that stopped it.
+    assert str(raised.value).startswith("clients/ada-example.yaml: mkdocs.yml: theme: Unrecognised theme name: 'materiall'.")
 
 
 def counted(calls: list[str], name: str, function):
@@ -160,5 +161,5 @@ def test_a_run_reads_mkdocs_yml_once_and_loads_it_into_mkdocs_once(project, tmp_
     clients = [*two_clients(project), project / "clients" / "cy.yaml"]
     clients[2].write_text(MINIMAL_CLIENT.replace("3hVt9QmK2xLp7RwZc5NbYa", "Cy9QmK2xLp7RwZc5NbYa3h"))
     outcomes = list(build_clients(clients, load_project(project), tmp_path / "site", jobs=1))
-    assert all(o.built for o in outcomes)
+    assert all(isinstance(o, Built) for o in outcomes)
     assert calls == ["parsed", "loaded"]  # for the project and the three builds together
