@@ -169,8 +169,7 @@ def test_the_coachee_writes_the_coach_imports_and_the_answers_appear(browser, tm
         stop()
 
     coach = [sys.executable, "-m", "coach_site"]
-    imported = subprocess.run(coach + ["import-reflections", f"clients/{client.name}", str(downloaded)],
-                              cwd=project, capture_output=True, text=True)
+    imported = import_reflections(project, client, downloaded)
     assert imported.returncode == 0, imported.stderr
     subprocess.run(git + ["commit", "-qam", "Maya's reflections"], cwd=project, check=True)
     rebuilt = subprocess.run(coach + ["build", f"clients/{client.name}"], cwd=project, capture_output=True, text=True)
@@ -238,15 +237,12 @@ def test_after_rotate_the_new_link_shows_the_notes_and_ticks_of_the_old_one(brow
         context.close()
         stop()
 
-    coach = [sys.executable, "-m", "coach_site"]
-    imported = subprocess.run(coach + ["import-reflections", f"clients/{client.name}", str(downloaded)],
-                              cwd=project, capture_output=True, text=True)
+    imported = import_reflections(project, client, downloaded)
     assert imported.returncode == 0, imported.stderr
     assert "filled: Relationships: what has to happen" in imported.stdout
     foreign = downloaded.read_text().replace(TOKEN, "SomeoneElsesToken_123456")
     downloaded.write_text(foreign)
-    refused = subprocess.run(coach + ["import-reflections", f"clients/{client.name}", str(downloaded)],
-                             cwd=project, capture_output=True, text=True)
+    refused = import_reflections(project, client, downloaded)
     assert refused.returncode == 1 and "these reflections come from another workbook" in refused.stderr
 
 
@@ -261,3 +257,9 @@ def test_a_download_holds_line_separators_and_c1_controls_as_escapes_the_import_
     download_info.value.save_as(downloaded)
     data = load_client_bytes(downloaded.read_bytes(), downloaded).data  # YAML refuses a raw \x9b
     assert data["focus_areas"][0]["what_has_to_happen"] == typed
+
+
+def import_reflections(project, client, downloaded):
+    """The coach's `coach-site import-reflections` of a downloaded file, as a subprocess."""
+    return subprocess.run([sys.executable, "-m", "coach_site", "import-reflections", f"clients/{client.name}",
+                           str(downloaded)], cwd=project, capture_output=True, text=True)
