@@ -155,3 +155,15 @@ def test_areas_whose_names_slug_alike_each_get_their_own_built_page(tmp_path, na
         [page] = [p for p in pages if f"Outcome of {name}<" in p.read_text(encoding="utf-8")]
         others = [n for n in names if n != name]
         assert not any(f"Outcome of {other}<" in page.read_text(encoding="utf-8") for other in others)
+
+
+def test_an_edit_to_the_words_shows_at_the_next_build_in_the_same_process(tmp_path):
+    # The words are read once and shared while the file is unchanged; an edit is never missed.
+    content = copy_project(tmp_path / "project") / "content"
+    first, _ = render(EXAMPLE_CLIENT, tmp_path / "one", content)
+    words = content / "_words.yaml"
+    words.write_text(words.read_text(encoding="utf-8").replace("focus_areas: Focus areas", "focus_areas: Your areas"),
+                     encoding="utf-8")
+    second, _ = render(EXAMPLE_CLIENT, tmp_path / "two", content)
+    assert any("Focus areas" in item for item in first.nav if isinstance(item, dict))
+    assert any("Your areas" in item for item in second.nav if isinstance(item, dict))

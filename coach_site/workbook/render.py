@@ -10,6 +10,7 @@ Every value a template prints goes through `escape_user_text` (the `finalize` ho
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -137,17 +138,33 @@ def _page_templates(content_dir: Path) -> list[str]:
 
 
 def load_words(content_dir: Path) -> dict[str, Any]:
-    """The words of content/_words.yaml; a clear error when the file is missing or broken."""
+    """The words of content/_words.yaml; a clear error when the file is missing or broken.
+
+    Read once per process while the file is unchanged: every client of a run shares them
+    (as read: nothing changes them).
+    """
     path = content_dir / WORDS_FILE
     try:
-        words = yaml.safe_load(path.read_text(encoding="utf-8"))
+        info = path.stat()
     except FileNotFoundError:
         raise BuildError(f"{content_dir.name}/{WORDS_FILE} is missing: the workbook's words are in it") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except OSError as exc:
         raise BuildError(f"{content_dir.name}/{WORDS_FILE}: cannot be read: {exc}") from None
+    return _read_words(path, info.st_mtime_ns, info.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_words(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
+    try:
+        words = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise BuildError(f"{path.parent.name}/{WORDS_FILE}: cannot be read: {exc}") from None
     if not isinstance(words, dict):
-        raise BuildError(f"{content_dir.name}/{WORDS_FILE}: expected the workbook's words, one part per line")
+        raise BuildError(f"{path.parent.name}/{WORDS_FILE}: expected the workbook's words, one part per line")
     return words
+
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's speed where it is installed
 
 
 _environments: dict[Path, jinja2.Environment] = {}
