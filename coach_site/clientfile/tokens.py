@@ -44,8 +44,11 @@ def read_token(path: Path, source: bytes | None = None) -> TokenUse | None:
     None when the file cannot be read or its token could never be valid: such a
     file fails its own check, so it is never built.
     """
-    node = _value(_value(_compose(path, source), "link"), "token")
-    if not isinstance(node, yaml.ScalarNode) or not TOKEN_PATTERN.fullmatch(node.value):
+    return _valid_use(path, _link_nodes(path, source)[0])
+
+
+def _valid_use(path: Path, node: yaml.ScalarNode | None) -> TokenUse | None:
+    if node is None or not TOKEN_PATTERN.fullmatch(node.value):
         return None
     return TokenUse(path, node.value, node.start_mark.line + 1)
 
@@ -55,11 +58,19 @@ def tokens_in_use(files: Iterable[Path]) -> set[str]:
     a new link must never be one that once opened another client's workbook."""
     used = set()
     for path in files:
-        link = _value(_compose(path), "link")
-        previous = _value(link, "previous_tokens")
-        nodes = [_value(link, "token"), *(previous.value if isinstance(previous, yaml.SequenceNode) else [])]
-        used.update(node.value for node in nodes if isinstance(node, yaml.ScalarNode))
+        token, previous = _link_nodes(path)
+        used.update(node.value for node in [token, *previous] if node is not None)
     return used
+
+
+def _link_nodes(path: Path, source: bytes | None = None) -> tuple[yaml.ScalarNode | None, list[yaml.ScalarNode]]:
+    """The file's `link.token` and its `link.previous_tokens`, as YAML nodes (with their
+    lines), from one reading of the file."""
+    link = _value(_compose(path, source), "link")
+    token, previous = _value(link, "token"), _value(link, "previous_tokens")
+    earlier = previous.value if isinstance(previous, yaml.SequenceNode) else []
+    return (token if isinstance(token, yaml.ScalarNode) else None,
+            [node for node in earlier if isinstance(node, yaml.ScalarNode)])
 
 
 def _compose(path: Path, source: bytes | None = None) -> yaml.Node | None:
@@ -84,10 +95,12 @@ def shared_links(files: Iterable[Path], sources: Mapping[Path, bytes] | None = N
     """
     sources = sources or {}
     by_token: dict[str, list[TokenUse]] = defaultdict(list)
+    earlier: list[TokenUse] = []  # every file's previous tokens
     for key, path in _unique(files).items():
-        use = read_token(path, sources.get(key))
-        if use:
+        token, previous = _link_nodes(path, sources.get(key))  # each file composed once
+        if use := _valid_use(path, token):
             by_token[use.token].append(use)
+        earlier += [TokenUse(path, node.value, node.start_mark.line + 1) for node in previous]
     problems = {}
     for uses in by_token.values():
         if len(uses) > 1:
@@ -95,21 +108,11 @@ def shared_links(files: Iterable[Path], sources: Mapping[Path, bytes] | None = N
             for use in uses:
                 problems[file_key(use.file)] = _link_problem(use, uses) or _problem(use, uses, first)
     # A link another client had before rotating may still be published or bookmarked: it stays theirs.
-    for key, path in _unique(files).items():
-        for old in _previous_tokens(path, sources.get(key)):
-            for use in by_token.get(old.token, []):
-                if file_key(use.file) != file_key(path):
-                    problems.setdefault(file_key(use.file), _earlier_link_problem(use, old))
+    for old in earlier:
+        for use in by_token.get(old.token, []):
+            if file_key(use.file) != file_key(old.file):
+                problems.setdefault(file_key(use.file), _earlier_link_problem(use, old))
     return problems
-
-
-def _previous_tokens(path: Path, source: bytes | None = None) -> list[TokenUse]:
-    """The tokens the file's link had before it was rotated (link.previous_tokens), with their lines."""
-    previous = _value(_value(_compose(path, source), "link"), "previous_tokens")
-    if not isinstance(previous, yaml.SequenceNode):
-        return []
-    return [TokenUse(path, node.value, node.start_mark.line + 1)
-            for node in previous.value if isinstance(node, yaml.ScalarNode)]
 
 
 def file_key(path: Path) -> Path:
