@@ -100,29 +100,27 @@ class AgendaLine:
 
     @property
     def markdown(self) -> str:
-        lead = f"**{self.lead}**" if self.lead else ""
-        if self.kind == "heading":
-            return f"{'#' * self.level} {self.text}"
-        if self.kind == "item":
-            return f"- {lead}{self.text}"
-        if self.kind == "todo":
-            return f"- [ ] {self.text}"
-        if self.kind == "open":
-            return f"- [ ] {lead} {self.text}"
-        return self.text
+        return self._written(0)
 
     @property
     def plain(self) -> str:
         """As shown in a terminal: no Markdown marks, boxes to tick as indented items."""
-        if self.kind == "heading":
-            return self.text
-        if self.kind == "item":
-            return f"- {self.lead}{self.text}"
-        if self.kind == "todo":
-            return f"  - {self.text}"
-        if self.kind == "open":
-            return f"- {self.lead} {self.text}"
-        return self.text
+        return self._written(1)
+
+    def _written(self, form: int) -> str:
+        template = _FORMS.get(self.kind, _FORMS["text"])[form]
+        return template.format(text=self.text, lead=self.lead, marks="#" * self.level,
+                               bold=f"**{self.lead}**" if self.lead else "")
+
+
+# How each kind of line is written: (in Markdown, on a terminal).
+_FORMS = {
+    "heading": ("{marks} {text}", "{text}"),
+    "item": ("- {bold}{text}", "- {lead}{text}"),
+    "todo": ("- [ ] {text}", "  - {text}"),
+    "open": ("- [ ] {bold} {text}", "- {lead} {text}"),
+    "text": ("{text}", "{text}"),
+}
 
 
 def agenda_lines(agenda: Agenda) -> list[AgendaLine]:
