@@ -16,60 +16,10 @@
 (function () {
   "use strict";
 
-  var PREFIX = "coach-site:";
-  var DONE = "coach-site-done:";
-
-  function storage() {
-    try {
-      var probe = PREFIX + "probe";
-      window.localStorage.setItem(probe, "1");
-      window.localStorage.removeItem(probe);
-      return window.localStorage;
-    } catch (error) {
-      return null; // storage blocked: the workbook still reads, without boxes
-    }
-  }
-
-  function keyFor(workbook, field) {
-    return PREFIX + workbook + ":" + field;
-  }
-
-  function read(store, key) {
-    try {
-      var entry = JSON.parse(store.getItem(key));
-      return entry && typeof entry.text === "string" ? entry : null;
-    } catch (error) {
-      return null;
-    }
-  }
-
-  function entries(store, workbook) {
-    var found = [];
-    for (var i = 0; i < store.length; i++) {
-      var key = store.key(i);
-      if (key && key.indexOf(PREFIX + workbook + ":") === 0) {
-        var entry = read(store, key);
-        if (entry && entry.text.trim()) {
-          entry.field = key.slice((PREFIX + workbook + ":").length);
-          found.push(entry);
-        }
-      }
-    }
-    found.sort(function (a, b) { return (a.order || 0) - (b.order || 0); });
-    return found;
-  }
-
-  /* The words an element carries for this script, in its data-<name> attribute. */
-  function words(el, name) {
-    return el ? el.getAttribute("data-" + name) || "" : "";
-  }
-
-  function element(tag, className, text) {
-    var el = document.createElement(tag);
-    if (className) el.className = className;
-    if (text !== undefined) el.textContent = text;
-    return el;
-  }
+  var site = window.coachSite; // store.js, loaded first
+  if (!site) return;
+  var PREFIX = site.PREFIX, DONE = site.DONE, storage = site.storage, keyFor = site.keyFor,
+      read = site.read, entries = site.entries, words = site.words, element = site.element;
 
   /* A labelled text box in place of each placeholder the templates left. */
   function addBoxes(store) {
@@ -115,19 +65,10 @@
   }
 
   function save(store, key, box, status, spot, about) {
-    var text = box.value;
-    try {
-      if (text.trim()) {
-        store.setItem(key, JSON.stringify({
-          text: text, question: about.question, page: about.page, href: about.href, order: about.order
-        }));
-      } else {
-        store.removeItem(key);
-      }
-      status.textContent = words(spot, "saved");
-    } catch (error) {
-      status.textContent = words(spot, "not-saved");
-    }
+    var kept = site.write(store, key, {
+      text: box.value, question: about.question, page: about.page, href: about.href, order: about.order
+    });
+    status.textContent = words(spot, kept ? "saved" : "not-saved");
   }
 
   /* ---- The "My reflections" page ------------------------------------------ */

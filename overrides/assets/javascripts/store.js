@@ -1,0 +1,85 @@
+/*
+ * coach-site store: what every workbook script shares, loaded before them.
+ *
+ * What the coachee writes is kept in this browser only (localStorage). An entry is
+ * kept under "coach-site:<workbook key>:<field>" as JSON {text, question, page, href,
+ * order}; <field> names where the answer belongs in the client file
+ * ("focus_areas|<area>|<field>", "schedule|day", "ted_talk|message", ...). A tick is
+ * kept under "coach-site-done:<workbook key>:<step fingerprint>" as "1".
+ * The workbook key (data-key) is a hash, the same for every link the client ever had.
+ * This file holds no words a coachee reads: they come from the page's data- attributes.
+ */
+(function () {
+  "use strict";
+
+  var PREFIX = "coach-site:";
+  var DONE = "coach-site-done:";
+
+  function storage() {
+    try {
+      var probe = PREFIX + "probe";
+      window.localStorage.setItem(probe, "1");
+      window.localStorage.removeItem(probe);
+      return window.localStorage;
+    } catch (error) {
+      return null; // storage blocked: the workbook still reads, without boxes
+    }
+  }
+
+  function keyFor(workbook, field) {
+    return PREFIX + workbook + ":" + field;
+  }
+
+  function read(store, key) {
+    try {
+      var entry = JSON.parse(store.getItem(key));
+      return entry && typeof entry.text === "string" ? entry : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function entries(store, workbook) {
+    var found = [];
+    for (var i = 0; i < store.length; i++) {
+      var key = store.key(i);
+      if (key && key.indexOf(PREFIX + workbook + ":") === 0) {
+        var entry = read(store, key);
+        if (entry && entry.text.trim()) {
+          entry.field = key.slice((PREFIX + workbook + ":").length);
+          found.push(entry);
+        }
+      }
+    }
+    found.sort(function (a, b) { return (a.order || 0) - (b.order || 0); });
+    return found;
+  }
+
+  /* The words an element carries for this script, in its data-<name> attribute. */
+  function words(el, name) {
+    return el ? el.getAttribute("data-" + name) || "" : "";
+  }
+
+  function element(tag, className, text) {
+    var el = document.createElement(tag);
+    if (className) el.className = className;
+    if (text !== undefined) el.textContent = text;
+    return el;
+  }
+
+  /* Keep an entry (an empty text removes it). Returns false when storage refused it. */
+  function write(store, key, entry) {
+    try {
+      if (entry.text.trim()) store.setItem(key, JSON.stringify(entry));
+      else store.removeItem(key);
+      return true;
+    } catch (error) {
+      return false;
+    }
+  }
+
+  window.coachSite = {
+    PREFIX: PREFIX, DONE: DONE, storage: storage, keyFor: keyFor, read: read, write: write,
+    entries: entries, words: words, element: element
+  };
+})();
