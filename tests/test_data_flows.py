@@ -90,17 +90,13 @@ def test_nothing_built_leaves_the_site_root_alone(project, write_client, tmp_pat
     assert not isinstance(outcome, Built) and not (site_dir / "robots.txt").exists()
 
 
-def test_the_print_page_is_made_from_the_pages_in_memory(tmp_path):
+def test_render_reads_back_none_of_the_pages_it_wrote(tmp_path):
     workbook = validate_client(load_client_file(EXAMPLE_CLIENT))
     out = tmp_path / "docs"
     with files_opened() as seen:
-        site = render_pages(workbook, REPO / "content", out, coach=Coach("Sam Rivera", None), link="https://x/")
+        render_pages(workbook, REPO / "content", out, coach=Coach("Sam Rivera", None), link="https://x/")
     read_back = [path for path, mode in seen if out.resolve() in path.parents and not set(mode) & set("wax")]
     assert read_back == []
-    printed = (out / site.nav[-1]).read_text(encoding="utf-8")
-    for page in ("index.md", "values.md", "area-career.md", "homework.md", "ted-talk.md"):
-        body = (out / page).read_text(encoding="utf-8").split("\n---\n", 1)[-1]
-        assert body in printed, page  # every page's own words, whole
 
 
 @pytest.fixture

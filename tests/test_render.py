@@ -120,18 +120,11 @@ def test_a_page_template_added_by_the_coach_becomes_a_page_after_the_others(tmp_
     assert pages["resources.md"] == "# Resources for Maya\n"
 
 
-def test_the_print_page_holds_every_page_in_order_each_on_a_new_sheet(tmp_path):
+def test_the_print_page_is_a_mark_for_the_engine_not_a_second_copy_of_every_page(tmp_path):
     site, pages = render(EXAMPLE_CLIENT, tmp_path)
     printed = pages["print.md"]
-    headings = ["# Hi Maya", "# Your values", "# Career", "# Health", "# Relationships", "# Your homework",
-                "# Your ideal schedule", "# Your TED talk"]
-    positions = [printed.find("\n" + h) for h in headings]
-    assert -1 not in positions and positions == sorted(positions)
-    # Every page but the interactive "My reflections" page, and itself.
-    assert printed.count('<div class="print-section"') == len(page_files(site)) - 2
-    assert 'id="coach-site-reflections"' not in printed
-    assert "title: Home" not in printed and "title: Values" not in printed  # only its own front matter
-    assert 'id="trend-1-title"' in printed  # pictures keep unique ids on one page
+    assert "print_all: true" in printed and "search:\n  exclude: true" in printed
+    assert "Leading the design team" not in printed  # the engine adds the pages' HTML, once rendered
 
 
 @pytest.mark.parametrize(

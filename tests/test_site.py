@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from conftest import html_pages
+from conftest import EXAMPLE_CLIENT, build, html_pages
 
 PAGES = [
     "index.html", "values.html", "area-career.html", "area-health.html", "area-relationships.html",
@@ -142,3 +142,38 @@ def test_checklist_boxes_name_steps_by_fingerprint_never_by_their_words(example_
     steps = re.findall(r'data-step="([^"]*)"', html)
     assert len(steps) == 6 and all(re.fullmatch(r"[0-9a-f]{16}", s) for s in steps)
     assert len(set(steps)) == 6
+
+
+def _ids_and_local_urls(html: str) -> tuple[list[str], list[str]]:
+    ids = re.findall(r'<[a-zA-Z][^<>]*?\sid="([^"]*)"', html)
+    urls = re.findall(r'<[a-zA-Z][^<>]*?\s(?:href|src)="([^"]*)"', html)
+    return ids, [re.split(r"[#?]", u)[0] for u in urls if not re.match(r"[a-z]+:|/|#", u)]
+
+
+def test_the_print_page_holds_every_page_in_order_each_on_a_new_sheet(example_site):
+    html = (example_site / "print.html").read_text(encoding="utf-8")
+    headings = [re.sub(r"<[^>]*>", "", h).strip() for h in re.findall(r"<h1[^>]*>(.*?)</h1>", html, re.DOTALL)]
+    assert headings == ["Print the workbook", "Hi Maya", "Your values", "Career", "Health", "Relationships",
+                        "Your homework", "Your ideal schedule", "Your TED talk, a year from now"]
+    text = page_text(example_site, "print.html")
+    assert "Leading the design team" in text and "Learning in public, not in secret." in text
+    # Every page but the interactive "My reflections" page, and itself; each one in the contents.
+    assert html.count('<div class="print-section"') == len(PAGES) - 3
+    assert 'id="coach-site-reflections"' not in html
+    assert re.findall(r'href="#print-part-\d+" class="md-nav__link">\s*<span class="md-ellipsis">\s*([^<]*?)\s*<',
+                      html)[:3] == ["Home", "Values", "Career"]
+    ids, _ = _ids_and_local_urls(html)
+    assert len(ids) == len(set(ids))  # two areas' "Why it matters" are two ids
+    assert 'id="trend-1-title"' in html and 'aria-labelledby="trend-1-title' in html
+
+
+def test_the_print_pages_links_and_pictures_work_with_folder_urls_too(project, tmp_path):
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("use_directory_urls: false", "use_directory_urls: true"))
+    site = build(EXAMPLE_CLIENT, project, tmp_path / "site").site
+    html = (site / "print" / "index.html").read_text(encoding="utf-8")
+    _, urls = _ids_and_local_urls(html)
+    assert "../area-career/" in urls  # the home page's link to an area, as seen from print/
+    for url in urls:
+        target = (site / "print" / url).resolve()
+        assert target.exists() or (target / "index.html").exists(), url

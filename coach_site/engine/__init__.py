@@ -11,6 +11,8 @@ What the rest of coach-site calls (another engine, Zensical say, would provide t
   builds share the loaded config and one copy of the theme's files, kept in `folder`;
 * `theme_cache.bytecode_cache()`: the compiled-template cache, also used for content/;
 * `live.LiveReloadServer`: the preview server of `coach-site serve`.
+* `print_page.PRINT_ALL`: the front matter key that makes a page the print page, filled by
+  the engine with every other page's HTML once they are built.
 
 Inside, MkDocs is reached through one plugin object (`plugin.WorkbookPlugin`), added to the
 loaded config, and one private hook (`theme_cache.cache_theme`: the theme's compiled

@@ -6,6 +6,8 @@ plugin events it
 
 * enforces what a private workbook needs, whatever mkdocs.yml says (`on_config`);
 * during a run, places the theme's static files from the run's one copy (`on_files`);
+* fills the print page (front matter `print_all: true`) with every other page's HTML
+  (`on_page_context`, once every page is rendered: see `print_page`);
 * hands MkDocs' warnings of a build to the caller, through a handler on the "mkdocs"
   logger, the namespace of MkDocs' own loggers and of the plugin loggers
   (`mkdocs.plugins.get_plugin_logger`), for that build only; nothing else of the
@@ -25,6 +27,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
+from coach_site.engine import print_page
 from coach_site.engine.assets import SharedAssets
 
 PLUGIN_NAME = "coach-site"
@@ -64,6 +67,13 @@ class WorkbookPlugin(BasePlugin):
             files.remove(file)
             files.append(_SharedThemeFile(file, self.assets))
         return files
+
+    @event_priority(_LAST)
+    def on_page_context(self, context, page, config, nav):
+        # By now every page's Markdown is HTML: the print page takes theirs.
+        if page.meta.get(print_page.PRINT_ALL):
+            print_page.assemble(page, nav.pages)
+        return context
 
     @contextmanager
     def warnings_of_build(self) -> Iterator[list[str]]:

@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from coach_site.clientfile.catalogue import QUESTIONS
 from coach_site.clientfile.model import FocusArea, Workbook
+from coach_site.engine.print_page import PRINT_ALL
 from coach_site.engine.theme_cache import bytecode_cache
 from coach_site.errors import BuildError
 from coach_site.project import Coach
@@ -90,43 +91,34 @@ def render_pages(
         "words": words,
     }
     nav: list[Any] = []
-    written: list[str] = []  # every page's Markdown, in order, for the print page
     for name in _page_templates(content_dir):
         template = _template(env, f"{name}.md.j2")
         if name == AREA_TEMPLATE:
             for page in areas:
-                written.append(_write(out_dir / page.path, template, {**context, "area": page.area, "page": page}))
+                _write(out_dir / page.path, template, {**context, "area": page.area, "page": page})
             nav.append({words["nav"]["focus_areas"]: [page.path for page in areas]})
         else:
-            written.append(_write(out_dir / f"{name}.md", template, context))
+            _write(out_dir / f"{name}.md", template, context)
             nav.append(f"{name}.md")
-    (out_dir / PRINT_PAGE).write_text(print_page(written, words), encoding="utf-8")
+    (out_dir / PRINT_PAGE).write_text(print_page(words), encoding="utf-8")
     nav.append(PRINT_PAGE)
     return RenderedSite(nav=nav)
 
 
 PRINT_PAGE = "print.md"
-_FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
 
 
-def print_page(pages: list[str], words: dict[str, Any]) -> str:
-    """One page holding every page (their Markdown, in order), each starting on a new
-    sheet when printed. A page whose front matter says `print: false` (an interactive
-    one) is left out, and every page's own front matter: the print page has its own.
-    """
+def print_page(words: dict[str, Any]) -> str:
+    """The print page: its own title and hint, and the mark that has the engine fill it with
+    every page's HTML, in order, each starting on a new sheet (a page whose front matter
+    says `print: false`, an interactive one, is left out)."""
     label = escape_user_text(words["reflection"]["label"])  # what a printed reflection is headed
-    parts = [
-        f"---\ntitle: {json.dumps(words['print']['title'])}\nsearch:\n  exclude: true\n---\n",
+    return (
+        f"---\ntitle: {json.dumps(words['print']['title'])}\n{PRINT_ALL}: true\nsearch:\n  exclude: true\n---\n"
+        f"# {escape_user_text(words['print']['title'])}\n\n"  # the theme heads a page only when it has no h1
         f'<p class="print-hint">{escape_user_text(words["print"]["hint"])}</p>\n\n'
-        f'<div id="coach-site-print" data-label="{label}" hidden></div>\n',
-    ]
-    for text in pages:
-        front = _FRONT_MATTER.match(text)
-        if front and re.search(r"^print:\s*false\s*$", front.group(1), re.MULTILINE):
-            continue
-        body = text[front.end():] if front else text
-        parts.append(f'\n<div class="print-section" aria-hidden="true"></div>\n\n{body}\n')
-    return "".join(parts)
+        f'<div id="coach-site-print" data-label="{label}" hidden></div>\n'
+    )
 
 
 def _page_templates(content_dir: Path) -> list[str]:
@@ -222,15 +214,14 @@ def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
         raise BuildError(f"content/{exc.name or name}:{exc.lineno}: template error: {exc.message}") from None
 
 
-def _write(target: Path, template: jinja2.Template, context: dict[str, Any]) -> str:
-    """Render one page into `target`; returns its Markdown."""
+def _write(target: Path, template: jinja2.Template, context: dict[str, Any]) -> None:
+    """Render one page into `target`."""
     try:
         text = template.render(context)
     except jinja2.TemplateError as exc:
         raise BuildError(f"content/{template.name}{_template_line(exc)}: template error: {exc}") from None
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
-    return text
 
 
 def _template_line(exc: BaseException) -> str:
