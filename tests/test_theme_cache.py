@@ -38,3 +38,28 @@ def test_a_build_caches_the_themes_compiled_templates_and_its_file_list(project,
     key = bytecode_cache().get_cache_key("base.html", str(base_html))
     assert (tmp_path / "cache" / "templates" / f"__jinja2_{key}.cache").is_file()
     assert list((tmp_path / "cache" / "theme-files").glob("*.json")), "the theme's file list was not kept"
+
+
+def test_the_clients_of_one_run_share_one_theme_environment_and_the_next_run_starts_afresh(
+        project, write_client, tmp_path, monkeypatch):
+    """Templates are loaded once a run, not once a client; an edit between runs (serve) is seen."""
+    import jinja2
+
+    from coach_site.project import load_project
+    from coach_site.workbook.pipeline import Built, build_clients
+
+    loaded: list[str] = []
+    load = jinja2.BaseLoader.load  # what an environment does when a template is not in its cache
+    monkeypatch.setattr(jinja2.BaseLoader, "load",
+                        lambda self, env, name, globals=None: loaded.append(name) or load(self, env, name, globals))
+    clients = [write_client(MINIMAL_CLIENT.replace("3hVt9QmK2xLp7RwZc5NbYa", token), slug=f"client-{n}")
+               for n, token in enumerate(["Qm7tX2kLp9RwZ4vNbY3cHa", "Zr8wP3nVx5TqK7mJb2LdFs"])]
+    site = tmp_path / "site"
+    assert all(isinstance(o, Built) for o in build_clients(clients, load_project(project), site, jobs=1))
+    assert loaded.count("main.html") == 1, "each client loaded the theme's templates again"
+
+    footer = project / "overrides" / "partials" / "copyright.html"
+    footer.write_text(footer.read_text() + "\nEdited between runs\n")
+    list(build_clients(clients[:1], load_project(project), site, jobs=1, force=True))
+    assert loaded.count("main.html") == 2
+    assert "Edited between runs" in (site / "Qm7tX2kLp9RwZ4vNbY3cHa" / "index.html").read_text()

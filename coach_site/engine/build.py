@@ -74,6 +74,7 @@ class SharedRun:
     def __init__(self, folder: Path):
         self.assets = SharedAssets(folder)
         self.configs: dict[tuple, _BaseConfig] = {}
+        self.environments: dict[tuple, Any] = {}  # the theme's Jinja environment, one per theme
 
     def close(self) -> None:
         global _run
@@ -157,5 +158,5 @@ def _theme_copy(base: Theme) -> Theme:
     theme.name = base.name
     theme.dirs = list(base.dirs)
     theme.update(copy.deepcopy(dict(base)))
-    cache_theme(theme)
+    cache_theme(theme, shared=_run.environments if _run is not None else None)
     return theme

@@ -14,6 +14,13 @@ environment made from the theme reuses two things instead:
   theme's folders has changed: adding, removing or renaming a file changes its folder's
   modification time, which is checked before every use.
 
+Within one run (`share_among_builds`), the builds of all its clients go further and share one
+environment per theme (its folders and language): templates loaded once are kept in its
+cache, not loaded from the bytecode again for every client (about a tenth of a build's time).
+Nothing of a client is kept in it: pages get their context at render time, and the plugins
+that may add to it (`on_env`) are the run's, shared anyway. The run ends with the command,
+so a template edited during `coach-site serve` is read by the next build.
+
 `cache_theme(theme)` is the engine's one private hook into MkDocs: it wraps the theme's
 `get_env`. The plugin API cannot do this: MkDocs lists the theme's files before the first
 event that sees the environment (`on_env`), and plugins make environments of their own
@@ -83,15 +90,21 @@ def bytecode_cache() -> _LayeredBytecodeCache:
     return _bytecode[directory]
 
 
-def cache_theme(theme: Any) -> None:
-    """Make every Jinja environment of this MkDocs theme use the two caches above."""
+def cache_theme(theme: Any, shared: dict[tuple, jinja2.Environment] | None = None) -> None:
+    """Make every Jinja environment of this MkDocs theme use the two caches above, and,
+    given a run's `shared` dict, be the one environment of the run for this theme."""
     make_env: Callable[[], jinja2.Environment] = theme.get_env
     static_templates = tuple(sorted(theme.static_templates))
+    key = (tuple(theme.dirs), str(theme.locale), static_templates)
 
     def get_env() -> jinja2.Environment:
+        if shared is not None and key in shared:
+            return shared[key]
         env = make_env()
         env.bytecode_cache = bytecode_cache()
         env.list_templates = _cached_listing(env.list_templates, tuple(theme.dirs), static_templates)
+        if shared is not None:
+            shared[key] = env
         return env
 
     theme.get_env = get_env
