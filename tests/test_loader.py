@@ -5,7 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import yaml
+from conftest import EXAMPLE_CLIENT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from coach_site.clientfile import loader
 from coach_site.clientfile.loader import MAX_FILE_BYTES, format_path, load_client_file
 from coach_site.errors import ClientFileError
 
@@ -117,3 +122,57 @@ def test_a_missing_file_is_a_clear_error(tmp_path):
 def test_format_path_reads_like_the_file():
     assert format_path(("focus_areas", 1, "satisfaction")) == "focus_areas[1].satisfaction"
     assert format_path(()) == ""
+
+
+# libyaml composes a file when it can hold no anchor; PyYAML's composer when it might, or
+# when libyaml refuses it. Whatever libyaml accepts, PyYAML must read as the same nodes.
+_PIECES = st.sampled_from([
+    "client:", "name:", " name: ", "  ", "    ", "\t", "- ", "-", ": ", ":", "? ", "\n", "\r\n", "\u0085",
+    "\u2028", "#", " # ", "'", '"', "''", '\\"', "\\u00e9", "\\ud83d", "|", "|-", ">", "[", "]", "{", "}",
+    ",", "&a", "*a", "!!str ", "!x ", "%", "@", "`", "17:00", "2026-09-15", "007", "~", "null", "no",
+    "Freedom", "Zoë", "🌱", "\u00a0", "\u200b", "\x7f", "\x1b", "---", "...", "\ufeff", "x" * 40,
+])
+
+
+def _nodes(node):
+    """A composed node as plain data: what the loader reads from it (where a list or mapping
+    ends is not read)."""
+    if node is None:
+        return None
+    start = (node.start_mark.line, node.start_mark.column)
+    if isinstance(node, yaml.ScalarNode):
+        end = (node.end_mark.line, node.end_mark.column)
+        return ("scalar", node.tag, node.value, node.style or None, start, end)
+    if isinstance(node, yaml.SequenceNode):
+        return ("seq", node.tag, bool(node.flow_style), start, [_nodes(n) for n in node.value])
+    return ("map", node.tag, bool(node.flow_style), start, [(_nodes(k), _nodes(v)) for k, v in node.value])
+
+
+def _read(compose, text: str):
+    try:
+        return _nodes(compose(text))
+    except yaml.YAMLError:
+        return "refused"
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_the_loader_composes_what_pyyaml_composes(text):
+    assert _read(loader._compose, text) == _read(lambda t: loader._Loader(t).get_single_node(), text)
+
+
+@pytest.mark.parametrize("text", [
+    "a: |#\n  lost\n", "a: >-#\n", "a: ''\t\n", "a: x\ufeff\n", "a: x\x85- b\n", "a: &x 1\nb: *x\n",
+    "a: !!str &x 1\n", "a:\n  # a note\nb: 1\n", "- # a note\n- x\n",
+])
+def test_where_libyaml_reads_otherwise_pyyaml_reads(text):
+    """Each known difference between the two, read as PyYAML reads it."""
+    assert _read(loader._compose, text) == _read(lambda t: loader._Loader(t).get_single_node(), text)
+
+
+def test_the_example_client_is_composed_by_libyaml(monkeypatch):
+    """The fast path is the one taken for an ordinary client file."""
+    used = []
+    monkeypatch.setattr(loader._Loader, "get_single_node", lambda self: used.append(self))
+    document = load_client_file(EXAMPLE_CLIENT)
+    assert used == [] and document.data["client"]["name"] == "Maya Lindqvist"
