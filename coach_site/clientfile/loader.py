@@ -91,8 +91,11 @@ _Loader.add_implicit_resolver(
 #   (`|#`, where the text after it is lost): never for text with any of these;
 # * it cannot refuse anchors while composing: PyYAML reads a file again where a node starts
 #   with an anchor (`&name`; an alias `*name` needs one) or a tag (`!!str &name`);
-# * it places an empty value after the comments that follow it (PyYAML: right after its `:`
-#   or `-`), which would move where the loader looks for a comment: PyYAML reads those too;
+# * it places an empty value where the next thing starts (PyYAML: right after its `:` or `-`,
+#   where the loader looks for a comment after it): such a value is moved there, or, where
+#   that cannot be told for sure (`? key`), PyYAML reads the file;
+# * it reads some text inside `[...]` and `{...}` lists PyYAML refuses (`[a ? ]`): PyYAML reads
+#   any file with such a list;
 # * where libyaml finds a problem, PyYAML reads the file again, to word it as it always has.
 _FastLoader: type | None = None
 if hasattr(yaml, "CSafeLoader"):
@@ -116,20 +119,50 @@ def _compose(text: str) -> yaml.Node | None:
 
 
 def _as_pyyaml_would(root: yaml.Node, lines: list[str]) -> bool:
-    """No node starts with an anchor or a tag, and no value is empty."""
-    todo = [root]
+    """No node starts with an anchor or a tag, no list or mapping is written in `[...]` or
+    `{...}`, and every empty value is placed as PyYAML places it. False where that cannot be done."""
+    todo: list[tuple[yaml.Node, yaml.Node | None, yaml.Node | None]] = [(root, None, None)]
     while todo:
-        node = todo.pop()
+        node, parent, key = todo.pop()
         mark = node.start_mark
         if mark.line < len(lines) and lines[mark.line][mark.column : mark.column + 1] in ("&", "!"):
             return False
         if isinstance(node, yaml.ScalarNode):
-            if node.value == "" and not node.style:
+            if node.value == "" and not node.style and not _place_empty(node, parent, key, lines):
                 return False
+        elif node.flow_style:
+            return False
         elif isinstance(node, yaml.SequenceNode):
-            todo.extend(node.value)
+            todo.extend((item, node, None) for item in node.value)
         else:
-            todo.extend(item for pair in node.value for item in pair)
+            todo.extend((item, node, k) for k, v in node.value for item in (k, v))
+    return True
+
+
+def _place_empty(node: yaml.ScalarNode, parent: yaml.Node | None, key: yaml.Node | None, lines: list[str]) -> bool:
+    """Move an empty value to just after its `key:` or its `-`, as PyYAML marks it."""
+    if parent is None:
+        return False
+    if isinstance(parent, yaml.MappingNode):
+        if key is None or key is node or not key.value:
+            return False  # an empty key: `? ` or `: value`
+        line, column = key.end_mark.line, key.end_mark.column
+        colon = lines[line].find(":", column) if line < len(lines) else -1
+        if colon < 0 or lines[line][column:colon].strip(" "):
+            return False
+        at = (line, colon + 1)
+    else:
+        dash = parent.start_mark.column
+        at = None
+        for line in range(min(node.start_mark.line, len(lines) - 1), -1, -1):
+            text = lines[line][: node.start_mark.column] if line == node.start_mark.line else lines[line]
+            if text[dash : dash + 1] == "-" and not text[:dash].strip(" ") and text[dash + 1 : dash + 2] in ("", " "):
+                at = (line, dash + 1)
+                break
+        if at is None:
+            return False
+    mark = yaml.Mark(node.start_mark.name, -1, at[0], at[1], None, None)
+    node.start_mark = node.end_mark = mark
     return True
 
 
