@@ -106,6 +106,20 @@ def test_missing_keys_and_sections_are_added_at_the_right_indentation():
     assert "      Energy.\n    barriers: Knees\n\nschedule:" in after
 
 
+def test_several_values_of_a_missing_section_add_that_section_once():
+    after = set_values(FILE, {
+        ("ted_talk", "title"): "The long way round",
+        ("ted_talk", "story"): "I grew up by the sea.",
+        ("focus_areas", 1, "barriers"): "Knees",
+    })
+    assert changed_lines(FILE, after) == [
+        "+     barriers: Knees",
+        "+ ted_talk:",
+        "+   title: The long way round",
+        "+   story: I grew up by the sea.",
+    ]
+
+
 @pytest.mark.parametrize("text", ["yes", "17:00", "- dash", "# hash", "a: b", "'quoted'", "  spaced", "@me", "x #y"])
 def test_values_that_yaml_would_misread_are_quoted(text):
     from pathlib import Path

@@ -22,12 +22,14 @@ class _Text(HTMLParser):
         self.parts: list[str] = []
         self.depth = 0
 
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
     def handle_starttag(self, tag, attrs):
-        if tag == "article" or self.depth:
+        if (tag == "article" or self.depth) and tag not in self.VOID:  # a void tag has no end tag
             self.depth += 1
 
     def handle_endtag(self, tag):
-        if self.depth:
+        if self.depth and tag not in self.VOID:
             self.depth -= 1
 
     def handle_data(self, data):

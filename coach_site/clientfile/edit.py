@@ -57,11 +57,43 @@ def set_values(text: str, changes: Mapping[tuple[Key, ...], Any]) -> str:
     except YAMLError as exc:
         raise CoachSiteError(f"cannot edit the file: {exc}") from None
     editor = _Editor(lf_text)
-    for path, value in changes.items():
+    for path, value in _under_new_parts(root, changes).items():
         editor.set(root, list(path), value)
     edited = _with_line_endings_of(text, editor.edits)
     _check_round_trip(text, edited, changes)
     return edited
+
+
+def _under_new_parts(root: Node, changes: Mapping[tuple[Key, ...], Any]) -> dict[tuple[Key, ...], Any]:
+    """The changes, with those under a part the file does not have yet made one mapping for
+    that part: `schedule.day` and `schedule.week` in a file without `schedule:` must add
+    one `schedule:` holding both, not two."""
+    grouped: dict[tuple[Key, ...], Any] = {}
+    for path, value in changes.items():
+        missing = _first_missing_key(root, path)
+        if missing is None or missing == len(path) - 1 or isinstance(value, Appended):
+            grouped[path] = value
+            continue
+        part = grouped.setdefault(tuple(path[: missing + 1]), {})
+        for key in path[missing + 1 : -1]:
+            part = part.setdefault(key, {})
+        part[path[-1]] = value
+    return grouped
+
+
+def _first_missing_key(node: Node, path: tuple[Key, ...]) -> int | None:
+    """Where in `path` the first key stands that the file does not have (None: it has them all)."""
+    for depth, key in enumerate(path):
+        if isinstance(node, SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        elif isinstance(node, MappingNode):
+            found = [value for key_node, value in node.value if key_node.value == key]
+            if not found:
+                return depth
+            node = found[0]
+        else:
+            return None  # not a part to add keys to: set() says what is wrong
+    return None
 
 
 def _with_line_endings_of(text: str, edits: list["_Edit"]) -> str:

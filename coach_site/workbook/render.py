@@ -29,7 +29,7 @@ from coach_site.engine.print_page import PRINT_ALL
 from coach_site.engine.theme_cache import bytecode_cache
 from coach_site.errors import BuildError
 from coach_site.project import Coach
-from coach_site.workbook.dates import human_date
+from coach_site.workbook.dates import human_date, weekday_names
 from coach_site.workbook.escape import escape_user_text, trusted_html
 from coach_site.workbook.pictures import rating_trend, satisfaction_wheel
 
@@ -187,6 +187,7 @@ def _new_environment(content_dir: Path) -> jinja2.Environment:
     env.filters["human_date"] = human_date
     env.filters["timeline"] = timeline
     env.filters["fingerprint"] = fingerprint
+    env.globals["weekday_names"] = weekday_names
     env.globals["wheel"] = _wheel
     env.globals["trend"] = _trend
     return env
