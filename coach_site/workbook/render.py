@@ -96,7 +96,8 @@ def render_pages(
         if name == AREA_TEMPLATE:
             for page in areas:
                 written.append(_write(out_dir / page.path, template, {**context, "area": page.area, "page": page}))
-            nav.append({words["nav"]["focus_areas"]: [page.path for page in areas]})
+            if areas:  # none yet after the Values session: no empty section
+                nav.append({words["nav"]["focus_areas"]: [page.path for page in areas]})
         else:
             written.append(_write(out_dir / f"{name}.md", template, context))
             nav.append(f"{name}.md")
