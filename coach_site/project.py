@@ -25,6 +25,7 @@ class Project:
     root: Path
     site_url: str
     coach: Coach
+    workbook_title: str | None = None  # extra.workbook_title: the header's words, "{name}" filled in
 
     @property
     def config_file(self) -> Path:
@@ -81,7 +82,11 @@ def load_project(root: Path | str = ".") -> Project:
     coach = (config.get("extra") or {}).get("coach") or {}
     if not coach.get("name"):
         raise CoachSiteError(f"{CONFIG_FILE}: extra.coach.name: set it to your name (it signs the workbook)")
-    return Project(root=root, site_url=site_url, coach=Coach(str(coach["name"]), _coach_email(coach.get("email"))))
+    title = (config.get("extra") or {}).get("workbook_title")
+    return Project(
+        root=root, site_url=site_url, coach=Coach(str(coach["name"]), _coach_email(coach.get("email"))),
+        workbook_title=str(title) if title else None,
+    )
 
 
 def _coach_email(value: object) -> str | None:

@@ -1,21 +1,29 @@
-"""WCAG 2.1 AA on every page, judged by axe-core in real Chromium, in both palettes.
+"""WCAG 2.2 AA on every page (the 404 page too), judged by axe-core in real Chromium, in both
+palettes, on a phone (390 px) and a laptop (1280 px).
 
 axe-core comes pinned inside axe-playwright-python (see pyproject.toml). Two workbooks:
-the example, and a worst case made here: eight areas, very long and right-to-left
-names, every answer missing, rating histories of twelve points.
+the example, a worst case made here (eight areas, very long and right-to-left names,
+every answer missing, rating histories of twelve points), and a client whose names hold
+`&`, `<`, `>` and quotes, shown exactly as written in every attribute.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import EXAMPLE_CLIENT, REPO, build, serve
+from conftest import EXAMPLE_CLIENT, REPO, build, copy_project, serve
 
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
            "resultTypes": ["violations"]}
 WORST_TOKEN = "WorstCaseWorstCaseWorst1"
+TRICKY_TOKEN = "Tr1ckyN4mesQx7Lp2Kz9Wv"
+TRICKY_NAME = 'Zoë "Zee" O\'Brien & <Co>'
+TRICKY_AREA = 'Health & "Energy" <daily>'
+TRICKY_COACH = 'Sam & "Sons" <Coaching>'
 LONG_NAMES = [
     "مريم الحسيني — التوازن بين العمل والحياة العائلية والصحة النفسية",
     "Gesundheitsförderungsmaßnahmenverbesserungsprogramm und Lebensqualität",
@@ -36,14 +44,32 @@ def worst_case_client() -> str:
     return "\n".join(lines) + "\n"
 
 
+TRICKY_STEP = 'Call "Mum" & <Dad>'
+
+
+def tricky_client() -> str:
+    q = json.dumps  # a JSON string is a YAML double-quoted string
+    return (f"client:\n  name: {q(TRICKY_NAME)}\n  preferred_name: {q(TRICKY_NAME)}\n"
+            f"link:\n  token: {TRICKY_TOKEN}\nvalues:\n  - name: {q('Truth & <nerve>')}\n"
+            f"focus_areas:\n  - name: {q(TRICKY_AREA)}\n    satisfaction: {{2026-09-01: 3, 2026-10-01: 5}}\n"
+            f"    next_steps: [{q(TRICKY_STEP)}]\n")
+
+
 @pytest.fixture(scope="module")
 def workbooks(tmp_path_factory):
-    """Both workbooks built by the real pipeline, served at the path their site_url gives."""
+    """The workbooks built by the real pipeline, served at the path their site_url gives."""
     root = tmp_path_factory.mktemp("a11y")
     site_dir = root / "workbooks"  # mkdocs.yml's site_url ends in /workbooks/
     worst = root / "worst.yaml"
     worst.write_text(worst_case_client(), encoding="utf-8")
-    sites = {"example": build(EXAMPLE_CLIENT, REPO, site_dir).site, "worst case": build(worst, REPO, site_dir).site}
+    tricky_project = copy_project(root / "tricky-project")
+    config = tricky_project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "    name: Sam Rivera\n", f"    name: '{TRICKY_COACH.replace(chr(39), chr(39) * 2)}'\n"), encoding="utf-8")
+    tricky = tricky_project / "clients" / "tricky.yaml"
+    tricky.write_text(tricky_client(), encoding="utf-8")
+    sites = {"example": build(EXAMPLE_CLIENT, REPO, site_dir).site, "worst case": build(worst, REPO, site_dir).site,
+             "tricky names": build(tricky, tricky_project, site_dir).site}
     base, stop = serve(root)
     yield {name: (f"{base}/workbooks/{site.name}", sorted(p.name for p in site.glob("*.html"))) for name, site in sites.items()}
     stop()
@@ -60,12 +86,14 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(out)
 
 
+@pytest.mark.parametrize("width", [390, 1280])
 @pytest.mark.parametrize("palette", ["light", "dark"])
-@pytest.mark.parametrize("workbook", ["example", "worst case"])
-def test_every_page_has_no_wcag_2_1_aa_violations(browser, workbooks, workbook, palette):
+@pytest.mark.parametrize("workbook", ["example", "worst case", "tricky names"])
+def test_every_page_has_no_wcag_2_2_aa_violations(browser, workbooks, workbook, palette, width):
     base, pages = workbooks[workbook]
+    assert "404.html" in pages
     axe = Axe()
-    context = browser.new_context(color_scheme=palette)
+    context = browser.new_context(color_scheme=palette, viewport={"width": width, "height": 900})
     page = context.new_page()
     failures = {}
     try:
@@ -74,7 +102,7 @@ def test_every_page_has_no_wcag_2_1_aa_violations(browser, workbooks, workbook, 
             scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
             assert scheme == ("slate" if palette == "dark" else "default"), f"{name} is not in the {palette} palette"
             violations = axe.run(page, options=WCAG_AA).response["violations"]
-            print(f"{workbook}, {palette}, {name}: {len(violations)} violation(s)")
+            print(f"{workbook}, {palette}, {width} px, {name}: {len(violations)} violation(s)")
             if violations:
                 failures[name] = describe(violations)
     finally:
@@ -126,3 +154,40 @@ def test_checklists_are_labelled_tickable_by_keyboard_and_remembered(page, workb
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
     page.reload()
     assert page.get_by_role("checkbox", name="Book the conversation with my manager before 30 September").is_checked()
+
+
+def test_names_with_ampersands_brackets_and_quotes_read_exactly_as_written(browser, workbooks):
+    """In every attribute a screen reader or a tab shows: titles, nav, footer links, aria-labels."""
+    base, pages = workbooks["tricky names"]
+    first = TRICKY_NAME  # preferred_name is the whole name here
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{base}/index.html")
+        heading = f"{first}'s workbook"
+        assert page.title() == f"Home - {heading}"
+        logo = page.locator("a.md-header__button.md-logo")
+        assert logo.get_attribute("aria-label") == heading and logo.get_attribute("title") == heading
+        assert page.locator(".md-header__topic").first.inner_text().strip() == heading
+        assert page.get_by_role("heading", level=1).inner_text() == f"Hi {first}"
+        footer = page.locator(".md-copyright")
+        assert TRICKY_COACH in footer.inner_text()
+        area = page.locator("nav.md-nav--primary a.md-nav__link", has_text="Health")
+        assert area.first.inner_text().strip() == TRICKY_AREA
+        page.goto(f"{base}/{next(p for p in pages if p.startswith('area-'))}")
+        assert page.title() == f"{TRICKY_AREA} - {heading}"
+        assert page.get_by_role("checkbox", name=TRICKY_STEP).count() == 1
+        trend = page.locator("svg.trend title").first.text_content()
+        assert trend.startswith(TRICKY_AREA)
+        footer_link = page.locator("a.md-footer__link").first
+        label = footer_link.get_attribute("aria-label") or ""
+        assert "&amp;" not in label and "&lt;" not in label
+        for name in pages:
+            page.goto(f"{base}/{name}")
+            attributes = page.evaluate(
+                "[...document.querySelectorAll('*')].flatMap(e => [...e.attributes].map(a => a.value))"
+                ".concat([document.title])")
+            doubled = [a for a in attributes if re.search(r"&(amp|lt|gt|quot|#0?39|#34);", a)]
+            assert doubled == [], (name, doubled[:5])
+    finally:
+        context.close()

@@ -8,7 +8,7 @@ from conftest import ARTIFACTS, serve
 # Per page: text the coachee must see, section by section.
 VISIBLE = {
     "index.html": [
-        "Hi Maya", "Homework due 29 September 2026", "Our next session: 20 October 2026",
+        "Hi Maya", "29 September 2026", "Our next session: 20 October 2026",  # due, or kindly past due
         "Your focus areas", "Leading the design team", "Your satisfaction wheel", "Your compass",
         "Curiosity: Learning in public, not in secret.",
     ],

@@ -54,7 +54,7 @@ def test_ours_is_the_one_plugin_that_changes_the_config_added_once_after_the_coa
     (project / "record_config.py").write_text(RECORDING_HOOK, encoding="utf-8")
     config_file = project / "mkdocs.yml"
     text = config_file.read_text(encoding="utf-8")
-    text = text.replace("plugins:\n  - search\n", "plugins:\n  - search\n  - tags\nhooks:\n  - record_config.py\n")
+    text = text.replace("plugins:\n  - search\n", "plugins:\n  - search\n  - tags\n") + "hooks:\n  - record_config.py\n"
     text = text.replace("  font: false ", "  font:\n    text: Roboto\n  #")
     text = text.replace("    - navigation.footer\n", "    - navigation.footer\n    - navigation.instant\n")
     text = text.replace("  generator: false\n", "  generator: true\n")

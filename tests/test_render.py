@@ -50,7 +50,7 @@ def test_every_answer_of_the_example_reaches_its_page(tmp_path):
     ):
         assert answer in career
     assert "To reflect on" not in career  # every question of Career is answered
-    assert "**29 September 2026**" in pages["index.md"] and "**20 October 2026**" in pages["index.md"]
+    assert "29 September 2026" in pages["index.md"] and "20 October 2026" in pages["index.md"]
     assert "You don&#39;t have to be the loudest person" in pages["ted-talk.md"]
 
 

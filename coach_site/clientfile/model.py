@@ -505,7 +505,7 @@ class Workbook(Record):
     )
     values: Annotated[list[Value], BeforeValidator(_list)] = Field(default_factory=list)
     focus_areas: Annotated[
-        list[FocusArea], BeforeValidator(_list), Field(min_length=1, max_length=MAX_FOCUS_AREAS)
+        list[FocusArea], BeforeValidator(_list), Field(default_factory=list, max_length=MAX_FOCUS_AREAS)
     ]
     homework: _section(Homework) = Field(default_factory=Homework)
     schedule: _section(Schedule) = Field(default_factory=Schedule)

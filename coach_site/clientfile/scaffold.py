@@ -29,7 +29,7 @@ sessions:                     # session name: date (YYYY-MM-DD)
 values:                       # from the Values session
   - name: {first_value}
     meaning:                  # what it means to them, in one line
-focus_areas:                  # 1 to 8 areas; about 15 minutes each in the Strategy session
+focus_areas:                  # up to 8 areas (none yet after the Values session); about 15 minutes each in the Strategy session
   - name: {first_area}
 {area_questions}
 homework:

@@ -82,8 +82,6 @@ def _message(error: dict[str, Any], where: tuple, model: type[BaseModel]) -> str
         return f"expected a mapping of fields, got {kind_of(value)}"
     if kind == "list_type":
         return f"expected a list (lines starting with `- `), got {kind_of(value)}"
-    if kind == "too_short":
-        return "needs at least one focus area"
     if kind == "too_long":
         return f"has {len(value)} focus areas; a workbook has at most 8"
     return error["msg"]

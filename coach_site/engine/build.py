@@ -10,6 +10,8 @@ from __future__ import annotations
 import copy
 import os
 import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,18 @@ from coach_site.project import CONFIG_FILE, Project  # noqa: E402
 _PER_CLIENT = ("docs_dir", "site_dir", "site_url", "nav")
 
 
+@dataclass(frozen=True)
+class SiteWords:
+    """The words a workbook gives the theme around its pages, already safe HTML (the theme
+    prints some of them unescaped): `title` in the header and every page's title ("Maya's
+    workbook"), `toc` over a page's contents (Material's "Table of contents"), and `pages`
+    for the templates of overrides/ (`config.extra.words`, the 404 page's)."""
+
+    title: str
+    toc: str
+    pages: Mapping[str, str] = field(default_factory=dict)
+
+
 def build_site(
     project: Project,
     docs_dir: Path,
@@ -40,11 +54,14 @@ def build_site(
     link: str,
     site_dir: Path,
     updated: str = "",
+    words: SiteWords | None = None,
 ) -> list[str]:
     """Build the pages in `docs_dir` into `site_dir`, which is replaced. Returns MkDocs' warnings."""
     base = _base_config(project, docs_dir, site_dir)
     config = _client_config(base.config, docs_dir, site_dir, link, nav)
     config.extra["workbook_updated"] = updated  # "Updated ..." in the footer, as the workbook writes dates
+    if words is not None:
+        _use_words(config, words)
     with base.plugin.warnings_of_build() as warnings:
         try:
             mkdocs_build(config)
@@ -53,6 +70,13 @@ def build_site(
         except Exception as exc:  # a theme template or plugin failing on our pages
             raise BuildError(f"MkDocs could not build the site: {type(exc).__name__}: {exc}") from None
     return [*base.warnings, *warnings]
+
+
+def _use_words(config: MkDocsConfig, words: SiteWords) -> None:
+    config["site_name"] = words.title
+    # Material titles a page's contents with the `toc` extension's `title` when it has one.
+    config.mdx_configs["toc"] = {**(config.mdx_configs.get("toc") or {}), "title": words.toc}
+    config.extra["words"] = dict(words.pages)
 
 
 class _BaseConfig:

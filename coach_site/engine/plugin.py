@@ -4,7 +4,10 @@ It is not an installed plugin (a coach cannot list or remove it in mkdocs.yml): 
 engine adds one to each loaded config, after the coach's own plugins. Through MkDocs'
 plugin events it
 
-* enforces what a private workbook needs, whatever mkdocs.yml says (`on_config`);
+* enforces what a private workbook needs, whatever mkdocs.yml says (`on_config`): among
+  it, search from disk with our own copy of the `iframe-worker` shim, never a CDN's;
+* ships that shim with every workbook (`on_files`), and makes the 404 page's links
+  relative, so it works from disk too (`on_template_context`);
 * during a run, places the theme's static files from the run's one copy (`on_files`);
 * fills the print page (front matter `print_all: true`) with every other page's HTML
   (`on_page_context`, once every page is rendered: see `print_page`);
@@ -22,10 +25,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.utils import is_error_template, normalize_url
 
 from coach_site.engine import print_page
 from coach_site.engine.assets import SharedAssets
@@ -37,6 +44,15 @@ FEATURES_NEVER_ON = {"navigation.instant", "navigation.instant.prefetch", "navig
 # MkDocs' loggers, and the plugins' (mkdocs.plugins.<name>), all live under this one.
 MKDOCS_LOGGER = "mkdocs"
 _LAST = -100  # after every other plugin's handler of the same event
+_FIRST = 100  # before every other plugin's handler of the same event
+# Material's `offline` plugin makes search work from disk, where browsers refuse Web Workers,
+# with the `iframe-worker` shim, which it adds from a public CDN unless `extra.polyfills`
+# already names one. Every workbook carries our copy (MIT, see vendor/iframe-worker/).
+SHIM_SOURCE = Path(__file__).parent / "vendor" / "iframe-worker"
+SHIM_FILES = {"shim.js": "assets/javascripts/iframe-worker/shim.js",
+              "LICENSE": "assets/javascripts/iframe-worker/LICENSE.txt"}
+SHIM = SHIM_FILES["shim.js"]
+log = logging.getLogger(f"{MKDOCS_LOGGER}.plugins.coach-site")
 
 
 class WorkbookPlugin(BasePlugin):
@@ -46,8 +62,14 @@ class WorkbookPlugin(BasePlugin):
         super().__init__()
         self.assets = assets
 
+    @event_priority(_FIRST)
+    def _name_our_shim_first(self, config: MkDocsConfig) -> MkDocsConfig:
+        # Named before the offline plugin looks, so it never adds the CDN's copy.
+        config.extra["polyfills"] = [*(config.extra.get("polyfills") or []), SHIM]
+        return config
+
     @event_priority(_LAST)
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+    def _enforce_privacy(self, config: MkDocsConfig) -> MkDocsConfig:
         # Whatever mkdocs.yml says, a private workbook loads nothing from other hosts and
         # every page's links are checked: these are not the coach's to switch off by accident.
         if SAFE_LINKS_EXTENSION not in config.markdown_extensions:
@@ -56,10 +78,15 @@ class WorkbookPlugin(BasePlugin):
         features = config.theme.get("features") or []
         config.theme["features"] = [f for f in features if f not in FEATURES_NEVER_ON]
         config.extra["generator"] = False
+        config.extra["polyfills"] = _local_polyfills(config.extra.get("polyfills") or [])
         return config
+
+    on_config = CombinedEvent(_name_our_shim_first, _enforce_privacy)
 
     @event_priority(_LAST)
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        for name, dest in SHIM_FILES.items():
+            files.append(File.generated(config, dest, abs_src_path=str(SHIM_SOURCE / name)))
         if self.assets is None:
             return files
         theme_dirs = set(config.theme.dirs)
@@ -75,6 +102,17 @@ class WorkbookPlugin(BasePlugin):
             print_page.assemble(page, nav.pages)
         return context
 
+    @event_priority(_LAST)
+    def on_template_context(self, context: dict[str, Any], template_name: str, config: MkDocsConfig):
+        # MkDocs links an error page from the server's root (/workbooks/<token>/...), which
+        # breaks when the workbook is opened from disk. Every page of a workbook sits in its
+        # one folder, so links relative to that folder work from disk and from a host.
+        if is_error_template(template_name):
+            context["base_url"] = "."
+            context["extra_css"] = [normalize_url(path, None, ".") for path in config.extra_css]
+            context["extra_javascript"] = [normalize_url(str(js), None, ".") for js in config.extra_javascript]
+        return context
+
     @contextmanager
     def warnings_of_build(self) -> Iterator[list[str]]:
         """The warnings MkDocs and its plugins log while the block runs, instead of printing them."""
@@ -85,6 +123,20 @@ class WorkbookPlugin(BasePlugin):
             yield handler.messages
         finally:
             logger.removeHandler(handler)
+
+
+def _local_polyfills(polyfills: list[Any]) -> list[Any]:
+    """The polyfills from this site only, ours once: one from another host would tell it who
+    reads the workbook, and when."""
+    kept: list[Any] = []
+    for script in polyfills:
+        url = str(script if isinstance(script, str) else getattr(script, "path", script))
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or url.startswith(("/", "\\")):
+            log.warning(f"extra.polyfills: {url} is left out: a private workbook loads nothing from other hosts")
+        elif script not in kept:
+            kept.append(script)
+    return kept
 
 
 class _SharedThemeFile(File):

@@ -148,6 +148,23 @@ def trend_points(history: Sequence[Rating]) -> list[tuple[float, float]]:
     ]
 
 
+def _trend_y(value: float) -> float:
+    return _PAD_Y + (TREND_HEIGHT - 2 * _PAD_Y) * (1 - value / 10)
+
+
+def _trend_scale(words: Words) -> list[str]:
+    """The 1-10 scale the line is drawn on: a faint line at 1 and at 10, each labelled."""
+    parts = []
+    for value, label in ((10, words["scale_top"]), (1, words["scale_bottom"])):
+        y = _trend_y(value)
+        parts += [
+            f'<line class="trend__guide" x1="{_PAD_X}" y1="{y:.1f}" x2="{TREND_WIDTH - _PAD_X}" y2="{y:.1f}"/>',
+            f'<text class="trend__scale" x="{_PAD_X - 8:.1f}" y="{y + 3:.1f}" text-anchor="end" '
+            f'aria-hidden="true">{escape_html(label)}</text>',
+        ]
+    return parts
+
+
 def rating_trend(
     area_name: str, history: Sequence[Rating], id_prefix: str = "trend", *, words: Words
 ) -> Markup:
@@ -169,9 +186,10 @@ def rating_trend(
         f'<polyline class="trend__line" points="{line}"/>',
     ]
     parts += [f'<circle class="trend__point" cx="{x:.1f}" cy="{y:.1f}" r="3.5"/>' for x, y in points]
+    parts += _trend_scale(words)
     parts += [
-        f'<text class="trend__value" x="{fx - 8:.1f}" y="{fy + 4:.1f}" text-anchor="end" aria-hidden="true">{dated[0].value}</text>',
-        f'<text class="trend__value" x="{lx + 8:.1f}" y="{ly + 4:.1f}" aria-hidden="true">{dated[-1].value}</text>',
+        f'<text class="trend__value" x="{fx:.1f}" y="{fy - 7:.1f}" text-anchor="middle" aria-hidden="true">{dated[0].value}</text>',
+        f'<text class="trend__value" x="{lx:.1f}" y="{ly - 7:.1f}" text-anchor="middle" aria-hidden="true">{dated[-1].value}</text>',
         f'<text class="trend__date" x="{fx:.1f}" y="{TREND_HEIGHT - 3:.1f}" aria-hidden="true">{short_date(dated[0].when)}</text>',
         f'<text class="trend__date" x="{lx:.1f}" y="{TREND_HEIGHT - 3:.1f}" text-anchor="end" aria-hidden="true">{short_date(dated[-1].when)}</text>',
         "</svg>",

@@ -29,7 +29,7 @@ from coach_site.errors import (
 )
 from coach_site.project import Project, shown_path
 from coach_site.workbook.dates import human_date
-from coach_site.workbook.render import render_pages
+from coach_site.workbook.render import render_pages, theme_words
 from coach_site.workbook.stamps import Stamps, inputs_fingerprint, shared_fingerprint
 from coach_site.workbook.swap import staged_site, staging_dir, write_site_root
 from coach_site.workbook.workspace import private_temp_dir
@@ -122,8 +122,9 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
     The site dir's own files (front page, robots.txt, headers) are the caller's to write,
     once per run.
     """
-    from coach_site.engine.build import (
-        build_site,  # MkDocs and Material load only when something is built
+    from coach_site.engine.build import (  # MkDocs and Material load only when something is built
+        SiteWords,
+        build_site,
     )
 
     link = project.private_link(prepared.token)
@@ -134,7 +135,8 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
             coach=project.coach, link=link, updated=prepared.updated,
         )
         with staged_site(site_dir, prepared.token) as staging:
-            warnings = build_site(project, docs_dir, rendered.nav, link, staging, human_date(prepared.updated))
+            words = SiteWords(**theme_words(prepared.workbook, project.content_dir, project.workbook_title))
+            warnings = build_site(project, docs_dir, rendered.nav, link, staging, human_date(prepared.updated), words)
     return Built(prepared.client_file, link=link, site=site_dir / prepared.token, warnings=warnings)
 
 

@@ -30,7 +30,7 @@ from coach_site.engine.theme_cache import bytecode_cache
 from coach_site.errors import BuildError
 from coach_site.project import Coach
 from coach_site.workbook.dates import human_date, weekday_names
-from coach_site.workbook.escape import escape_user_text, trusted_html
+from coach_site.workbook.escape import escape_html, escape_user_text, trusted_html
 from coach_site.workbook.pictures import rating_trend, satisfaction_wheel
 
 AREA_TEMPLATE = "focus-area"
@@ -96,13 +96,25 @@ def render_pages(
         if name == AREA_TEMPLATE:
             for page in areas:
                 _write(out_dir / page.path, template, {**context, "area": page.area, "page": page})
-            nav.append({words["nav"]["focus_areas"]: [page.path for page in areas]})
+            if areas:  # none yet after the Values session: no empty section
+                nav.append({words["nav"]["focus_areas"]: [page.path for page in areas]})
         else:
             _write(out_dir / f"{name}.md", template, context)
             nav.append(f"{name}.md")
     (out_dir / PRINT_PAGE).write_text(print_page(words), encoding="utf-8")
     nav.append(PRINT_PAGE)
     return RenderedSite(nav=nav)
+
+
+def theme_words(workbook: Workbook, content_dir: Path, title: str | None = None) -> dict[str, Any]:
+    """The words of the theme around the pages (`workbook` in _words.yaml), as safe HTML:
+    the header's title with the client's name ("Maya's workbook"; `title`, from mkdocs.yml's
+    extra.workbook_title, replaces the words' own), the heading of a page's contents, and
+    the 404 page's words."""
+    says = load_words(content_dir)["workbook"]
+    heading = (title or says["title"]).replace("{name}", workbook.client.first_name)
+    pages = {key: escape_html(text) for key, text in says.items() if key not in ("title", "toc")}
+    return {"title": escape_html(heading), "toc": escape_html(says["toc"]), "pages": pages}
 
 
 PRINT_PAGE = "print.md"
