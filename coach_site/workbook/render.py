@@ -102,7 +102,36 @@ def render_pages(
             nav.append(f"{name}.md")
     (out_dir / PRINT_PAGE).write_text(print_page(written, words), encoding="utf-8")
     nav.append(PRINT_PAGE)
+    (out_dir / MANIFEST).write_text(web_app_manifest(workbook, words), encoding="utf-8")
     return RenderedSite(nav=nav)
+
+
+MANIFEST = "manifest.webmanifest"
+THEME_COLOUR = "#00695c"  # the workbook's teal (overrides/assets/stylesheets/workbook.css)
+
+
+def web_app_manifest(workbook: Workbook, words: dict[str, Any]) -> str:
+    """What makes the workbook installable to a home screen (and so kept by Safari beyond
+    seven days without a visit): its name, and every address relative to the workbook, so
+    it works at any link and after a rotate. Its icons are the workbook's own files."""
+    says = words["install"]
+    first_name = workbook.client.first_name
+    icons = [
+        {"src": f"assets/images/workbook-icon-{size}.png", "sizes": f"{size}x{size}", "type": "image/png"}
+        for size in (192, 512)
+    ]
+    icons.append({"src": "assets/images/workbook-icon.svg", "sizes": "any", "type": "image/svg+xml"})
+    manifest = {
+        "name": says["name"].format(name=first_name),
+        "short_name": says["short_name"].format(name=first_name),
+        "start_url": "index.html",
+        "scope": "./",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": THEME_COLOUR,
+        "icons": icons,
+    }
+    return json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
 
 
 PRINT_PAGE = "print.md"
