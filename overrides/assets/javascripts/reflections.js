@@ -143,7 +143,7 @@
 
   function stepLines(indent, text, done) {
     if (!done) return [indent + "- " + yamlString(text)];
-    return [indent + "- step: " + yamlString(text), indent + "  done: true"];
+    return [indent + "- step: " + yamlString(text), indent + "  done: " + JSON.stringify(true)];
   }
 
   function reflectionsYaml(page, token, found, steps, isTicked) {
@@ -211,7 +211,7 @@
     function scalar(text) {
       if (text.charAt(0) === "\"") return JSON.parse(text);
       if (text === "true" || text === "false") return text === "true";
-      if (text.charAt(0) === "'" || /^[[{|>&*!]/.test(text)) throw new Error("unexpected YAML");
+      if (text.charAt(0) === "'" || /^[[{|>&*!]/.test(text)) throw new SyntaxError();
       return text;
     }
     function block(indent) {
@@ -230,14 +230,14 @@
       var map = {}, level = line.indent;
       while (at < lines.length && !lines[at].dash && lines[at].indent === level) {
         var match = /^([A-Za-z_][A-Za-z0-9_]*):(?: (.*))?$/.exec(lines[at].text);
-        if (!match) throw new Error("unexpected line");
+        if (!match) throw new SyntaxError();
         at++;
         map[match[1]] = match[2] !== undefined && match[2] !== "" ? scalar(match[2]) : block(level + 1);
       }
       return map;
     }
     var data = block(0);
-    if (at !== lines.length || !data || typeof data !== "object") throw new Error("not a reflections file");
+    if (at !== lines.length || !data || typeof data !== "object") throw new SyntaxError();
     return data;
   }
 
