@@ -251,8 +251,13 @@ def test_the_workbook_is_installable_with_its_own_manifest_and_icons(site, page)
     data = json.loads(manifest["data"])
     assert data["name"] == "Maya's workbook" and data["start_url"] == "index.html" and data["scope"] == "./"
     for icon in data["icons"]:
-        assert "//" not in icon["src"]
-        assert page.request.get(f"{site}/{icon['src']}").ok
+        assert "//" not in icon["src"]  # the workbook's own file, never another host's
+        served = page.request.get(f"{site}/{icon['src']}")
+        assert served.ok
+        if icon["type"] == "image/png":  # as big as it says: width and height from the PNG's header
+            png = served.body()
+            width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+            assert icon["sizes"] == f"{width}x{height}"
     errors = [e["errorId"] for e in cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]]
     assert [e for e in errors if e != "in-incognito"] == []  # a test's browser profile is always incognito
     assert [url for url in page.requests if not url.startswith(site)] == []

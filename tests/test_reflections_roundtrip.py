@@ -41,6 +41,7 @@ focus_areas:
       - step: "Write up the first portfolio project this weekend"
         done: true
       - "Ask Jo to review my portfolio"
+      - "Ask Jo to review my portfolio"
   - name: "Health"
     satisfaction: "6"
     next_steps:
