@@ -282,15 +282,17 @@ def changes(client_file: Path, revision: str | None) -> None:
 
 @cli.command("import-reflections")
 @click.argument("client_file", type=CLIENT_FILE)
-@click.argument("reflections_file", type=CLIENT_FILE)
+@click.argument("reflections_file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
 @click.option("--overwrite", is_flag=True, help="Replace answers the client file already has.")
 @click.option("--dry-run", is_flag=True, help="Show the change as a diff; write nothing.")
 @verbosity
 def import_reflections_command(client_file: Path, reflections_file: Path, overwrite: bool, dry_run: bool) -> None:
-    """Bring a coachee's downloaded reflections into their client file."""
+    """Bring a coachee's reflections into their client file: the downloaded file, a saved
+    email (.eml) of them, or - to paste the email's text on standard input."""
     from coach_site.commands.import_reflections import import_reflections
 
-    report = import_reflections(client_file, reflections_file, overwrite=overwrite, dry_run=dry_run)
+    pasted = click.get_binary_stream("stdin").read() if str(reflections_file) == "-" else None
+    report = import_reflections(client_file, reflections_file, overwrite=overwrite, dry_run=dry_run, pasted=pasted)
     console = _console()
     if dry_run:
         click.echo(printable(report.diff()) or "No changes.", nl=not report.diff())

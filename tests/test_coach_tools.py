@@ -36,12 +36,13 @@ def test_email_prints_the_seeds_homework_email(project):
     for expected in (
         "Subject: Your homework from our strategy session", "Hi Maya,", "Great talking with you!", LINK,
         "for 29 September 2026", "HW1: Review your primary focus areas: Career, Health, Relationships. Anything we missed?",
-        "- Career: Book the conversation with my manager before 30 September; Write up the first portfolio project",
-        "- Health: Sign up for the spring 10k", "HW3: Sketch your ideal average day, week and month",
-        f"{LINK}schedule.html", "- Ask two colleagues what they see as my strengths",
-        "What message would you send?", "See you on 20 October 2026.",
+        "- Career: Write up the first portfolio project this weekend\n",
+        "- Health: Sign up for the spring 10k", "- Ask two colleagues what they see as my strengths",
+        "See you on 20 October 2026.", 'open "My reflections" and tap "Send to my coach"', f"{LINK}reflections.html",
     ):
         assert expected in text, expected
+    # Only homework still open: the step done, and the schedule and TED talk already written, are left out.
+    assert "Book the conversation" not in text and "HW3" not in text and "TED talk" not in text
     assert text.rstrip().endswith("Sam Rivera")
 
 

@@ -53,7 +53,7 @@ def test_empty_answers_are_filled_and_conflicts_left_alone(files):
     report = import_reflections(client, reflections)
     assert report.filled == [
         "Relationships: what has to happen", "Relationships: barriers",
-        "Relationships: new next step: Call mum on Wednesdays",
+        "Relationships: new next step: Call mum on Wednesdays", "anything we missed",
     ]
     assert report.conflicts == ["Career: outcome", "ted talk: message"]
     assert report.anything_we_missed == "My creative side: painting."
@@ -73,7 +73,9 @@ def test_empty_answers_are_filled_and_conflicts_left_alone(files):
         "+       Book a sitter",
         "+       every second Friday",
         "+     barriers: Late work calls",
+        '+ anything_we_missed: "My creative side: painting."',
     ]
+    assert workbook.anything_we_missed == "My creative side: painting."  # kept in the file, not only printed
 
 
 def test_overwrite_takes_the_reflection_for_conflicts(files):

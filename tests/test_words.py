@@ -53,7 +53,7 @@ def test_each_question_is_worded_in_one_place_the_catalogue():
 @pytest.mark.parametrize(
     ("section", "model", "not_asked"),
     [
-        (QUESTIONS.focus_area, FocusArea, {"name"}),
+        (QUESTIONS.focus_area, FocusArea, {"name", "notes"}),  # notes: the coachee's, on these answers
         (QUESTIONS.schedule, Schedule, set()),
         (QUESTIONS.ted_talk, TedTalk, set()),
     ],

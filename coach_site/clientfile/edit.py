@@ -13,6 +13,7 @@ is then replaced atomically.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import os
 import re
 import tempfile
@@ -33,6 +34,15 @@ Key = str | int
 
 class Appended(list):
     """A value for set_values meaning "add these items to the list there"."""
+
+
+@dataclass(frozen=True)
+class MarkedDone:
+    """A value for set_values at a list item: "this step is done, on this day". A plain item
+    (`- Renew passport`) becomes `- step: Renew passport` with `done:` below it, written as
+    the coach wrote it; an item that is already `step:`/`done:` gets its `done:` set."""
+
+    day: dt.date
 
 
 @dataclass(frozen=True)
@@ -134,7 +144,11 @@ def _check_round_trip(before: str, after: str, changes: Mapping[tuple[Key, ...],
         raise CoachSiteError(f"editing the file would break it ({exc}); nothing was written") from None
     expected = _comparable(old)
     for path, value in changes.items():
-        _put(expected, list(path), Appended(_comparable(value)) if isinstance(value, Appended) else _comparable(value))
+        if isinstance(value, Appended):
+            value = Appended(_comparable(value))
+        elif not isinstance(value, MarkedDone):
+            value = _comparable(value)
+        _put(expected, list(path), value)
     if _comparable(new) != expected:
         raise CoachSiteError(
             "editing the file would change more than the values asked for, so nothing was written. "
@@ -148,6 +162,11 @@ def _put(data: Any, path: list[Key], value: Any) -> None:
         if not isinstance(data.get(key) if isinstance(data, dict) else data[key], (dict, list)):
             data[key] = {}
         return _put(data[key], rest, value)
+    if isinstance(value, MarkedDone):
+        item = data[key]
+        data[key] = {**item, "done": value.day.isoformat()} if isinstance(item, dict) else {
+            "step": item, "done": value.day.isoformat()}
+        return None
     if isinstance(value, Appended):
         current = data.get(key) if isinstance(data, dict) else data[key]
         items = [item for item in current if item is not None] if isinstance(current, list) else []
@@ -162,6 +181,8 @@ def _comparable(data: Any) -> Any:
         return {str(k): _comparable(v) for k, v in data.items()}
     if isinstance(data, list):
         return [_comparable(v) for v in data]
+    if isinstance(data, dt.date) and not hasattr(data, "source"):
+        return data.isoformat()
     return getattr(data, "source", data) if not isinstance(data, int) else int(data)
 
 
@@ -179,6 +200,8 @@ class _Editor:
         key, rest = path[0], path[1:]
         if isinstance(node, SequenceNode):
             child = node.value[key]
+            if not rest and isinstance(value, MarkedDone):
+                return self.mark_done(node, child, value.day)
             if not rest:
                 raise CoachSiteError("cannot replace a whole list item")
             return self.set(child, rest, value)
@@ -199,6 +222,12 @@ class _Editor:
     def replace(self, key_node: Node, node: Node, value: Any) -> None:
         """Put `value` where the value of `key_node` stands."""
         indent = key_node.start_mark.column + 2
+        if isinstance(value, dict) and isinstance(node, ScalarNode) and not _is_empty(node):
+            # A plain rating becoming a dated history: `{2026-09-15: 6, 2026-10-13: 7}` in its place.
+            if node.style in ("|", ">"):
+                raise CoachSiteError(f"cannot replace {key_node.value} with a mapping")
+            self.edit(node.start_mark.index, node.end_mark.index, _flow_mapping(value))
+            return
         if isinstance(value, dict):
             if not _is_empty(node):
                 raise CoachSiteError(f"cannot replace {key_node.value} with a mapping")
@@ -229,6 +258,21 @@ class _Editor:
         else:
             inline = _inline(value)
             self.edit(start, end, (" " + inline if _is_empty(node) else inline) + ("\n" if block else ""))
+
+    def mark_done(self, sequence: SequenceNode, item: Node, day: dt.date) -> None:
+        """Record a list item (a step) as done on `day`, keeping its text as written."""
+        if isinstance(item, MappingNode):
+            return self.set(item, ["done"], day)
+        if not isinstance(item, ScalarNode) or _is_empty(item) or item.style in ("|", ">"):
+            raise CoachSiteError("cannot mark this step as done; write it as `step:` and `done:`")
+        written = self.text[item.start_mark.index : item.end_mark.index]
+        if "\n" in written:
+            raise CoachSiteError("cannot mark a step written on several lines as done; write it as `step:` and `done:`")
+        if sequence.flow_style:
+            self.edit(item.start_mark.index, item.end_mark.index, f"{{step: {written}, done: {day.isoformat()}}}")
+            return
+        column = item.start_mark.column
+        self.edit(item.start_mark.index, item.end_mark.index, f"step: {written}\n{' ' * column}done: {day.isoformat()}")
 
     def append(self, key_node: Node, node: Node, items: list) -> None:
         """Add list items after the last one, in the list's own style."""
@@ -326,7 +370,13 @@ def _mapping_lines(mapping: dict, indent: int) -> str:
     return out
 
 
+def _flow_mapping(mapping: dict) -> str:
+    return "{" + ", ".join(f"{_inline(key)}: {_flow_item(value)}" for key, value in mapping.items()) + "}"
+
+
 def _item(value: Any, indent: int) -> str:
+    if isinstance(value, dict):  # a step with its `done:`, as the first lines of a list item
+        return f"\n{' ' * indent}".join(f"{key}: {_item(item, indent + 2)}" for key, item in value.items())
     if _as_block(value):
         return _BLOCK + "\n" + _block_lines(value, indent)
     return _inline(value)
@@ -369,6 +419,8 @@ def _inline(value: Any) -> str:
         raise CoachSiteError(f"cannot write {value!r} into a client file")
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
     text = str(value)
     if (
         _PLAIN_SAFE.match(text) and text == text.strip() and ": " not in text and not text.endswith(":")
@@ -386,6 +438,8 @@ def _inline(value: Any) -> str:
 
 def _flow_item(value: Any) -> str:
     """An item inside [...]: quoted when a comma or bracket in it would split or end it."""
+    if isinstance(value, dict):
+        return _flow_mapping(value)
     inline = _inline(value)
     return _quoted(value) if any(char in inline for char in ",[]{}") and not inline.startswith('"') else inline
 

@@ -8,6 +8,7 @@ here are the "what is wrong" half of an error; `validate` adds file, line and fi
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import re
 import unicodedata
@@ -20,6 +21,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainValidator,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
@@ -376,6 +378,87 @@ TextList = Annotated[
     WithJsonSchema({"type": "array", "items": _TEXT_SCHEMA}),
     ANSWER_LIST,
 ]
+class Step(str):
+    """A next step or action item: its text, and whether it is done (`done`: a date, True, or False).
+
+    A step is text, so everything that reads steps as text (pages, email, `changes`) keeps
+    working; a step the client file records as done also carries `done`.
+    """
+
+    done: dt.date | bool
+
+    def __new__(cls, text: str, done: dt.date | bool = False) -> "Step":
+        step = super().__new__(cls, text)
+        step.done = done
+        return step
+
+    def __repr__(self) -> str:
+        return f"Step({str(self)!r}, done={self.done!r})"
+
+
+_STEP_KEYS = ("step", "done")
+
+
+def _step(value: Any) -> Step | None:
+    """`- Renew passport`, or `- {step: Renew passport, done: 2026-10-02}` (done: a date or true)."""
+    if isinstance(value, Step):
+        return value
+    if not isinstance(value, dict):
+        text = _as_text(value)
+        return None if text is None else Step(text)
+    unknown = [str(getattr(k, "source", k)) for k in value if getattr(k, "source", k) not in _STEP_KEYS]
+    if unknown:
+        raise PydanticCustomError(
+            "step", "a step is text, or `step:` (its text) and `done:` (a date or true); `{key}` is neither",
+            {"key": unknown[0], "at": (unknown[0],)},
+        )
+    text = _as_text(value.get("step"))
+    if text is None:
+        raise PydanticCustomError("step", "has `done:` but no `step:`; write the step's text after `step:`",
+                                  {"at": ("step",)})
+    return Step(text, _done(value.get("done")))
+
+
+def _done(value: Any) -> dt.date | bool:
+    if value is None or value is False:
+        return False
+    if value is True or (isinstance(value, str) and value.strip().casefold() in ("yes", "true")):
+        return True
+    try:
+        day = _date(value)
+    except PydanticCustomError:
+        day = None
+    if day is None:
+        raise PydanticCustomError(
+            "done", "'{value}' is neither a date (YYYY-MM-DD) nor true", {"value": getattr(value, "source", value), "at": ("done",)}
+        )
+    return day
+
+
+_STEP_SCHEMA = {
+    "anyOf": [
+        _TEXT_SCHEMA,
+        {
+            "type": "object",
+            "properties": {"step": _TEXT_SCHEMA, "done": {"anyOf": [{"type": "boolean"}, _DATE_SCHEMA]}},
+            "required": ["step"],
+            "additionalProperties": False,
+        },
+    ]
+}
+StepList = Annotated[
+    list[Annotated[Any, PlainValidator(_step)]],
+    BeforeValidator(_list),
+    AfterValidator(lambda items: [item for item in items if item]),  # drop blank items
+    WithJsonSchema({
+        "type": "array",
+        "items": _STEP_SCHEMA,
+        "description": "Each step is text, or `step:` and `done:` (a date or true) once it is done.",
+    }),
+    ANSWER_LIST,
+]
+
+
 Token = Annotated[
     str,
     BeforeValidator(_token),
@@ -455,6 +538,43 @@ def _asks(section: Section, field: str, **kwargs: Any) -> Any:
 class Value(Record):
     name: Name
     meaning: Text = _asks(QUESTIONS.values, "meaning", default=None)
+    note: Text = Field(None, description="The coachee's own note on this value, from their workbook "
+                       "(`import-reflections` keeps it here when the meaning was already written).")
+
+
+def _notes(value: Any) -> Any:
+    """Review notes are keyed by the field they are about: a key that is none is a lost note."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise PydanticCustomError(
+            "notes", "expected the field each note is about, then the note (`outcome: still true`), got {kind}",
+            {"kind": kind_of(value)},
+        )
+    known = [q.field for q in QUESTIONS.focus_area]
+    for key in value:
+        name = str(getattr(key, "source", key))
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            hint = f"did you mean `{close[0]}`?" if close else "a note is about one of " + ", ".join(known)
+            raise PydanticCustomError(
+                "notes", "`{name}` is not a question of a focus area ({hint})", {"name": name, "hint": hint, "at": (name,)}
+            )
+    return {str(getattr(k, "source", k)): v for k, v in value.items()}
+
+
+Notes = Annotated[
+    dict[str, Text],
+    BeforeValidator(_notes),
+    AfterValidator(lambda notes: {k: v for k, v in notes.items() if v is not None}),
+    WithJsonSchema({
+        "type": "object",
+        "description": "The coachee's review notes (homework 1), by the field each is about; "
+        "the coach's answer stays as written.",
+        "properties": {q.field: _TEXT_SCHEMA for q in QUESTIONS.focus_area},
+        "additionalProperties": False,
+    }),
+]
 
 
 class FocusArea(Record):
@@ -469,12 +589,13 @@ class FocusArea(Record):
     satisfaction: SatisfactionField = _asks(QUESTIONS.focus_area, "satisfaction", default=None)
     ten_looks_like: Text = _asks(QUESTIONS.focus_area, "ten_looks_like", default=None)
     ten_in_3_months: Text = _asks(QUESTIONS.focus_area, "ten_in_3_months", default=None)
-    next_steps: TextList = _asks(QUESTIONS.focus_area, "next_steps", default_factory=list)
+    next_steps: StepList = _asks(QUESTIONS.focus_area, "next_steps", default_factory=list)
+    notes: Notes = Field(default_factory=dict)
 
 
 class Homework(Record):
     due: Day = None
-    action_items: TextList = Field(default_factory=list)
+    action_items: StepList = Field(default_factory=list)
 
 
 class Schedule(Record):
@@ -510,6 +631,7 @@ class Workbook(Record):
     homework: _section(Homework) = Field(default_factory=Homework)
     schedule: _section(Schedule) = Field(default_factory=Schedule)
     ted_talk: _section(TedTalk) = Field(default_factory=TedTalk)
+    anything_we_missed: Text = _asks(QUESTIONS.homework, "anything_we_missed", default=None)
 
     @field_validator("sessions", mode="before")
     @classmethod
@@ -557,13 +679,16 @@ class Reflections(Record):
     """What a coachee downloads from "My reflections": the client file's shape, only what they wrote.
 
     The same parts as a client file, so it is checked by the same rules; `link.token`
-    says whose workbook it came from, and `anything_we_missed` answers homework 1.
+    says whose workbook it came from, and `anything_we_missed` answers homework 1. Steps
+    ticked done come as `{step, done: true}`; notes beside the coach's answers as `notes`.
     """
 
     model_config = ConfigDict(title="coach-site reflections file")
 
     link: Link
+    values: Annotated[list[Value], BeforeValidator(_list)] = Field(default_factory=list)
     focus_areas: Annotated[list[FocusArea], BeforeValidator(_list)] = Field(default_factory=list)
+    homework: _section(Homework) = Field(default_factory=Homework)
     schedule: _section(Schedule) = Field(default_factory=Schedule)
     ted_talk: _section(TedTalk) = Field(default_factory=TedTalk)
     anything_we_missed: Text = _asks(QUESTIONS.homework, "anything_we_missed", default=None)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from coach_site.clientfile.catalogue import QUESTIONS
 from coach_site.clientfile.history import changes_base, workbook_at
-from coach_site.clientfile.model import FocusArea, Workbook
+from coach_site.clientfile.model import FocusArea, Step, Workbook
 from coach_site.workbook.dates import human_date
 from coach_site.workbook.pipeline import check_client
 
@@ -41,12 +41,20 @@ def describe_changes(before: Workbook | None, after: Workbook) -> list[str]:
         for n, v in new_values.items()
         if n in old_values and old_values[n].meaning != v.meaning
     ]
+    value_notes += [
+        f"{n}: their note {_verb(old_values[n].note, v.note)}"
+        for n, v in new_values.items()
+        if n in old_values and old_values[n].note != v.note
+    ]
     if value_notes:
         lines.append("Values: " + "; ".join(value_notes))
 
     homework = _list_changes(
         QUESTIONS.homework.action_items.short, before.homework.action_items, after.homework.action_items
     )
+    if before.anything_we_missed != after.anything_we_missed:
+        missed = QUESTIONS.homework.anything_we_missed.short
+        lines.append(f"{missed[0].upper()}{missed[1:]}: {_verb(before.anything_we_missed, after.anything_we_missed)}")
     if before.homework.due != after.homework.due:
         homework.insert(0, f"due {_day(before.homework.due)} -> {_day(after.homework.due)}")
     if homework:
@@ -76,14 +84,20 @@ def _area_changes(old: FocusArea, new: FocusArea) -> list[str]:
         was, now = getattr(old, field), getattr(new, field)
         if was != now:
             notes.append(f"{label} {_verb(was, now)}")
+    for field in sorted(set(old.notes) | set(new.notes)):
+        was, now = old.notes.get(field), new.notes.get(field)
+        if was != now:
+            notes.append(f"note on {QUESTIONS.focus_area[field].short} {_verb(was, now)}")
     notes += _list_changes(QUESTIONS.focus_area.next_steps.short, old.next_steps, new.next_steps)
     return notes
 
 
-def _list_changes(noun: str, old: list[str], new: list[str]) -> list[str]:
-    added = [f"new {noun}: {item}" for item in new if item not in old]
+def _list_changes(noun: str, old: list[Step], new: list[Step]) -> list[str]:
+    added = [f"new {noun}{' (done)' if item.done else ''}: {item}" for item in new if item not in old]
     removed = [f"{noun} removed: {item}" for item in old if item not in new]
-    return added + removed
+    was_done = {str(item) for item in old if item.done}
+    done = [f"{noun} done: {item}" for item in new if item.done and item in old and str(item) not in was_done]
+    return added + done + removed
 
 
 def _verb(was: str | None, now: str | None) -> str:

@@ -1,27 +1,35 @@
 """`coach-site import-reflections`: a coachee's downloaded reflections, back into their client file.
 
-Fills only what the client file leaves empty, adds new next steps, and lists every
-conflict (a question both the file and the coachee answered) without touching it unless
-asked to overwrite. The client file is edited in place by the round-trip writer, so its
+Fills only what the client file leaves empty, adds new next steps and the coachee's
+rating (dated today) to the history, records steps ticked done, keeps review notes
+beside the coach's answers (never over them), and lists every conflict (a question both
+the file and the coachee answered) without touching it unless asked to overwrite. The client file is edited in place by the round-trip writer, so its
 comments, order, quoting and blank lines stay as the coach wrote them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from coach_site.clientfile.catalogue import QUESTIONS
-from coach_site.clientfile.edit import Appended, set_values, write_atomically
+from coach_site.clientfile.edit import (
+    Appended,
+    MarkedDone,
+    set_values,
+    write_atomically,
+)
 from coach_site.clientfile.loader import (
     ClientDocument,
     load_client_bytes,
     load_client_file,
 )
-from coach_site.clientfile.model import FocusArea, Reflections, Workbook
+from coach_site.clientfile.model import FocusArea, Reflections, Step, Value, Workbook
 from coach_site.clientfile.validate import validate_client
+from coach_site.commands.reflections_source import reflections_source
 from coach_site.errors import ClientFileError, Problem
 
 
@@ -48,22 +56,27 @@ class ImportReport:
 
 
 def import_reflections(
-    client_file: Path, reflections_file: Path, *, overwrite: bool = False, dry_run: bool = False
+    client_file: Path, reflections_file: Path | str, *, overwrite: bool = False, dry_run: bool = False,
+    today: dt.date | None = None, pasted: bytes | None = None,
 ) -> ImportReport:
-    """Merge a reflections file into a client file (unless dry_run) and report what happened."""
+    """Merge reflections into a client file (unless dry_run) and report what happened.
+
+    `reflections_file` is the file the coachee downloaded, a saved email (`.eml`) that
+    carries them, or `-` with `pasted` (the text pasted on standard input).
+    """
     workbook = validate_client(load_client_file(client_file))
-    document = load_client_file(reflections_file)
+    document = load_client_bytes(*reflections_source(reflections_file, pasted))
     reflections = validate_client(document, Reflections)
     _refuse_conflicting_duplicates(document, reflections)
     if not workbook.link.is_own_token(reflections.link.token):
         raise ClientFileError([Problem(
-            reflections_file, document.line_of(("link", "token")), "link.token",
+            document.path, document.line_of(("link", "token")), "link.token",
             f"these reflections come from another workbook, not from {client_file.name}'s; nothing was imported",
         )])
     # Decoded as it is, not read as text: that would turn a Windows file's CRLF into LF.
     old_text = client_file.read_bytes().decode("utf-8")
     report = ImportReport(client_file, old_text, old_text, anything_we_missed=reflections.anything_we_missed)
-    changes = _changes(workbook, reflections, report, overwrite)
+    changes = _Merge(workbook, report, overwrite, today or dt.date.today()).changes(reflections)
     if changes:
         report.new_text = set_values(old_text, changes)
         # The result must still be a valid client file before it replaces the coach's.
@@ -73,45 +86,131 @@ def import_reflections(
     return report
 
 
-def _changes(workbook: Workbook, reflections: Reflections, report: ImportReport, overwrite: bool) -> dict:
-    changes: dict[tuple, Any] = {}
+class _Merge:
+    """What to set in the client file for one reflections file; never overwrites the coach's
+    words unless asked, and says what it did with each thing the coachee wrote."""
 
-    def merge(path: tuple, label: str, ours: Any, theirs: Any) -> None:
+    def __init__(self, workbook: Workbook, report: ImportReport, overwrite: bool, today: dt.date):
+        self.workbook, self.report, self.overwrite, self.today = workbook, report, overwrite, today
+        self.set: dict[tuple, Any] = {}
+
+    def changes(self, reflections: Reflections) -> dict:
+        self.areas(reflections.focus_areas)
+        self.values(reflections.values)
+        self.steps(("homework", "action_items"), QUESTIONS.homework.action_items.short,
+                   self.workbook.homework.action_items, reflections.homework.action_items, new_allowed=False)
+        for section in (QUESTIONS.schedule, QUESTIONS.ted_talk):
+            ours, theirs = getattr(self.workbook, section.name), getattr(reflections, section.name)
+            for asked in section:
+                self.merge((section.name, asked.field), f"{section.name.replace('_', ' ')}: {asked.short}",
+                           getattr(ours, asked.field), getattr(theirs, asked.field))
+        self.merge(("anything_we_missed",), QUESTIONS.homework.anything_we_missed.short,
+                   self.workbook.anything_we_missed, reflections.anything_we_missed)
+        return self.set
+
+    def merge(self, path: tuple, label: str, ours: Any, theirs: Any) -> None:
+        """Fill what is empty; a different answer is a conflict, or replaced with --overwrite."""
         if theirs is None or ours == theirs:
             return
         if ours is None:
-            changes[path] = theirs
-            report.filled.append(label)
-        elif overwrite:
-            changes[path] = theirs
-            report.overwritten.append(label)
+            self.set[path] = theirs
+            self.report.filled.append(label)
+        elif self.overwrite:
+            self.set[path] = theirs
+            self.report.overwritten.append(label)
         else:
-            report.conflicts.append(label)
+            self.report.conflicts.append(label)
 
-    index_by_name = {area.name.casefold(): i for i, area in enumerate(workbook.focus_areas)}
-    for theirs in _merged_areas(reflections.focus_areas):
-        index = index_by_name.get(theirs.name.casefold())
-        if index is None:
-            report.skipped.append(f"{theirs.name}: not a focus area of this client")
-            continue
-        ours = workbook.focus_areas[index]
-        for asked in QUESTIONS.focus_area.text_answers():
-            merge(("focus_areas", index, asked.field), f"{ours.name}: {asked.short}",
-                  getattr(ours, asked.field), getattr(theirs, asked.field))
-        if theirs.satisfaction is not None:
-            rating = theirs.satisfaction.current
-            merge(("focus_areas", index, "satisfaction"), f"{ours.name}: {QUESTIONS.focus_area.satisfaction.short}",
-                  ours.satisfaction.current if ours.satisfaction else None, rating)
-        new_steps = [step for step in theirs.next_steps if step not in ours.next_steps]
-        if new_steps:
-            changes[("focus_areas", index, "next_steps")] = Appended(new_steps)
-            report.filled += [f"{ours.name}: new {QUESTIONS.focus_area.next_steps.short}: {step}" for step in new_steps]
-    for section in (QUESTIONS.schedule, QUESTIONS.ted_talk):
-        ours, theirs = getattr(workbook, section.name), getattr(reflections, section.name)
-        for asked in section:
-            merge((section.name, asked.field), f"{section.name.replace('_', ' ')}: {asked.short}",
-                  getattr(ours, asked.field), getattr(theirs, asked.field))
-    return changes
+    def areas(self, areas: list[FocusArea]) -> None:
+        index_by_name = {area.name.casefold(): i for i, area in enumerate(self.workbook.focus_areas)}
+        for theirs in _merged_areas(areas):
+            index = index_by_name.get(theirs.name.casefold())
+            if index is None:
+                self.report.skipped.append(f"{theirs.name}: not a focus area of this client")
+                continue
+            ours = self.workbook.focus_areas[index]
+            for asked in QUESTIONS.focus_area.text_answers():
+                self.merge(("focus_areas", index, asked.field), f"{ours.name}: {asked.short}",
+                           getattr(ours, asked.field), getattr(theirs, asked.field))
+            if theirs.satisfaction is not None:
+                self.rating(index, ours, theirs.satisfaction.current)
+            for answer_field, note in theirs.notes.items():
+                # A note beside the coach's answer: kept under `notes`, the answer stays as written.
+                self.merge(("focus_areas", index, "notes", answer_field), f"{ours.name}: note on {_short(answer_field)}",
+                           ours.notes.get(answer_field), note)
+            self.steps(("focus_areas", index, "next_steps"), f"{ours.name}: {QUESTIONS.focus_area.next_steps.short}",
+                       ours.next_steps, theirs.next_steps, new_allowed=True)
+
+    def rating(self, index: int, ours: FocusArea, rating: int) -> None:
+        """The coachee's rating now joins the history, dated today; the coach's ratings stay."""
+        label = f"{ours.name}: {QUESTIONS.focus_area.satisfaction.short} {rating} on {self.today.isoformat()}"
+        path = ("focus_areas", index, "satisfaction")
+        history = ours.satisfaction.history if ours.satisfaction else ()
+        if not history:
+            self.set[path] = {self.today: rating}
+            self.report.filled.append(label)
+            return
+        same_day = next((r for r in history if r.when == self.today), None)
+        if same_day is not None:
+            if same_day.value != rating:
+                self.merge((*path, self.today.isoformat()), label, same_day.value, rating)
+            return
+        undated = history[0] if history[0].when is None else None
+        if undated is None:
+            self.set[(*path, self.today.isoformat())] = rating
+            self.report.filled.append(label)
+            return
+        since = self.workbook.sessions.get("strategy") or self.workbook.sessions.get("values")
+        if since is None or since >= self.today:
+            self.report.conflicts.append(
+                f"{label} (the file's rating {undated.value} has no date: write it as a history, "
+                f"`satisfaction: {{YYYY-MM-DD: {undated.value}}}`, and import again)")
+            return
+        # The coach's undated rating is the one from the session: dated so, it stays in the history.
+        self.set[path] = {since: undated.value, self.today: rating}
+        self.report.filled.append(label)
+
+    def steps(self, path: tuple, label: str, ours: list[Step], theirs: list[Step], *, new_allowed: bool) -> None:
+        """New steps appended (none twice); steps ticked done recorded as done today."""
+        known = {str(step): index for index, step in enumerate(ours)}
+        added = []
+        for step in theirs:
+            if str(step) in known:
+                index = known[str(step)]
+                if step.done and not ours[index].done and (*path, index) not in self.set:
+                    self.set[(*path, index)] = MarkedDone(self.today)
+                    self.report.filled.append(f"{label} done: {step}")
+            elif not new_allowed:
+                self.report.skipped.append(f"{label} ticked done, no longer in the file: {step}")
+            elif str(step) not in [str(a) for a in added]:
+                added.append(step)
+                self.report.filled.append(f"{label.replace(': ', ': new ', 1)}{' (done)' if step.done else ''}: {step}")
+        if added:
+            self.set[path] = Appended(
+                [{"step": str(s), "done": self.today} if s.done else str(s) for s in added]
+            )
+
+    def values(self, values: list[Value]) -> None:
+        """A meaning fills an empty one; beside one the coach wrote, it is kept as a note."""
+        index_by_name = {value.name.casefold(): i for i, value in enumerate(self.workbook.values)}
+        meaning = QUESTIONS.values.meaning.short
+        for theirs in values:
+            index = index_by_name.get(theirs.name.casefold())
+            if index is None:
+                self.report.skipped.append(f"{theirs.name}: not a value of this client")
+                continue
+            ours = self.workbook.values[index]
+            if theirs.meaning is None or theirs.meaning == ours.meaning:
+                continue
+            if ours.meaning is None:
+                self.merge(("values", index, "meaning"), f"{ours.name}: {meaning}", None, theirs.meaning)
+            else:
+                self.merge(("values", index, "note"), f"{ours.name}: note beside the {meaning}", ours.note,
+                           theirs.meaning)
+
+
+def _short(field: str) -> str:
+    return QUESTIONS.focus_area[field].short or field
 
 
 def _merged_areas(areas: list[FocusArea]) -> list[FocusArea]:

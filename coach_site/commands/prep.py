@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from coach_site.clientfile.catalogue import QUESTIONS
-from coach_site.clientfile.model import FocusArea, Workbook
+from coach_site.clientfile.model import FocusArea, Step, Value, Workbook
 from coach_site.workbook.dates import human_date, short_date
 
 MINUTES_PER_AREA = 15
@@ -24,6 +24,7 @@ AREA_QUESTIONS = tuple(q for q in QUESTIONS.focus_area if q.kind != "list")
 class Question:
     question: str
     answer: str | None  # None: still open, to explore in the session
+    note: str | None = None  # the coachee's review note on it (homework 1)
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class AreaAgenda:
     minutes: int
     questions: list[Question]
     trend: str | None
-    next_steps: list[str]
+    next_steps: list[Step]
 
     @property
     def open_questions(self) -> int:
@@ -43,10 +44,11 @@ class AreaAgenda:
 class Agenda:
     client: str
     next_session: dt.date | None
-    values: list[tuple[str, str | None]]
+    values: list[Value]
     areas: list[AreaAgenda]
     homework_due: dt.date | None
-    action_items: list[str]
+    action_items: list[Step]
+    anything_we_missed: str | None = None
 
     @property
     def total_minutes(self) -> int:
@@ -58,10 +60,11 @@ def session_agenda(workbook: Workbook) -> Agenda:
     return Agenda(
         client=workbook.client.name,
         next_session=workbook.next_session,
-        values=[(v.name, v.meaning) for v in workbook.values],
+        values=list(workbook.values),
         areas=[_area_agenda(area) for area in workbook.focus_areas],
         homework_due=workbook.homework.due,
         action_items=list(workbook.homework.action_items),
+        anything_we_missed=workbook.anything_we_missed,
     )
 
 
@@ -71,7 +74,7 @@ def _area_agenda(area: FocusArea) -> AreaAgenda:
         value = getattr(area, asked.field)
         if asked.kind == "rating":
             value = f"{value.current}/10" if value else None
-        questions.append(Question(asked.question, value))
+        questions.append(Question(asked.question, value, area.notes.get(asked.field)))
     return AreaAgenda(area.name, MINUTES_PER_AREA, questions, rating_trend_text(area), list(area.next_steps))
 
 
@@ -90,7 +93,8 @@ class AgendaLine:
     colour it by its kind and the Markdown mark it up, never by matching its words.
 
     kinds: "heading" (level 1 or 2), "text", "item" (a bullet, with an optional bold
-    `lead`), "todo" (a box to tick), "open" (a question still open, `lead` its label).
+    `lead`), "todo" (a box to tick), "done" (a box ticked: a step done), "open" (a
+    question still open, `lead` its label).
     """
 
     kind: str
@@ -118,6 +122,7 @@ _FORMS = {
     "heading": ("{marks} {text}", "{text}"),
     "item": ("- {bold}{text}", "- {lead}{text}"),
     "todo": ("- [ ] {text}", "  - {text}"),
+    "done": ("- [x] {text}", "  - [x] {text}"),
     "open": ("- [ ] {bold} {text}", "- {lead} {text}"),
     "text": ("{text}", "{text}"),
 }
@@ -130,7 +135,7 @@ def agenda_lines(agenda: Agenda) -> list[AgendaLine]:
     out += [_text(f"About {agenda.total_minutes} minutes: values {MINUTES_FOR_VALUES}, "
                   f"{len(agenda.areas)} focus area(s) x {MINUTES_PER_AREA}."), _text()]
     out += [_heading(f"Review the values ({MINUTES_FOR_VALUES} min)"), _text()]
-    out += [_item(f": {meaning}" if meaning else "", lead=name) for name, meaning in agenda.values] or [
+    out += [_item(_value_text(value), lead=value.name) for value in agenda.values] or [
         _item("No values yet: start with the Values session.")
     ]
     for area in agenda.areas:
@@ -144,12 +149,30 @@ def agenda_lines(agenda: Agenda) -> list[AgendaLine]:
                 out.append(_item(q.question))
                 answer = [_text(f"  {line}") for line in q.answer.splitlines() if line.strip()]
                 out += answer or [_text()]
-        out += [_text(), _text("Open next steps:")] + ([_todo(s) for s in area.next_steps] or [_item("none yet")])
+            if q.note:
+                out.append(_text(f"  Their note: {' '.join(q.note.split())}"))
+        out += [_text(), _text("Next steps:")] + ([_step(s) for s in area.next_steps] or [_item("none yet")])
     out += [_text(), _heading("Homework")]
     if agenda.homework_due:
         out.append(_text(f"Due {human_date(agenda.homework_due)}."))
-    out += [_todo(i) for i in agenda.action_items] or [_item("No action items beyond the standard homework.")]
+    if agenda.anything_we_missed:
+        out.append(_text(f"{QUESTIONS.homework.anything_we_missed.question.split('?')[0]}? "
+                         f"{' '.join(agenda.anything_we_missed.split())}"))
+    out += [_step(i) for i in agenda.action_items] or [_item("No action items beyond the standard homework.")]
     return out
+
+
+def _value_text(value: Value) -> str:
+    meaning = f": {value.meaning}" if value.meaning else ""
+    return meaning + (f" (their note: {' '.join(value.note.split())})" if value.note else "")
+
+
+def _step(step: Step) -> AgendaLine:
+    """A step still open to tick in the session, or one done (with its day when known)."""
+    if not step.done:
+        return _todo(step)
+    when = f" (done {human_date(step.done)})" if isinstance(step.done, dt.date) else ""
+    return AgendaLine("done", f"{step}{when}")
 
 
 def _heading(text: str, level: int = 2) -> AgendaLine:

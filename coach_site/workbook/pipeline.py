@@ -132,7 +132,7 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
         docs_dir = work / "docs"
         rendered = render_pages(
             prepared.workbook, project.content_dir, docs_dir,
-            coach=project.coach, link=link, updated=prepared.updated,
+            coach=project.coach, link=link, updated=prepared.updated, title=project.workbook_title,
         )
         with staged_site(site_dir, prepared.token) as staging:
             words = SiteWords(**theme_words(prepared.workbook, project.content_dir, project.workbook_title))

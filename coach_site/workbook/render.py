@@ -67,8 +67,10 @@ def render_pages(
     coach: Coach,
     link: str,
     updated: dt.date | None = None,
+    title: str | None = None,
 ) -> RenderedSite:
-    """Render every page template of `content_dir` for one workbook into `out_dir`."""
+    """Render every page template of `content_dir` for one workbook into `out_dir`.
+    `title`: mkdocs.yml's extra.workbook_title, when the coach set one."""
     env = _environment(content_dir)
     words = load_words(content_dir)
     areas = area_pages(workbook.focus_areas)
@@ -103,6 +105,7 @@ def render_pages(
             nav.append(f"{name}.md")
     (out_dir / PRINT_PAGE).write_text(print_page(words), encoding="utf-8")
     nav.append(PRINT_PAGE)
+    (out_dir / MANIFEST).write_text(web_app_manifest(workbook, words, title), encoding="utf-8")
     return RenderedSite(nav=nav)
 
 
@@ -112,9 +115,40 @@ def theme_words(workbook: Workbook, content_dir: Path, title: str | None = None)
     extra.workbook_title, replaces the words' own), the heading of a page's contents, and
     the 404 page's words."""
     says = load_words(content_dir)["workbook"]
-    heading = (title or says["title"]).replace("{name}", workbook.client.first_name)
+    heading = workbook_title(workbook, says, title)
     pages = {key: escape_html(text) for key, text in says.items() if key not in ("title", "toc")}
     return {"title": escape_html(heading), "toc": escape_html(says["toc"]), "pages": pages}
+def workbook_title(workbook: Workbook, says: dict[str, Any], title: str | None = None) -> str:
+    """"Maya's workbook": the coach's wording (extra.workbook_title) or the words' own."""
+    return (title or says["title"]).replace("{name}", workbook.client.first_name)
+
+
+MANIFEST = "manifest.webmanifest"
+THEME_COLOUR = "#00695c"  # the workbook's teal (overrides/assets/stylesheets/workbook.css)
+
+
+def web_app_manifest(workbook: Workbook, words: dict[str, Any], title: str | None = None) -> str:
+    """What makes the workbook installable to a home screen (and so kept by Safari beyond
+    seven days without a visit): its name, and every address relative to the workbook, so
+    it works at any link and after a rotate. Its icons are the workbook's own files."""
+    says = words["install"]
+    first_name = workbook.client.first_name
+    icons = [
+        {"src": f"assets/images/workbook-icon-{size}.png", "sizes": f"{size}x{size}", "type": "image/png"}
+        for size in (192, 512)
+    ]
+    icons.append({"src": "assets/images/workbook-icon.svg", "sizes": "any", "type": "image/svg+xml"})
+    manifest = {
+        "name": workbook_title(workbook, words["workbook"], title),  # as the header names it
+        "short_name": says["short_name"].format(name=first_name),
+        "start_url": "index.html",
+        "scope": "./",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": THEME_COLOUR,
+        "icons": icons,
+    }
+    return json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
 
 
 PRINT_PAGE = "print.md"

@@ -3,9 +3,12 @@
  *
  * What the coachee writes is kept in this browser only (localStorage). An entry is
  * kept under "coach-site:<workbook key>:<field>" as JSON {text, question, page, href,
- * order}; <field> names where the answer belongs in the client file
- * ("focus_areas|<area>|<field>", "schedule|day", "ted_talk|message", ...). A tick is
- * kept under "coach-site-done:<workbook key>:<step fingerprint>" as "1".
+ * order, changed}; <field> names where the answer belongs in the client file
+ * ("focus_areas|<area>|<field>", "schedule|day", "ted_talk|message", ...), and `changed`
+ * is when it was last written (ISO 8601, set by write()). A tick is kept under
+ * "coach-site-done:<workbook key>:<step fingerprint>" as "1". When the coachee last sent
+ * their reflections to the coach or downloaded them is kept under
+ * "coach-site-sent:<workbook key>" (ISO 8601): an entry changed after it is not sent yet.
  * The workbook key (data-key) is a hash, the same for every link the client ever had.
  * This file holds no words a coachee reads: they come from the page's data- attributes.
  */
@@ -14,6 +17,8 @@
 
   var PREFIX = "coach-site:";
   var DONE = "coach-site-done:";
+  var SENT = "coach-site-sent:";
+  var persistAsked = false;
 
   function storage() {
     try {
@@ -67,19 +72,32 @@
     return el;
   }
 
-  /* Keep an entry (an empty text removes it). Returns false when storage refused it. */
+  /* Keep an entry (an empty text removes it), stamped with when it changed. Returns false
+     when storage refused it. The first time something is kept, ask the browser to keep it
+     even when it clears space (it may ask the coachee, or decide by itself). */
   function write(store, key, entry) {
     try {
-      if (entry.text.trim()) store.setItem(key, JSON.stringify(entry));
-      else store.removeItem(key);
+      if (entry.text.trim()) {
+        entry.changed = new Date().toISOString();
+        store.setItem(key, JSON.stringify(entry));
+        askToPersist();
+      } else {
+        store.removeItem(key);
+      }
       return true;
     } catch (error) {
       return false;
     }
   }
 
+  function askToPersist() {
+    if (persistAsked || !navigator.storage || !navigator.storage.persist) return;
+    persistAsked = true;
+    navigator.storage.persist().catch(function () { /* not granted: the page says what that means */ });
+  }
+
   window.coachSite = {
-    PREFIX: PREFIX, DONE: DONE, storage: storage, keyFor: keyFor, read: read, write: write,
+    PREFIX: PREFIX, DONE: DONE, SENT: SENT, storage: storage, keyFor: keyFor, read: read, write: write,
     entries: entries, words: words, element: element
   };
 })();

@@ -1,0 +1,134 @@
+"""Where a coachee's reflections come from: the file they downloaded, the email the
+workbook's "Send to my coach" wrote (saved as `.eml`), or the text pasted from it.
+
+Whatever the way, the result is the reflections file's text, for the same checks:
+an email's attached file when it has one, else its text (quoted-printable, base64,
+`format=flowed` and HTML-only mail are undone), with anything around the reflections
+(a greeting, a signature, "Sent from my phone") left out.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import html
+import re
+from email.message import EmailMessage
+from html.parser import HTMLParser
+from pathlib import Path
+
+from coach_site.clientfile.loader import read_client_bytes
+from coach_site.errors import ClientFileError, Problem
+
+PASTED = Path("the pasted text")
+_MAIL_HEADER = re.compile(
+    rb"^(Return-Path|Received|From|To|Date|Subject|MIME-Version|Message-ID|Delivered-To|Content-Type|X-[\w-]+):",
+    re.IGNORECASE,
+)
+_YAML_FILE = re.compile(r"\.ya?ml$", re.IGNORECASE)
+# A line of the reflections file: blank, indented, a comment, a list item, or a `key:`.
+_REFLECTIONS_LINE = re.compile(r"^(\s|#|- |-$|[A-Za-z_]+:(\s|$)|$)")
+
+
+def reflections_source(source: Path | str, pasted: bytes | None = None) -> tuple[bytes, Path]:
+    """The reflections' bytes, and the name to give in errors. `source` is a file, or `-`
+    for `pasted` (what was pasted on standard input)."""
+    if str(source) == "-":
+        return _reflections_in((pasted or b"").decode("utf-8", errors="replace"), PASTED), PASTED
+    path = Path(source)
+    raw = read_client_bytes(path)
+    if path.suffix.lower() == ".eml" or _MAIL_HEADER.match(raw):
+        where = Path(f"{path} (the reflections in this email)")
+        return _from_mail(raw, path, where), where
+    return raw, path
+
+
+def _from_mail(raw: bytes, path: Path, where: Path) -> bytes:
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    for part in message.walk():
+        if _is_reflections_file(part):
+            content = part.get_content()
+            return content if isinstance(content, bytes) else content.encode("utf-8")
+    body = message.get_body(preferencelist=("plain", "html"))
+    if body is None:
+        raise _nothing_found(path)
+    text = body.get_content()
+    if body.get_content_subtype() == "html":
+        text = _html_text(text)
+    elif body.get_param("format", "").lower() == "flowed":
+        text = _unflowed(text, delete_space=body.get_param("delsp", "").lower() == "yes")
+    return _reflections_in(text, path)
+
+
+def _is_reflections_file(part: EmailMessage) -> bool:
+    name = part.get_filename() or ""
+    return bool(_YAML_FILE.search(name)) or part.get_content_type() in ("application/x-yaml", "text/yaml")
+
+
+def _reflections_in(text: str, where: Path) -> bytes:
+    """The reflections inside a longer text: from the comments above `link:` to the last
+    line that is still part of them."""
+    lines = text.replace("\r\n", "\n").replace("\xa0", " ").split("\n")
+    start = next((i for i, line in enumerate(lines) if line.rstrip() == "link:"), None)
+    if start is None:
+        raise _nothing_found(where)
+    while start > 0 and lines[start - 1].startswith("#"):
+        start -= 1
+    end = start + 1
+    while end < len(lines) and _REFLECTIONS_LINE.match(lines[end]) and lines[end].rstrip() != "--":
+        end += 1
+    return ("\n".join(lines[start:end]).rstrip() + "\n").encode("utf-8")
+
+
+def _unflowed(text: str, delete_space: bool) -> str:
+    """Text sent as `format=flowed` (RFC 3676) with its soft line breaks joined again."""
+    out: list[str] = []
+    joining = False
+    for line in text.replace("\r\n", "\n").split("\n"):
+        line = line[1:] if line.startswith(" ") else line  # space-stuffing undone
+        if joining:
+            out[-1] += line
+        else:
+            out.append(line)
+        joining = line.endswith(" ") and line != "-- "
+        if joining and delete_space:
+            out[-1] = out[-1][:-1]
+    return "\n".join(out)
+
+
+class _TextOfHtml(HTMLParser):
+    _BREAKS = {"br", "p", "div", "li", "tr", "pre"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in self._BREAKS and tag != "br" and self.parts and not self.parts[-1].endswith("\n"):
+            self.parts.append("\n")
+        if tag == "br":
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._BREAKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def _html_text(markup: str) -> str:
+    """The text of an HTML-only email, one line per line break or paragraph."""
+    parser = _TextOfHtml()
+    parser.feed(markup)
+    text = "".join(parser.parts)
+    return re.sub(r"\n{2,}", "\n", html.unescape(text))
+
+
+def _nothing_found(where: Path) -> ClientFileError:
+    return ClientFileError([Problem(
+        where, None, "",
+        "holds no reflections: no reflections file is attached, and no line `link:` starts them in its text. "
+        "Save the email the workbook's \"Send to my coach\" wrote (or its attached file), or paste the text "
+        "from its first line (`# Reflections ...`) to its last",
+    )])
