@@ -15,7 +15,7 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import EXAMPLE_CLIENT, REPO, build, copy_project, serve
+from conftest import ARTIFACTS, EXAMPLE_CLIENT, REPO, build, copy_project, serve
 
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
            "resultTypes": ["violations"]}
@@ -86,6 +86,10 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(out)
 
 
+# Screenshots of these workbooks land in test-artifacts/, named by this prefix.
+SCREENSHOTS = {"example": "", "worst case": "empty-"}
+
+
 @pytest.mark.parametrize("width", [390, 1280])
 @pytest.mark.parametrize("palette", ["light", "dark"])
 @pytest.mark.parametrize("workbook", ["example", "worst case", "tricky names"])
@@ -103,6 +107,10 @@ def test_every_page_has_no_wcag_2_2_aa_violations(browser, workbooks, workbook, 
             assert scheme == ("slate" if palette == "dark" else "default"), f"{name} is not in the {palette} palette"
             violations = axe.run(page, options=WCAG_AA).response["violations"]
             print(f"{workbook}, {palette}, {width} px, {name}: {len(violations)} violation(s)")
+            if workbook in SCREENSHOTS:  # every page, both palettes, phone and laptop: to look at
+                ARTIFACTS.mkdir(exist_ok=True)
+                shot = ARTIFACTS / f"{SCREENSHOTS[workbook]}{width}-{palette}-{name}.png"
+                page.screenshot(path=str(shot), full_page=True)
             if violations:
                 failures[name] = describe(violations)
     finally:

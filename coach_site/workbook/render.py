@@ -163,6 +163,9 @@ def print_page(words: dict[str, Any]) -> str:
         f"---\ntitle: {json.dumps(words['print']['title'])}\n{PRINT_ALL}: true\nsearch:\n  exclude: true\n---\n"
         f"# {escape_user_text(words['print']['title'])}\n\n"  # the theme heads a page only when it has no h1
         f'<p class="print-hint">{escape_user_text(words["print"]["hint"])}</p>\n\n'
+        # Shown by print.js: without JavaScript, the browser's own Print command does it.
+        f'<p class="print-actions"><button type="button" class="md-button md-button--primary print-button" hidden>'
+        f'{escape_user_text(words["print"]["button"])}</button></p>\n\n'
         f'<div id="coach-site-print" data-label="{label}" hidden></div>\n'
     )
 

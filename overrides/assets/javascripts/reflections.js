@@ -40,6 +40,7 @@
         if (saved && saved.text.trim()) {
           spot.appendChild(element("p", "reflection__label", words(printPage, "label")));
           spot.appendChild(element("p", "reflection__printed", saved.text));
+          spot.hidden = false; // what they typed is part of the printed workbook
         }
         continue;
       }

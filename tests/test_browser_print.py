@@ -1,0 +1,84 @@
+"""Printing the workbook, in real Chromium: the PDF it prints starts with the greeting on
+page 1, holds what the coachee typed and ticked, gives open questions lines to write on,
+fits A4 and Letter, and the print page has a Print button."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from conftest import EXAMPLE_CLIENT, REPO, build, serve
+
+TYPED = "A quiet hour every morning, before anyone else is up."
+NOTE = "Still true, and more urgent since the reorganisation."
+STEP = "Ask two colleagues what they see as my strengths"
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory):
+    site = build(EXAMPLE_CLIENT, REPO, tmp_path_factory.mktemp("print") / "site").site
+    base, stop = serve(site)
+    yield base
+    stop()
+
+
+@pytest.fixture
+def written(page, workbook):
+    """A coachee who typed an answer, rated an area, wrote a review note and ticked a step."""
+    page.goto(f"{workbook}/area-relationships.html")
+    page.locator("textarea.reflection__box").first.fill(TYPED)
+    page.get_by_role("radio", name="8 out of 10").check()
+    page.goto(f"{workbook}/area-career.html")
+    page.get_by_role("button", name="Add a note on: One year from now").click()
+    page.locator("textarea.review-note__box:visible").fill(NOTE)
+    page.goto(f"{workbook}/homework.html")
+    page.get_by_role("checkbox", name=STEP).check()
+    page.goto(f"{workbook}/print.html")
+    page.wait_for_function("document.querySelector('.reflection__printed') !== null")
+    return page
+
+
+def pdf_pages(page, tmp_path, paper: str) -> list[str]:
+    """The text of each page of the PDF Chromium prints, as pdftotext reads it."""
+    pdf = tmp_path / f"workbook-{paper}.pdf"
+    page.pdf(path=str(pdf), format=paper)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [" ".join(sheet.split()) for sheet in text.split("\f")[:-1]]  # each page ends with a form feed
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_the_printed_workbook_starts_with_the_greeting_and_holds_what_was_typed(written, tmp_path, paper):
+    sheets = pdf_pages(written, tmp_path, paper)
+    assert sheets[0].startswith("Hi Maya"), sheets[0][:200]  # no blank first sheet, no print-page title
+    assert all(sheets), "a blank sheet in the printed workbook"
+    printed = " ".join(sheets)
+    assert TYPED in printed and NOTE in printed and "Your rating now: 8 out of 10" in printed
+    for heading in ("Your values", "Career", "Health", "Relationships", "Your homework", "Your TED talk"):
+        assert heading in printed
+    assert "Print the workbook" not in printed and "Use your browser's Print command" not in printed
+
+
+def test_ticks_are_printed_and_open_questions_get_lines_to_write_on(written):
+    written.emulate_media(media="print")
+    assert written.get_by_role("checkbox", name=STEP).first.is_checked()
+    prompts = written.locator(".prompt")
+    answered = prompts.filter(has=written.locator(".reflection__printed"))
+    assert answered.count() == 1
+    assert not answered.locator(".write-lines").is_visible()  # their words, not empty lines
+    open_prompt = prompts.filter(has_not=written.locator(".reflection__printed")).first
+    lines = open_prompt.locator(".write-lines")
+    assert lines.is_visible() and lines.bounding_box()["height"] > 80
+    written.emulate_media(media="screen")
+    assert not lines.is_visible()  # on screen the box is the place to write
+
+
+def test_the_print_page_has_a_print_button(page, workbook):
+    page.add_init_script("window.print = () => { window.printed = (window.printed || 0) + 1; }")
+    page.goto(f"{workbook}/print.html")
+    button = page.get_by_role("button", name="Print")
+    button.click()
+    assert page.evaluate("window.printed") == 1
+    box = button.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 44
+    page.emulate_media(media="print")
+    assert not button.is_visible()
