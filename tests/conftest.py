@@ -88,6 +88,14 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build(EXAMPLE_CLIENT, REPO, site_dir).site
 
 
+@pytest.fixture(scope="session")
+def example_url(example_site):
+    """The example workbook served over HTTP on 127.0.0.1, once for the whole run."""
+    base, stop = serve(example_site)
+    yield base
+    stop()
+
+
 def serve(directory: Path):
     """Serve a folder on 127.0.0.1 from a background thread; returns (base_url, stop)."""
     handler = functools.partial(_QuietHandler, directory=str(directory))

@@ -24,10 +24,8 @@ WHAT_HAS_TO_HAPPEN = "Your reflection on: What would have to happen to get there
 
 
 @pytest.fixture
-def site(example_site):
-    base, stop = serve(example_site)
-    yield base
-    stop()
+def site(example_url):
+    return example_url
 
 
 def put(page, field: str, text: str, page_title: str = "Career") -> None:

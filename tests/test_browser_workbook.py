@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ARTIFACTS, serve
+from conftest import ARTIFACTS
 
 # Per page: text the coachee must see, section by section.
 VISIBLE = {
@@ -30,11 +30,9 @@ VISIBLE = {
 }
 
 
-@pytest.fixture(scope="module")
-def site_url(example_site):
-    base, stop = serve(example_site)
-    yield base
-    stop()
+@pytest.fixture
+def site_url(example_url):
+    return example_url
 
 
 @pytest.mark.parametrize("width", [1280, 390])
