@@ -20,6 +20,7 @@ from coach_site.clientfile.loader import (
 from coach_site.clientfile.model import Workbook
 from coach_site.clientfile.tokens import file_key, shared_links
 from coach_site.clientfile.validate import validate_client
+from coach_site.engine.languages import theme_languages
 from coach_site.errors import (
     REPORT_A_BUG,
     BuildError,
@@ -82,7 +83,7 @@ class Prepared:
 
 def check_client(client_file: Path, *, weak_token_ok: bool = False) -> Workbook:
     """Load and validate one client file (raises ClientFileError)."""
-    return validate_client(load_client_file(client_file), weak_token_ok=weak_token_ok)
+    return validate_client(load_client_file(client_file), weak_token_ok=weak_token_ok, languages=theme_languages())
 
 
 def prepare_client(
@@ -101,7 +102,7 @@ def prepare_client(
 
 def _prepare(client_file: Path, source: bytes, updated: dt.date, fingerprint: str) -> Prepared:
     """The bytes read once: the same bytes are fingerprinted and parsed."""
-    workbook = validate_client(load_client_bytes(source, client_file))
+    workbook = validate_client(load_client_bytes(source, client_file), languages=theme_languages())
     return Prepared(client_file, workbook, updated, fingerprint)
 
 
@@ -136,7 +137,10 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
         )
         with staged_site(site_dir, prepared.token) as staging:
             words = SiteWords(**theme_words(prepared.workbook, project.content_dir, project.workbook_title))
-            warnings = build_site(project, docs_dir, rendered.nav, link, staging, human_date(prepared.updated), words)
+            warnings = build_site(
+                project, docs_dir, rendered.nav, link, staging, human_date(prepared.updated), words,
+                language=prepared.workbook.language,
+            )
     return Built(prepared.client_file, link=link, site=site_dir / prepared.token, warnings=warnings)
 
 
