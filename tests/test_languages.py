@@ -108,3 +108,145 @@ def test_clients_of_one_run_each_get_their_own_language(project, write_client, t
     # The search index is each language's own too (the search plugin keeps its first language).
     index = (site_dir / FRENCH_TOKEN / "search" / "search_index.json").read_text(encoding="utf-8")
     assert json.loads(index)["config"]["lang"] == ["fr"]
+
+
+# --- 3. Dates -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("language", "written", "monday"), [
+    ("en", "3 November 2026", "Monday"), ("de", "3. November 2026", "Montag"),
+    ("fr", "3 novembre 2026", "lundi"), ("es", "3 de noviembre de 2026", "lunes"),
+])
+def test_dates_and_weekdays_as_people_of_the_language_write_them(language, written, monday):
+    import datetime as dt
+
+    from coach_site.workbook.dates import human_date, weekday_names
+
+    assert human_date(dt.date(2026, 11, 3), language) == written
+    assert weekday_names(language)[0] == monday
+
+
+# --- 4 and 5. coach-site's own words: the catalogues ----------------------------------------
+
+from babel.messages.pofile import read_po  # noqa: E402
+
+from coach_site.workbook.translations import LOCALE_DIR, catalogue_file  # noqa: E402
+
+SHIPPED = ["de"]
+
+
+def template_messages() -> list[str]:
+    with (LOCALE_DIR / "messages.pot").open("rb") as f:
+        return [m.id for m in read_po(f) if m.id]
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_every_message_is_translated(language):
+    with catalogue_file(language).open("rb") as f:
+        catalogue = read_po(f)
+    translated = {m.id: m.string for m in catalogue if m.id and m.string and "fuzzy" not in m.flags}
+    missing = [m for m in template_messages() if m not in translated]
+    assert not missing, f"{language}: {len(missing)} message(s) without a translation: {missing[:5]}"
+    for english, said in translated.items():  # placeholders kept as they are
+        assert sorted(re.findall(r"\{[a-z_]*\}|%\([a-z_]+\)s", english)) == \
+            sorted(re.findall(r"\{[a-z_]*\}|%\([a-z_]+\)s", said)), english
+
+
+def test_the_pot_lists_every_message_of_the_sources():
+    """messages.pot is current: extracting again finds nothing it lacks."""
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+
+    repo = Path(__file__).resolve().parent.parent
+    with (repo / "babel.cfg").open() as f:
+        method_map, options_map = parse_mapping_cfg(f)
+    found = {message for _, _, message, _, _ in extract_from_dir(str(repo), method_map, options_map)}
+    found = {m for m in found if isinstance(m, str)}
+    assert found and found <= set(template_messages()), sorted(found - set(template_messages()))[:5]
+
+
+def visible_text(page: Path) -> str:
+    """What a reader meets on a page: its text (not scripts or styles), and the attributes
+    that are read out or that the workbook's scripts turn into words (data-*)."""
+    from html.parser import HTMLParser
+
+    class Reader(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.parts, self.hidden = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("script", "style"):
+                self.hidden += 1
+            self.parts += [v for k, v in attrs if v and (k.startswith("data-") or k in
+                                                        ("aria-label", "title", "alt", "placeholder"))]
+
+        def handle_endtag(self, tag):
+            if tag in ("script", "style"):
+                self.hidden -= 1
+
+        def handle_data(self, data):
+            if not self.hidden:
+                self.parts.append(data)
+
+    reader = Reader()
+    reader.feed(page.read_text(encoding="utf-8"))
+    return " ".join(" ".join(reader.parts).split())
+
+
+def english_sentences() -> set[str]:
+    """The pieces of every message with two words or more, between its placeholders and marks."""
+    pieces = set()
+    for message in template_messages():
+        for piece in re.split(r"\{[a-z_]*\}|%\([a-z_]+\)s|\*\*?|[“”\"]", message):
+            piece = piece.strip(" .,:;?()")
+            if len(piece.split()) >= 2:
+                pieces.add(piece)
+    return pieces
+
+
+# The coach's own words in mkdocs.yml (the palette switch's name) are theirs to translate there.
+COACH_CONFIG_WORDS = {"Switch to dark mode", "Switch to light mode"}
+
+
+@pytest.mark.parametrize("filled", [True, False], ids=["every field set", "every answer empty"])
+def test_a_german_workbook_shows_no_english_words_of_coach_site(project, write_client, tmp_path, filled):
+    example = (Path(__file__).resolve().parent.parent / "clients" / "maya-lindqvist.yaml").read_text(encoding="utf-8")
+    text = (example if filled else client_text(GERMAN_TOKEN, None)) + "language: de\n"
+    client = write_client(text, "german")
+    site_dir = tmp_path / "site"
+    [outcome] = build_clients([client], load_project(project), site_dir, jobs=1)
+    assert isinstance(outcome, Built), outcome
+    assert not [w for w in outcome.warnings if "catalogue" in w]
+    pages = sorted(outcome.site.glob("*.html"))
+    assert len(pages) >= 7
+    sentences = english_sentences()
+    for page in pages:
+        shown = visible_text(page)
+        for phrase in COACH_CONFIG_WORDS:
+            shown = shown.replace(phrase, "")
+        english = [s for s in sentences if s in shown and s not in text]  # the client's own words may say anything
+        assert not english, f"{page.name}: English words of coach-site: {english[:5]}"
+    home = visible_text(outcome.site / "index.html")
+    assert "Dein Kompass" in home and 'lang="de"' in (outcome.site / "index.html").read_text(encoding="utf-8")
+    if filled:
+        assert "Unsere nächste Sitzung: " in home and ". Oktober 2026" in home + visible_text(pages[0])
+
+
+def test_a_language_without_a_catalogue_builds_in_english_and_says_so_once(project, write_client, tmp_path):
+    files = [write_client(client_text(HEBREW_TOKEN, "he", "Noa Levi"), "noa"),
+             write_client(client_text(GERMAN_TOKEN, "he", "Dan Levi"), "dan")]
+    outcomes = list(build_clients(files, load_project(project), tmp_path / "site", jobs=1))
+    warnings = [w for o in outcomes for w in o.warnings if "catalogue" in w]
+    assert len(warnings) == 1
+    assert "language he" in warnings[0] and "coach_site/locale/he/LC_MESSAGES/messages.po" in warnings[0]
+    home = visible_text(outcomes[0].site / "index.html")
+    assert "Your compass" in home
+
+
+def test_the_homework_email_is_in_the_coachees_language(project, write_client):
+    example = (Path(__file__).resolve().parent.parent / "clients" / "maya-lindqvist.yaml").read_text(encoding="utf-8")
+    client = write_client(example + "language: de\n", "maya")
+    result = CliRunner().invoke(cli, ["email", str(client)])
+    assert result.exit_code == 0, result.output
+    assert "Hallo Maya," in result.output and "Deine Hausaufgaben aus unserer Strategie-Sitzung" in result.output
+    assert "Great talking" not in result.output

@@ -76,6 +76,7 @@ def render_pages(
     workbook's (a theme language code): its words, questions and dates."""
     env = _environment(content_dir, language)
     words = load_words(content_dir, language)
+    title = coach_title(title, language)
     areas = area_pages(workbook.focus_areas)
     context = {
         "workbook": workbook,
@@ -121,9 +122,15 @@ def theme_words(
     extra.workbook_title, replaces the words' own), the heading of a page's contents, and
     the 404 page's words."""
     says = load_words(content_dir, language)["workbook"]
-    heading = workbook_title(workbook, says, title)
+    heading = workbook_title(workbook, says, coach_title(title, language))
     pages = {key: escape_html(text) for key, text in says.items() if key not in ("title", "toc")}
     return {"title": escape_html(heading), "toc": escape_html(says["toc"]), "pages": pages}
+def coach_title(title: str | None, language: str) -> str | None:
+    """mkdocs.yml's extra.workbook_title in `language`: wording the catalogue knows (the
+    workbook's own, "{name}'s workbook") is translated; the coach's own stays as written."""
+    return translations(language).gettext(title) if title else title
+
+
 def workbook_title(workbook: Workbook, says: dict[str, Any], title: str | None = None) -> str:
     """"Maya's workbook": the coach's wording (extra.workbook_title) or the words' own."""
     return (title or says["title"]).replace("{name}", workbook.client.first_name)
