@@ -8,13 +8,15 @@ import re
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 from click.testing import CliRunner
+from conftest import MINIMAL_CLIENT
 
 from coach_site.cli import cli
 from coach_site.engine.languages import theme_languages
 from coach_site.project import load_project
 from coach_site.workbook.pipeline import Built, build_clients
-from tests.conftest import MINIMAL_CLIENT
+from coach_site.workbook.translations import LOCALE_DIR, catalogue_file
 
 GERMAN_TOKEN = "Gm7qT2vX9pLk4RwZc5NbYe"
 FRENCH_TOKEN = "Fr8sK3wY0qMj5TxAd6PcZu"
@@ -126,10 +128,6 @@ def test_dates_and_weekdays_as_people_of_the_language_write_them(language, writt
 
 
 # --- 4 and 5. coach-site's own words: the catalogues ----------------------------------------
-
-from babel.messages.pofile import read_po  # noqa: E402
-
-from coach_site.workbook.translations import LOCALE_DIR, catalogue_file  # noqa: E402
 
 SHIPPED = ["de"]
 
