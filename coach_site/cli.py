@@ -173,12 +173,14 @@ def check(client_files: tuple[Path, ...]) -> None:
 @click.option("--clients-dir", type=click.Path(path_type=Path, file_okay=False), default=Path("clients"),
               show_default=True)
 @click.option("--slug", help="File name to use instead of one made from the name.")
+@click.option("--language", help="The workbook's language for this client (de, fr, es, pt-BR, ...); "
+              "default: theme.language in mkdocs.yml.")
 @verbosity
-def new(name: str, email: str | None, clients_dir: Path, slug: str | None) -> None:
+def new(name: str, email: str | None, clients_dir: Path, slug: str | None, language: str | None) -> None:
     """Start a client file with a fresh private token and every field ready to fill in."""
     from coach_site.commands.new import new_client
 
-    path = new_client(name, clients_dir, email=email, slug=slug)
+    path = new_client(name, clients_dir, email=email, slug=slug, language=language)
     _console().say(f"Wrote {path}. Fill it in, then run: coach-site build {path}")
 
 

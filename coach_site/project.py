@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from coach_site.engine.languages import DEFAULT_LANGUAGE, configured_language
 from coach_site.engine.settings import read_settings
 from coach_site.errors import CoachSiteError
 
@@ -26,6 +27,7 @@ class Project:
     site_url: str
     coach: Coach
     workbook_title: str | None = None  # extra.workbook_title: the header's words, "{name}" filled in
+    language: str = DEFAULT_LANGUAGE  # theme.language: the practice's language, for clients without one
 
     @property
     def config_file(self) -> Path:
@@ -45,6 +47,10 @@ class Project:
 
     def client_files(self) -> list[Path]:
         return sorted(self.clients_dir.glob("*.yaml"))
+
+    def language_of(self, client_language: str | None) -> str:
+        """A client's language: their own, else the practice's."""
+        return client_language or self.language
 
     def private_link(self, token: str) -> str:
         """The link a coachee is sent: site_url + token + '/'."""
@@ -85,7 +91,7 @@ def load_project(root: Path | str = ".") -> Project:
     title = (config.get("extra") or {}).get("workbook_title")
     return Project(
         root=root, site_url=site_url, coach=Coach(str(coach["name"]), _coach_email(coach.get("email"))),
-        workbook_title=str(title) if title else None,
+        workbook_title=str(title) if title else None, language=configured_language(config),
     )
 
 

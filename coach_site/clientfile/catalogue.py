@@ -7,8 +7,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from importlib.resources import files
 
 import yaml
@@ -79,6 +79,22 @@ class Catalogue:
 
     def __iter__(self) -> Iterator[Section]:
         return iter((self.focus_area, self.values, self.homework, self.schedule, self.ted_talk))
+
+    def translated(self, translate: Callable[[str], str]) -> Catalogue:
+        """The catalogue with what a coachee reads (each question, label, task and box) in
+        another language, `translate` taking the English text; field names and the coach's
+        `short` words stay as they are."""
+        return Catalogue(**{section.name: replace(section, questions=tuple(
+            _translated(q, translate) for q in section)) for section in self})
+
+
+def _translated(question: Question, translate: Callable[[str], str]) -> Question:
+    def say(text: str | None) -> str | None:
+        return translate(text) if text else text
+
+    box = Box(label=say(question.box.label), question=say(question.box.question)) if question.box else None
+    return replace(question, question=say(question.question), label=say(question.label), task=say(question.task),
+                   box=box)
 
 
 def _question(entry: dict) -> Question:

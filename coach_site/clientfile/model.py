@@ -35,6 +35,7 @@ TOKEN_MIN, TOKEN_MAX = 22, 64  # the upper bound keeps a link (and its folder na
 TOKEN_PATTERN = re.compile(rf"^[A-Za-z0-9_-]{{{TOKEN_MIN},{TOKEN_MAX}}}$")
 MAX_FOCUS_AREAS = 8
 WEAK_TOKEN_WAIVED = "weak_token_waived"  # validation context: read a file whose token is to be replaced
+KNOWN_LANGUAGES = "known_languages"  # validation context: the language codes the workbook's theme knows
 # Session names the workbook reads (`next`) or the scaffold writes; a name one typo away
 # from one of these is almost surely that session, lost to the typo.
 KNOWN_SESSIONS = ("values", "strategy", "next")
@@ -632,6 +633,28 @@ class Workbook(Record):
     schedule: _section(Schedule) = Field(default_factory=Schedule)
     ted_talk: _section(TedTalk) = Field(default_factory=TedTalk)
     anything_we_missed: Text = _asks(QUESTIONS.homework, "anything_we_missed", default=None)
+    language: str | None = Field(
+        None,
+        description="The workbook's language for this client, a code such as de, fr, es, pt-BR or he; "
+        "default: theme.language in mkdocs.yml.",
+        examples=["de", "fr", "es", "pt-BR"],
+    )
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def _language_is_known(cls, value: Any, info: ValidationInfo) -> Any:
+        """A code the theme knows, written as it writes it: a typo would build in the wrong
+        language without a word. Checked when the caller knows the codes (build, check)."""
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise PydanticCustomError(
+                "language", "expected a language code such as de, fr or es, got {kind}", {"kind": kind_of(value)}
+            )
+        known = (info.context or {}).get(KNOWN_LANGUAGES)
+        if known and value not in known:
+            raise PydanticCustomError("language", unknown_language_message(value, known))
+        return value
 
     @field_validator("sessions", mode="before")
     @classmethod
@@ -692,3 +715,73 @@ class Reflections(Record):
     schedule: _section(Schedule) = Field(default_factory=Schedule)
     ted_talk: _section(TedTalk) = Field(default_factory=TedTalk)
     anything_we_missed: Text = _asks(QUESTIONS.homework, "anything_we_missed", default=None)
+    language: str | None = Field(
+        None,
+        description="The workbook's language for this client, a code such as de, fr, es, pt-BR or he; "
+        "default: theme.language in mkdocs.yml.",
+        examples=["de", "fr", "es", "pt-BR"],
+    )
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def _language_is_known(cls, value: Any, info: ValidationInfo) -> Any:
+        """A code the theme knows, written as it writes it: a typo would build in the wrong
+        language without a word. Checked when the caller knows the codes (build, check)."""
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise PydanticCustomError(
+                "language", "expected a language code such as de, fr or es, got {kind}", {"kind": kind_of(value)}
+            )
+        known = (info.context or {}).get(KNOWN_LANGUAGES)
+        if known and value not in known:
+            raise PydanticCustomError("language", unknown_language_message(value, known))
+        return value
+
+
+def unknown_language_message(code: str, known: tuple[str, ...] | list[str]) -> str:
+    """`deu` is not a language code ... (did you mean `de`?)"""
+    meant = _language_meant(code, known)
+    hint = f" (did you mean `{meant}`?)" if meant else f"; the codes it knows: {', '.join(known)}"
+    # Braces would be read as placeholders by the error's template: there are none.
+    return f"`{code}` is not a language code the workbook knows{hint}".replace("{", "(").replace("}", ")")
+
+
+def _language_meant(code: str, known: tuple[str, ...] | list[str]) -> str | None:
+    """The known code `code` most likely means: the same in other capitals or with `_`
+    (`pt_br`), a language's name in English or in itself (`German`, `Deutsch`), or a near typo."""
+    folded = code.strip().casefold().replace("_", "-")
+    by_fold = {k.casefold(): k for k in known}
+    if folded in by_fold:
+        return by_fold[folded]
+    named = _language_by_name(folded, known)
+    if named:
+        return named
+    close = difflib.get_close_matches(folded, list(by_fold), n=1, cutoff=0.6)
+    return by_fold[close[0]] if close else None
+
+
+def _unaccented(text: str) -> str:
+    """`español` -> `espanol`: a name typed without its accents is still that name."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _language_by_name(name: str, known: tuple[str, ...] | list[str]) -> str | None:
+    from babel import Locale, UnknownLocaleError
+
+    try:  # a three-letter code (`deu`, `ger`) or a locale (`de_AT`) of a known language
+        language = Locale.parse(name.replace("-", "_")).language
+        if language in known:
+            return language
+    except (ValueError, UnknownLocaleError):
+        pass
+    for code in known:
+        try:
+            locale = Locale.parse(code.replace("-", "_"))
+        except (ValueError, UnknownLocaleError):
+            continue
+        names = {locale.get_display_name("en") or "", locale.get_display_name() or "",
+                 locale.get_language_name("en") or "", locale.get_language_name() or ""}
+        if _unaccented(name) in {_unaccented(n.casefold()) for n in names if n}:
+            return code
+    return None

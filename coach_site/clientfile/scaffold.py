@@ -22,6 +22,7 @@ client:
   email:{email}
 link:
   token: {token}   # the private part of the link; keep it secret
+language:{language}# the workbook's language (de, fr, es, pt-BR, he, ...); default: theme.language in mkdocs.yml
 sessions:                     # session name: date (YYYY-MM-DD)
   values:                     # the Values session: the compass
   strategy:                   # the Strategy session: the map
@@ -84,7 +85,7 @@ def _scaffold_text(**values: str) -> str:
 def scaffold_comments() -> list[str]:
     """The comments `new` writes beside the fields, and those it once wrote: questions and
     hints, never part of an answer."""
-    text = _scaffold_text(modeline="", name="", email="", token="", first_value="", first_area="")
+    text = _scaffold_text(modeline="", name="", email="", language=_beside_comment(""), token="", first_value="", first_area="")
     found = [match.group(1).strip() for match in re.finditer(r"\s#(.*)$", text, re.MULTILINE)]
     return found + list(_EARLIER_COMMENTS)
 
@@ -104,8 +105,11 @@ def new_token(taken: Container[str] = frozenset()) -> str:
             return token
 
 
-def new_client_file(name: str, clients_dir: Path, email: str | None = None, slug: str | None = None) -> Path:
-    """Write `clients_dir/<slug>.yaml` for a new client; never overwrites."""
+def new_client_file(
+    name: str, clients_dir: Path, email: str | None = None, slug: str | None = None, language: str | None = None
+) -> Path:
+    """Write `clients_dir/<slug>.yaml` for a new client; never overwrites. `language`: a
+    code the caller has checked."""
     name = " ".join(name.split())
     if not name:
         raise CoachSiteError("the client's name must not be empty")
@@ -119,6 +123,7 @@ def new_client_file(name: str, clients_dir: Path, email: str | None = None, slug
         modeline=modeline(),
         name=_yaml_text(name),
         email=f" {_yaml_text(email)}" if email else "",
+        language=_beside_comment(f" {_yaml_text(language)}" if language else ""),
         token=new_token(taken=tokens_in_use(clients_dir.glob("*.yaml"))),
         first_value="First value",
         first_area="First focus area",
@@ -131,6 +136,11 @@ def new_client_file(name: str, clients_dir: Path, email: str | None = None, slug
     except FileExistsError:
         raise CoachSiteError(f"{path} already exists; not overwriting it") from None
     return path
+
+
+def _beside_comment(value: str) -> str:
+    """A top-level value padded so its comment lines up with the others (column 31)."""
+    return value.ljust(21) if len(value) < 21 else value + " "
 
 
 def _yaml_text(value: str) -> str:

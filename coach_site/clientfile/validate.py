@@ -20,6 +20,7 @@ from coach_site.clientfile.loader import ClientDocument, PlainScalar, format_pat
 from coach_site.clientfile.model import (
     ANSWER,
     ANSWER_LIST,
+    KNOWN_LANGUAGES,
     KNOWN_SESSIONS,
     NAME,
     WEAK_TOKEN_WAIVED,
@@ -33,16 +34,23 @@ from coach_site.project import shown_path
 M = TypeVar("M", bound=BaseModel)
 
 
-def validate_client(document: ClientDocument, model: type[M] = Workbook, *, weak_token_ok: bool = False) -> M:
+def validate_client(
+    document: ClientDocument,
+    model: type[M] = Workbook,
+    *,
+    weak_token_ok: bool = False,
+    languages: tuple[str, ...] = (),
+) -> M:
     """The Workbook of a loaded client file; raises ClientFileError listing every problem.
 
     `model` is Workbook for client files; the reflections file is checked by its own
     model, made of the same parts. `weak_token_ok` waives only the check that the token
     is random: for `rotate`, which replaces it, and for earlier versions of a file.
+    `languages`: the codes the workbook's theme knows, for `language:` (unchecked when empty).
     """
     problems = _how_it_was_written(document, model)
     try:
-        validated = model.model_validate(document.data, context={WEAK_TOKEN_WAIVED: weak_token_ok})
+        validated = model.model_validate(document.data, context={WEAK_TOKEN_WAIVED: weak_token_ok, KNOWN_LANGUAGES: languages})
     except ValidationError as exc:
         problems += [_problem(document, error, model) for error in exc.errors()]
     if problems:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email.errors
 import email.policy
+import functools
 import re
 from dataclasses import dataclass
 from email.headerregistry import Address
@@ -17,15 +18,15 @@ from pathlib import Path
 
 import jinja2
 
-from coach_site.clientfile.catalogue import QUESTIONS
 from coach_site.clientfile.model import Workbook
 from coach_site.clientfile.tokens import file_key, shared_links
 from coach_site.errors import BuildError, CoachSiteError
 from coach_site.project import Coach, Project
-from coach_site.workbook.dates import human_date
+from coach_site.workbook.dates import LANGUAGE, human_date
 from coach_site.workbook.escape import escape_html
 from coach_site.workbook.pipeline import check_client
-from coach_site.workbook.render import area_pages
+from coach_site.workbook.render import area_pages, questions_in
+from coach_site.workbook.translations import translations
 
 TEMPLATE = "homework-email.txt.j2"
 _URL = re.compile(r"https?://[^\s<>\"]+")
@@ -52,15 +53,20 @@ def _linkify(escaped_line: str) -> str:
     return _URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped_line)
 
 
-def homework_email(workbook: Workbook, content_dir: Path, coach: Coach, link: str) -> HomeworkEmail:
-    """Fill in the homework email for one client."""
+def homework_email(
+    workbook: Workbook, content_dir: Path, coach: Coach, link: str, language: str = LANGUAGE
+) -> HomeworkEmail:
+    """Fill in the homework email for one client, in the workbook's `language`."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(content_dir),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters["human_date"] = human_date
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_translations(translations(language), newstyle=True)
+    env.filters["human_date"] = functools.partial(human_date, locale=language)
     try:
         text = env.get_template(TEMPLATE).render(
             name=workbook.client.first_name,
@@ -72,7 +78,7 @@ def homework_email(workbook: Workbook, content_dir: Path, coach: Coach, link: st
             anything_we_missed=workbook.anything_we_missed,
             next_session=workbook.next_session,
             coach=coach,
-            questions=QUESTIONS,
+            questions=questions_in(language),
         )
     except jinja2.TemplateNotFound:
         raise BuildError(f"content/{TEMPLATE} is missing") from None
@@ -138,5 +144,8 @@ def client_email(client_file: Path, project: Project) -> tuple[HomeworkEmail, Wo
     # The link would open whatever was published for the client file this one was copied from.
     if problem := shared_links([*project.client_files(), client_file]).get(file_key(client_file)):
         raise CoachSiteError(str(problem))
-    mail = homework_email(workbook, project.content_dir, project.coach, project.private_link(workbook.link.token))
+    mail = homework_email(
+        workbook, project.content_dir, project.coach, project.private_link(workbook.link.token),
+        project.language_of(workbook.language),
+    )
     return mail, workbook

@@ -25,6 +25,7 @@ from mkdocs.exceptions import MkDocsException  # noqa: E402
 from mkdocs.theme import Theme  # noqa: E402
 
 from coach_site.engine.assets import SharedAssets  # noqa: E402
+from coach_site.engine.languages import with_language  # noqa: E402
 from coach_site.engine.plugin import PLUGIN_NAME, WorkbookPlugin  # noqa: E402
 from coach_site.engine.settings import read_settings  # noqa: E402
 from coach_site.engine.theme_cache import cache_theme  # noqa: E402
@@ -55,9 +56,12 @@ def build_site(
     site_dir: Path,
     updated: str = "",
     words: SiteWords | None = None,
+    language: str | None = None,
 ) -> list[str]:
-    """Build the pages in `docs_dir` into `site_dir`, which is replaced. Returns MkDocs' warnings."""
-    base = _base_config(project, docs_dir, site_dir)
+    """Build the pages in `docs_dir` into `site_dir`, which is replaced. Returns MkDocs' warnings.
+    `language`: a code of `languages.theme_languages()` for the theme's own words and
+    direction; None keeps mkdocs.yml's."""
+    base = _base_config(project, docs_dir, site_dir, language)
     config = _client_config(base.config, docs_dir, site_dir, link, nav)
     config.extra["workbook_updated"] = updated  # "Updated ..." in the footer, as the workbook writes dates
     if words is not None:
@@ -117,24 +121,28 @@ def share_among_builds(folder: Path) -> SharedRun:
     return _run
 
 
-def _base_config(project: Project, docs_dir: Path, site_dir: Path) -> _BaseConfig:
+def _base_config(project: Project, docs_dir: Path, site_dir: Path, language: str | None = None) -> _BaseConfig:
     if _run is None:
-        return _load_base_config(project, docs_dir, site_dir, assets=None)
+        return _load_base_config(project, docs_dir, site_dir, assets=None, language=language)
     info = project.config_file.stat()
-    key = (project.config_file, info.st_mtime_ns, info.st_size)
+    # One per language: the theme's plugins (search's language, say) settle on the first
+    # build's language and keep it, so clients of another language get a config of their own.
+    key = (project.config_file, info.st_mtime_ns, info.st_size, language)
     if key not in _run.configs:
-        _run.configs[key] = _load_base_config(project, docs_dir, site_dir, assets=_run.assets)
+        _run.configs[key] = _load_base_config(project, docs_dir, site_dir, assets=_run.assets, language=language)
     return _run.configs[key]
 
 
-def _load_base_config(project: Project, docs_dir: Path, site_dir: Path, assets: SharedAssets | None) -> _BaseConfig:
+def _load_base_config(
+    project: Project, docs_dir: Path, site_dir: Path, assets: SharedAssets | None, language: str | None = None
+) -> _BaseConfig:
     """What `mkdocs.config.load_config` does, from the settings read once, plus our plugin.
 
     Checked with the first client's folders (MkDocs checks that they exist and do not
     nest); each client's copy checks its own again.
     """
     try:
-        settings = read_settings(project.config_file)
+        settings = with_language(read_settings(project.config_file), language)
     except Exception as exc:  # changed into something unreadable since the project was loaded
         raise BuildError(f"{CONFIG_FILE}: cannot be read: {exc}") from None
     config = MkDocsConfig(config_file_path=str(project.config_file))

@@ -95,7 +95,10 @@ def cache_theme(theme: Any, shared: dict[tuple, jinja2.Environment] | None = Non
     given a run's `shared` dict, be the one environment of the run for this theme."""
     make_env: Callable[[], jinja2.Environment] = theme.get_env
     static_templates = tuple(sorted(theme.static_templates))
-    key = (tuple(theme.dirs), str(theme.locale), static_templates)
+    # The language too: the theme's templates (partials/language.html) keep the words of the
+    # language they were first rendered in (search takes its language from them), and the
+    # MkDocs locale is the same for every language.
+    key = (tuple(theme.dirs), str(theme.locale), str(theme.get("language")), static_templates)
 
     def get_env() -> jinja2.Environment:
         if shared is not None and key in shared:

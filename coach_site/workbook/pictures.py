@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from markupsafe import Markup
 
 from coach_site.clientfile.model import Rating
-from coach_site.workbook.dates import human_date, short_date
+from coach_site.workbook.dates import LANGUAGE, human_date, short_date
 from coach_site.workbook.escape import escape_html, trusted_html
 
 WHEEL_RADIUS = 100.0  # the 10 ring
@@ -166,13 +166,13 @@ def _trend_scale(words: Words) -> list[str]:
 
 
 def rating_trend(
-    area_name: str, history: Sequence[Rating], id_prefix: str = "trend", *, words: Words
+    area_name: str, history: Sequence[Rating], id_prefix: str = "trend", *, words: Words, locale: str = LANGUAGE
 ) -> Markup:
     """A small line chart of dated ratings, first and latest values labelled."""
     points = trend_points(history)
     e = escape_html
     dated = [r for r in history if r.when]
-    described = "; ".join(words["point"].format(date=human_date(r.when), rating=r.value) for r in dated)
+    described = "; ".join(words["point"].format(date=human_date(r.when, locale), rating=r.value) for r in dated)
     title = words["title"].format(name=area_name, first=dated[0].value, latest=dated[-1].value)
     line = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
     (fx, fy), (lx, ly) = points[0], points[-1]
@@ -190,8 +190,8 @@ def rating_trend(
     parts += [
         f'<text class="trend__value" x="{fx:.1f}" y="{fy - 7:.1f}" text-anchor="middle" aria-hidden="true">{dated[0].value}</text>',
         f'<text class="trend__value" x="{lx:.1f}" y="{ly - 7:.1f}" text-anchor="middle" aria-hidden="true">{dated[-1].value}</text>',
-        f'<text class="trend__date" x="{fx:.1f}" y="{TREND_HEIGHT - 3:.1f}" aria-hidden="true">{short_date(dated[0].when)}</text>',
-        f'<text class="trend__date" x="{lx:.1f}" y="{TREND_HEIGHT - 3:.1f}" text-anchor="end" aria-hidden="true">{short_date(dated[-1].when)}</text>',
+        f'<text class="trend__date" x="{fx:.1f}" y="{TREND_HEIGHT - 3:.1f}" aria-hidden="true">{short_date(dated[0].when, locale)}</text>',
+        f'<text class="trend__date" x="{lx:.1f}" y="{TREND_HEIGHT - 3:.1f}" text-anchor="end" aria-hidden="true">{short_date(dated[-1].when, locale)}</text>',
         "</svg>",
     ]
     return trusted_html(parts)

@@ -8,7 +8,7 @@ import multiprocessing
 import os
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from coach_site.clientfile.history import last_updated, last_updated_many
@@ -20,6 +20,7 @@ from coach_site.clientfile.loader import (
 from coach_site.clientfile.model import Workbook
 from coach_site.clientfile.tokens import file_key, shared_links
 from coach_site.clientfile.validate import validate_client
+from coach_site.engine.languages import theme_languages
 from coach_site.errors import (
     REPORT_A_BUG,
     BuildError,
@@ -31,6 +32,7 @@ from coach_site.project import Project, shown_path
 from coach_site.workbook.dates import human_date
 from coach_site.workbook.render import render_pages, theme_words
 from coach_site.workbook.stamps import Stamps, inputs_fingerprint, shared_fingerprint
+from coach_site.workbook.translations import catalogue_file, has_catalogue
 from coach_site.workbook.swap import staged_site, staging_dir, write_site_root
 from coach_site.workbook.workspace import private_temp_dir
 
@@ -82,7 +84,7 @@ class Prepared:
 
 def check_client(client_file: Path, *, weak_token_ok: bool = False) -> Workbook:
     """Load and validate one client file (raises ClientFileError)."""
-    return validate_client(load_client_file(client_file), weak_token_ok=weak_token_ok)
+    return validate_client(load_client_file(client_file), weak_token_ok=weak_token_ok, languages=theme_languages())
 
 
 def prepare_client(
@@ -101,7 +103,7 @@ def prepare_client(
 
 def _prepare(client_file: Path, source: bytes, updated: dt.date, fingerprint: str) -> Prepared:
     """The bytes read once: the same bytes are fingerprinted and parsed."""
-    workbook = validate_client(load_client_bytes(source, client_file))
+    workbook = validate_client(load_client_bytes(source, client_file), languages=theme_languages())
     return Prepared(client_file, workbook, updated, fingerprint)
 
 
@@ -111,9 +113,10 @@ def build_client(client_file: Path, project: Project, site_dir: Path) -> Built:
     Raises a CoachSiteError on bad input or a failed build; the published site and the
     site dir are then exactly as they were.
     """
-    built = build_prepared(prepare_client(client_file, project), project, site_dir)
+    prepared = prepare_client(client_file, project)
+    built = build_prepared(prepared, project, site_dir)
     write_site_root(site_dir)
-    return built
+    return _with_catalogue_warning(built, project.language_of(prepared.workbook.language), set())
 
 
 def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Built:
@@ -130,13 +133,17 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
     link = project.private_link(prepared.token)
     with private_temp_dir("build") as work, _naming(prepared.client_file):
         docs_dir = work / "docs"
+        language = project.language_of(prepared.workbook.language)
         rendered = render_pages(
             prepared.workbook, project.content_dir, docs_dir,
-            coach=project.coach, link=link, updated=prepared.updated, title=project.workbook_title,
+            coach=project.coach, link=link, updated=prepared.updated, title=project.workbook_title, language=language,
         )
         with staged_site(site_dir, prepared.token) as staging:
-            words = SiteWords(**theme_words(prepared.workbook, project.content_dir, project.workbook_title))
-            warnings = build_site(project, docs_dir, rendered.nav, link, staging, human_date(prepared.updated), words)
+            words = SiteWords(**theme_words(prepared.workbook, project.content_dir, project.workbook_title, language))
+            warnings = build_site(
+                project, docs_dir, rendered.nav, link, staging, human_date(prepared.updated, language), words,
+                language=prepared.workbook.language,
+            )
     return Built(prepared.client_file, link=link, site=site_dir / prepared.token, warnings=warnings)
 
 
@@ -194,6 +201,7 @@ def build_clients(
     workers = min(jobs or os.cpu_count() or 1, len(changed))
     pool = _process_pool(workers) if workers > 1 else None
     built_any = False
+    warned: set[str] = set()  # the languages without a catalogue, said once per run
     try:
         pending = {
             id(prepared): pool.submit(build_prepared, prepared, project, site_dir) if pool else None
@@ -207,6 +215,7 @@ def build_clients(
             if isinstance(outcome, Built):
                 built_any = True
                 stamps.record(step.client_file, step.token, step.fingerprint)
+                outcome = _with_catalogue_warning(outcome, project.language_of(step.workbook.language), warned)
             yield outcome
     finally:
         if pool is not None:
@@ -216,6 +225,19 @@ def build_clients(
         if run is not None:
             run.close()
         stamps.save()
+
+
+def _with_catalogue_warning(built: Built, language: str, warned: set[str]) -> Built:
+    """A workbook in a language coach-site has no words for is built with the English ones;
+    the first such build of a run says so (the theme's own words are in the language)."""
+    if has_catalogue(language) or language in warned:
+        return built
+    warned.add(language)
+    where = catalogue_file(language).relative_to(catalogue_file(language).parents[4])
+    return replace(built, warnings=[*built.warnings, (
+        f"language {language}: coach-site has no catalogue of its words in this language ({where}), so they "
+        f"are in English; the theme's own words are in {language}. The README says how to add one."
+    )])
 
 
 def _built_or_failed(prepared: Prepared, future: Future | None, project: Project, site_dir: Path) -> Outcome:

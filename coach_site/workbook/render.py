@@ -29,9 +29,10 @@ from coach_site.engine.print_page import PRINT_ALL
 from coach_site.engine.theme_cache import bytecode_cache
 from coach_site.errors import BuildError
 from coach_site.project import Coach
-from coach_site.workbook.dates import human_date, weekday_names
+from coach_site.workbook.dates import LANGUAGE, human_date, weekday_names
 from coach_site.workbook.escape import escape_html, escape_user_text, trusted_html
 from coach_site.workbook.pictures import rating_trend, satisfaction_wheel
+from coach_site.workbook.translations import translate_words, translations
 
 AREA_TEMPLATE = "focus-area"
 # The order of the workbook: the seed's order, then any page a coach adds.
@@ -68,11 +69,14 @@ def render_pages(
     link: str,
     updated: dt.date | None = None,
     title: str | None = None,
+    language: str = LANGUAGE,
 ) -> RenderedSite:
     """Render every page template of `content_dir` for one workbook into `out_dir`.
-    `title`: mkdocs.yml's extra.workbook_title, when the coach set one."""
-    env = _environment(content_dir)
-    words = load_words(content_dir)
+    `title`: mkdocs.yml's extra.workbook_title, when the coach set one. `language`: the
+    workbook's (a theme language code): its words, questions and dates."""
+    env = _environment(content_dir, language)
+    words = load_words(content_dir, language)
+    title = coach_title(title, language)
     areas = area_pages(workbook.focus_areas)
     context = {
         "workbook": workbook,
@@ -89,8 +93,9 @@ def render_pages(
         "link": link,
         "updated": updated,
         "token": workbook.link.token,
-        "questions": QUESTIONS,
+        "questions": questions_in(language),
         "words": words,
+        "language": language,
     }
     nav: list[Any] = []
     for name in _page_templates(content_dir):
@@ -109,15 +114,23 @@ def render_pages(
     return RenderedSite(nav=nav)
 
 
-def theme_words(workbook: Workbook, content_dir: Path, title: str | None = None) -> dict[str, Any]:
+def theme_words(
+    workbook: Workbook, content_dir: Path, title: str | None = None, language: str = LANGUAGE
+) -> dict[str, Any]:
     """The words of the theme around the pages (`workbook` in _words.yaml), as safe HTML:
     the header's title with the client's name ("Maya's workbook"; `title`, from mkdocs.yml's
     extra.workbook_title, replaces the words' own), the heading of a page's contents, and
     the 404 page's words."""
-    says = load_words(content_dir)["workbook"]
-    heading = workbook_title(workbook, says, title)
+    says = load_words(content_dir, language)["workbook"]
+    heading = workbook_title(workbook, says, coach_title(title, language))
     pages = {key: escape_html(text) for key, text in says.items() if key not in ("title", "toc")}
     return {"title": escape_html(heading), "toc": escape_html(says["toc"]), "pages": pages}
+def coach_title(title: str | None, language: str) -> str | None:
+    """mkdocs.yml's extra.workbook_title in `language`: wording the catalogue knows (the
+    workbook's own, "{name}'s workbook") is translated; the coach's own stays as written."""
+    return translations(language).gettext(title) if title else title
+
+
 def workbook_title(workbook: Workbook, says: dict[str, Any], title: str | None = None) -> str:
     """"Maya's workbook": the coach's wording (extra.workbook_title) or the words' own."""
     return (title or says["title"]).replace("{name}", workbook.client.first_name)
@@ -178,11 +191,12 @@ def _page_templates(content_dir: Path) -> list[str]:
     return [n for n in PAGE_ORDER if n in names] + sorted(names - set(PAGE_ORDER))
 
 
-def load_words(content_dir: Path) -> dict[str, Any]:
-    """The words of content/_words.yaml; a clear error when the file is missing or broken.
+def load_words(content_dir: Path, language: str = LANGUAGE) -> dict[str, Any]:
+    """The words of content/_words.yaml in `language`; a clear error when the file is
+    missing or broken.
 
-    Read once per process while the file is unchanged: every client of a run shares them
-    (as read: nothing changes them).
+    Read once per process and language while the file is unchanged: every client of a
+    run shares them (as read: nothing changes them).
     """
     path = content_dir / WORDS_FILE
     try:
@@ -191,7 +205,19 @@ def load_words(content_dir: Path) -> dict[str, Any]:
         raise BuildError(f"{content_dir.name}/{WORDS_FILE} is missing: the workbook's words are in it") from None
     except OSError as exc:
         raise BuildError(f"{content_dir.name}/{WORDS_FILE}: cannot be read: {exc}") from None
-    return _read_words(path, info.st_mtime_ns, info.st_size)
+    return _words_in(path, info.st_mtime_ns, info.st_size, translations(language))
+
+
+@functools.lru_cache(maxsize=32)
+def _words_in(path: Path, mtime_ns: int, size: int, translated: Any) -> dict[str, Any]:
+    """The words through the language's catalogue, their English text the message id."""
+    return translate_words(_read_words(path, mtime_ns, size), translated.gettext)
+
+
+@functools.lru_cache(maxsize=16)
+def questions_in(language: str) -> Any:
+    """The catalogue of questions as the coachee reads them, in `language`."""
+    return QUESTIONS.translated(translations(language).gettext)
 
 
 @functools.lru_cache(maxsize=8)
@@ -208,20 +234,23 @@ def _read_words(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's speed where it is installed
 
 
-_environments: dict[Path, jinja2.Environment] = {}
+_environments: dict[tuple, jinja2.Environment] = {}
 
 
-def _environment(content_dir: Path) -> jinja2.Environment:
-    """One environment per content folder and process: templates compile once, and Jinja
-    reloads any template whose file changed since (auto_reload), so edits are never missed."""
-    key = content_dir.resolve()
+def _environment(content_dir: Path, language: str = LANGUAGE) -> jinja2.Environment:
+    """One environment per content folder, language and process: templates compile once,
+    and Jinja reloads any template whose file changed since (auto_reload), so edits are
+    never missed; an edited catalogue is a new one (`translations`), so a new environment."""
+    said = translations(language)
+    key = (content_dir.resolve(), language, id(said))
     if key not in _environments:
-        _environments[key] = _new_environment(content_dir)
+        _environments[key] = _new_environment(content_dir, language, said)
     return _environments[key]
 
 
-def _new_environment(content_dir: Path) -> jinja2.Environment:
+def _new_environment(content_dir: Path, language: str, said: Any) -> jinja2.Environment:
     env = jinja2.Environment(
+        extensions=["jinja2.ext.i18n"],  # {% trans %} and _(): the sentences of the templates
         auto_reload=True,
         bytecode_cache=bytecode_cache(),  # compiled once per machine; recompiled when a template changes
         loader=jinja2.FileSystemLoader(content_dir),
@@ -233,10 +262,12 @@ def _new_environment(content_dir: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["human_date"] = human_date
+    env.policies["ext.i18n.trimmed"] = True  # a sentence's line breaks are not part of its message
+    env.install_gettext_translations(said, newstyle=True)
+    env.filters["human_date"] = functools.partial(human_date, locale=language)
     env.filters["timeline"] = timeline
     env.filters["fingerprint"] = fingerprint
-    env.globals["weekday_names"] = weekday_names
+    env.globals["weekday_names"] = functools.partial(weekday_names, language)
     env.globals["wheel"] = _wheel
     env.globals["trend"] = _trend
     return env
@@ -253,7 +284,8 @@ def _trend(context: Any, page: AreaPage) -> Markup:
     if not (page.area.satisfaction and page.area.satisfaction.has_trend):
         return trusted_html([])
     return rating_trend(
-        page.name, page.area.satisfaction.history, f"trend-{page.number}", words=context["words"]["trend"]
+        page.name, page.area.satisfaction.history, f"trend-{page.number}", words=context["words"]["trend"],
+        locale=context["language"],
     )
 
 

@@ -1,0 +1,250 @@
+"""The workbook in the coachee's language: `language:` in the client file, the theme's own
+words and direction per client, dates, and coach-site's own words through gettext."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from click.testing import CliRunner
+from conftest import MINIMAL_CLIENT
+
+from coach_site.cli import cli
+from coach_site.engine.languages import theme_languages
+from coach_site.project import load_project
+from coach_site.workbook.pipeline import Built, build_clients
+from coach_site.workbook.translations import LOCALE_DIR, catalogue_file
+
+GERMAN_TOKEN = "Gm7qT2vX9pLk4RwZc5NbYe"
+FRENCH_TOKEN = "Fr8sK3wY0qMj5TxAd6PcZu"
+HEBREW_TOKEN = "Hb4nP7rQ1sVe8UyBf2KdWx"
+
+
+def client_text(token: str, language: str | None, name: str = "Ada Example") -> str:
+    text = MINIMAL_CLIENT.replace("3hVt9QmK2xLp7RwZc5NbYa", token).replace("Ada Example", name)
+    return text + (f"language: {language}\n" if language else "")
+
+
+def html_tag(page: Path) -> str:
+    """The page's <html> and <body> tags: its language and its direction."""
+    text = page.read_text(encoding="utf-8")
+    return re.search(r"<html[^>]*>", text).group(0) + re.search(r"<body[^>]*>", text).group(0)
+
+
+# --- 1. `language:` in the client file -----------------------------------------------------
+
+def test_the_known_languages_are_the_themes():
+    known = theme_languages()
+    assert {"en", "de", "fr", "es", "pt-BR", "he"} <= set(known)
+    assert "deu" not in known and "xx" not in known
+
+
+@pytest.mark.parametrize(("written", "meant"), [
+    ("deu", "de"), ("German", "de"), ("Deutsch", "de"), ("pt_br", "pt-BR"), ("FR", "fr"), ("espanol", "es"),
+])
+def test_an_unknown_language_is_an_error_with_the_line_and_the_code_meant(write_client, written, meant):
+    client = write_client("client:\n  name: Ada Example\nlanguage: " + written + "\nlink:\n  token: 3hVt9QmK2xLp7RwZc5NbYa\n")
+    result = CliRunner().invoke(cli, ["check", str(client)])
+    assert result.exit_code == 1
+    assert f"ada-example.yaml:3: language: `{written}` is not a language code the workbook knows" in result.output
+    assert f"(did you mean `{meant}`?)" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_code_nothing_resembles_lists_the_known_codes(write_client):
+    client = write_client(client_text("3hVt9QmK2xLp7RwZc5NbYa", "qqq"))
+    result = CliRunner().invoke(cli, ["check", str(client)])
+    assert result.exit_code == 1
+    assert "`qqq` is not a language code" in result.output and "pt-BR" in result.output
+
+
+def test_a_known_language_passes_check(write_client):
+    client = write_client(client_text("3hVt9QmK2xLp7RwZc5NbYa", "pt-BR"))
+    result = CliRunner().invoke(cli, ["check", str(client)])
+    assert result.exit_code == 0, result.output
+
+
+def test_new_writes_the_language_and_refuses_an_unknown_one(project):
+    result = CliRunner().invoke(cli, ["new", "Jana Weber", "--language", "de"])
+    assert result.exit_code == 0, result.output
+    written = (project / "clients" / "jana-weber.yaml").read_text(encoding="utf-8")
+    assert re.search(r'^language: "de" +# ', written, re.MULTILINE)
+    assert CliRunner().invoke(cli, ["check", "clients/jana-weber.yaml"]).exit_code == 0
+    refused = CliRunner().invoke(cli, ["new", "Jo Weber", "--language", "Deutsch"])
+    assert refused.exit_code == 1
+    assert "did you mean `de`?" in refused.output
+    assert not (project / "clients" / "jo-weber.yaml").exists()
+
+
+def test_the_schema_describes_the_language(project):
+    schema = json.loads((Path(__file__).parent.parent / "clients" / "client.schema.json").read_text())
+    assert "language" in schema["properties"]
+    assert "mkdocs.yml" in json.dumps(schema["properties"]["language"])
+
+
+# --- 2. The theme's language, per client, in one run ---------------------------------------
+
+def test_clients_of_one_run_each_get_their_own_language(project, write_client, tmp_path):
+    files = [
+        write_client(client_text(GERMAN_TOKEN, "de", "Jana Weber"), "jana"),
+        write_client(client_text(FRENCH_TOKEN, "fr", "Chloe Martin"), "chloe"),
+        write_client(client_text(HEBREW_TOKEN, "he", "Noa Levi"), "noa"),
+        write_client(client_text("3hVt9QmK2xLp7RwZc5NbYa", None), "ada"),
+    ]
+    site_dir = tmp_path / "site"
+    outcomes = list(build_clients(files, load_project(project), site_dir, jobs=1))
+    assert all(isinstance(o, Built) for o in outcomes), outcomes
+    german, french, hebrew, english = (site_dir / t / "index.html" for t in
+                                        (GERMAN_TOKEN, FRENCH_TOKEN, HEBREW_TOKEN, "3hVt9QmK2xLp7RwZc5NbYa"))
+    assert 'lang="de"' in html_tag(german) and 'dir="ltr"' in html_tag(german)
+    assert 'lang="fr"' in html_tag(french)
+    assert 'lang="he"' in html_tag(hebrew) and 'dir="rtl"' in html_tag(hebrew)
+    assert 'lang="en"' in html_tag(english)  # mkdocs.yml's theme.language
+    # The theme's own interface words: its search box's placeholder.
+    assert 'placeholder="Suche"' in german.read_text(encoding="utf-8")
+    assert 'placeholder="Rechercher"' in french.read_text(encoding="utf-8")
+    assert 'placeholder="Search"' in english.read_text(encoding="utf-8")
+    # The search index is each language's own too (the search plugin keeps its first language).
+    index = (site_dir / FRENCH_TOKEN / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert json.loads(index)["config"]["lang"] == ["fr"]
+
+
+# --- 3. Dates -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("language", "written", "monday"), [
+    ("en", "3 November 2026", "Monday"), ("de", "3. November 2026", "Montag"),
+    ("fr", "3 novembre 2026", "lundi"), ("es", "3 de noviembre de 2026", "lunes"),
+])
+def test_dates_and_weekdays_as_people_of_the_language_write_them(language, written, monday):
+    import datetime as dt
+
+    from coach_site.workbook.dates import human_date, weekday_names
+
+    assert human_date(dt.date(2026, 11, 3), language) == written
+    assert weekday_names(language)[0] == monday
+
+
+# --- 4 and 5. coach-site's own words: the catalogues ----------------------------------------
+
+SHIPPED = ["de"]
+
+
+def template_messages() -> list[str]:
+    with (LOCALE_DIR / "messages.pot").open("rb") as f:
+        return [m.id for m in read_po(f) if m.id]
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_every_message_is_translated(language):
+    with catalogue_file(language).open("rb") as f:
+        catalogue = read_po(f)
+    translated = {m.id: m.string for m in catalogue if m.id and m.string and "fuzzy" not in m.flags}
+    missing = [m for m in template_messages() if m not in translated]
+    assert not missing, f"{language}: {len(missing)} message(s) without a translation: {missing[:5]}"
+    for english, said in translated.items():  # placeholders kept as they are
+        assert sorted(re.findall(r"\{[a-z_]*\}|%\([a-z_]+\)s", english)) == \
+            sorted(re.findall(r"\{[a-z_]*\}|%\([a-z_]+\)s", said)), english
+
+
+def test_the_pot_lists_every_message_of_the_sources():
+    """messages.pot is current: extracting again finds nothing it lacks."""
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+
+    repo = Path(__file__).resolve().parent.parent
+    with (repo / "babel.cfg").open() as f:
+        method_map, options_map = parse_mapping_cfg(f)
+    found = {message for _, _, message, _, _ in extract_from_dir(str(repo), method_map, options_map)}
+    found = {m for m in found if isinstance(m, str)}
+    assert found and found <= set(template_messages()), sorted(found - set(template_messages()))[:5]
+
+
+def visible_text(page: Path) -> str:
+    """What a reader meets on a page: its text (not scripts or styles), and the attributes
+    that are read out or that the workbook's scripts turn into words (data-*)."""
+    from html.parser import HTMLParser
+
+    class Reader(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.parts, self.hidden = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("script", "style"):
+                self.hidden += 1
+            self.parts += [v for k, v in attrs if v and (k.startswith("data-") or k in
+                                                        ("aria-label", "title", "alt", "placeholder"))]
+
+        def handle_endtag(self, tag):
+            if tag in ("script", "style"):
+                self.hidden -= 1
+
+        def handle_data(self, data):
+            if not self.hidden:
+                self.parts.append(data)
+
+    reader = Reader()
+    reader.feed(page.read_text(encoding="utf-8"))
+    return " ".join(" ".join(reader.parts).split())
+
+
+def english_sentences() -> set[str]:
+    """The pieces of every message with two words or more, between its placeholders and marks."""
+    pieces = set()
+    for message in template_messages():
+        for piece in re.split(r"\{[a-z_]*\}|%\([a-z_]+\)s|\*\*?|[“”\"]", message):
+            piece = piece.strip(" .,:;?()")
+            if len(piece.split()) >= 2:
+                pieces.add(piece)
+    return pieces
+
+
+# The coach's own words in mkdocs.yml (the palette switch's name) are theirs to translate there.
+COACH_CONFIG_WORDS = {"Switch to dark mode", "Switch to light mode"}
+
+
+@pytest.mark.parametrize("filled", [True, False], ids=["every field set", "every answer empty"])
+def test_a_german_workbook_shows_no_english_words_of_coach_site(project, write_client, tmp_path, filled):
+    example = (Path(__file__).resolve().parent.parent / "clients" / "maya-lindqvist.yaml").read_text(encoding="utf-8")
+    text = (example if filled else client_text(GERMAN_TOKEN, None)) + "language: de\n"
+    client = write_client(text, "german")
+    site_dir = tmp_path / "site"
+    [outcome] = build_clients([client], load_project(project), site_dir, jobs=1)
+    assert isinstance(outcome, Built), outcome
+    assert not [w for w in outcome.warnings if "catalogue" in w]
+    pages = sorted(outcome.site.glob("*.html"))
+    assert len(pages) >= 7
+    sentences = english_sentences()
+    for page in pages:
+        shown = visible_text(page)
+        for phrase in COACH_CONFIG_WORDS:
+            shown = shown.replace(phrase, "")
+        english = [s for s in sentences if s in shown and s not in text]  # the client's own words may say anything
+        assert not english, f"{page.name}: English words of coach-site: {english[:5]}"
+    home = visible_text(outcome.site / "index.html")
+    assert "Dein Kompass" in home and 'lang="de"' in (outcome.site / "index.html").read_text(encoding="utf-8")
+    if filled:
+        assert "Unsere nächste Sitzung: " in home and ". Oktober 2026" in home + visible_text(pages[0])
+
+
+def test_a_language_without_a_catalogue_builds_in_english_and_says_so_once(project, write_client, tmp_path):
+    files = [write_client(client_text(HEBREW_TOKEN, "he", "Noa Levi"), "noa"),
+             write_client(client_text(GERMAN_TOKEN, "he", "Dan Levi"), "dan")]
+    outcomes = list(build_clients(files, load_project(project), tmp_path / "site", jobs=1))
+    warnings = [w for o in outcomes for w in o.warnings if "catalogue" in w]
+    assert len(warnings) == 1
+    assert "language he" in warnings[0] and "coach_site/locale/he/LC_MESSAGES/messages.po" in warnings[0]
+    home = visible_text(outcomes[0].site / "index.html")
+    assert "Your compass" in home
+
+
+def test_the_homework_email_is_in_the_coachees_language(project, write_client):
+    example = (Path(__file__).resolve().parent.parent / "clients" / "maya-lindqvist.yaml").read_text(encoding="utf-8")
+    client = write_client(example + "language: de\n", "maya")
+    result = CliRunner().invoke(cli, ["email", str(client)])
+    assert result.exit_code == 0, result.output
+    assert "Hallo Maya," in result.output and "Deine Hausaufgaben aus unserer Strategie-Sitzung" in result.output
+    assert "Great talking" not in result.output
