@@ -32,8 +32,8 @@ from coach_site.project import Project, shown_path
 from coach_site.workbook.dates import human_date
 from coach_site.workbook.render import render_pages, theme_words
 from coach_site.workbook.stamps import Stamps, inputs_fingerprint, shared_fingerprint
-from coach_site.workbook.translations import catalogue_file, has_catalogue
 from coach_site.workbook.swap import staged_site, staging_dir, write_site_root
+from coach_site.workbook.translations import catalogue_file, has_catalogue
 from coach_site.workbook.workspace import private_temp_dir
 
 
