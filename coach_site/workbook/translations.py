@@ -1,7 +1,7 @@
 """coach-site's own words in the workbook's language: gettext catalogues, as MkDocs' own
 themes do it (`mkdocs/localization.py`: `jinja2.ext.i18n` and Babel, a `.po` per language).
 
-* The content templates mark their sentences with `{% trans %}` (and `_()`); the words of
+* The content templates mark their sentences with `_()` (`jinja2.ext.i18n`); the words of
   `content/_words.yaml` and the questions of `coach_site/clientfile/questions.yaml` are
   translated through the same catalogue, their English text being the message id. A
   `{name}` in braces is filled in after translation: a translation keeps it as it is.
