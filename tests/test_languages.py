@@ -129,7 +129,7 @@ def test_dates_and_weekdays_as_people_of_the_language_write_them(language, writt
 
 # --- 4 and 5. coach-site's own words: the catalogues ----------------------------------------
 
-SHIPPED = ["de"]
+SHIPPED = ["de", "fr"]
 
 
 def template_messages() -> list[str]:
@@ -205,12 +205,24 @@ def english_sentences() -> set[str]:
 # The coach's own words in mkdocs.yml (the palette switch's name) are theirs to translate there.
 COACH_CONFIG_WORDS = {"Switch to dark mode", "Switch to light mode"}
 
+# What a workbook and an email in each shipped language say, for the tests that read them:
+# the home page's compass heading, the next session's line and month, the email's greeting and subject.
+SAYS = {
+    "de": {"compass": "Dein Kompass", "next_session": "Unsere nächste Sitzung: ", "october": ". Oktober 2026",
+           "hello": "Hallo Maya,", "subject": "Subject: Deine Hausaufgaben aus unserer Strategie-Sitzung",
+           "see_you": "Bis zum 20. Oktober 2026!"},
+    "fr": {"compass": "Ta boussole", "next_session": "Notre prochaine séance : le ", "october": " octobre 2026",
+           "hello": "Bonjour Maya,", "subject": "Subject: Tes exercices après notre séance de stratégie",
+           "see_you": "Rendez-vous le 20 octobre 2026 !"},
+}
 
+
+@pytest.mark.parametrize("language", SHIPPED)
 @pytest.mark.parametrize("filled", [True, False], ids=["every field set", "every answer empty"])
-def test_a_german_workbook_shows_no_english_words_of_coach_site(project, write_client, tmp_path, filled):
+def test_a_translated_workbook_shows_no_english_words_of_coach_site(project, write_client, tmp_path, filled, language):
     example = (Path(__file__).resolve().parent.parent / "clients" / "maya-lindqvist.yaml").read_text(encoding="utf-8")
-    text = (example if filled else client_text(GERMAN_TOKEN, None)) + "language: de\n"
-    client = write_client(text, "german")
+    text = (example if filled else client_text(GERMAN_TOKEN, None)) + f"language: {language}\n"
+    client = write_client(text, "translated")
     site_dir = tmp_path / "site"
     [outcome] = build_clients([client], load_project(project), site_dir, jobs=1)
     assert isinstance(outcome, Built), outcome
@@ -225,9 +237,10 @@ def test_a_german_workbook_shows_no_english_words_of_coach_site(project, write_c
         english = [s for s in sentences if s in shown and s not in text]  # the client's own words may say anything
         assert not english, f"{page.name}: English words of coach-site: {english[:5]}"
     home = visible_text(outcome.site / "index.html")
-    assert "Dein Kompass" in home and 'lang="de"' in (outcome.site / "index.html").read_text(encoding="utf-8")
+    says = SAYS[language]
+    assert says["compass"] in home and f'lang="{language}"' in (outcome.site / "index.html").read_text(encoding="utf-8")
     if filled:
-        assert "Unsere nächste Sitzung: " in home and ". Oktober 2026" in home + visible_text(pages[0])
+        assert says["next_session"] in home and says["october"] in home + visible_text(pages[0])
 
 
 def test_a_language_without_a_catalogue_builds_in_english_and_says_so_once(project, write_client, tmp_path):
@@ -241,10 +254,14 @@ def test_a_language_without_a_catalogue_builds_in_english_and_says_so_once(proje
     assert "Your compass" in home
 
 
-def test_the_homework_email_is_in_the_coachees_language(project, write_client):
+@pytest.mark.parametrize("language", SHIPPED)
+def test_the_homework_email_is_in_the_coachees_language(project, write_client, language):
     example = (Path(__file__).resolve().parent.parent / "clients" / "maya-lindqvist.yaml").read_text(encoding="utf-8")
-    client = write_client(example + "language: de\n", "maya")
+    client = write_client(example + f"language: {language}\n", "maya")
     result = CliRunner().invoke(cli, ["email", str(client)])
     assert result.exit_code == 0, result.output
-    assert "Hallo Maya," in result.output and "Deine Hausaufgaben aus unserer Strategie-Sitzung" in result.output
-    assert "Great talking" not in result.output
+    says = SAYS[language]
+    assert says["hello"] in result.output and says["subject"] in result.output
+    assert says["see_you"] in result.output  # the next session's date as the language writes it
+    english = [s for s in english_sentences() if s in result.output and s not in example]
+    assert not english, f"{language}: English words of coach-site in the email: {english[:5]}"
