@@ -82,3 +82,15 @@ def test_the_print_page_has_a_print_button(page, workbook):
     assert box["height"] >= 44 and box["width"] >= 44
     page.emulate_media(media="print")
     assert not button.is_visible()
+
+
+def test_without_javascript_the_print_page_offers_no_button_that_does_nothing(browser, workbook):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{workbook}/print.html")
+        assert page.get_by_role("button", name="Print").count() == 0
+        assert page.locator(".print-hint").is_visible()  # the browser's own Print command does it
+    finally:
+        context.close()
+
