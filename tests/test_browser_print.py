@@ -82,3 +82,40 @@ def test_the_print_page_has_a_print_button(page, workbook):
     assert box["height"] >= 44 and box["width"] >= 44
     page.emulate_media(media="print")
     assert not button.is_visible()
+
+
+def test_without_javascript_the_print_page_offers_no_button_that_does_nothing(browser, workbook):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{workbook}/print.html")
+        assert page.get_by_role("button", name="Print").count() == 0
+        assert page.locator(".print-hint").is_visible()  # the browser's own Print command does it
+    finally:
+        context.close()
+
+
+def test_a_filled_schedule_template_and_the_ted_title_are_printed(browser, tmp_path):
+    client = tmp_path / "ada.yaml"
+    client.write_text("client: {name: Ada Example}\nlink: {token: Jp5Xw2Nq8Tc4Lz7Vb3Rk9H}\n"
+                      "focus_areas:\n  - name: Career\n", encoding="utf-8")
+    base, stop = serve(build(client, REPO, tmp_path / "site").site)
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(f"{base}/schedule.html")
+        first = page.locator(".schedule-day__row").first
+        first.get_by_label("Time").fill("06:30")
+        first.get_by_label("What you do").fill("run by the river")
+        page.get_by_role("textbox", name="Week 2").fill("dinner with Ines")
+        page.goto(f"{base}/ted-talk.html")
+        page.get_by_role("textbox", name="What would your talk be called?").fill("The long way round")
+        page.goto(f"{base}/print.html")
+        page.wait_for_function("document.querySelector('.reflection__printed') !== null")
+        printed = " ".join(pdf_pages(page, tmp_path, "A4"))
+        assert "06:30 run by the river" in printed
+        assert "Week 2: dinner with Ines" in printed
+        assert "The long way round" in printed
+    finally:
+        context.close()
+        stop()

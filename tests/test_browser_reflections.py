@@ -231,6 +231,16 @@ def test_after_rotate_the_new_link_shows_the_notes_and_ticks_of_the_old_one(brow
         assert any(key.endswith(step + "x") for key in stored)  # the old tick moved too
         page.goto(f"{base}/{new_token}/reflections.html")
         assert "Late work calls" in page.locator("#coach-site-reflections").inner_text()
+        # Another device, at the new link: the file from the old one is this workbook's, and loads.
+        phone = browser.new_context()
+        other = phone.new_page()
+        other.goto(f"{base}/{new_token}/reflections.html")
+        with other.expect_file_chooser() as chooser:
+            other.get_by_role("button", name="Load a reflections file").click()
+        chooser.value.set_files(str(downloaded))
+        other.wait_for_function("document.querySelector('.reflections__status').textContent !== ''")
+        assert "Book a sitter" in other.locator("#coach-site-reflections").inner_text()
+        phone.close()
     finally:
         context.close()
         stop()

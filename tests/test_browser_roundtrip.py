@@ -67,6 +67,18 @@ def test_send_opens_an_email_to_the_coach_with_the_typed_text_and_remembers_when
     assert "Last sent or downloaded" in page.locator(".reflections__sent").inner_text()
 
 
+def test_a_download_counts_as_sent_and_the_home_page_stops_reminding(site, page, tmp_path):
+    page.goto(f"{site}/area-relationships.html")
+    box(page, WHAT_HAS_TO_HAPPEN).fill("Book a sitter")
+    page.goto(f"{site}/reflections.html")
+    assert "Not sent to your coach yet." in page.locator(".reflections__sent").inner_text()
+    downloaded(page, tmp_path)
+    assert page.evaluate(f"localStorage.getItem('coach-site-sent:{KEY}')") is not None
+    assert "Last sent or downloaded" in page.locator(".reflections__sent").inner_text()
+    page.goto(f"{site}/index.html")
+    assert not page.locator(".progress__unsent").is_visible()  # nothing waits to be sent
+
+
 SHARE_SHEET = """
     window.__shared = [];
     navigator.canShare = (data) => !!(data && data.files && data.files.length);

@@ -211,6 +211,8 @@ def test_the_schedule_template_writes_the_timeline_form_and_reads_it_back(workbo
     page.goto(f"{workbook}/schedule.html")
     days = page.locator(".schedule-week__day legend")
     assert days.all_inner_texts() == ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    assert page.locator(".schedule-template--month").get_by_role("textbox").evaluate_all(
+        "boxes => boxes.map(b => b.labels[0].innerText.trim())") == ["Week 1", "Week 2", "Week 3", "Week 4"]
     fill_day(page)
     fill_week_and_month(page)
     assert stored(page, "schedule|day")["text"] == DAY
@@ -227,6 +229,25 @@ def test_the_schedule_template_writes_the_timeline_form_and_reads_it_back(workbo
     assert page.get_by_role("group", name="Monday").get_by_role("textbox", name="Evening").input_value() == "choir"
     assert page.get_by_role("textbox", name="Week 3").input_value() == "lunch with Ines"
     assert stored(page, "schedule|day")["text"] == DAY  # reading it back changed nothing
+
+
+def test_removing_a_time_keeps_the_focus_in_the_day(workbook, page):
+    page.goto(f"{workbook}/schedule.html")
+    rows = day_rows(page)
+    assert rows.count() == 3
+
+    def focused(locator) -> bool:
+        return locator.evaluate("el => el === document.activeElement")
+
+    page.get_by_role("button", name="Remove the time 2").click()
+    assert rows.count() == 2
+    assert focused(rows.nth(1).get_by_label("Time"))  # the row after it, now the second
+    page.get_by_role("button", name="Remove the time 2").click()
+    assert rows.count() == 1
+    assert focused(rows.nth(0).get_by_label("Time"))  # no row after it: the one before
+    page.get_by_role("button", name="Remove the time 1").click()
+    assert rows.count() == 0
+    assert focused(page.get_by_role("button", name="Add a time"))  # never the top of the page
 
 
 def test_text_the_template_does_not_know_is_kept_in_it(workbook, page):
@@ -353,3 +374,13 @@ def test_every_reflection_box_grows(workbook, page):
     box.fill("\n".join(f"line {n}" for n in range(15)))
     assert box.bounding_box()["height"] > before + 100
     assert box.evaluate("el => el.scrollHeight <= el.clientHeight + 1")
+
+
+def test_a_review_note_grows_with_its_text_too(workbook, page):
+    page.goto(f"{workbook}/area-health-energy.html")
+    page.get_by_role("button", name="Add a note on: One year from now").click()
+    note = page.locator("textarea.review-note__box:visible")
+    before = note.bounding_box()["height"]
+    note.fill("\n".join(f"line {n}" for n in range(15)))
+    assert note.bounding_box()["height"] > before + 100
+    assert note.evaluate("el => el.scrollHeight <= el.clientHeight + 1"), "the note scrolls inside"

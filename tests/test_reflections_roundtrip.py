@@ -141,6 +141,16 @@ def test_an_undated_rating_without_a_session_date_is_kept_and_the_coach_told_how
     assert "has no date" in report.conflicts[0] and "satisfaction: {YYYY-MM-DD: 5}" in report.conflicts[0]
 
 
+def test_a_rating_for_an_area_the_coach_has_not_rated_yet_is_dated_today(project, tmp_path):
+    client = project / "clients" / "ada.yaml"
+    client.write_text(f"client:\n  name: Ada\nlink:\n  token: {TOKEN}\nfocus_areas:\n  - name: Career\n")
+    report, workbook = imported(client, f'link:\n  token: "{TOKEN}"\nfocus_areas:\n  - name: "Career"\n'
+                                        '    satisfaction: "8"\n', tmp_path)
+    assert [(r.when, r.value) for r in workbook.focus_areas[0].satisfaction.history] == [(TODAY, 8)]
+    assert "Career: satisfaction 8 on 2026-10-27" in report.filled
+    assert "2026-10-27: 8" in client.read_text()  # the coach reads when it was given
+
+
 def test_a_note_on_a_field_that_is_not_a_question_is_an_error_naming_it(client, tmp_path):
     broken = EVERY_FIELD.replace('      outcome: "Still', '      outcom: "Still')
     with pytest.raises(ClientFileError) as error:

@@ -116,6 +116,31 @@ def test_home_page_reads_without_javascript(browser, example):
         context.close()
 
 
+def test_schedule_parts_still_open_are_listed_with_links_to_their_questions(browser, tmp_path):
+    client = tmp_path / "ada.yaml"
+    client.write_text("client: {name: Ada Example}\nlink: {token: Rk4Wn8TzQe2Lb7Ys5HvXc3}\n"
+                      "focus_areas:\n  - name: Career\n    outcome: Leading a team.\n"
+                      "schedule:\n  day: 06:30 run · 08:00 school run\n", encoding="utf-8")
+    site = build(client, REPO, tmp_path / "site").site
+    base, stop = serve(site)
+    context, page = open_home(browser, f"{base}/index.html", javascript=False)
+    try:
+        progress = page.locator("#coach-site-progress")
+        assert progress.get_by_role("link", name=PROGRESS["schedule"]).get_attribute("href") == "schedule.html"
+        assert progress.get_by_role("link", name="An ideal day").count() == 0  # written already
+        assert progress.get_by_role("link", name="An ideal month").get_attribute("href").startswith(
+            "schedule.html#open-")
+        link = progress.get_by_role("link", name="An ideal week")
+        href = link.get_attribute("href")
+        assert href.startswith("schedule.html#open-")
+        link.click()
+        page.wait_for_url(f"**/{href}")
+        assert "Which days hold your deep work" in page.locator(f"#{href.split('#')[1]}").inner_text()
+    finally:
+        context.close()
+        stop()
+
+
 def entry(text: str, changed: str | None) -> str:
     value = {"text": text, "question": "Q?", "page": "Career", "href": "area-career.html", "order": 1}
     if changed is not None:
