@@ -13,6 +13,7 @@ from the `wheel` and `trend` parts of content/_words.yaml, passed in as `words`.
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Mapping, Sequence
 
 from markupsafe import Markup
@@ -88,7 +89,7 @@ def satisfaction_wheel(
     e = escape_html
     summary = "; ".join(_rating_text(name, rating, words) for name, rating in areas)
     parts = [
-        f'<svg class="wheel" viewBox="-205 -138 410 276" role="img" '
+        f'<svg class="wheel" viewBox="-205 -138 410 276" direction="ltr" role="img" '
         f'aria-labelledby="{id_prefix}-title {id_prefix}-desc" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{id_prefix}-title">{e(words["title"])}</title>',
         f'<desc id="{id_prefix}-desc">{e(summary)}</desc>',
@@ -116,10 +117,31 @@ def satisfaction_wheel(
     return trusted_html(parts)
 
 
+def text_direction(text: str) -> str:
+    """`rtl` when the text's first letter is of a right-to-left script (Hebrew, Arabic, ...)."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
+
+
+def label_anchor(horizontal: float, direction: str) -> str:
+    """The text-anchor that keeps a label outside the wheel: a label right of the wheel
+    grows rightwards from its point, one on the left leftwards. `start` is the left of an
+    ltr text and the right of an rtl one, whatever the page's direction."""
+    if -0.25 <= horizontal <= 0.25:
+        return "middle"
+    grows_right = horizontal > 0
+    return "start" if grows_right == (direction == "ltr") else "end"
+
+
 def _wedge_label(name: str, rating: int | None, angle: float, words: Words) -> str:
     x, y = _point(angle, WHEEL_RADIUS + _LABEL_GAP)
-    horizontal = math.sin(angle)
-    anchor = "start" if horizontal > 0.25 else "end" if horizontal < -0.25 else "middle"
+    direction = text_direction(name)
+    anchor = label_anchor(math.sin(angle), direction)
     rating_line = words["label_rated"].format(rating=rating) if rating is not None else words["label_not_rated"]
     lines = _label_lines(name) + [rating_line]
     # Labels above the wheel grow upwards, the others downwards.
@@ -130,7 +152,7 @@ def _wedge_label(name: str, rating: int | None, angle: float, words: Words) -> s
         f'{rating_class if i == len(lines) - 1 else ""}>{escape_html(line)}</tspan>'
         for i, line in enumerate(lines)
     )
-    return f'<text class="wheel__label" text-anchor="{anchor}" aria-hidden="true">{spans}</text>'
+    return f'<text class="wheel__label" direction="{direction}" text-anchor="{anchor}" aria-hidden="true">{spans}</text>'
 
 
 TREND_WIDTH, TREND_HEIGHT, _PAD_X, _PAD_Y = 260.0, 90.0, 30.0, 16.0
@@ -177,7 +199,7 @@ def rating_trend(
     line = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
     (fx, fy), (lx, ly) = points[0], points[-1]
     parts = [
-        f'<svg class="trend" viewBox="0 0 {TREND_WIDTH:.0f} {TREND_HEIGHT:.0f}" role="img" '
+        f'<svg class="trend" viewBox="0 0 {TREND_WIDTH:.0f} {TREND_HEIGHT:.0f}" direction="ltr" role="img" '
         f'aria-labelledby="{id_prefix}-title {id_prefix}-desc" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{id_prefix}-title">{e(title)}</title>',
         f'<desc id="{id_prefix}-desc">{e(described)}</desc>',
