@@ -2,8 +2,9 @@
 the pages and in the boxes the JavaScript makes, axe-core on every page, and a Hebrew-language
 workbook that lays out right to left.
 
-A language joins by its catalogue (SHIPPED in test_languages.py): the axe-core test takes it
-at once; the visible-words test asks for its words in EXPECTED, written by someone who reads it.
+A language joins by its catalogue (a .po file under coach_site/locale/): the axe-core test takes
+it at once; the visible-words tests read its words from tests/languages/<language>.yaml, written
+by someone who reads it.
 """
 
 from __future__ import annotations
@@ -12,48 +13,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from conftest import ARTIFACTS, EXAMPLE_CLIENT, REPO, build, serve
 from test_accessibility import WCAG_AA, describe
-from test_languages import SHIPPED
+from test_languages import SHIPPED, expectations
 
 RIGHT_TO_LEFT = "he"  # Material speaks it; coach-site has no catalogue: its own words stay English
 HEBREW_AREA = "מערכות יחסים"  # the Hebrew client names one area in Hebrew: a right-to-left label on the wheel
 
-# What a coachee of each language reads, page by page (the example client, in that language).
-EXPECTED = {
-    "de": {
-        "pages": {
-            "index.html": ["Hallo Maya", "Wo du gerade stehst", "Unsere nächste Sitzung: 20. Oktober 2026",
-                           "Die Hausaufgaben waren bis 29. September 2026 gedacht", "Deine Fokusbereiche",
-                           "Career · Zufriedenheit 6/10", "Dein Zufriedenheitsrad", "Dein Kompass",
-                           "Mehr über deine Werte"],
-            "area-relationships.html": ["Fokusbereich 3 von 3", "In einem Jahr", "Notiz hinzufügen", "Was passieren muss",
-                                        "Zum Nachdenken", "Was müsste passieren, damit du dort ankommst?",
-                                        "Zufriedenheit heute", "7 von 10", "Meine Bewertung löschen", "Nächste Schritte"],
-            "homework.html": ["Deine Hausaufgaben", "Bis 29. September 2026",
-                              "1. Schau dir deine Fokusbereiche noch einmal an", "Aus unserer Sitzung",
-                              "Wenn du magst: dein TED-Talk"],
-            "reflections.html": ["Meine Gedanken", "Noch nicht an deinen Coach geschickt."],
-            "print.html": ["Arbeitsbuch drucken", "Hallo Maya", "Deine Hausaufgaben", "Dein idealer Tag"],
-            "404.html": ["Diese Seite gibt es in deinem Arbeitsbuch nicht",
-                         "Vielleicht ist der Link veraltet oder vertippt."],
-        },
-        "title": "Start - Arbeitsbuch von Maya",
-        "navigation": ["Start", "Werte", "Fokusbereiche", "Hausaufgaben", "Meine Gedanken", "Arbeitsbuch drucken"],
-        "search": "Suche",  # Material's own words
-        "print_button": "Drucken",
-        "not_found_link": "Zurück zu deinem Arbeitsbuch",
-        # The words the workbook's scripts put on the page (read from its data- attributes).
-        "box_label": "Deine Gedanken",
-        "box_about": "zu: Was müsste passieren, damit du dort ankommst?",
-        "saved": "Auf diesem Gerät gespeichert.",
-        "note": "Deine Notizen bleiben auf diesem Gerät.",
-        "send": "An meinen Coach schicken",
-        "download": "Herunterladen",
-        "clear_all": "Alles löschen",
-        "confirm_clear": "Das lässt sich nicht rückgängig machen.",
-        "empty": "Noch nichts geschrieben.",
-        "typed": "Jeden zweiten Freitag ein Babysitter, damit wir ausgehen können",
-    },
-}
 
 
 def token_for(language: str) -> str:
@@ -85,10 +49,7 @@ def workbooks(tmp_path_factory):
 
 
 def expected(language: str) -> dict:
-    if language not in EXPECTED:
-        pytest.fail(f"the `{language}` catalogue is shipped: write what a coachee reads in it into EXPECTED "
-                    f"in {__name__}.py, as the German entry does")
-    return EXPECTED[language]
+    return expectations(language)["browser"]
 
 
 def text_of(page) -> str:

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
 from conftest import MINIMAL_CLIENT
@@ -129,7 +130,24 @@ def test_dates_and_weekdays_as_people_of_the_language_write_them(language, writt
 
 # --- 4 and 5. coach-site's own words: the catalogues ----------------------------------------
 
-SHIPPED = ["de", "fr"]
+def shipped_languages() -> list[str]:
+    """Every language with a catalogue (`pt_BR` -> `pt-BR`): adding a .po file adds its language."""
+    return sorted(p.parent.parent.name.replace("_", "-") for p in LOCALE_DIR.glob("*/LC_MESSAGES/messages.po"))
+
+
+EXPECTATIONS = Path(__file__).resolve().parent / "languages"
+
+
+def expectations(language: str) -> dict:
+    """What a coachee reads in `language`, written down by someone who reads it (tests/languages/)."""
+    path = EXPECTATIONS / f"{language}.yaml"
+    if not path.is_file():
+        pytest.fail(f"the `{language}` catalogue is shipped: write what a coachee reads in it into "
+                    f"tests/languages/{language}.yaml, as de.yaml does")
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+SHIPPED = shipped_languages()
 
 
 def template_messages() -> list[str]:
@@ -205,17 +223,6 @@ def english_sentences() -> set[str]:
 # The coach's own words in mkdocs.yml (the palette switch's name) are theirs to translate there.
 COACH_CONFIG_WORDS = {"Switch to dark mode", "Switch to light mode"}
 
-# What a workbook and an email in each shipped language say, for the tests that read them:
-# the home page's compass heading, the next session's line and month, the email's greeting and subject.
-SAYS = {
-    "de": {"compass": "Dein Kompass", "next_session": "Unsere nächste Sitzung: ", "october": ". Oktober 2026",
-           "hello": "Hallo Maya,", "subject": "Subject: Deine Hausaufgaben aus unserer Strategie-Sitzung",
-           "see_you": "Bis zum 20. Oktober 2026!"},
-    "fr": {"compass": "Ta boussole", "next_session": "Notre prochaine séance : le ", "october": " octobre 2026",
-           "hello": "Bonjour Maya,", "subject": "Subject: Tes exercices après notre séance de stratégie",
-           "see_you": "Rendez-vous le 20 octobre 2026 !"},
-}
-
 
 @pytest.mark.parametrize("language", SHIPPED)
 @pytest.mark.parametrize("filled", [True, False], ids=["every field set", "every answer empty"])
@@ -237,7 +244,7 @@ def test_a_translated_workbook_shows_no_english_words_of_coach_site(project, wri
         english = [s for s in sentences if s in shown and s not in text]  # the client's own words may say anything
         assert not english, f"{page.name}: English words of coach-site: {english[:5]}"
     home = visible_text(outcome.site / "index.html")
-    says = SAYS[language]
+    says = expectations(language)["email_and_home"]
     assert says["compass"] in home and f'lang="{language}"' in (outcome.site / "index.html").read_text(encoding="utf-8")
     if filled:
         assert says["next_session"] in home and says["october"] in home + visible_text(pages[0])
@@ -260,7 +267,7 @@ def test_the_homework_email_is_in_the_coachees_language(project, write_client, l
     client = write_client(example + f"language: {language}\n", "maya")
     result = CliRunner().invoke(cli, ["email", str(client)])
     assert result.exit_code == 0, result.output
-    says = SAYS[language]
+    says = expectations(language)["email_and_home"]
     assert says["hello"] in result.output and says["subject"] in result.output
     assert says["see_you"] in result.output  # the next session's date as the language writes it
     english = [s for s in english_sentences() if s in result.output and s not in example]
