@@ -615,6 +615,33 @@ def _section(model: type[Record]):
     return Annotated[model, BeforeValidator(_mapping)]
 
 
+def _known_language(value: Any, info: ValidationInfo) -> Any:
+    """A code the theme knows, written as it writes it: a typo would build in the wrong
+    language without a word. Checked when the caller knows the codes (build, check)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise PydanticCustomError(
+            "language", "expected a language code such as de, fr or es, got {kind}", {"kind": kind_of(value)}
+        )
+    known = (info.context or {}).get(KNOWN_LANGUAGES)
+    if known and value not in known:
+        raise PydanticCustomError("language", unknown_language_message(value, known))
+    return value
+
+
+# The workbook's language, in a client file and in a reflections file alike.
+LanguageCode = Annotated[
+    str | None,
+    BeforeValidator(_known_language),
+    Field(
+        description="The workbook's language for this client, a code such as de, fr, es, pt-BR or he; "
+        "default: theme.language in mkdocs.yml.",
+        examples=["de", "fr", "es", "pt-BR"],
+    ),
+]
+
+
 class Workbook(Record):
     """One coachee's file: everything their workbook is built from."""
 
@@ -633,28 +660,7 @@ class Workbook(Record):
     schedule: _section(Schedule) = Field(default_factory=Schedule)
     ted_talk: _section(TedTalk) = Field(default_factory=TedTalk)
     anything_we_missed: Text = _asks(QUESTIONS.homework, "anything_we_missed", default=None)
-    language: str | None = Field(
-        None,
-        description="The workbook's language for this client, a code such as de, fr, es, pt-BR or he; "
-        "default: theme.language in mkdocs.yml.",
-        examples=["de", "fr", "es", "pt-BR"],
-    )
-
-    @field_validator("language", mode="before")
-    @classmethod
-    def _language_is_known(cls, value: Any, info: ValidationInfo) -> Any:
-        """A code the theme knows, written as it writes it: a typo would build in the wrong
-        language without a word. Checked when the caller knows the codes (build, check)."""
-        if value is None:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            raise PydanticCustomError(
-                "language", "expected a language code such as de, fr or es, got {kind}", {"kind": kind_of(value)}
-            )
-        known = (info.context or {}).get(KNOWN_LANGUAGES)
-        if known and value not in known:
-            raise PydanticCustomError("language", unknown_language_message(value, known))
-        return value
+    language: LanguageCode = None
 
     @field_validator("sessions", mode="before")
     @classmethod
@@ -715,28 +721,7 @@ class Reflections(Record):
     schedule: _section(Schedule) = Field(default_factory=Schedule)
     ted_talk: _section(TedTalk) = Field(default_factory=TedTalk)
     anything_we_missed: Text = _asks(QUESTIONS.homework, "anything_we_missed", default=None)
-    language: str | None = Field(
-        None,
-        description="The workbook's language for this client, a code such as de, fr, es, pt-BR or he; "
-        "default: theme.language in mkdocs.yml.",
-        examples=["de", "fr", "es", "pt-BR"],
-    )
-
-    @field_validator("language", mode="before")
-    @classmethod
-    def _language_is_known(cls, value: Any, info: ValidationInfo) -> Any:
-        """A code the theme knows, written as it writes it: a typo would build in the wrong
-        language without a word. Checked when the caller knows the codes (build, check)."""
-        if value is None:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            raise PydanticCustomError(
-                "language", "expected a language code such as de, fr or es, got {kind}", {"kind": kind_of(value)}
-            )
-        known = (info.context or {}).get(KNOWN_LANGUAGES)
-        if known and value not in known:
-            raise PydanticCustomError("language", unknown_language_message(value, known))
-        return value
+    language: LanguageCode = None
 
 
 def unknown_language_message(code: str, known: tuple[str, ...] | list[str]) -> str:
