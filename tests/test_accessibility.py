@@ -96,6 +96,13 @@ SCREENSHOTS = {"example": "", "worst case": "empty-"}
 def test_every_page_has_no_wcag_2_2_aa_violations(browser, workbooks, workbook, palette, width):
     base, pages = workbooks[workbook]
     assert "404.html" in pages
+    failures = axe_failures(browser, base, pages, palette, width, screenshots=SCREENSHOTS.get(workbook))
+    assert not failures, "\n" + "\n".join(f"{name}:\n{text}" for name, text in failures.items())
+
+
+def axe_failures(browser, base: str, pages: list[str], palette: str, width: int, screenshots: str | None = None) -> dict:
+    """axe-core's WCAG 2.2 AA violations on each page, in one palette at one width, described.
+    With `screenshots` (a file-name prefix), each page is also saved to test-artifacts/."""
     axe = Axe()
     context = browser.new_context(color_scheme=palette, viewport={"width": width, "height": 900})
     page = context.new_page()
@@ -106,16 +113,15 @@ def test_every_page_has_no_wcag_2_2_aa_violations(browser, workbooks, workbook, 
             scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
             assert scheme == ("slate" if palette == "dark" else "default"), f"{name} is not in the {palette} palette"
             violations = axe.run(page, options=WCAG_AA).response["violations"]
-            print(f"{workbook}, {palette}, {width} px, {name}: {len(violations)} violation(s)")
-            if workbook in SCREENSHOTS:  # every page, both palettes, phone and laptop: to look at
+            print(f"{base}, {palette}, {width} px, {name}: {len(violations)} violation(s)")
+            if screenshots is not None:  # every page, both palettes, phone and laptop: to look at
                 ARTIFACTS.mkdir(exist_ok=True)
-                shot = ARTIFACTS / f"{SCREENSHOTS[workbook]}{width}-{palette}-{name}.png"
-                page.screenshot(path=str(shot), full_page=True)
+                page.screenshot(path=str(ARTIFACTS / f"{screenshots}{width}-{palette}-{name}.png"), full_page=True)
             if violations:
                 failures[name] = describe(violations)
     finally:
         context.close()
-    assert not failures, "\n" + "\n".join(f"{name}:\n{text}" for name, text in failures.items())
+    return failures
 
 
 @pytest.mark.parametrize("width", [320, 640])  # a phone, and a 1280 px window zoomed to 200%

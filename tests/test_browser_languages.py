@@ -10,9 +10,8 @@ by someone who reads it.
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from conftest import ARTIFACTS, EXAMPLE_CLIENT, REPO, build, serve
-from test_accessibility import WCAG_AA, describe
+from test_accessibility import axe_failures
 from test_languages import SHIPPED, expectations
 
 RIGHT_TO_LEFT = "he"  # Material speaks it; coach-site has no catalogue: its own words stay English
@@ -125,20 +124,7 @@ def test_the_boxes_the_scripts_make_speak_the_language(browser, workbooks, langu
 def test_every_page_in_every_language_has_no_wcag_2_2_aa_violations(browser, workbooks, language, palette, width):
     base, pages = workbooks[language]
     assert "404.html" in pages and len(pages) >= 10
-    axe = Axe()
-    context = browser.new_context(color_scheme=palette, viewport={"width": width, "height": 900})
-    page = context.new_page()
-    failures = {}
-    try:
-        for name in pages:
-            page.goto(f"{base}/{name}", wait_until="networkidle")
-            scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
-            assert scheme == ("slate" if palette == "dark" else "default"), f"{name} is not in the {palette} palette"
-            violations = axe.run(page, options=WCAG_AA).response["violations"]
-            if violations:
-                failures[name] = describe(violations)
-    finally:
-        context.close()
+    failures = axe_failures(browser, base, pages, palette, width)
     assert not failures, "\n" + "\n".join(f"{language}, {name}:\n{text}" for name, text in failures.items())
 
 
