@@ -214,10 +214,15 @@ def _words_in(path: Path, mtime_ns: int, size: int, translated: Any) -> dict[str
     return translate_words(_read_words(path, mtime_ns, size), translated.gettext)
 
 
-@functools.lru_cache(maxsize=16)
 def questions_in(language: str) -> Any:
-    """The catalogue of questions as the coachee reads them, in `language`."""
-    return QUESTIONS.translated(translations(language).gettext)
+    """The catalogue of questions as the coachee reads them, in `language`: kept, like the
+    words, while the language's catalogue is unchanged (an edited .po is read again)."""
+    return _questions_in(translations(language))
+
+
+@functools.lru_cache(maxsize=16)
+def _questions_in(translated: Any) -> Any:
+    return QUESTIONS.translated(translated.gettext)
 
 
 @functools.lru_cache(maxsize=8)
