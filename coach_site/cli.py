@@ -245,7 +245,7 @@ def prep(client_file: Path, as_markdown: bool) -> None:
     """The coach's agenda for the next session (never published)."""
     from coach_site.commands.prep import agenda_lines, agenda_markdown, session_agenda
 
-    agenda = session_agenda(check_client(client_file))
+    agenda = session_agenda(check_client(client_file), load_project().language)
     if as_markdown:
         click.echo(agenda_markdown(agenda), nl=False)
         return
@@ -275,9 +275,9 @@ def changes(client_file: Path, revision: str | None) -> None:
     """What changed in a client's file since a git revision, in coaching terms."""
     from coach_site.commands.changes import changes_since
 
-    label, lines = changes_since(client_file, revision)
+    heading, *lines = changes_since(client_file, revision, load_project().language)
     console = _console()
-    console.say(f"{client_file.stem}: changes since {label}", bold=True)
+    console.say(heading, bold=True)
     for line in lines:
         console.say(f"- {line}")
 

@@ -114,7 +114,7 @@ def test_changes_outside_git_or_at_an_unknown_revision_is_a_clear_error(project,
 def test_a_file_committed_once_is_new_and_an_old_version_is_read_from_git(repo, write_client):
     client = write_client(MINIMAL_CLIENT)
     commit(repo, "first", "2026-09-15")
-    assert changes_base(client, None) == (None, "it was first written")
+    assert changes_base(client, None) == (None, None)
     assert describe_changes(None, validate_client(load_client_file(client))) == ["New client file: everything is new."]
     assert workbook_at(client, "HEAD").client.name == "Ada Example"
     with pytest.raises(CoachSiteError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -272,3 +273,38 @@ def test_the_homework_email_is_in_the_coachees_language(project, write_client, l
     assert says["see_you"] in result.output  # the next session's date as the language writes it
     english = [s for s in english_sentences() if s in result.output and s not in example]
     assert not english, f"{language}: English words of coach-site in the email: {english[:5]}"
+
+
+# --- The coach's own reports: in the practice's language, whatever the coachee's ------------
+
+def practice_in(project: Path, language: str) -> None:
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  language: en\n", f"  language: {language}\n"))
+
+
+def test_prep_and_changes_speak_the_practices_language_not_the_coachees(project, write_client):
+    from test_history import commit, repo  # noqa: F401  (the git helpers of the history tests)
+
+    practice_in(project, "de")
+    example = (Path(__file__).resolve().parent.parent / "clients" / "maya-lindqvist.yaml").read_text(encoding="utf-8")
+    client = write_client(example + "language: fr\n", "maya")
+    prep = CliRunner().invoke(cli, ["prep", str(client), "--markdown"])
+    assert prep.exit_code == 0, prep.output
+    assert prep.output.startswith("# Sitzungsvorbereitung: Maya Lindqvist, 20. Oktober 2026")
+    assert "## Die Werte durchgehen (10 Min.)" in prep.output
+    assert "Bewertung: 4 (1. Juli 2026) -> 5 (15. Sept. 2026) -> 6 (13. Okt. 2026)" in prep.output
+    assert "**Noch offen:** Was müsste passieren, damit du dort ankommst?" in prep.output  # the catalogue's German
+    english = [s for s in english_sentences() if s in prep.output and s not in example]
+    assert not english, f"English words of coach-site in prep: {english[:5]}"
+
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    commit(project, "session 2", "2026-10-13")
+    first = CliRunner().invoke(cli, ["changes", str(client)])
+    assert first.output.splitlines() == ["maya: Änderungen seit der ersten Fassung", "- Neue Datei: alles ist neu."]
+    client.write_text(example.replace("    satisfaction: 4\n", "    satisfaction: 5\n") + "language: fr\n")
+    changes = CliRunner().invoke(cli, ["changes", str(client)])
+    assert changes.exit_code == 0, changes.output
+    assert "maya: Änderungen seit " in changes.output and "(2026-10-13)" in changes.output
+    assert "- Health: Bewertung 4 -> 5" in changes.output
+    english = [s for s in english_sentences() if s in changes.output]
+    assert not english, f"English words of coach-site in changes: {english[:5]}"

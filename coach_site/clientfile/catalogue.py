@@ -81,10 +81,10 @@ class Catalogue:
         return iter((self.focus_area, self.values, self.homework, self.schedule, self.ted_talk))
 
     def translated(self, translate: Callable[[str], str]) -> Catalogue:
-        """The catalogue with what a coachee reads (each question, label, task and box) in
-        another language, `translate` taking the English text; field names and the coach's
-        `short` words stay as they are."""
-        return Catalogue(**{section.name: replace(section, questions=tuple(
+        """The catalogue in another language, `translate` taking the English text: what a
+        coachee reads (each question, label, task and box) and the coach's `short` words
+        (`prep` and `changes` speak the practice's language); field names stay as they are."""
+        return Catalogue(**{section.name: replace(section, short=translate(section.short), questions=tuple(
             _translated(q, translate) for q in section)) for section in self})
 
 
@@ -94,7 +94,7 @@ def _translated(question: Question, translate: Callable[[str], str]) -> Question
 
     box = Box(label=say(question.box.label), question=say(question.box.question)) if question.box else None
     return replace(question, question=say(question.question), label=say(question.label), task=say(question.task),
-                   box=box)
+                   short=say(question.short), box=box)
 
 
 def _question(entry: dict) -> Question:

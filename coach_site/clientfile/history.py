@@ -73,8 +73,9 @@ def last_updated(path: Path) -> dt.date:
     return dt.date.fromtimestamp(path.stat().st_mtime)
 
 
-def changes_base(path: Path, revision: str | None) -> tuple[str | None, str]:
-    """The revision to compare the file with, and how to name it.
+def changes_base(path: Path, revision: str | None) -> tuple[str | None, str | None]:
+    """The revision to compare the file with, and how to name it (None for none: the file
+    was first written in its only commit, or is not committed yet).
 
     Default: the previous commit that touched the file. With uncommitted edits that
     is the last commit (what changed since then); otherwise the one before it.
@@ -88,7 +89,7 @@ def changes_base(path: Path, revision: str | None) -> tuple[str | None, str]:
     elif len(commits) > 1:
         base = commits[1]
     else:
-        return None, "it was first written"
+        return None, None
     return base, _git(path, "log", "-1", "--format=%h (%cs)", base).strip()
 
 

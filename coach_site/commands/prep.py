@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from coach_site.clientfile.catalogue import QUESTIONS
 from coach_site.clientfile.model import FocusArea, Step, Value, Workbook
-from coach_site.workbook.dates import human_date, short_date
+from coach_site.commands.coach_words import CoachWords, coach_words
+from coach_site.workbook.dates import LANGUAGE, human_date, short_date
+from coach_site.workbook.render import questions_in
 
 MINUTES_PER_AREA = 15
 MINUTES_FOR_VALUES = 10
-# The focus area's questions, in the catalogue's order; its next steps have a list of their own.
-AREA_QUESTIONS = tuple(q for q in QUESTIONS.focus_area if q.kind != "list")
 
 
 @dataclass(frozen=True)
@@ -49,41 +48,48 @@ class Agenda:
     homework_due: dt.date | None
     action_items: list[Step]
     anything_we_missed: str | None = None
+    language: str = LANGUAGE  # the practice's (theme.language): the agenda is for the coach
 
     @property
     def total_minutes(self) -> int:
         return MINUTES_FOR_VALUES + sum(a.minutes for a in self.areas)
 
 
-def session_agenda(workbook: Workbook) -> Agenda:
-    """The agenda of the next session for one client."""
+def session_agenda(workbook: Workbook, language: str = LANGUAGE) -> Agenda:
+    """The agenda of the next session for one client, in the practice's `language`."""
     return Agenda(
         client=workbook.client.name,
         next_session=workbook.next_session,
         values=list(workbook.values),
-        areas=[_area_agenda(area) for area in workbook.focus_areas],
+        areas=[_area_agenda(area, language) for area in workbook.focus_areas],
         homework_due=workbook.homework.due,
         action_items=list(workbook.homework.action_items),
         anything_we_missed=workbook.anything_we_missed,
+        language=language,
     )
 
 
-def _area_agenda(area: FocusArea) -> AreaAgenda:
+def _area_agenda(area: FocusArea, language: str) -> AreaAgenda:
     questions = []
-    for asked in AREA_QUESTIONS:
+    for asked in _area_questions(language):
         value = getattr(area, asked.field)
         if asked.kind == "rating":
             value = f"{value.current}/10" if value else None
         questions.append(Question(asked.question, value, area.notes.get(asked.field)))
-    return AreaAgenda(area.name, MINUTES_PER_AREA, questions, rating_trend_text(area), list(area.next_steps))
+    return AreaAgenda(area.name, MINUTES_PER_AREA, questions, rating_trend_text(area, language), list(area.next_steps))
 
 
-def rating_trend_text(area: FocusArea) -> str | None:
+def _area_questions(language: str) -> tuple:
+    """The focus area's questions, in the catalogue's order; its next steps have a list of their own."""
+    return tuple(q for q in questions_in(language).focus_area if q.kind != "list")
+
+
+def rating_trend_text(area: FocusArea, language: str = LANGUAGE) -> str | None:
     """`4 (1 Jul 2026) -> 5 (15 Sep 2026) -> 6 (13 Oct 2026)`, or `6` for a plain rating."""
     if area.satisfaction is None:
         return None
     return " -> ".join(
-        f"{r.value} ({short_date(r.when)})" if r.when else str(r.value) for r in area.satisfaction.history
+        f"{r.value} ({short_date(r.when, language)})" if r.when else str(r.value) for r in area.satisfaction.history
     )
 
 
@@ -129,50 +135,62 @@ _FORMS = {
 
 
 def agenda_lines(agenda: Agenda) -> list[AgendaLine]:
-    """The agenda, line by line."""
-    when = f": {human_date(agenda.next_session)}" if agenda.next_session else ""
-    out = [_heading(f"Session prep: {agenda.client}{when}", level=1), _text()]
-    out += [_text(f"About {agenda.total_minutes} minutes: values {MINUTES_FOR_VALUES}, "
-                  f"{len(agenda.areas)} focus area(s) x {MINUTES_PER_AREA}."), _text()]
-    out += [_heading(f"Review the values ({MINUTES_FOR_VALUES} min)"), _text()]
-    out += [_item(_value_text(value), lead=value.name) for value in agenda.values] or [
-        _item("No values yet: start with the Values session.")
+    """The agenda, line by line, in the agenda's language."""
+    say, language = coach_words("prep", agenda.language), agenda.language
+    title = (say("title_on", client=agenda.client, day=human_date(agenda.next_session, language))
+             if agenda.next_session else say("title", client=agenda.client))
+    out = [_heading(title, level=1), _text()]
+    out += [_text(say("length", minutes=agenda.total_minutes, values_minutes=MINUTES_FOR_VALUES,
+                      areas=len(agenda.areas), area_minutes=MINUTES_PER_AREA)), _text()]
+    out += [_heading(say("values", minutes=MINUTES_FOR_VALUES)), _text()]
+    out += [_item(_value_text(value, say), lead=value.name) for value in agenda.values] or [
+        _item(say("no_values"))
     ]
     for area in agenda.areas:
-        out += [_text(), _heading(f"{area.name} (about {area.minutes} min)"), _text()]
-        out += [_text(f"Rating: {area.trend or 'not rated yet'}. "
-                      f"{area.open_questions} of {len(area.questions)} questions still open."), _text()]
+        out += [_text(), _heading(say("area", area=area.name, minutes=area.minutes)), _text()]
+        out += [_text(say("rating", trend=area.trend or say("not_rated"), open=area.open_questions,
+                          total=len(area.questions))), _text()]
         for q in area.questions:
             if q.answer is None:
-                out.append(AgendaLine("open", q.question, lead="Still open:"))
+                out.append(AgendaLine("open", q.question, lead=say("still_open")))
             else:
                 out.append(_item(q.question))
                 answer = [_text(f"  {line}") for line in q.answer.splitlines() if line.strip()]
                 out += answer or [_text()]
             if q.note:
-                out.append(_text(f"  Their note: {' '.join(q.note.split())}"))
-        out += [_text(), _text("Next steps:")] + ([_step(s) for s in area.next_steps] or [_item("none yet")])
-    out += [_text(), _heading("Homework")]
+                out.append(_text(f"  {say('answer_note', note=' '.join(q.note.split()))}"))
+        steps = [_step(s, say, language) for s in area.next_steps] or [_item(say("no_steps"))]
+        out += [_text(), _text(say("next_steps"))] + steps
+    out += [_text(), _heading(say("homework"))]
     if agenda.homework_due:
-        out.append(_text(f"Due {human_date(agenda.homework_due)}."))
+        out.append(_text(say("due", day=human_date(agenda.homework_due, language))))
     if agenda.anything_we_missed:
-        out.append(_text(f"{QUESTIONS.homework.anything_we_missed.question.split('?')[0]}? "
-                         f"{' '.join(agenda.anything_we_missed.split())}"))
-    out += [_step(i) for i in agenda.action_items] or [_item("No action items beyond the standard homework.")]
+        asked = questions_in(language).homework.anything_we_missed.question
+        out.append(_text(f"{_first_sentence(asked)} {' '.join(agenda.anything_we_missed.split())}"))
+    out += [_step(i, say, language) for i in agenda.action_items] or [_item(say("no_action_items"))]
     return out
 
 
-def _value_text(value: Value) -> str:
+def _first_sentence(question: str) -> str:
+    """"Is there anything we missed? Write it here." -> "Is there anything we missed?" (any script's ?)."""
+    for end, mark in enumerate(question):
+        if mark in "?？؟":
+            return question[: end + 1]
+    return question
+
+
+def _value_text(value: Value, say: CoachWords) -> str:
     meaning = f": {value.meaning}" if value.meaning else ""
-    return meaning + (f" (their note: {' '.join(value.note.split())})" if value.note else "")
+    return meaning + (f" {say('value_note', note=' '.join(value.note.split()))}" if value.note else "")
 
 
-def _step(step: Step) -> AgendaLine:
+def _step(step: Step, say: CoachWords, language: str) -> AgendaLine:
     """A step still open to tick in the session, or one done (with its day when known)."""
     if not step.done:
         return _todo(step)
-    when = f" (done {human_date(step.done)})" if isinstance(step.done, dt.date) else ""
-    return AgendaLine("done", f"{step}{when}")
+    if isinstance(step.done, dt.date):
+        return AgendaLine("done", say("done_on", step=step, day=human_date(step.done, language)))
+    return AgendaLine("done", str(step))
 
 
 def _heading(text: str, level: int = 2) -> AgendaLine:
