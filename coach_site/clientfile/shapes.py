@@ -33,12 +33,14 @@ TEXT = {"type": [*_TEXT_TYPES, "null"]}
 NAME = {"type": _TEXT_TYPES, "pattern": r"\S", "patternErrorMessage": "A name must not be empty."}
 DAY = {"type": ["string", "null"], "pattern": DAY_PATTERN, "patternErrorMessage": _DAY_MESSAGE}
 
+_DONE_MESSAGE = "`done:` is the date the step was done (YYYY-MM-DD), or true."
 # A step's `done`: a date, or true (also written `yes`); `false` is not a way to say "not done".
 DONE = {
     "type": ["string", "boolean", "null"],
     "pattern": rf"{DAY_PATTERN}|^\s*(?:[Yy][Ee][Ss]|[Tt][Rr][Uu][Ee])\s*$",
-    "not": {"const": False},
-    "errorMessage": "`done:` is the date the step was done (YYYY-MM-DD), or true.",
+    "patternErrorMessage": _DONE_MESSAGE,
+    "if": {"type": "boolean"},
+    "then": {"const": True, "errorMessage": _DONE_MESSAGE},
 }
 # A step: its text, or `step:` and `done:`.
 STEP = {
