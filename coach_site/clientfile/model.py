@@ -28,6 +28,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from coach_site.clientfile import shapes
 from coach_site.clientfile.catalogue import QUESTIONS, Section
 from coach_site.clientfile.loader import YamlDate, YamlInt
 
@@ -365,18 +366,16 @@ ANSWER = FieldKind("answer")  # free text: a ` #` in it starts a comment YAML dr
 ANSWER_LIST = FieldKind("answer list")  # a list of free-text items
 NAME = FieldKind("name")  # a name: a ` #` in it starts a comment too
 
-# The field types of the format. Each carries the JSON Schema an editor sees.
-_TEXT_SCHEMA = {"type": ["string", "number", "null"]}
-_DATE_SCHEMA = {"type": "string", "format": "date"}
-Text = Annotated[str | None, BeforeValidator(_as_text), WithJsonSchema(_TEXT_SCHEMA), ANSWER]
-Name = Annotated[str, BeforeValidator(_required_line), WithJsonSchema({"type": ["string", "number"]}), NAME]
-OptionalName = Annotated[str | None, BeforeValidator(_optional_line), WithJsonSchema(_TEXT_SCHEMA), NAME]
-Day = Annotated[dt.date | None, BeforeValidator(_date), WithJsonSchema(_DATE_SCHEMA)]
+# The field types of the format. Each carries the JSON Schema an editor sees (see `shapes`).
+Text = Annotated[str | None, BeforeValidator(_as_text), WithJsonSchema(shapes.TEXT), ANSWER]
+Name = Annotated[str, BeforeValidator(_required_line), WithJsonSchema(shapes.NAME), NAME]
+OptionalName = Annotated[str | None, BeforeValidator(_optional_line), WithJsonSchema(shapes.TEXT), NAME]
+Day = Annotated[dt.date | None, BeforeValidator(_date), WithJsonSchema(shapes.DAY)]
 TextList = Annotated[
     list[Annotated[str, BeforeValidator(lambda item: _as_text(item) or "")]],
     BeforeValidator(_list),
     AfterValidator(lambda items: [item for item in items if item]),  # drop blank items
-    WithJsonSchema({"type": "array", "items": _TEXT_SCHEMA}),
+    WithJsonSchema(shapes.lone_or_list(shapes.TEXT)),
     ANSWER_LIST,
 ]
 class Step(str):
@@ -436,26 +435,13 @@ def _done(value: Any) -> dt.date | bool:
     return day
 
 
-_STEP_SCHEMA = {
-    "anyOf": [
-        _TEXT_SCHEMA,
-        {
-            "type": "object",
-            "properties": {"step": _TEXT_SCHEMA, "done": {"anyOf": [{"type": "boolean"}, _DATE_SCHEMA]}},
-            "required": ["step"],
-            "additionalProperties": False,
-        },
-    ]
-}
 StepList = Annotated[
     list[Annotated[Any, PlainValidator(_step)]],
     BeforeValidator(_list),
     AfterValidator(lambda items: [item for item in items if item]),  # drop blank items
-    WithJsonSchema({
-        "type": "array",
-        "items": _STEP_SCHEMA,
-        "description": "Each step is text, or `step:` and `done:` (a date or true) once it is done.",
-    }),
+    WithJsonSchema(shapes.lone_or_list(
+        shapes.STEP, description="Each step is text, or `step:` and `done:` (a date or true) once it is done."
+    )),
     ANSWER_LIST,
 ]
 
@@ -463,39 +449,35 @@ StepList = Annotated[
 Token = Annotated[
     str,
     BeforeValidator(_token),
-    WithJsonSchema(
-        {"type": "string", "pattern": TOKEN_PATTERN.pattern, "minLength": TOKEN_MIN, "maxLength": TOKEN_MAX}
-    ),
+    WithJsonSchema(shapes.token(TOKEN_MIN, TOKEN_MAX)),
 ]
+CurrentToken = Annotated[Token, WithJsonSchema(shapes.token(TOKEN_MIN, TOKEN_MAX, TOKEN_MAX_RUN))]
 Email = Annotated[
-    str | None, BeforeValidator(_email), WithJsonSchema({"type": ["string", "null"], "format": "email"})
+    str | None, BeforeValidator(_email), WithJsonSchema(shapes.EMAIL)
 ]
 SatisfactionField = Annotated[
     Satisfaction | None,
     BeforeValidator(_satisfaction),
-    WithJsonSchema(
-        {
-            "description": "1-10 now, or a history mapping YYYY-MM-DD to a 1-10 rating",
-            "anyOf": [
-                {"type": "integer", "minimum": 1, "maximum": 10},
-                {
-                    "type": "object",
-                    "additionalProperties": {"type": "integer", "minimum": 1, "maximum": 10},
-                },
-                {"type": "null"},
-            ],
-        }
-    ),
+    WithJsonSchema(shapes.SATISFACTION),
 ]
+
+
+def _field_title(name: str, _info: Any) -> str:
+    """The heading an editor shows above a field's hint: `preferred_name` -> "Preferred name"."""
+    return name.replace("_", " ").capitalize()
 
 
 class Record(BaseModel):
     """A part of the client file: unknown keys are errors, so a typo never drops an answer."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, arbitrary_types_allowed=True, field_title_generator=_field_title
+    )
 
 
 class ClientInfo(Record):
+    model_config = ConfigDict(title="Client")
+
     name: Name = Field(description="The client's full name.")
     preferred_name: OptionalName = Field(None, description="Default: the first word of name.")
     email: Email = None
@@ -507,8 +489,10 @@ class ClientInfo(Record):
 
 
 class Link(Record):
-    token: Token = Field(description="The unguessable part of the private link.")
-    previous_tokens: Annotated[list[Token], BeforeValidator(_list)] = Field(
+    token: CurrentToken = Field(description="The unguessable part of the private link.")
+    previous_tokens: Annotated[
+        list[Token], BeforeValidator(_list), WithJsonSchema(shapes.lone_or_list(shapes.token(TOKEN_MIN, TOKEN_MAX)))
+    ] = Field(
         default_factory=list,
         description="The client's earlier tokens, oldest first; `coach-site rotate` adds the old one here. "
         "They open nothing; they let the coachee's notes and downloaded reflections follow the new link.",
@@ -532,11 +516,15 @@ class Link(Record):
 
 
 def _asks(section: Section, field: str, **kwargs: Any) -> Any:
-    """A field of the format whose JSON Schema description is its question in the catalogue."""
-    return Field(description=section[field].description, **kwargs)
+    """A field of the format whose JSON Schema description is its question in the catalogue,
+    and whose title (the heading an editor shows above it) is the question's label."""
+    asked = section[field]
+    return Field(title=asked.label, description=asked.description, **kwargs)
 
 
 class Value(Record):
+    model_config = ConfigDict(title="Value", json_schema_extra=shapes.section())  # `- ` alone is dropped
+
     name: Name
     meaning: Text = _asks(QUESTIONS.values, "meaning", default=None)
     note: Text = Field(None, description="The coachee's own note on this value, from their workbook "
@@ -569,10 +557,10 @@ Notes = Annotated[
     BeforeValidator(_notes),
     AfterValidator(lambda notes: {k: v for k, v in notes.items() if v is not None}),
     WithJsonSchema({
-        "type": "object",
+        "type": ["object", "null"],
         "description": "The coachee's review notes (homework 1), by the field each is about; "
         "the coach's answer stays as written.",
-        "properties": {q.field: _TEXT_SCHEMA for q in QUESTIONS.focus_area},
+        "properties": {q.field: shapes.TEXT for q in QUESTIONS.focus_area},
         "additionalProperties": False,
     }),
 ]
@@ -580,6 +568,8 @@ Notes = Annotated[
 
 class FocusArea(Record):
     """One focus area, walked through the Strategy session's questions (the descriptions)."""
+
+    model_config = ConfigDict(title="Focus area", json_schema_extra=shapes.section())  # `- ` alone is dropped
 
     name: Name
     outcome: Text = _asks(QUESTIONS.focus_area, "outcome", default=None)
@@ -595,17 +585,23 @@ class FocusArea(Record):
 
 
 class Homework(Record):
+    model_config = ConfigDict(title="Homework", json_schema_extra=shapes.section())
+
     due: Day = None
     action_items: StepList = Field(default_factory=list)
 
 
 class Schedule(Record):
+    model_config = ConfigDict(title="Schedule", json_schema_extra=shapes.section())
+
     day: Text = _asks(QUESTIONS.schedule, "day", default=None)
     week: Text = _asks(QUESTIONS.schedule, "week", default=None)
     month: Text = _asks(QUESTIONS.schedule, "month", default=None)
 
 
 class TedTalk(Record):
+    model_config = ConfigDict(title="TED talk", json_schema_extra=shapes.section())
+
     title: Text = _asks(QUESTIONS.ted_talk, "title", default=None)
     message: Text = _asks(QUESTIONS.ted_talk, "message", default=None)
     story: Text = _asks(QUESTIONS.ted_talk, "story", default=None)
@@ -634,6 +630,7 @@ def _known_language(value: Any, info: ValidationInfo) -> Any:
 LanguageCode = Annotated[
     str | None,
     BeforeValidator(_known_language),
+    WithJsonSchema(shapes.LANGUAGE),
     Field(
         description="The workbook's language for this client, a code such as de, fr, es, pt-BR or he; "
         "default: theme.language in mkdocs.yml.",
@@ -650,15 +647,19 @@ class Workbook(Record):
     client: ClientInfo
     link: Link
     sessions: Annotated[dict[str, Day], BeforeValidator(_mapping)] = Field(
-        default_factory=dict, description="Session name -> date; `next` is shown as the next session."
+        default_factory=dict, description="Session name -> date; `next` is shown as the next session.",
+        json_schema_extra=shapes.section(),
     )
-    values: Annotated[list[Value], BeforeValidator(_list)] = Field(default_factory=list)
+    values: Annotated[list[Value], BeforeValidator(_list)] = Field(
+        default_factory=list, json_schema_extra={"type": ["array", "null"]}
+    )
     focus_areas: Annotated[
-        list[FocusArea], BeforeValidator(_list), Field(default_factory=list, max_length=MAX_FOCUS_AREAS)
+        list[FocusArea], BeforeValidator(_list),
+        Field(default_factory=list, max_length=MAX_FOCUS_AREAS, json_schema_extra={"type": ["array", "null"]}),
     ]
     homework: _section(Homework) = Field(default_factory=Homework)
     schedule: _section(Schedule) = Field(default_factory=Schedule)
-    ted_talk: _section(TedTalk) = Field(default_factory=TedTalk)
+    ted_talk: _section(TedTalk) = Field(default_factory=TedTalk, title="TED talk")
     anything_we_missed: Text = _asks(QUESTIONS.homework, "anything_we_missed", default=None)
     language: LanguageCode = None
 

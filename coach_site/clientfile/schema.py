@@ -5,14 +5,24 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pydantic.json_schema import GenerateJsonSchema
+
 from coach_site.clientfile.model import Workbook
 
 SCHEMA_FILE = "client.schema.json"
 
 
+class _WithoutDefaults(GenerateJsonSchema):
+    """The schema without `default`s: the YAML language server inserts a field's default when
+    it completes the field (`null`, or nothing at all when the default is null: it fails)."""
+
+    def default_schema(self, schema):  # type: ignore[no-untyped-def]
+        return self.generate_inner(schema["schema"])
+
+
 def client_schema() -> dict:
     """The JSON Schema (draft 2020-12) that the YAML language server checks client files against."""
-    schema = Workbook.model_json_schema(mode="validation")
+    schema = Workbook.model_json_schema(mode="validation", schema_generator=_WithoutDefaults)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
 
 
