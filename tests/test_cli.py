@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import MINIMAL_CLIENT
+from conftest import MINIMAL_CLIENT, customised
 
 from coach_site.clientfile.loader import load_client_file
 from coach_site.clientfile.validate import validate_client
@@ -86,7 +86,7 @@ def test_outside_a_project_the_error_says_where_to_run(tmp_path):
 def test_unexpected_errors_are_short_and_debug_shows_the_traceback(project, write_client):
     write_client(MINIMAL_CLIENT)
     # A plain Python error in a coach's template: an error nobody planned for.
-    index = project / "content" / "index.md.j2"
+    index = customised(project, "index.md.j2")
     index.write_text(index.read_text() + "{{ 1 // (client.name | length - client.name | length) }}\n")
     result = run(project, "build")
     assert result.returncode == 1  # that client's error: any other client still builds
@@ -100,7 +100,7 @@ def test_unexpected_errors_are_short_and_debug_shows_the_traceback(project, writ
 def test_a_failed_build_names_the_client_file_it_was_building(project, write_client):
     write_client(MINIMAL_CLIENT)
     # A page Markdown cannot read: lists nested deeper than Python lets Markdown go.
-    index = project / "content" / "index.md.j2"
+    index = customised(project, "index.md.j2")
     index.write_text(index.read_text(encoding="utf-8") + '\n{{ "- " * 1000 }}x\n', encoding="utf-8")
     for args in (("build",), ("build", "clients/ada-example.yaml")):
         result = run(project, *args)
