@@ -8,7 +8,13 @@ import json
 import shutil
 
 import pytest
-from conftest import EXAMPLE_CLIENT, MINIMAL_CLIENT, PRACTICE_COACH, PRACTICE_SITE_URL, REPO
+from conftest import (
+    EXAMPLE_CLIENT,
+    MINIMAL_CLIENT,
+    PRACTICE_COACH,
+    PRACTICE_SITE_URL,
+    REPO,
+)
 from test_cli import TOKEN, run
 
 from coach_site.clientfile.loader import load_client_file

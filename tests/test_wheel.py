@@ -7,7 +7,6 @@ can), so everything it checks shares one installation.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import signal
