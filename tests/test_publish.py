@@ -70,7 +70,7 @@ def test_a_rebuild_replaces_the_whole_site(project, published):
             BuildError,
         ),
     ],
-    ids=["invalid-client", "yaml-syntax", "template-error", "mkdocs-config", "theme-override"],
+    ids=["invalid-client", "yaml-syntax", "template-error", "words-error", "mkdocs-config", "theme-override"],
 )
 def test_a_failed_build_leaves_the_published_site_byte_for_byte(project, published, breakage, error):
     client, site_dir, before = published

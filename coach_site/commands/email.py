@@ -27,7 +27,7 @@ from coach_site.project import Coach, Project
 from coach_site.workbook.dates import LANGUAGE, human_date
 from coach_site.workbook.escape import escape_html
 from coach_site.workbook.pipeline import check_client
-from coach_site.workbook.render import area_pages, questions_in
+from coach_site.workbook.render import FirstFoundLoader, area_pages, questions_in
 from coach_site.workbook.translations import translations
 
 TEMPLATE = "homework-email.txt.j2"
@@ -61,7 +61,7 @@ def homework_email(
     """Fill in the homework email for one client, in the workbook's `language`, from the
     first of `content_dirs` that holds the template (the practice's, else coach-site's)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(list(content_dirs)),
+        loader=FirstFoundLoader(list(content_dirs)),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

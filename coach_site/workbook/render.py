@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import os
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -287,7 +288,7 @@ def _new_environment(content_dirs: Sequence[Path], language: str, said: Any) -> 
         extensions=["jinja2.ext.i18n"],  # {% trans %} and _(): the sentences of the templates
         auto_reload=True,
         bytecode_cache=bytecode_cache(),  # compiled once per machine; recompiled when a template changes
-        loader=jinja2.FileSystemLoader(list(content_dirs)),  # the first folder holding a name wins
+        loader=FirstFoundLoader(list(content_dirs)),
         undefined=jinja2.StrictUndefined,
         # autoescape marks macro output and pictures as safe; finalize does the escaping.
         autoescape=True,
@@ -305,6 +306,24 @@ def _new_environment(content_dirs: Sequence[Path], language: str, said: Any) -> 
     env.globals["wheel"] = _wheel
     env.globals["trend"] = _trend
     return env
+
+
+class FirstFoundLoader(jinja2.FileSystemLoader):
+    """Templates from the first folder that holds the name (the practice's, then coach-site's).
+
+    A template loaded from a later folder is out of date once an earlier one holds a file of
+    its name (`coach-site customise` during `serve`), not only when its own file changes."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        parts = jinja2.loaders.split_template_path(template)
+        earlier = []
+        for folder in self.searchpath:
+            candidate = os.path.join(folder, *parts)
+            if os.path.normpath(candidate) == os.path.normpath(filename):
+                break
+            earlier.append(candidate)
+        return source, filename, lambda: uptodate() and not any(os.path.isfile(path) for path in earlier)
 
 
 @jinja2.pass_context
