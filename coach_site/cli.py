@@ -16,7 +16,7 @@ from coach_site import __version__  # noqa: E402
 from coach_site.commands.build import Tally, client_files, raise_if_failed  # noqa: E402
 from coach_site.console import Console, printable  # noqa: E402
 from coach_site.errors import REPORT_A_BUG, CoachSiteError  # noqa: E402
-from coach_site.project import Project, load_project  # noqa: E402
+from coach_site.project import CONFIG_FILE, Project, example_values, load_project  # noqa: E402
 from coach_site.workbook.pipeline import (  # noqa: E402
     Built,
     Failed,
@@ -97,9 +97,28 @@ JOBS = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
 def build(files: tuple[Path, ...], site_dir: Path, force: bool, jobs: int | None) -> None:
     """Build each client's workbook (default: every clients/*.yaml) and print its private link."""
     project = load_project()
+    _warn_if_example(project)
     _hold_site_dir(project, site_dir)
     outcomes = _build_and_report(client_files(project, files), project, site_dir, force, jobs)
     raise_if_failed(outcomes)
+
+
+def _still_the_example(project: Project) -> str | None:
+    """What in mkdocs.yml is still the example practice's, as lines to act on; None when nothing."""
+    found = example_values(project)
+    return "\n".join(f"{CONFIG_FILE}: {what}" for what in found) if found else None
+
+
+def _warn_if_example(project: Project) -> None:
+    """Once per command: links and emails made now would point to the example's host."""
+    if found := _still_the_example(project):
+        _console().warn(f"{found}\nUntil then, links and emails name the example's address and coach.")
+
+
+def _refuse_if_example(project: Project) -> None:
+    if found := _still_the_example(project):
+        raise CoachSiteError(f"{found}\nNothing was published: change these in {project.config_file}, "
+                             "then publish again.")
 
 
 def _hold_site_dir(project: Project, site_dir: Path) -> None:
@@ -185,6 +204,60 @@ def new(name: str, email: str | None, clients_dir: Path, slug: str | None, langu
 
 
 @cli.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--name", help="Your name, as it signs every workbook and email.")
+@click.option("--email", help="Your email address, in every workbook's footer and email.")
+@click.option("--site-url", help="Where your workbooks will be published, e.g. https://coaching.your-name.com/workbooks/")
+@click.option("--language", help="Your workbooks' language (en, de, fr, es, pt-BR, ...); default en.")
+@verbosity
+def init(folder: Path, name: str | None, email: str | None, site_url: str | None, language: str | None) -> None:
+    """Start your practice in a new FOLDER: mkdocs.yml with your details, clients/, git."""
+    from coach_site.commands.init import Details, init_practice
+
+    details = Details(
+        name=_asked(name, "--name", "Your name (it signs every workbook)"),
+        email=_asked(email, "--email", "Your email address"),
+        site_url=_asked(site_url, "--site-url", "Where your workbooks will be published (https://...)"),
+        language=language,
+    )
+    init_practice(folder, details)
+    console = _console()
+    console.say(f"Started your practice in {folder}.")
+    console.say(f"Next: cd {folder} && coach-site new \"Full Name\" --email client@example.org "
+                "(README.md there says what follows).", dim=True)
+
+
+def _asked(value: str | None, option: str, question: str) -> str:
+    """An option's value: as given, else asked for on a terminal, else a clear error."""
+    if value is not None:
+        return value
+    if sys.stdin.isatty():
+        return click.prompt(question, err=True)
+    raise CoachSiteError(f"{option} is missing: coach-site init FOLDER --name \"Your Name\" "
+                         "--email you@your-domain.com --site-url https://your-domain.com/workbooks/")
+
+
+@cli.command()
+@click.argument("template", required=False)
+@verbosity
+def customise(template: str | None) -> None:
+    """Copy one of coach-site's templates (TEMPLATE) into your content/ or overrides/ to edit;
+    without TEMPLATE, list them."""
+    from coach_site.commands.customise import customise as copy_template
+    from coach_site.commands.customise import templates
+
+    console = _console()
+    project = load_project()
+    if template is None:
+        for known in templates():
+            console.say(known.full_name)
+        return
+    copy = copy_template(template, project)
+    console.say(f"Copied to {copy.relative_to(project.root).as_posix()}: edit it there; "
+                "it now wins over coach-site's.")
+
+
+@cli.command()
 @click.argument("client_file", type=CLIENT_FILE)
 @SITE_DIR
 @verbosity
@@ -227,6 +300,7 @@ def email(client_file: Path, eml: Path | None) -> None:
     from coach_site.commands.email import client_email, draft_message
 
     project = load_project()
+    _warn_if_example(project)
     mail, workbook = client_email(client_file, project)
     console = _console()
     console.say(f"Subject: {mail.subject}\n\n{mail.text}")
@@ -335,6 +409,7 @@ def publish(files: tuple[Path, ...], to: str, site_dir: Path, force: bool, jobs:
     )
 
     project = load_project()
+    _refuse_if_example(project)  # before anything is built or sent anywhere
     target = parse_target(to)
     check_target(target, project.root)  # before building anything
     _hold_site_dir(project, site_dir)

@@ -11,6 +11,12 @@ from coach_site.engine.settings import read_settings
 from coach_site.errors import CoachSiteError
 
 CONFIG_FILE = "mkdocs.yml"
+# The defaults every practice uses: the workbook's page templates and words, and the theme's
+# overrides. A practice's own content/ and overrides/ hold only the files it changes: a file
+# of the same name there wins over the package's, file by file (as Material's custom_dir).
+PACKAGE_THEME = Path(__file__).resolve().parent / "theme"
+PACKAGE_CONTENT = PACKAGE_THEME / "content"
+PACKAGE_OVERRIDES = PACKAGE_THEME / "overrides"
 
 
 @dataclass(frozen=True)
@@ -21,7 +27,8 @@ class Coach:
 
 @dataclass(frozen=True)
 class Project:
-    """A coach-site project: mkdocs.yml beside content/, overrides/ and clients/."""
+    """A coach-site project (a practice): mkdocs.yml beside clients/, and content/ and
+    overrides/ with whatever the coach changed of coach-site's own templates and theme."""
 
     root: Path
     site_url: str
@@ -42,6 +49,16 @@ class Project:
         return self.root / "overrides"
 
     @property
+    def content_dirs(self) -> tuple[Path, ...]:
+        """Where the page templates and words are looked up, the practice's first."""
+        return (self.content_dir, PACKAGE_CONTENT)
+
+    @property
+    def overrides_dirs(self) -> tuple[Path, ...]:
+        """Where the theme's overrides are looked up, the practice's first (then Material's)."""
+        return (self.overrides_dir, PACKAGE_OVERRIDES)
+
+    @property
     def clients_dir(self) -> Path:
         return self.root / "clients"
 
@@ -55,6 +72,25 @@ class Project:
     def private_link(self, token: str) -> str:
         """The link a coachee is sent: site_url + token + '/'."""
         return f"{self.site_url}{token}/"
+
+
+# What the example practice (this repository's, and the one `init` starts from) says; a
+# practice still saying it would send clients links to the example's host, signed by a
+# fictional coach.
+EXAMPLE_SITE_URL = "https://coaching.example.org/"
+EXAMPLE_COACH = Coach("Sam Rivera", "sam.rivera@example.org")
+
+
+def example_values(project: Project) -> list[str]:
+    """What in mkdocs.yml is still the example's, each as what to change; empty when none."""
+    found = []
+    if project.site_url.startswith(EXAMPLE_SITE_URL):
+        found.append(f"site_url is still the example's ({project.site_url}): set it to the address "
+                     "your workbooks will be published at")
+    if project.coach.name == EXAMPLE_COACH.name or project.coach.email == EXAMPLE_COACH.email:
+        found.append(f"extra.coach is still the example's ({project.coach.name}, {project.coach.email}): "
+                     "set name and email to yours (they sign every workbook and email)")
+    return found
 
 
 def shown_path(path: Path) -> Path:

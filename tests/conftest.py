@@ -44,14 +44,41 @@ focus_areas:
 """
 
 
-def copy_project(root: Path) -> Path:
-    """A new coach-site project at `root`: this one's mkdocs.yml, content/, overrides/, no clients."""
+# A practice's own details, in place of the example's (which build, email and publish
+# warn about, and publish refuses).
+PRACTICE_SITE_URL = "https://coaching.okafor-practice.net/workbooks/"
+PRACTICE_COACH = ("Robin Okafor", "robin@okafor-practice.net")
+
+
+def copy_project(root: Path, *, example_details: bool = False) -> Path:
+    """A new coach-site project at `root`: this one's mkdocs.yml, content/, overrides/, no
+    clients; with a coach's own details in mkdocs.yml unless `example_details`."""
     root.mkdir(parents=True)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    settings = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    if not example_details:
+        settings = own_details(settings)
+    (root / "mkdocs.yml").write_text(settings, encoding="utf-8")
     for folder in ("content", "overrides"):
         shutil.copytree(REPO / folder, root / folder)
     (root / "clients").mkdir()
     return root
+
+
+def own_details(settings: str) -> str:
+    """The example's mkdocs.yml with a coach's own site_url, name and email."""
+    changed = (settings.replace("https://coaching.example.org/workbooks/", PRACTICE_SITE_URL)
+               .replace("name: Sam Rivera", f"name: {PRACTICE_COACH[0]}")
+               .replace("email: sam.rivera@example.org", f"email: {PRACTICE_COACH[1]}"))
+    assert changed.count(PRACTICE_SITE_URL) == 1 and PRACTICE_COACH[1] in changed, "the example's mkdocs.yml changed"
+    return changed
+
+
+def customised(project_root: Path, name: str) -> Path:
+    """The practice's own copy of one of coach-site's templates, as `coach-site customise` makes it."""
+    from coach_site.commands.customise import customise
+    from coach_site.project import load_project
+
+    return customise(name, load_project(project_root))
 
 
 @pytest.fixture

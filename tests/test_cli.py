@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import MINIMAL_CLIENT
+from conftest import MINIMAL_CLIENT, PRACTICE_SITE_URL, customised
 
 from coach_site.clientfile.loader import load_client_file
 from coach_site.clientfile.validate import validate_client
@@ -25,7 +25,7 @@ def test_build_prints_each_clients_private_link(project, write_client):
     write_client(MINIMAL_CLIENT)
     result = run(project, "build")
     assert result.returncode == 0, result.stderr
-    assert f"ada-example: https://coaching.example.org/workbooks/{TOKEN}/" in result.stdout
+    assert f"ada-example: {PRACTICE_SITE_URL}{TOKEN}/" in result.stdout
     assert (project / "site" / TOKEN / "index.html").exists()
     # Material's end-of-life banner is silenced: coaches see only our messages.
     assert "end of life" not in result.stdout + result.stderr
@@ -39,7 +39,7 @@ def test_a_broken_client_is_reported_and_the_others_still_build(project, write_c
     assert result.returncode == 1
     assert "clients/bo.yaml:7: focus_areas[0].satisfaction: 11 is not between 1 and 10" in result.stderr
     assert "1 client(s) failed to build" in result.stderr
-    assert f"ada-example: https://coaching.example.org/workbooks/{TOKEN}/" in result.stdout
+    assert f"ada-example: {PRACTICE_SITE_URL}{TOKEN}/" in result.stdout
     assert "Traceback" not in result.stderr
 
 
@@ -86,7 +86,7 @@ def test_outside_a_project_the_error_says_where_to_run(tmp_path):
 def test_unexpected_errors_are_short_and_debug_shows_the_traceback(project, write_client):
     write_client(MINIMAL_CLIENT)
     # A plain Python error in a coach's template: an error nobody planned for.
-    index = project / "content" / "index.md.j2"
+    index = customised(project, "index.md.j2")
     index.write_text(index.read_text() + "{{ 1 // (client.name | length - client.name | length) }}\n")
     result = run(project, "build")
     assert result.returncode == 1  # that client's error: any other client still builds
@@ -100,7 +100,7 @@ def test_unexpected_errors_are_short_and_debug_shows_the_traceback(project, writ
 def test_a_failed_build_names_the_client_file_it_was_building(project, write_client):
     write_client(MINIMAL_CLIENT)
     # A page Markdown cannot read: lists nested deeper than Python lets Markdown go.
-    index = project / "content" / "index.md.j2"
+    index = customised(project, "index.md.j2")
     index.write_text(index.read_text(encoding="utf-8") + '\n{{ "- " * 1000 }}x\n', encoding="utf-8")
     for args in (("build",), ("build", "clients/ada-example.yaml")):
         result = run(project, *args)

@@ -8,7 +8,13 @@ import json
 import shutil
 
 import pytest
-from conftest import EXAMPLE_CLIENT, MINIMAL_CLIENT, REPO
+from conftest import (
+    EXAMPLE_CLIENT,
+    MINIMAL_CLIENT,
+    PRACTICE_COACH,
+    PRACTICE_SITE_URL,
+    REPO,
+)
 from test_cli import TOKEN, run
 
 from coach_site.clientfile.loader import load_client_file
@@ -16,7 +22,7 @@ from coach_site.clientfile.model import FocusArea, Workbook
 from coach_site.clientfile.schema import SCHEMA_FILE, client_schema, schema_text
 from coach_site.clientfile.validate import validate_client
 
-LINK = "https://coaching.example.org/workbooks/UDA4ZLKm-ofx5xC6qIoCDw/"
+LINK = f"{PRACTICE_SITE_URL}UDA4ZLKm-ofx5xC6qIoCDw/"
 
 
 def own_token(text: str, slug: str) -> str:
@@ -43,7 +49,7 @@ def test_email_prints_the_seeds_homework_email(project):
         assert expected in text, expected
     # Only homework still open: the step done, and the schedule and TED talk already written, are left out.
     assert "Book the conversation" not in text and "HW3" not in text and "TED talk" not in text
-    assert text.rstrip().endswith("Sam Rivera")
+    assert text.rstrip().endswith(PRACTICE_COACH[0])
 
 
 def test_email_eml_is_a_draft_with_text_and_html_parts(project, tmp_path):
@@ -52,7 +58,7 @@ def test_email_eml_is_a_draft_with_text_and_html_parts(project, tmp_path):
     assert result.returncode == 0, result.stderr
     message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
     assert message["To"] == "Maya Lindqvist <maya.lindqvist@example.org>"
-    assert message["From"] == "Sam Rivera <sam.rivera@example.org>"
+    assert message["From"] == f"{PRACTICE_COACH[0]} <{PRACTICE_COACH[1]}>"
     assert message["Subject"] == "Your homework from our strategy session"
     assert message["X-Unsent"] == "1"
     text = message.get_body(("plain",)).get_content()

@@ -94,7 +94,7 @@ def test_render_reads_back_none_of_the_pages_it_wrote(tmp_path):
     workbook = validate_client(load_client_file(EXAMPLE_CLIENT))
     out = tmp_path / "docs"
     with files_opened() as seen:
-        render_pages(workbook, REPO / "content", out, coach=Coach("Sam Rivera", None), link="https://x/")
+        render_pages(workbook, load_project(REPO).content_dirs, out, coach=Coach("Sam Rivera", None), link="https://x/")
     read_back = [path for path, mode in seen if out.resolve() in path.parents and not set(mode) & set("wax")]
     assert read_back == []
 

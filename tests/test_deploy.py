@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_CLIENT, REPO
+from conftest import MINIMAL_CLIENT, PRACTICE_SITE_URL, REPO
 from test_cli import run
 
 from coach_site.commands.publish import Target, parse_target, publish_sites
@@ -57,7 +57,7 @@ def test_git_publish_commits_each_time_and_never_publishes_a_failed_build(projec
     first = run(project, "publish", "--to", f"git:{remote}")
     assert first.returncode == 1  # Cy failed, and says so
     assert "clients/cy.yaml:7: focus_areas[0].satisfaction: 11 is not between 1 and 10" in first.stderr
-    assert f"ada-example: https://coaching.example.org/workbooks/{ADA}/" in first.stdout
+    assert f"ada-example: {PRACTICE_SITE_URL}{ADA}/" in first.stdout
     files = tree(remote)
     assert f"{ADA}/index.html" in files and f"{BO}/area-career.html" in files
     assert not any(path.startswith(CY) for path in files)  # the failed client is absent
@@ -189,7 +189,7 @@ def test_from_new_to_a_published_link_as_the_readme_tells(project, remote):
     assert published.returncode == 0, published.stderr
     link = published.stdout.strip().splitlines()[-1].split(": ", 1)[1]
     token = link.rstrip("/").rsplit("/", 1)[-1]
-    assert link == f"https://coaching.example.org/workbooks/{token}/"
+    assert link == f"{PRACTICE_SITE_URL}{token}/"
     page = git(remote, "show", f"gh-pages:{token}/index.html")
     assert "Hi Priya" in page and '<meta name="robots" content="noindex, nofollow">' in page
     assert not any("priya" in path_ for path_ in tree(remote))  # no client file, no name in any path

@@ -105,7 +105,7 @@ def test_the_clients_of_a_run_share_one_copy_of_the_theme_files_and_published_co
     ada, bo = (o.site for o in outcomes)
     ada_files, bo_files = theme_files(ada), theme_files(bo)
     assert len(ada_files) > 20 and ada_files.keys() == bo_files.keys()
-    overrides = "assets/stylesheets/workbook.css"  # a theme file of the coach's overrides/
+    overrides = "assets/stylesheets/workbook.css"  # a theme file of coach-site's overrides/
     for name in [*ada_files, overrides]:
         a, b = ada / name, bo / name
         assert a.read_bytes() == b.read_bytes()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_CLIENT
+from conftest import MINIMAL_CLIENT, customised
 from test_publish import snapshot
 
 from coach_site.project import load_project
@@ -52,11 +52,12 @@ def test_a_changed_client_file_rebuilds_that_client_only(three):
 
 
 @pytest.mark.parametrize("change", [
-    lambda p: (p / "content" / "values.md.j2").write_text((p / "content" / "values.md.j2").read_text() + "\nA new line.\n"),
+    lambda p: (t := customised(p, "values.md.j2")).write_text(t.read_text() + "\nA new line.\n"),
     lambda p: (p / "mkdocs.yml").write_text((p / "mkdocs.yml").read_text().replace("Your coaching workbook", "Workbook")),
-    lambda p: (p / "overrides" / "assets" / "stylesheets" / "workbook.css").write_text("/* changed */\n"),
-    lambda p: (p / "overrides" / "assets" / "new.txt").write_text("a new theme file\n"),
-], ids=["template", "mkdocs.yml", "stylesheet", "new-override-file"])
+    lambda p: customised(p, "workbook.css").write_text("/* changed */\n"),
+    lambda p: (p / "overrides" / "new.txt").write_text("a new theme file\n"),
+    lambda p: (p / "content" / "_words.yaml").write_text("nav:\n  focus_areas: Your areas\n"),
+], ids=["template", "mkdocs.yml", "stylesheet", "new-override-file", "words"])
 def test_a_shared_change_rebuilds_everyone(three, change):
     project, files, site_dir = three
     change(project)
@@ -78,8 +79,9 @@ def test_force_rebuilds_everyone(three):
 def test_a_template_edited_between_builds_of_one_process_is_used(three):
     """The shared template caches must never serve a stale template."""
     project, files, site_dir = three
-    main = project / "overrides" / "main.html"
+    main = customised(project, "main.html")
     main.write_text(main.read_text().replace('<meta name="referrer"', '<meta name="x-edited" content="1">\n  <meta name="referrer"'))
+    (project / "overrides" / "assets").mkdir()
     (project / "overrides" / "assets" / "extra.js").write_text("// a new theme file\n")
     rebuild(project, files, site_dir)
     assert '<meta name="x-edited" content="1">' in (site_dir / TOKENS["ada"] / "index.html").read_text()
@@ -107,7 +109,7 @@ def test_a_failure_in_a_parallel_build_stays_with_its_client(project, three, tmp
 def test_a_failure_inside_a_pool_worker_stays_with_its_client(project, three, tmp_path):
     """Bo's workbook fails only in MkDocs' theme stage, which runs in a worker process."""
     _, files, site_dir = three
-    main = project / "overrides" / "main.html"
+    main = customised(project, "main.html")
     main.write_text(main.read_text().replace(
         '{% block content %}',
         '{% block content %}{% if "' + TOKENS["bo"] + '" in config.site_url %}{{ no_such.thing }}{% endif %}',

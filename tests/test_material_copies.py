@@ -13,8 +13,10 @@ import material
 import pytest
 from conftest import REPO
 
+from coach_site.project import PACKAGE_OVERRIDES
+
 MATERIAL = Path(material.__file__).parent / "templates" / "partials" / "javascripts"
-OURS = REPO / "overrides" / "assets" / "javascripts" / "theme"
+OURS = PACKAGE_OVERRIDES / "assets" / "javascripts" / "theme"
 # Where our copy reads the scope: from its <script> tag, since a file cannot hold Jinja.
 SCOPE_IN_MATERIAL = 'new URL("{{ config.extra.scope | d(base_url) }}",location)'
 SCOPE_IN_OURS = 'new URL(document.currentScript.getAttribute("data-md-scope"),location)'
@@ -41,7 +43,7 @@ def test_material_has_exactly_the_inline_script_partials_we_override_or_never_us
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     assert not [switch for switch in ONLY_WITH.values() if switch in config]
     for partial in ("base.html", "content.html", "palette.html"):
-        ours = (REPO / "overrides" / "partials" / "javascripts" / partial).read_text(encoding="utf-8")
+        ours = (PACKAGE_OVERRIDES / "partials" / "javascripts" / partial).read_text(encoding="utf-8")
         assert "<script src=" in ours and "<script>" not in ours
 
 

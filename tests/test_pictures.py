@@ -8,9 +8,9 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import REPO
 
 from coach_site.clientfile.model import Rating
+from coach_site.project import PACKAGE_CONTENT
 from coach_site.workbook.pictures import (
     WHEEL_RADIUS,
     rating_trend,
@@ -25,7 +25,7 @@ from coach_site.workbook.render import load_words
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-WORDS = load_words(REPO / "content")  # the pictures' words, as the workbook has them
+WORDS = load_words([PACKAGE_CONTENT])  # the pictures' words, as the workbook has them
 
 
 def parse(svg) -> ET.Element:

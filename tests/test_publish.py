@@ -8,7 +8,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_CLIENT, build, serve
+from conftest import MINIMAL_CLIENT, build, customised, serve
 
 from coach_site.errors import BuildError, ClientFileError
 from coach_site.workbook.swap import (
@@ -58,6 +58,7 @@ def test_a_rebuild_replaces_the_whole_site(project, published):
         (lambda project, client: client.write_text(MINIMAL_CLIENT + "  - name: Career\n"), ClientFileError),
         (lambda project, client: client.write_text("client: [\n"), ClientFileError),
         (lambda project, client: (project / "content" / "values.md.j2").write_text("{{ nope }}"), BuildError),
+        (lambda project, client: (project / "content" / "_words.yaml").write_text("nav: [\n"), BuildError),
         (
             lambda project, client: (project / "mkdocs.yml").write_text(
                 (project / "mkdocs.yml").read_text().replace("name: material", "name: no-such-theme")
@@ -65,11 +66,11 @@ def test_a_rebuild_replaces_the_whole_site(project, published):
             BuildError,
         ),
         (
-            lambda project, client: (project / "overrides" / "main.html").write_text("{% block x %}"),
+            lambda project, client: customised(project, "main.html").write_text("{% block x %}"),
             BuildError,
         ),
     ],
-    ids=["invalid-client", "yaml-syntax", "template-error", "mkdocs-config", "theme-override"],
+    ids=["invalid-client", "yaml-syntax", "template-error", "words-error", "mkdocs-config", "theme-override"],
 )
 def test_a_failed_build_leaves_the_published_site_byte_for_byte(project, published, breakage, error):
     client, site_dir, before = published

@@ -11,15 +11,16 @@ from conftest import EXAMPLE_CLIENT, MINIMAL_CLIENT, REPO, copy_project
 from coach_site.clientfile.loader import load_client_file
 from coach_site.clientfile.validate import validate_client
 from coach_site.errors import BuildError
-from coach_site.project import Coach
-from coach_site.workbook.render import area_slug, render_pages, timeline
+from coach_site.project import PACKAGE_CONTENT, Coach
+from coach_site.workbook.render import area_slug, load_words, render_pages, timeline
 
 COACH = Coach("Sam Rivera", "sam@example.org")
 
 
 def render(client_file: Path, out: Path, content_dir: Path = REPO / "content"):
+    """Render with a practice's `content_dir` over coach-site's own templates."""
     workbook = validate_client(load_client_file(client_file))
-    site = render_pages(workbook, content_dir, out, coach=COACH, link="https://x/")
+    site = render_pages(workbook, (content_dir, PACKAGE_CONTENT), out, coach=COACH, link="https://x/")
     return site, {p: (out / p).read_text(encoding="utf-8") for p in page_files(site)}
 
 
@@ -154,9 +155,33 @@ def test_an_edit_to_the_words_shows_at_the_next_build_in_the_same_process(tmp_pa
     # The words are read once and shared while the file is unchanged; an edit is never missed.
     content = copy_project(tmp_path / "project") / "content"
     first, _ = render(EXAMPLE_CLIENT, tmp_path / "one", content)
-    words = content / "_words.yaml"
-    words.write_text(words.read_text(encoding="utf-8").replace("focus_areas: Focus areas", "focus_areas: Your areas"),
-                     encoding="utf-8")
+    words = content / "_words.yaml"  # the practice's own words: only those it changes
+    words.write_text("nav:\n  focus_areas: Your areas\n", encoding="utf-8")
     second, _ = render(EXAMPLE_CLIENT, tmp_path / "two", content)
+    words.write_text("nav:\n  focus_areas: Areas of your life\n", encoding="utf-8")
+    third, _ = render(EXAMPLE_CLIENT, tmp_path / "three", content)
     assert any("Focus areas" in item for item in first.nav if isinstance(item, dict))
     assert any("Your areas" in item for item in second.nav if isinstance(item, dict))
+    assert any("Areas of your life" in item for item in third.nav if isinstance(item, dict))
+
+
+def test_a_practices_own_words_change_those_words_only(tmp_path):
+    content = copy_project(tmp_path / "project") / "content"
+    (content / "_words.yaml").write_text("print:\n  title: Your whole workbook\n", encoding="utf-8")
+    site, pages = render(EXAMPLE_CLIENT, tmp_path / "out", content)
+    assert 'title: "Your whole workbook"' in pages["print.md"]
+    assert "Print the workbook" not in pages["print.md"]
+    # Every other word is coach-site's: the print page's button, the navigation.
+    assert load_words([PACKAGE_CONTENT])["print"]["button"] in pages["print.md"]
+    assert any("Focus areas" in item for item in site.nav if isinstance(item, dict))
+
+
+def test_a_practices_template_wins_over_coach_sites_file_by_file(tmp_path):
+    content = copy_project(tmp_path / "project") / "content"
+    assert sorted(p.name for p in content.iterdir()) == ["README.md"]  # the example practice changes nothing
+    (content / "values.md.j2").write_text("# What matters to {{ name }}\n", encoding="utf-8")
+    site, pages = render(EXAMPLE_CLIENT, tmp_path / "out", content)
+    assert pages["values.md"] == "# What matters to Maya\n"
+    assert "Maya" in pages["index.md"] and "Leading the design team" in pages["area-career.md"]
+    assert "README.md" not in page_files(site) and not (tmp_path / "out" / "README.md").exists()
+    assert page_files(site)[:2] == ["index.md", "values.md"]

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_CLIENT
+from conftest import MINIMAL_CLIENT, PRACTICE_SITE_URL
 
 from coach_site.workbook.workspace import private_temp_dir, remove_stale_temp_dirs
 
@@ -146,7 +146,7 @@ def test_two_builds_at_once_on_one_site_dir_both_succeed(project, write_client, 
     assert any("Another coach-site run is building or publishing site; waiting for it to finish" in err
                for _, _, err in results)
     for slug, token in TOKENS.items():
-        assert f"{slug}: https://coaching.example.org/workbooks/{token}/" in results[0][1] + results[1][1]
+        assert f"{slug}: {PRACTICE_SITE_URL}{token}/" in results[0][1] + results[1][1]
         assert (project / "site" / token / "index.html").is_file()
     assert sorted(p.name for p in (project / "site").iterdir() if p.is_dir()) == sorted(TOKENS.values())
 

@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 
 import pytest
-from conftest import MINIMAL_CLIENT
+from conftest import MINIMAL_CLIENT, customised
 
 
 def free_port() -> int:
@@ -79,7 +79,7 @@ def test_serve_rebuilds_on_edit_and_keeps_the_last_good_build_on_error(project, 
 def test_serve_rebuilds_on_a_template_edit_alone(project, served):
     client, base, _ = served
     wait_for(lambda: get(f"{base}/area-career.html"), what="the first build")
-    template = project / "content" / "focus-area.md.j2"
+    template = customised(project, "focus-area.md.j2")
     sentence = "This is your picture of success in this area, in your words."
     assert sentence in template.read_text()
     template.write_text(template.read_text().replace(sentence, "Your own map of this area."))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import EXAMPLE_CLIENT, MINIMAL_CLIENT, REPO, TEST_CACHE, build
+from conftest import EXAMPLE_CLIENT, MINIMAL_CLIENT, REPO, TEST_CACHE, build, customised
 
 from coach_site.engine.theme_cache import cache_directory
 
@@ -58,7 +58,7 @@ def test_the_clients_of_one_run_share_one_theme_environment_and_the_next_run_sta
     assert all(isinstance(o, Built) for o in build_clients(clients, load_project(project), site, jobs=1))
     assert loaded.count("main.html") == 1, "each client loaded the theme's templates again"
 
-    footer = project / "overrides" / "partials" / "copyright.html"
+    footer = customised(project, "partials/copyright.html")
     footer.write_text(footer.read_text() + "\nEdited between runs\n")
     list(build_clients(clients[:1], load_project(project), site, jobs=1, force=True))
     assert loaded.count("main.html") == 2

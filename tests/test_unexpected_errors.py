@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_CLIENT
+from conftest import MINIMAL_CLIENT, customised
 from test_publish import snapshot
 
 BO = MINIMAL_CLIENT.replace("Ada Example", "Bo Crash").replace("3hVt9QmK2xLp7RwZc5NbYa", "BoBo7tY3pW9rQe5UiO2aSd_02")
@@ -26,7 +26,7 @@ def run(project: Path, *args: str) -> subprocess.CompletedProcess:
 def test_an_unexpected_error_of_one_client_fails_that_client_only(project, write_client, jobs):
     write_client(MINIMAL_CLIENT, "ada")
     bo = write_client(BO, "bo")
-    index = project / "content" / "index.md.j2"
+    index = customised(project, "index.md.j2")
     index.write_text(index.read_text(encoding="utf-8").replace("\n", "\n{% set crash = false %}\n", 1) + CRASH)
     assert run(project, "build", "--jobs", jobs).returncode == 0
     published = snapshot(project / "site" / "BoBo7tY3pW9rQe5UiO2aSd_02")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLE_CLIENT, MINIMAL_CLIENT, build
+from conftest import EXAMPLE_CLIENT, MINIMAL_CLIENT, PRACTICE_SITE_URL, build
 from test_cli import TOKEN, run
 from test_history import commit, git
 
@@ -20,7 +20,7 @@ from coach_site.clientfile.loader import load_client_file
 from coach_site.clientfile.tokens import read_token
 from coach_site.workbook.pipeline import check_client
 
-ADA_LINK = f"https://coaching.example.org/workbooks/{TOKEN}/"
+ADA_LINK = f"{PRACTICE_SITE_URL}{TOKEN}/"
 CY_TOKEN = "CyOwnTokenQmK2xLp7RwZc5"
 # The commonest way to start a client: copy an old file, change the name, forget the token.
 BO_COPY = "# copied from ada-example.yaml\n" + MINIMAL_CLIENT.replace("Ada Example", "Bartholomew")

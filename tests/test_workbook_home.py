@@ -13,7 +13,9 @@ import pytest
 import yaml
 from conftest import EXAMPLE_CLIENT, REPO, build, copy_project, serve
 
-WORDS = yaml.safe_load((REPO / "content" / "_words.yaml").read_text(encoding="utf-8"))
+from coach_site.project import PACKAGE_CONTENT
+
+WORDS = yaml.safe_load((PACKAGE_CONTENT / "_words.yaml").read_text(encoding="utf-8"))
 PROGRESS = WORDS["progress"]
 VALUES_ONLY = """\
 client:

@@ -1,6 +1,7 @@
 """`coach-site email`: the homework email the seed describes, as text, HTML and a draft .eml.
 
-The wording lives in content/homework-email.txt.j2, so a coach can make it their own.
+The wording lives in content/homework-email.txt.j2, so a coach can make it their own
+(`coach-site customise homework-email.txt.j2`).
 Nothing is ever sent: the .eml opens as a draft in a mail client.
 """
 
@@ -10,6 +11,7 @@ import email.errors
 import email.policy
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -25,7 +27,7 @@ from coach_site.project import Coach, Project
 from coach_site.workbook.dates import LANGUAGE, human_date
 from coach_site.workbook.escape import escape_html
 from coach_site.workbook.pipeline import check_client
-from coach_site.workbook.render import area_pages, questions_in
+from coach_site.workbook.render import FirstFoundLoader, area_pages, questions_in
 from coach_site.workbook.translations import translations
 
 TEMPLATE = "homework-email.txt.j2"
@@ -54,11 +56,12 @@ def _linkify(escaped_line: str) -> str:
 
 
 def homework_email(
-    workbook: Workbook, content_dir: Path, coach: Coach, link: str, language: str = LANGUAGE
+    workbook: Workbook, content_dirs: Sequence[Path], coach: Coach, link: str, language: str = LANGUAGE
 ) -> HomeworkEmail:
-    """Fill in the homework email for one client, in the workbook's `language`."""
+    """Fill in the homework email for one client, in the workbook's `language`, from the
+    first of `content_dirs` that holds the template (the practice's, else coach-site's)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(content_dir),
+        loader=FirstFoundLoader(list(content_dirs)),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -145,7 +148,7 @@ def client_email(client_file: Path, project: Project) -> tuple[HomeworkEmail, Wo
     if problem := shared_links([*project.client_files(), client_file]).get(file_key(client_file)):
         raise CoachSiteError(str(problem))
     mail = homework_email(
-        workbook, project.content_dir, project.coach, project.private_link(workbook.link.token),
+        workbook, project.content_dirs, project.coach, project.private_link(workbook.link.token),
         project.language_of(workbook.language),
     )
     return mail, workbook

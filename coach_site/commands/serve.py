@@ -71,8 +71,9 @@ def serve_client(
 
         build_client(client_file, project, serve_dir)
         server = _LocalOnlyServer(builder=builder, host=HOST, port=port, root=str(serve_dir / token))
-        for path in (client_file, project.content_dir, project.overrides_dir, project.config_file):
-            server.watch(str(path))
+        for path in (client_file, *project.content_dirs, *project.overrides_dirs, project.config_file):
+            if path.exists():  # a practice without content/ or overrides/ of its own
+                server.watch(str(path))
         on_built(url)
         try:
             server.serve()

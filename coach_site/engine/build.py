@@ -154,10 +154,20 @@ def _load_base_config(
     messages = [f"{CONFIG_FILE}: {name}: {warning}" for name, warning in warnings]
     if config.strict and messages:
         raise BuildError("\n".join([*messages, f"{CONFIG_FILE}: strict: these warnings stop the build"]))
+    _layer_overrides(config.theme, project)
     plugin = WorkbookPlugin(assets)
     plugin.load_config({})
     config.plugins[PLUGIN_NAME] = plugin
     return _BaseConfig(config, plugin, messages)
+
+
+def _layer_overrides(theme: Theme, project: Project) -> None:
+    """The theme looks for a file in the practice's overrides/ first, then in coach-site's
+    own, then in Material's: a practice changes one file by having one of that name (a
+    `custom_dir` set in mkdocs.yml still comes first)."""
+    ours = [str(folder) for folder in project.overrides_dirs if folder.is_dir()]
+    custom = [theme.custom_dir] if theme.custom_dir else []
+    theme.dirs = list(dict.fromkeys([*custom, *ours, *theme.dirs]))
 
 
 def _client_config(base: MkDocsConfig, docs_dir: Path, site_dir: Path, link: str, nav: list[Any]) -> MkDocsConfig:

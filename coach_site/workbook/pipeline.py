@@ -135,11 +135,11 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
         docs_dir = work / "docs"
         language = project.language_of(prepared.workbook.language)
         rendered = render_pages(
-            prepared.workbook, project.content_dir, docs_dir,
+            prepared.workbook, project.content_dirs, docs_dir,
             coach=project.coach, link=link, updated=prepared.updated, title=project.workbook_title, language=language,
         )
         with staged_site(site_dir, prepared.token) as staging:
-            words = SiteWords(**theme_words(prepared.workbook, project.content_dir, project.workbook_title, language))
+            words = SiteWords(**theme_words(prepared.workbook, project.content_dirs, project.workbook_title, language))
             warnings = build_site(
                 project, docs_dir, rendered.nav, link, staging, human_date(prepared.updated, language), words,
                 language=prepared.workbook.language,

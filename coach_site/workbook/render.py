@@ -1,9 +1,12 @@
 """Stage 3, render: a Workbook + the Jinja templates in content/ -> Markdown pages on disk.
 
-Each `content/<name>.md.j2` becomes one page `<name>.md`, except `focus-area.md.j2`,
+The templates are looked up in a list of folders, the practice's `content/` first, then
+coach-site's own (`Project.content_dirs`): a practice changes a page by having a file of
+that name. Each `<name>.md.j2` becomes one page `<name>.md`, except `focus-area.md.j2`,
 which becomes one page per focus area. Files starting with `_` hold shared macros, and
 `_words.yaml` the words this module and the pictures put on the pages (templates get
-them as `words`, and the questions of the method as `questions`).
+them as `words`, and the questions of the method as `questions`); a practice's
+`_words.yaml` needs to hold only the words it changes.
 Every value a template prints goes through `escape_user_text` (the `finalize` hook).
 """
 
@@ -13,8 +16,10 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import os
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,7 +67,7 @@ class RenderedSite:
 
 def render_pages(
     workbook: Workbook,
-    content_dir: Path,
+    content_dirs: Sequence[Path],
     out_dir: Path,
     *,
     coach: Coach,
@@ -71,11 +76,12 @@ def render_pages(
     title: str | None = None,
     language: str = LANGUAGE,
 ) -> RenderedSite:
-    """Render every page template of `content_dir` for one workbook into `out_dir`.
+    """Render every page template of `content_dirs` (the first of a name wins) for one
+    workbook into `out_dir`.
     `title`: mkdocs.yml's extra.workbook_title, when the coach set one. `language`: the
     workbook's (a theme language code): its words, questions and dates."""
-    env = _environment(content_dir, language)
-    words = load_words(content_dir, language)
+    env = _environment(content_dirs, language)
+    words = load_words(content_dirs, language)
     title = coach_title(title, language)
     areas = area_pages(workbook.focus_areas)
     context = {
@@ -98,7 +104,7 @@ def render_pages(
         "language": language,
     }
     nav: list[Any] = []
-    for name in _page_templates(content_dir):
+    for name in _page_templates(content_dirs):
         template = _template(env, f"{name}.md.j2")
         if name == AREA_TEMPLATE:
             for page in areas:
@@ -115,13 +121,13 @@ def render_pages(
 
 
 def theme_words(
-    workbook: Workbook, content_dir: Path, title: str | None = None, language: str = LANGUAGE
+    workbook: Workbook, content_dirs: Sequence[Path], title: str | None = None, language: str = LANGUAGE
 ) -> dict[str, Any]:
     """The words of the theme around the pages (`workbook` in _words.yaml), as safe HTML:
     the header's title with the client's name ("Maya's workbook"; `title`, from mkdocs.yml's
     extra.workbook_title, replaces the words' own), the heading of a page's contents, and
     the 404 page's words."""
-    says = load_words(content_dir, language)["workbook"]
+    says = load_words(content_dirs, language)["workbook"]
     heading = workbook_title(workbook, says, coach_title(title, language))
     pages = {key: escape_html(text) for key, text in says.items() if key not in ("title", "toc")}
     return {"title": escape_html(heading), "toc": escape_html(says["toc"]), "pages": pages}
@@ -183,35 +189,58 @@ def print_page(words: dict[str, Any]) -> str:
     )
 
 
-def _page_templates(content_dir: Path) -> list[str]:
-    names = {p.name[: -len(".md.j2")] for p in content_dir.glob("*.md.j2") if not p.name.startswith("_")}
+def _page_templates(content_dirs: Sequence[Path]) -> list[str]:
+    """The pages of the workbook: every `*.md.j2` of any of the folders (not `_` ones; a
+    README.md or other notes there are no page)."""
+    names = {
+        p.name[: -len(".md.j2")] for folder in content_dirs for p in folder.glob("*.md.j2") if not p.name.startswith("_")
+    }
     missing = {"index", AREA_TEMPLATE} - names
     if missing:
-        raise BuildError(f"{content_dir.name}/: missing template(s) {', '.join(sorted(missing))}.md.j2")
+        raise BuildError(f"content/: missing template(s) {', '.join(sorted(missing))}.md.j2")
     return [n for n in PAGE_ORDER if n in names] + sorted(names - set(PAGE_ORDER))
 
 
-def load_words(content_dir: Path, language: str = LANGUAGE) -> dict[str, Any]:
-    """The words of content/_words.yaml in `language`; a clear error when the file is
-    missing or broken.
+def load_words(content_dirs: Sequence[Path], language: str = LANGUAGE) -> dict[str, Any]:
+    """The words of content/_words.yaml in `language`: coach-site's own, with those of a
+    practice's own `_words.yaml` over them (the words it changes; every other word stays
+    coach-site's, so an upgrade's new words arrive). A clear error when none is there or
+    one is broken.
 
-    Read once per process and language while the file is unchanged: every client of a
+    Read once per process and language while the files are unchanged: every client of a
     run shares them (as read: nothing changes them).
     """
-    path = content_dir / WORDS_FILE
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise BuildError(f"{content_dir.name}/{WORDS_FILE} is missing: the workbook's words are in it") from None
-    except OSError as exc:
-        raise BuildError(f"{content_dir.name}/{WORDS_FILE}: cannot be read: {exc}") from None
-    return _words_in(path, info.st_mtime_ns, info.st_size, translations(language))
+    versions = []
+    for folder in reversed(content_dirs):  # coach-site's first, the practice's over them
+        path = folder / WORDS_FILE
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise BuildError(f"{folder.name}/{WORDS_FILE}: cannot be read: {exc}") from None
+        versions.append((path, info.st_mtime_ns, info.st_size))
+    if not versions:
+        raise BuildError(f"content/{WORDS_FILE} is missing: the workbook's words are in it")
+    return _words_in(tuple(versions), translations(language))
 
 
 @functools.lru_cache(maxsize=32)
-def _words_in(path: Path, mtime_ns: int, size: int, translated: Any) -> dict[str, Any]:
+def _words_in(versions: tuple[tuple[Path, int, int], ...], translated: Any) -> dict[str, Any]:
     """The words through the language's catalogue, their English text the message id."""
-    return translate_words(_read_words(path, mtime_ns, size), translated.gettext)
+    words: dict[str, Any] = {}
+    for path, mtime_ns, size in versions:
+        words = _words_over(words, _read_words(path, mtime_ns, size))
+    return translate_words(words, translated.gettext)
+
+
+def _words_over(words: dict[str, Any], changed: dict[str, Any]) -> dict[str, Any]:
+    """`words` with the `changed` ones in their place, part by part; neither is changed."""
+    merged = dict(words)
+    for key, value in changed.items():
+        below = merged.get(key)
+        merged[key] = _words_over(below, value) if isinstance(below, dict) and isinstance(value, dict) else value
+    return merged
 
 
 def questions_in(language: str) -> Any:
@@ -242,23 +271,24 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's speed 
 _environments: dict[tuple, jinja2.Environment] = {}
 
 
-def _environment(content_dir: Path, language: str = LANGUAGE) -> jinja2.Environment:
-    """One environment per content folder, language and process: templates compile once,
+def _environment(content_dirs: Sequence[Path], language: str = LANGUAGE) -> jinja2.Environment:
+    """One environment per content folders, language and process: templates compile once,
     and Jinja reloads any template whose file changed since (auto_reload), so edits are
     never missed; an edited catalogue is a new one (`translations`), so a new environment."""
     said = translations(language)
-    key = (content_dir.resolve(), language, id(said))
+    folders = tuple(folder.resolve() for folder in content_dirs)
+    key = (folders, language, id(said))
     if key not in _environments:
-        _environments[key] = _new_environment(content_dir, language, said)
+        _environments[key] = _new_environment(folders, language, said)
     return _environments[key]
 
 
-def _new_environment(content_dir: Path, language: str, said: Any) -> jinja2.Environment:
+def _new_environment(content_dirs: Sequence[Path], language: str, said: Any) -> jinja2.Environment:
     env = jinja2.Environment(
         extensions=["jinja2.ext.i18n"],  # {% trans %} and _(): the sentences of the templates
         auto_reload=True,
         bytecode_cache=bytecode_cache(),  # compiled once per machine; recompiled when a template changes
-        loader=jinja2.FileSystemLoader(content_dir),
+        loader=FirstFoundLoader(list(content_dirs)),
         undefined=jinja2.StrictUndefined,
         # autoescape marks macro output and pictures as safe; finalize does the escaping.
         autoescape=True,
@@ -276,6 +306,24 @@ def _new_environment(content_dir: Path, language: str, said: Any) -> jinja2.Envi
     env.globals["wheel"] = _wheel
     env.globals["trend"] = _trend
     return env
+
+
+class FirstFoundLoader(jinja2.FileSystemLoader):
+    """Templates from the first folder that holds the name (the practice's, then coach-site's).
+
+    A template loaded from a later folder is out of date once an earlier one holds a file of
+    its name (`coach-site customise` during `serve`), not only when its own file changes."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        parts = jinja2.loaders.split_template_path(template)
+        earlier = []
+        for folder in self.searchpath:
+            candidate = os.path.join(folder, *parts)
+            if os.path.normpath(candidate) == os.path.normpath(filename):
+                break
+            earlier.append(candidate)
+        return source, filename, lambda: uptodate() and not any(os.path.isfile(path) for path in earlier)
 
 
 @jinja2.pass_context

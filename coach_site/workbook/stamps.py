@@ -1,7 +1,8 @@
 """What each workbook in the site dir was built from, so an unchanged client is not rebuilt.
 
 A client's inputs: its file, the day the workbook says it was updated, and everything
-every client shares: mkdocs.yml, content/, overrides/, and the versions of coach-site
+every client shares: mkdocs.yml, content/ and overrides/ (the practice's and coach-site's
+own), and the versions of coach-site
 and of the libraries that turn them into pages. Any change to any of them (a template,
 the theme, an upgrade) changes the fingerprint, so nothing is ever skipped wrongly.
 The record lives in the project's `.coach-site/` folder, never in the site dir.
@@ -39,18 +40,19 @@ def _library_versions() -> str:
 
 
 @lru_cache(maxsize=8)
-def _shared_fingerprint(root: Path, config_file: Path, folders: tuple[Path, ...], stat_key: tuple) -> str:
+def _shared_fingerprint(config_file: Path, folders: tuple[Path, ...], stat_key: tuple) -> str:
     digest = hashlib.sha256(_library_versions().encode())
     digest.update(config_file.read_bytes())
-    for folder in folders:
+    for number, folder in enumerate(folders):  # which folder a file is in matters: the first wins
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+            name = f"{number}/{path.relative_to(folder).as_posix()}"
+            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
 def shared_fingerprint(project: Project) -> str:
     """The fingerprint of what all clients share; recomputed when any of those files changes."""
-    folders = (project.content_dir, project.overrides_dir)
+    folders = (*project.content_dirs, *project.overrides_dirs)
     # Cheap to compute, and changes whenever a file is added, removed or written.
     stat_key = tuple(
         (str(p), p.stat().st_mtime_ns, p.stat().st_size)
@@ -58,7 +60,7 @@ def shared_fingerprint(project: Project) -> str:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     ) + ((str(project.config_file), project.config_file.stat().st_mtime_ns, project.config_file.stat().st_size),)
-    return _shared_fingerprint(project.root, project.config_file, folders, stat_key)
+    return _shared_fingerprint(project.config_file, folders, stat_key)
 
 
 def inputs_fingerprint(client_text: bytes, updated: dt.date | None, shared: str) -> str:

@@ -1,0 +1,163 @@
+"""A practice of one's own: `init`, `customise`, the package's templates under the practice's
+own files, and the warnings while mkdocs.yml still holds the example's details."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from conftest import MINIMAL_CLIENT, PRACTICE_SITE_URL, REPO, copy_project
+
+from coach_site.clientfile.schema import SCHEMA_FILE, schema_text
+from coach_site.project import PACKAGE_OVERRIDES, load_project
+
+TOKEN = "3hVt9QmK2xLp7RwZc5NbYa"
+DETAILS = ("--name", "Robin Okafor", "--email", "robin@okafor-practice.net",
+           "--site-url", "https://coaching.okafor-practice.net/workbooks")
+
+
+def run(folder: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(folder), "NO_COLOR": "1"}
+    return subprocess.run([sys.executable, "-m", "coach_site", *args], cwd=folder, env=env,
+                          capture_output=True, text=True, input=stdin)
+
+
+def test_init_starts_a_practice_with_the_coachs_details_and_the_examples_settings(tmp_path):
+    result = run(tmp_path, "init", "practice", *DETAILS, "--language", "de")
+    assert result.returncode == 0, result.stderr
+    practice = tmp_path / "practice"
+    assert sorted(p.name for p in practice.iterdir()) == [".git", ".gitignore", "README.md", "clients", "mkdocs.yml"]
+    settings = yaml.safe_load((practice / "mkdocs.yml").read_text(encoding="utf-8"))
+    example = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert settings["site_url"] == "https://coaching.okafor-practice.net/workbooks/"
+    assert settings["extra"]["coach"] == {"name": "Robin Okafor", "email": "robin@okafor-practice.net"}
+    assert settings["theme"]["language"] == "de"
+    # Everything else, comments included, is the example's.
+    for key in ("plugins", "markdown_extensions", "extra_javascript", "extra_css", "use_directory_urls"):
+        assert settings[key] == example[key], key
+    assert settings["theme"]["palette"] == example["theme"]["palette"]
+    assert "# The base of the private links" in (practice / "mkdocs.yml").read_text(encoding="utf-8")
+    assert (practice / "clients" / SCHEMA_FILE).read_text(encoding="utf-8") == schema_text()
+    assert {"site/", ".coach-site/"} <= set((practice / ".gitignore").read_text().splitlines())
+    assert subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=practice,
+                          capture_output=True, text=True).stdout.strip() == "true"
+    readme = (practice / "README.md").read_text(encoding="utf-8")
+    assert all(f"coach-site {command}" in readme for command in ("new", "check", "build", "email", "publish"))
+    # No template is copied: the practice uses coach-site's until it customises one.
+    assert not (practice / "content").exists() and not (practice / "overrides").exists()
+
+
+def test_the_package_starts_practices_from_this_repositorys_mkdocs_yml():
+    from coach_site.commands.init import STARTER
+
+    assert (STARTER / "mkdocs.yml").read_text(encoding="utf-8") == (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+
+
+def test_init_refuses_a_folder_that_is_not_empty_and_changes_nothing(tmp_path):
+    (tmp_path / "practice").mkdir()
+    (tmp_path / "practice" / "notes.txt").write_text("mine")
+    result = run(tmp_path, "init", "practice", *DETAILS)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("practice is not empty: a practice starts in a new folder.")
+    assert sorted(p.name for p in (tmp_path / "practice").iterdir()) == ["notes.txt"]
+
+
+def test_init_without_a_terminal_names_what_is_missing(tmp_path):
+    result = run(tmp_path, "init", "practice", "--name", "Robin Okafor")
+    assert result.returncode == 1
+    assert result.stderr.startswith("--email is missing: coach-site init FOLDER --name")
+    assert not (tmp_path / "practice").exists()
+
+
+def test_init_refuses_details_that_would_send_clients_wrong_links(tmp_path):
+    for args, said in (
+        (("--site-url", "coaching.okafor-practice.net"), "--site-url: 'coaching.okafor-practice.net' is not a web address"),
+        (("--site-url", "https://coaching.example.org/workbooks/"), "is the example's address"),
+        (("--email", "robin.okafor-practice.net"), "--email: 'robin.okafor-practice.net' is not an email address"),
+        (("--name", "Sam Rivera"), "--name/--email: these are the example's"),
+        (("--language", "xx"), "--language:"),
+    ):
+        given = dict(zip(DETAILS[::2], DETAILS[1::2]))
+        given.update(dict(zip(args[::2], args[1::2])))
+        result = run(tmp_path, "init", "practice", *(item for pair in given.items() for item in pair))
+        assert result.returncode == 1 and said in result.stderr, (args, result.stderr)
+        assert not (tmp_path / "practice").exists()
+
+
+def test_customise_copies_one_file_and_then_it_wins_in_the_workbook(tmp_path):
+    practice = copy_project(tmp_path / "practice")
+    (practice / "clients" / "ada.yaml").write_text(MINIMAL_CLIENT, encoding="utf-8")
+    result = run(practice, "customise", "workbook.css")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Copied to overrides/assets/stylesheets/workbook.css")
+    copy = practice / "overrides" / "assets" / "stylesheets" / "workbook.css"
+    assert copy.read_bytes() == (PACKAGE_OVERRIDES / "assets" / "stylesheets" / "workbook.css").read_bytes()
+    copy.write_text(copy.read_text() + "\n/* the practice's own */\n")
+    assert run(practice, "customise", "content/index.md.j2").returncode == 0
+    index = practice / "content" / "index.md.j2"
+    index.write_text(index.read_text().replace("\n", "\nOur first page for {{ name }}.\n", 1))
+    assert run(practice, "build").returncode == 0
+    site = practice / "site" / TOKEN
+    assert (site / "assets" / "stylesheets" / "workbook.css").read_text().endswith("/* the practice's own */\n")
+    assert "Our first page for Ada." in (site / "index.html").read_text()
+    # The files it did not customise are coach-site's; its README is not published.
+    store = "assets/javascripts/store.js"
+    assert (site / store).read_bytes() == (PACKAGE_OVERRIDES / store).read_bytes()
+    assert not list(site.rglob("README*"))
+
+
+def test_customise_never_overwrites_and_names_what_it_knows(project):
+    assert run(project, "customise", "main.html").returncode == 0
+    (project / "overrides" / "main.html").write_text("mine")
+    again = run(project, "customise", "overrides/main.html")
+    assert again.returncode == 1 and again.stderr.startswith("overrides/main.html is already yours: edit it there.")
+    assert (project / "overrides" / "main.html").read_text() == "mine"
+    unknown = run(project, "customise", "index.md")
+    assert unknown.returncode == 1
+    assert unknown.stderr.startswith("coach-site has no template or theme file 'index.md'. Did you mean `index.md.j2`?")
+    assert "  content/_words.yaml\n" in unknown.stderr and "  overrides/partials/copyright.html\n" in unknown.stderr
+    listed = run(project, "customise")
+    assert listed.returncode == 0 and "content/homework-email.txt.j2" in listed.stdout.splitlines()
+
+
+def test_the_examples_details_are_warned_about_once_and_publish_refuses(tmp_path):
+    practice = copy_project(tmp_path / "practice", example_details=True)
+    (practice / "clients" / "ada.yaml").write_text(MINIMAL_CLIENT, encoding="utf-8")
+    for command in (["build"], ["email", "clients/ada.yaml"]):
+        result = run(practice, *command)
+        assert result.returncode == 0, result.stderr
+        assert result.stderr.count("still the example's") == 2, (command, result.stderr)  # site_url, extra.coach
+        assert "mkdocs.yml: site_url is still the example's (https://coaching.example.org/workbooks/)" in result.stderr
+        assert "mkdocs.yml: extra.coach is still the example's (Sam Rivera, sam.rivera@example.org)" in result.stderr
+    www = tmp_path / "www"
+    refused = run(practice, "publish", "--to", str(www))
+    assert refused.returncode == 1 and not www.exists()
+    assert f"Nothing was published: change these in {practice / 'mkdocs.yml'}" in refused.stderr
+    # With the coach's own details: no warning, and it publishes.
+    settings = practice / "mkdocs.yml"
+    settings.write_text(settings.read_text().replace("https://coaching.example.org/workbooks/", PRACTICE_SITE_URL)
+                        .replace("Sam Rivera", "Robin Okafor"))
+    half = run(practice, "publish", "--to", str(www))
+    assert half.returncode == 1 and "extra.coach is still" in half.stderr and "site_url is still" not in half.stderr
+    settings.write_text(settings.read_text().replace("sam.rivera@example.org", "robin@okafor-practice.net"))
+    published = run(practice, "publish", "--to", str(www))
+    assert published.returncode == 0, published.stderr
+    assert "still the example" not in published.stderr and (www / TOKEN / "index.html").is_file()
+
+
+def test_a_practice_that_changes_nothing_builds_from_the_package_alone(tmp_path):
+    practice = copy_project(tmp_path / "practice")
+    for folder in ("content", "overrides"):
+        for path in (practice / folder).iterdir():
+            path.unlink()
+        (practice / folder).rmdir()
+    (practice / "clients" / "ada.yaml").write_text(MINIMAL_CLIENT, encoding="utf-8")
+    project = load_project(practice)
+    assert not project.content_dir.exists() and not project.overrides_dir.exists()
+    result = run(practice, "build")
+    assert result.returncode == 0, result.stderr
+    site = practice / "site" / TOKEN
+    assert (site / "assets" / "stylesheets" / "workbook.css").is_file() and (site / "values.html").is_file()
+    assert '<meta name="referrer" content="no-referrer">' in (site / "index.html").read_text()

@@ -1,0 +1,131 @@
+"""coach-site as a coach installs it: a built wheel in a fresh virtual environment outside
+the repository, and a practice of its own started with `init` and used as the README says.
+
+Slow (it builds a wheel and installs it with its dependencies, from pip's cache where it
+can), so everything it checks shares one installation.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+pytestmark = pytest.mark.slow
+
+# Never in a wheel: what a checkout holds besides the sources (a stale build/ folder included).
+NOT_SOURCES = shutil.ignore_patterns(".git", ".venv", "build", "site", "*.egg-info", "__pycache__", ".pytest_cache",
+                                     ".hypothesis", "test-artifacts", ".coach-site", "benchmarks", "tests")
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> Path:
+    """The `bin/` folder of a fresh virtual environment with the wheel built from this checkout."""
+    base = tmp_path_factory.mktemp("wheel")
+    source, wheels, venv = base / "source", base / "wheels", base / "venv"
+    shutil.copytree(REPO, source, ignore=NOT_SOURCES)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(wheels), str(source)],
+                   check=True, capture_output=True)
+    [wheel] = wheels.glob("coach_site-*.whl")
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)],
+                   check=True, capture_output=True)
+    return venv / "bin"
+
+
+def coach_env(home: Path, bin_dir: Path) -> dict[str, str]:
+    return {"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(home), "NO_COLOR": "1",
+            "XDG_CACHE_HOME": str(home / ".cache")}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_the_installed_wheel_runs_a_practice_from_init_to_publish(installed, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    env = coach_env(home, installed)
+
+    def coach_site(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+        result = subprocess.run([str(installed / "coach-site"), *args], cwd=cwd, env=env, capture_output=True,
+                                text=True, timeout=300)
+        assert result.returncode == 0, (args, result.stderr)
+        return result
+
+    # The package runs from the environment, not from this checkout.
+    where = subprocess.run([str(installed / "python"), "-c", "import coach_site; print(coach_site.__file__)"],
+                           cwd=home, env=env, capture_output=True, text=True, check=True).stdout
+    assert Path(where.strip()).is_relative_to(installed.parent) and REPO.as_posix() not in where
+
+    coach_site("init", "practice", "--name", "Robin Okafor", "--email", "robin@okafor-practice.net",
+               "--site-url", "https://coaching.okafor-practice.net/workbooks/", cwd=home)
+    practice = home / "practice"
+    assert (practice / "mkdocs.yml").is_file() and (practice / "clients" / "client.schema.json").is_file()
+
+    made = coach_site("new", "Priya Natarajan", "--email", "priya@example.org", cwd=practice)
+    client = practice / "clients" / "priya-natarajan.yaml"
+    assert made.stdout.startswith("Wrote clients/priya-natarajan.yaml") and client.is_file()
+    client.write_text(client.read_text(encoding="utf-8").replace("focus_areas:", "focus_areas:\n  - name: Career", 1),
+                      encoding="utf-8")
+    assert coach_site("check", cwd=practice).returncode == 0
+
+    built = coach_site("build", cwd=practice)
+    [(slug, token)] = re.findall(r"^(\S+): https://coaching\.okafor-practice\.net/workbooks/([\w-]+)/$",
+                                 built.stdout, re.MULTILINE)
+    site = practice / "site" / token
+    assert slug == "priya-natarajan" and (site / "index.html").is_file() and (site / "area-career.html").is_file()
+    assert (site / "assets" / "stylesheets" / "workbook.css").is_file()  # the package's theme files
+    assert "still the example" not in built.stderr
+
+    mail = coach_site("email", "clients/priya-natarajan.yaml", "--eml", "homework.eml", cwd=practice)
+    assert mail.stdout.startswith("Subject: ") and f"https://coaching.okafor-practice.net/workbooks/{token}/" in mail.stdout
+    assert mail.stdout.rstrip().endswith("Robin Okafor") and (practice / "homework.eml").is_file()
+
+    port = free_port()
+    server = subprocess.Popen([str(installed / "coach-site"), "serve", "clients/priya-natarajan.yaml", "--port",
+                               str(port)], cwd=practice, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        page = _first_answer(f"http://127.0.0.1:{port}/", server)
+        assert "Priya" in page
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
+
+    copied = coach_site("customise", "index.md.j2", cwd=practice)
+    assert copied.stdout.startswith("Copied to content/index.md.j2")
+    index = practice / "content" / "index.md.j2"
+    index.write_text(index.read_text(encoding="utf-8") + "\nA note from Robin's own template.\n", encoding="utf-8")
+
+    www = tmp_path / "www"
+    published = coach_site("publish", "--to", str(www), cwd=practice)
+    assert f"Published 1 workbook(s) to {www}" in published.stderr
+    assert "A note from Robin's own template." in (www / token / "index.html").read_text(encoding="utf-8")
+    assert "A note from Robin's own template." in (site / "index.html").read_text(encoding="utf-8")
+    assert not list(www.rglob("*.yaml")) and not (www / "clients").exists()
+
+
+def _first_answer(url: str, server: subprocess.Popen, seconds: float = 90) -> str:
+    """The page at `url` once the preview answers; the server's output if it stops first."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"serve stopped: {server.stderr.read().decode()}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                assert response.status == 200
+                return response.read().decode("utf-8")
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"serve did not answer on {url} within {seconds} s")
