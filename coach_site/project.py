@@ -54,8 +54,16 @@ class Project:
         return client_language or self.language
 
     def private_link(self, token: str) -> str:
-        """The link a coachee is sent: site_url + token + '/'."""
+        """The workbook's address: site_url + token + '/'. What the pages may say of themselves."""
         return f"{self.site_url}{token}/"
+
+    def coachee_link(self, token: str, sealed: bool | None, key: str | None) -> str:
+        """The link a coachee is sent: a sealed workbook's carries its key after `#`, which
+        browsers never send to a server. Never put into a page: only the coach sees it."""
+        from coach_site.clientfile.keys import is_sealed
+
+        link = self.private_link(token)
+        return f"{link}#{key}" if key and is_sealed(sealed, self.sealed) else link
 
 
 def shown_path(path: Path) -> Path:
