@@ -13,7 +13,13 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # before anything imports Mat
 import click  # noqa: E402
 
 from coach_site import __version__  # noqa: E402
-from coach_site.commands.build import Tally, client_files, raise_if_failed  # noqa: E402
+from coach_site.commands.build import (  # noqa: E402
+    Tally,
+    client_files,
+    give_keys,
+    key_written_message,
+    raise_if_failed,
+)
 from coach_site.console import Console, printable  # noqa: E402
 from coach_site.errors import REPORT_A_BUG, CoachSiteError  # noqa: E402
 from coach_site.project import CONFIG_FILE, Project, example_values, load_project  # noqa: E402
@@ -99,7 +105,7 @@ def build(files: tuple[Path, ...], site_dir: Path, force: bool, jobs: int | None
     project = load_project()
     _warn_if_example(project)
     _hold_site_dir(project, site_dir)
-    outcomes = _build_and_report(client_files(project, files), project, site_dir, force, jobs)
+    outcomes = _build_and_report(_keyed(client_files(project, files), project), project, site_dir, force, jobs)
     raise_if_failed(outcomes)
 
 
@@ -119,6 +125,13 @@ def _refuse_if_example(project: Project) -> None:
     if found := _still_the_example(project):
         raise CoachSiteError(f"{found}\nNothing was published: change these in {project.config_file}, "
                              "then publish again.")
+
+
+def _keyed(files: list[Path], project: Project) -> list[Path]:
+    """The files, each sealed one given its key first (said once, when written)."""
+    for client_file in give_keys(project, files):
+        _console().say(key_written_message(client_file), err=True)
+    return files
 
 
 def _hold_site_dir(project: Project, site_dir: Path) -> None:
@@ -181,7 +194,7 @@ def check(client_files: tuple[Path, ...]) -> None:
         if checked.problems:
             console.error("\n".join(map(str, checked.problems)))
         else:
-            console.say(f"{checked.client_file}: ok")
+            console.say(f"{checked.client_file}: ok" + (f" ({checked.note})" if checked.note else ""))
     if problems:
         raise CoachSiteError(f"{problems} problem(s) found")
 
@@ -194,12 +207,15 @@ def check(client_files: tuple[Path, ...]) -> None:
 @click.option("--slug", help="File name to use instead of one made from the name.")
 @click.option("--language", help="The workbook's language for this client (de, fr, es, pt-BR, ...); "
               "default: theme.language in mkdocs.yml.")
+@click.option("--sealed", is_flag=True, help="Seal the workbook: published encrypted, opened only by the link "
+              "with its key (writes link.sealed and link.key).")
 @verbosity
-def new(name: str, email: str | None, clients_dir: Path, slug: str | None, language: str | None) -> None:
+def new(name: str, email: str | None, clients_dir: Path, slug: str | None, language: str | None,
+        sealed: bool) -> None:
     """Start a client file with a fresh private token and every field ready to fill in."""
     from coach_site.commands.new import new_client
 
-    path = new_client(name, clients_dir, email=email, slug=slug, language=language)
+    path = new_client(name, clients_dir, email=email, slug=slug, language=language, sealed=sealed)
     _console().say(f"Wrote {path}. Fill it in, then run: coach-site build {path}")
 
 
@@ -302,6 +318,9 @@ def email(client_file: Path, eml: Path | None) -> None:
     project = load_project()
     _warn_if_example(project)
     mail, workbook = client_email(client_file, project)
+
+
+    mail, workbook = client_email(_keyed([client_file], project)[0], project)
     console = _console()
     console.say(f"Subject: {mail.subject}\n\n{mail.text}")
     if eml:
@@ -414,7 +433,7 @@ def publish(files: tuple[Path, ...], to: str, site_dir: Path, force: bool, jobs:
     check_target(target, project.root)  # before building anything
     _hold_site_dir(project, site_dir)
     console = _console()
-    outcomes = _build_and_report(client_files(project, files), project, site_dir, force, jobs)
+    outcomes = _build_and_report(_keyed(client_files(project, files), project), project, site_dir, force, jobs)
     tokens = client_tokens(project, outcomes, prune=prune)
 
     def confirm(orphans: list[str]) -> bool:

@@ -35,6 +35,7 @@ class Project:
     coach: Coach
     workbook_title: str | None = None  # extra.workbook_title: the header's words, "{name}" filled in
     language: str = DEFAULT_LANGUAGE  # theme.language: the practice's language, for clients without one
+    sealed: bool = False  # extra.sealed: workbooks are sealed unless a client's link.sealed says otherwise
 
     @property
     def config_file(self) -> Path:
@@ -70,8 +71,16 @@ class Project:
         return client_language or self.language
 
     def private_link(self, token: str) -> str:
-        """The link a coachee is sent: site_url + token + '/'."""
+        """The workbook's address: site_url + token + '/'. What the pages may say of themselves."""
         return f"{self.site_url}{token}/"
+
+    def coachee_link(self, token: str, sealed: bool | None, key: str | None) -> str:
+        """The link a coachee is sent: a sealed workbook's carries its key after `#`, which
+        browsers never send to a server. Never put into a page: only the coach sees it."""
+        from coach_site.clientfile.keys import is_sealed
+
+        link = self.private_link(token)
+        return f"{link}#{key}" if key and is_sealed(sealed, self.sealed) else link
 
 
 # What the example practice (this repository's, and the one `init` starts from) says; a
@@ -128,7 +137,15 @@ def load_project(root: Path | str = ".") -> Project:
     return Project(
         root=root, site_url=site_url, coach=Coach(str(coach["name"]), _coach_email(coach.get("email"))),
         workbook_title=str(title) if title else None, language=configured_language(config),
+        sealed=_sealed((config.get("extra") or {}).get("sealed", False)),
     )
+
+
+def _sealed(value: object) -> bool:
+    """extra.sealed: the practice's default for every client without link.sealed."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    raise CoachSiteError(f"{CONFIG_FILE}: extra.sealed: write true or false, not {value!r}")
 
 
 def _coach_email(value: object) -> str | None:

@@ -488,6 +488,29 @@ class ClientInfo(Record):
         return self.preferred_name or self.name.split()[0]
 
 
+def _flag(value: Any) -> bool | None:
+    """true or false as the coach wrote it (the loader keeps every scalar as text)."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise PydanticCustomError("flag", "write true or false")
+
+
+def _secret(value: Any) -> str | None:
+    """A key or passphrase: text, kept exactly as written (no Markdown limits: it is no answer)."""
+    if value is None:
+        return None
+    if isinstance(value, (YamlInt, YamlDate)):
+        value = value.source
+    if not isinstance(value, str):
+        raise PydanticCustomError("text", "expected text, got {kind}", {"kind": kind_of(value)})
+    return value.strip() or None
+
+
+Secret = Annotated[str | None, BeforeValidator(_secret)]
+
+
 class Link(Record):
     token: CurrentToken = Field(description="The unguessable part of the private link.")
     previous_tokens: Annotated[
@@ -497,6 +520,14 @@ class Link(Record):
         description="The client's earlier tokens, oldest first; `coach-site rotate` adds the old one here. "
         "They open nothing; they let the coachee's notes and downloaded reflections follow the new link.",
     )
+    sealed: Annotated[bool | None, BeforeValidator(_flag)] = Field(
+        None, description="true: the workbook is published encrypted, opened only by the link with its key. "
+        "Not set: as mkdocs.yml's extra.sealed says (default false).",
+    )
+    key: Secret = Field(None, description="The sealed workbook's key (in its link after #); "
+                        "`coach-site build` writes it, `coach-site rotate` changes it.")
+    passphrase: Secret = Field(None, description="Optional: a sealed workbook then asks for this "
+                               "passphrase too, once per device.")
 
     @property
     def browser_key(self) -> str:

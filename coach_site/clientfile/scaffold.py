@@ -9,6 +9,7 @@ from collections.abc import Container
 from pathlib import Path
 
 from coach_site.clientfile.catalogue import QUESTIONS, Section
+from coach_site.clientfile.keys import new_key
 from coach_site.clientfile.model import token_weakness
 from coach_site.clientfile.schema import modeline, write_schema
 from coach_site.clientfile.tokens import tokens_in_use
@@ -22,7 +23,7 @@ client:
   email:{email}
 link:
   token: {token}   # the private part of the link; keep it secret
-language:{language}# the workbook's language (de, fr, es, pt-BR, he, ...); default: theme.language in mkdocs.yml
+{seal}language:{language}# the workbook's language (de, fr, es, pt-BR, he, ...); default: theme.language in mkdocs.yml
 sessions:                     # session name: date (YYYY-MM-DD)
   values:                     # the Values session: the compass
   strategy:                   # the Strategy session: the map
@@ -60,6 +61,13 @@ _EARLIER_COMMENTS = (
 )
 
 
+# `new --sealed`: the workbook is published encrypted; its link carries the key after `#`.
+_SEAL = """\
+  sealed: true                # published encrypted: only the link with its key opens it
+  key: {key}   # the key to the workbook, in its link after #; keep it secret
+"""
+
+
 def _field_lines(section: Section, indent: str) -> str:
     """One `field:  # question` line per question of a section, the questions from the catalogue."""
     lines = []
@@ -85,7 +93,8 @@ def _scaffold_text(**values: str) -> str:
 def scaffold_comments() -> list[str]:
     """The comments `new` writes beside the fields, and those it once wrote: questions and
     hints, never part of an answer."""
-    text = _scaffold_text(modeline="", name="", email="", language=_beside_comment(""), token="", first_value="", first_area="")
+    text = _scaffold_text(modeline="", name="", email="", language=_beside_comment(""), token="",
+                          seal=_SEAL.format(key=""), first_value="", first_area="")
     found = [match.group(1).strip() for match in re.finditer(r"\s#(.*)$", text, re.MULTILINE)]
     return found + list(_EARLIER_COMMENTS)
 
@@ -106,10 +115,11 @@ def new_token(taken: Container[str] = frozenset()) -> str:
 
 
 def new_client_file(
-    name: str, clients_dir: Path, email: str | None = None, slug: str | None = None, language: str | None = None
+    name: str, clients_dir: Path, email: str | None = None, slug: str | None = None, language: str | None = None,
+    sealed: bool = False,
 ) -> Path:
     """Write `clients_dir/<slug>.yaml` for a new client; never overwrites. `language`: a
-    code the caller has checked."""
+    code the caller has checked. `sealed`: with `sealed: true` and a fresh key."""
     name = " ".join(name.split())
     if not name:
         raise CoachSiteError("the client's name must not be empty")
@@ -125,6 +135,7 @@ def new_client_file(
         email=f" {_yaml_text(email)}" if email else "",
         language=_beside_comment(f" {_yaml_text(language)}" if language else ""),
         token=new_token(taken=tokens_in_use(clients_dir.glob("*.yaml"))),
+        seal=_SEAL.format(key=new_key()) if sealed else "",
         first_value="First value",
         first_area="First focus area",
     )

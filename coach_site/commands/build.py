@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from coach_site.clientfile.keys import needs_key, write_new_key
 from coach_site.errors import CoachSiteError
 from coach_site.project import Project, shown_path
 from coach_site.workbook.pipeline import Built, Failed, Outcome, Skipped
@@ -18,6 +19,25 @@ def client_files(project: Project, given: Iterable[Path] = ()) -> list[Path]:
     if not found:
         raise CoachSiteError(f"no client files in {project.clients_dir}; make one with `coach-site new \"Full Name\"`")
     return found
+
+
+def give_keys(project: Project, files: Iterable[Path]) -> list[Path]:
+    """Write a key into each sealed client file that has none yet; the files written.
+
+    Done before the build reads the files, so the workbook is sealed with the key its
+    link carries, and the build record fingerprints the file as it now is.
+    """
+    given = []
+    for client_file in files:
+        if client_file.is_file() and needs_key(client_file, project.sealed):
+            write_new_key(client_file)
+            given.append(client_file)
+    return given
+
+
+def key_written_message(client_file: Path) -> str:
+    return (f"{shown_path(client_file)}: sealed, so a new key was written into it (link.key); the link with "
+            "this key is the only way in: keep the file private")
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from coach_site.clientfile.keys import needs_key
 from coach_site.clientfile.tokens import file_key, shared_links
 from coach_site.commands.build import client_files
 from coach_site.errors import ClientFileError, CoachSiteError, Problem
@@ -19,6 +20,7 @@ class Checked:
 
     client_file: Path
     problems: list[Problem]
+    note: str | None = None  # worth knowing, not wrong: a sealed file's key is still to be written
 
 
 def check_files(given: Iterable[Path] = ()) -> list[Checked]:
@@ -29,6 +31,7 @@ def check_files(given: Iterable[Path] = ()) -> list[Checked]:
     """
     files = list(given) or client_files(load_project())
     shared = shared_links([*_project_client_files(), *files])
+    practice_sealed = _practice_sealed()
     checked = []
     for client_file in files:
         problems = []
@@ -38,8 +41,23 @@ def check_files(given: Iterable[Path] = ()) -> list[Checked]:
             problems = exc.problems
         if file_key(client_file) in shared:
             problems = [*problems, shared[file_key(client_file)]]
-        checked.append(Checked(client_file, problems))
+        checked.append(Checked(client_file, problems, _key_note(client_file, practice_sealed)))
     return checked
+
+
+def _key_note(client_file: Path, practice_sealed: bool) -> str | None:
+    """`check` writes nothing: a sealed file without a key gets one from build, publish or email."""
+    if not needs_key(client_file, practice_sealed):
+        return None
+    return "sealed, no link.key yet: build, publish or email writes one"
+
+
+def _practice_sealed() -> bool:
+    """mkdocs.yml's extra.sealed; outside a project only a client's own link.sealed counts."""
+    try:
+        return load_project().sealed
+    except CoachSiteError:
+        return False
 
 
 def _project_client_files() -> list[Path]:

@@ -74,6 +74,7 @@ def homework_email(
         text = env.get_template(TEMPLATE).render(
             name=workbook.client.first_name,
             link=link,
+            link_to=functools.partial(_link_to, link),
             areas=area_pages(workbook.focus_areas),
             homework=workbook.homework,
             schedule=workbook.schedule,
@@ -87,11 +88,30 @@ def homework_email(
         raise BuildError(f"content/{TEMPLATE} is missing") from None
     except jinja2.TemplateError as exc:
         raise BuildError(f"content/{TEMPLATE}: template error: {exc}") from None
+    _refuse_a_page_after_the_key(text, link)
     subject, _, body = text.partition("\n")
     if not subject.startswith("Subject:"):
         raise BuildError(f"content/{TEMPLATE}: the first line must be 'Subject: ...'")
     body = re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
     return HomeworkEmail(subject=subject.removeprefix("Subject:").strip(), text=body)
+
+
+def _link_to(link: str, page: str) -> str:
+    """A page of the workbook: `link_to("schedule.html")`. A sealed workbook's key stays at
+    the end, after `#`, where the page reads it."""
+    base, hash_, key = link.partition("#")
+    return f"{base}{page}{hash_}{key}"
+
+
+def _refuse_a_page_after_the_key(text: str, link: str) -> None:
+    """`{{ link }}schedule.html` in a template of before sealing would put the page's name
+    into a sealed workbook's key, and the link would open nothing."""
+    _, hash_, key = link.partition("#")
+    if hash_ and re.search(re.escape(f"#{key}") + r"[^\s<>\"]", text):
+        raise BuildError(
+            f"content/{TEMPLATE}: a page's name is written after {{{{ link }}}}, which for a sealed workbook "
+            'ends with its key; write the page\'s link as {{ link_to("schedule.html") }} instead'
+        )
 
 
 def draft_message(mail: HomeworkEmail, workbook: Workbook, coach: Coach, client_file: Path | None = None) -> bytes:
@@ -142,13 +162,15 @@ def _unwritable(address: str, where: str, why: str) -> CoachSiteError:
 
 
 def client_email(client_file: Path, project: Project) -> tuple[HomeworkEmail, Workbook]:
-    """The homework email of a valid client file whose private link is its own."""
+    """The homework email of a valid client file whose private link is its own; a sealed
+    one's link carries its key (`coach-site email` writes one into the file first when it has none)."""
     workbook = check_client(client_file)
     # The link would open whatever was published for the client file this one was copied from.
     if problem := shared_links([*project.client_files(), client_file]).get(file_key(client_file)):
         raise CoachSiteError(str(problem))
+    link = workbook.link
     mail = homework_email(
-        workbook, project.content_dirs, project.coach, project.private_link(workbook.link.token),
+        workbook, project.content_dirs, project.coach, project.coachee_link(link.token, link.sealed, link.key),
         project.language_of(workbook.language),
     )
     return mail, workbook

@@ -11,11 +11,12 @@ from coach_site.errors import CoachSiteError
 
 
 def new_client(
-    name: str, clients_dir: Path, *, email: str | None = None, slug: str | None = None, language: str | None = None
+    name: str, clients_dir: Path, *, email: str | None = None, slug: str | None = None, language: str | None = None,
+    sealed: bool = False,
 ) -> Path:
     """Write the new client's file in `clients_dir`; returns its path. What the file holds,
     and how its token is chosen, is clientfile/scaffold.py's. `language`: checked here, as
     `check` would, so the new file is valid."""
     if language is not None and language not in theme_languages():
         raise CoachSiteError(f"--language: {unknown_language_message(language, theme_languages())}")
-    return new_client_file(name, clients_dir, email=email, slug=slug, language=language)
+    return new_client_file(name, clients_dir, email=email, slug=slug, language=language, sealed=sealed)

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 from coach_site.clientfile.edit import Appended, set_values, write_atomically
+from coach_site.clientfile.keys import is_sealed, new_key
 from coach_site.clientfile.scaffold import new_token
 from coach_site.clientfile.tokens import read_token, tokens_in_use
 from coach_site.project import Project
@@ -22,17 +23,22 @@ from coach_site.workbook.workspace import private_temp_dir
 
 
 def rotate_client(client_file: Path, project: Project, site_dir: Path) -> Built:
-    """Give a client a new private link: new token in the file, site rebuilt, old site removed.
+    """Give a client a new private link: new token in the file (and a new key when sealed),
+    site rebuilt, old site removed.
 
     The new site is built from a copy of the edited file first; only when it is in place
     is the client file replaced and the old token's site deleted. A failure on the way
     leaves the file and the published site as they were.
     """
-    old_token = check_client(client_file, weak_token_ok=True).link.token  # a guessable one is why some rotate
+    link = check_client(client_file, weak_token_ok=True).link
+    old_token = link.token  # a guessable one is why some rotate
     others = [f for f in project.client_files() if f.resolve() != client_file.resolve()]
     text = client_file.read_bytes().decode("utf-8")  # as it is: a Windows file keeps its CRLF
     sharing = [f for f in others if (use := read_token(f)) and use.token == old_token]
     changes = {("link", "token"): new_token(taken={old_token, *tokens_in_use(others)})}
+    if link.key or is_sealed(link.sealed, project.sealed):
+        # A new key with the new token; the old one is kept nowhere (previous_tokens holds tokens only).
+        changes[("link", "key")] = new_key()
     if not sharing:  # a copy of another client's file: that old link was never this client's
         # The old token goes to previous_tokens: the coachee's notes and reflections follow the new link.
         changes[("link", "previous_tokens")] = Appended([old_token])

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from coach_site.clientfile.history import last_updated, last_updated_many
+from coach_site.clientfile.keys import read_seal
 from coach_site.clientfile.loader import (
     load_client_bytes,
     load_client_file,
@@ -130,7 +131,7 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
         build_site,
     )
 
-    link = project.private_link(prepared.token)
+    link = project.private_link(prepared.token)  # what the pages may hold: never the key
     with private_temp_dir("build") as work, _naming(prepared.client_file):
         docs_dir = work / "docs"
         language = project.language_of(prepared.workbook.language)
@@ -144,7 +145,9 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
                 project, docs_dir, rendered.nav, link, staging, human_date(prepared.updated, language), words,
                 language=prepared.workbook.language,
             )
-    return Built(prepared.client_file, link=link, site=site_dir / prepared.token, warnings=warnings)
+    own = prepared.workbook.link
+    return Built(prepared.client_file, link=project.coachee_link(own.token, own.sealed, own.key),
+                 site=site_dir / prepared.token, warnings=warnings)
 
 
 @contextlib.contextmanager
@@ -183,8 +186,9 @@ def build_clients(
             updated = dates.get(client_file) or last_updated(client_file)
             fingerprint = inputs_fingerprint(source, updated, shared)
             token = None if force else stamps.current_token(client_file, fingerprint, site_dir)
-            if token:  # unchanged: not even parsed again
-                plan.append(Skipped(client_file, project.private_link(token), site_dir / token))
+            if token:  # unchanged: not even parsed again, only its link's key looked up
+                seal = read_seal(client_file, source)
+                plan.append(Skipped(client_file, project.coachee_link(token, seal.sealed, seal.key), site_dir / token))
             else:
                 plan.append(_prepare(client_file, source, updated, fingerprint))
         except CoachSiteError as exc:

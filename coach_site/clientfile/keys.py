@@ -1,0 +1,65 @@
+"""The key of a sealed workbook: made here, kept in the client file next to the token, and
+nowhere else (not the site dir, not the build record, not the published branch).
+
+The coachee's link carries it after `#`, which browsers never send to a server. A sealed
+client file without a key gets one the first time a workbook or an email is made from it;
+`rotate` gives a new one with the new token.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from coach_site.clientfile.edit import set_values, write_atomically
+from coach_site.clientfile.tokens import _compose, _value
+
+KEY_BYTES = 32  # AES-256: the key is 256 random bits
+FIELD = "link.key"
+
+
+def new_key() -> str:
+    """32 random bytes as base64url without padding: 43 characters a link can carry as they are."""
+    return secrets.token_urlsafe(KEY_BYTES)
+
+
+@dataclass(frozen=True)
+class Seal:
+    """What a client file's link says about sealing, read fast (see clientfile/tokens.py)."""
+
+    sealed: bool | None  # link.sealed as written; None when not written (or not true/false)
+    key: str | None
+
+
+def read_seal(path: Path, source: bytes | None = None) -> Seal:
+    """link.sealed and link.key, without checking the rest of the file (from `source`, its
+    bytes, when the caller has read them). A file that cannot be read says nothing."""
+    link = _value(_compose(path, source), "link")
+    sealed, key = _text(_value(link, "sealed")), _text(_value(link, "key"))
+    flag = {"true": True, "false": False}.get((sealed or "").lower())
+    return Seal(flag, key or None)
+
+
+def _text(node: yaml.Node | None) -> str | None:
+    return node.value.strip() if isinstance(node, yaml.ScalarNode) else None
+
+
+def is_sealed(sealed: bool | None, practice_sealed: bool) -> bool:
+    """A workbook is sealed when its link says so, or says nothing and the practice's
+    extra.sealed is true."""
+    return practice_sealed if sealed is None else sealed
+
+
+def needs_key(path: Path, practice_sealed: bool) -> bool:
+    """A sealed client file that has no key yet."""
+    seal = read_seal(path)
+    return is_sealed(seal.sealed, practice_sealed) and not seal.key
+
+
+def write_new_key(path: Path) -> None:
+    """Write a fresh key into the file as link.key; every other byte stays as the coach wrote it."""
+    text = path.read_bytes().decode("utf-8")  # as it is: a Windows file keeps its CRLF
+    write_atomically(path, set_values(text, {("link", "key"): new_key()}))
