@@ -10,11 +10,11 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_CLIENT
+from conftest import MINIMAL_CLIENT, PRACTICE_SITE_URL, customised
 from test_cli import run
 
 TOKEN = "3hVt9QmK2xLp7RwZc5NbYa"
-BASE = "https://coaching.example.org/workbooks/"
+BASE = PRACTICE_SITE_URL
 SEALED_CLIENT = MINIMAL_CLIENT.replace(
     f"  token: {TOKEN}\n",
     f"  token: {TOKEN}   # keep it secret\n  sealed: true     # the host holds ciphertext only\n",
@@ -185,7 +185,7 @@ def test_the_email_and_its_draft_carry_the_full_link(project, write_client):
 
 
 def test_an_old_template_that_writes_a_page_after_the_link_is_refused_for_a_sealed_workbook(project, write_client):
-    template = project / "content" / "homework-email.txt.j2"
+    template = customised(project, "homework-email.txt.j2")
     template.write_text(template.read_text().replace('{{ link_to("schedule.html") }}', "{{ link }}schedule.html"))
     write_client(SEALED_CLIENT)
     result = run(project, "email", "clients/ada-example.yaml")
