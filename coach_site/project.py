@@ -28,6 +28,7 @@ class Project:
     coach: Coach
     workbook_title: str | None = None  # extra.workbook_title: the header's words, "{name}" filled in
     language: str = DEFAULT_LANGUAGE  # theme.language: the practice's language, for clients without one
+    sealed: bool = False  # extra.sealed: workbooks are sealed unless a client's link.sealed says false
 
     @property
     def config_file(self) -> Path:
@@ -92,7 +93,15 @@ def load_project(root: Path | str = ".") -> Project:
     return Project(
         root=root, site_url=site_url, coach=Coach(str(coach["name"]), _coach_email(coach.get("email"))),
         workbook_title=str(title) if title else None, language=configured_language(config),
+        sealed=_sealed_default((config.get("extra") or {}).get("sealed")),
     )
+
+
+def _sealed_default(value: object) -> bool:
+    """extra.sealed: the practice's default for sealing workbooks (a client's link.sealed wins)."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    raise CoachSiteError(f"{CONFIG_FILE}: extra.sealed: write true or false (got {value!r})")
 
 
 def _coach_email(value: object) -> str | None:
