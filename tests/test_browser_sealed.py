@@ -166,6 +166,11 @@ def test_a_wrong_key_shows_a_kind_message_only_and_is_not_kept(host, visit):
     page.goto(link(host, key=wrong), wait_until="networkidle")
     only_the_message(page, WORDS["wrong_key"])
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('coach-site-sealed:'))") == []
+    # A kept key that no longer opens the workbook (it was rotated) is said so, and forgotten.
+    page.evaluate(f"localStorage.setItem('coach-site-sealed:/workbooks/{TOKEN}/', '{wrong}')")
+    page.goto(f"{host}/{TOKEN}/values.html", wait_until="networkidle")
+    only_the_message(page, WORDS["wrong_key"])
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('coach-site-sealed:'))") == []
     assert page.problems == []
 
 
