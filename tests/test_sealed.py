@@ -250,3 +250,16 @@ def test_each_item_has_its_own_iv(sealed_build):
     _, sealed, _, _ = sealed_build
     ivs = [re.search(r'data-iv="([^"]+)"', p.read_text())[1] for p in sealed.site.rglob("*.html")]
     assert len(ivs) == len(set(ivs)) == 11 and all(len(base64.b64decode(iv)) == 12 for iv in ivs)
+
+
+def test_the_shell_speaks_the_workbooks_language(tmp_path):
+    client = tmp_path / "ada.yaml"
+    client.write_text(HEAD + f"  sealed: true\n  key: {KEY}\nlanguage: de\nfocus_areas:\n  - name: Beruf\n",
+                      encoding="utf-8")
+    site = build(client, REPO, tmp_path / "site").site
+    shell = (site / "area-1.html").read_text(encoding="utf-8")
+    assert '<html lang="de">' in shell and "<title>Dein Arbeitsbuch</title>" in shell
+    assert "schalte JavaScript in deinem Browser ein" in shell
+    assert 'data-say-no-key="Dieses Arbeitsbuch ist privat und verschlossen.' in shell
+    assert json.loads((site / "manifest.webmanifest").read_text())["short_name"] == "Arbeitsbuch"
+    assert "Beruf" in opened(site, "area-1.html", content_key(KEY))
