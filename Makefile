@@ -37,9 +37,10 @@ system-packages:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-## Time builds against plain `mkdocs build` (not part of `make test`).
-bench: $(VENV)/.installed
+## Time builds against plain `mkdocs build`, and a sealed workbook's opening against a plain one's (not part of `make test`).
+bench: $(VENV)/.installed-test system-packages
 	$(BIN)/python benchmarks/build_bench.py
+	$(BIN)/python benchmarks/sealed_open_bench.py
 
 clean:
 	rm -rf $(VENV) site test-artifacts .pytest_cache
