@@ -45,9 +45,10 @@ yaml-language-server: .tools/.yaml-language-server-$(YAML_LS_VERSION)
 	npm install --prefix .tools --no-save --no-audit --no-fund --loglevel=error yaml-language-server@$(YAML_LS_VERSION)
 	touch $@
 
-## Time builds against plain `mkdocs build` (not part of `make test`).
-bench: $(VENV)/.installed
+## Time builds against plain `mkdocs build`, and a sealed workbook's opening against a plain one's (not part of `make test`).
+bench: $(VENV)/.installed-test system-packages
 	$(BIN)/python benchmarks/build_bench.py
+	$(BIN)/python benchmarks/sealed_open_bench.py
 
 clean:
 	rm -rf $(VENV) site test-artifacts .pytest_cache .tools

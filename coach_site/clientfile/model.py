@@ -7,6 +7,7 @@ here are the "what is wrong" half of an error; `validate` adds file, line and fi
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import difflib
 import hashlib
@@ -446,6 +447,59 @@ StepList = Annotated[
 ]
 
 
+def _yes_no(value: Any) -> bool | None:
+    """true or false (the loader keeps every scalar as the text the coach wrote)."""
+    if value is None or isinstance(value, bool):
+        return value
+    said = value.strip().casefold() if isinstance(value, str) else None
+    if said in ("true", "yes"):
+        return True
+    if said in ("false", "no"):
+        return False
+    raise PydanticCustomError("yes_no", "write true or false (got {value})", {"value": getattr(value, "source", value)})
+
+
+SEAL_KEY_BYTES = 32  # AES-256
+SEAL_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")  # base64url of 32 bytes, no padding
+
+
+def _seal_key(value: Any) -> str | None:
+    """A sealed workbook's key: 43 characters of A-Z a-z 0-9 _ -, which are 32 random bytes."""
+    text = _as_text(value)
+    if text is None:
+        return None
+    if not SEAL_KEY_PATTERN.fullmatch(text) or len(seal_key_bytes(text)) != SEAL_KEY_BYTES:
+        raise PydanticCustomError(
+            "seal_key",
+            "must be 43 characters of A-Z a-z 0-9 _ - (this one has {n}); delete the line and build again "
+            "for a new key, then send the coachee the new link",
+            {"n": len(text)},
+        )
+    return text
+
+
+def seal_key_bytes(key: str) -> bytes:
+    """The 32 bytes a key of the client file stands for (base64url without padding)."""
+    try:
+        return base64.urlsafe_b64decode(key + "=" * (-len(key) % 4))
+    except ValueError:
+        return b""
+
+
+def _passphrase(value: Any) -> str | None:
+    text = _as_text(value)
+    if text is not None and "\n" in text:
+        raise PydanticCustomError("passphrase", "must be one line: the coachee types it")
+    return text
+
+
+SealedFlag = Annotated[bool | None, BeforeValidator(_yes_no), WithJsonSchema({"type": ["boolean", "null"]})]
+SealKey = Annotated[
+    str | None,
+    BeforeValidator(_seal_key),
+    WithJsonSchema({"type": ["string", "null"], "pattern": SEAL_KEY_PATTERN.pattern}),
+]
+Passphrase = Annotated[str | None, BeforeValidator(_passphrase), WithJsonSchema({"type": ["string", "null"]})]
 Token = Annotated[
     str,
     BeforeValidator(_token),
@@ -488,29 +542,6 @@ class ClientInfo(Record):
         return self.preferred_name or self.name.split()[0]
 
 
-def _flag(value: Any) -> bool | None:
-    """true or false as the coach wrote it (the loader keeps every scalar as text)."""
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
-    raise PydanticCustomError("flag", "write true or false")
-
-
-def _secret(value: Any) -> str | None:
-    """A key or passphrase: text, kept exactly as written (no Markdown limits: it is no answer)."""
-    if value is None:
-        return None
-    if isinstance(value, (YamlInt, YamlDate)):
-        value = value.source
-    if not isinstance(value, str):
-        raise PydanticCustomError("text", "expected text, got {kind}", {"kind": kind_of(value)})
-    return value.strip() or None
-
-
-Secret = Annotated[str | None, BeforeValidator(_secret)]
-
-
 class Link(Record):
     token: CurrentToken = Field(description="The unguessable part of the private link.")
     previous_tokens: Annotated[
@@ -520,14 +551,17 @@ class Link(Record):
         description="The client's earlier tokens, oldest first; `coach-site rotate` adds the old one here. "
         "They open nothing; they let the coachee's notes and downloaded reflections follow the new link.",
     )
-    sealed: Annotated[bool | None, BeforeValidator(_flag)] = Field(
-        None, description="true: the workbook is published encrypted, opened only by the link with its key. "
-        "Not set: as mkdocs.yml's extra.sealed says (default false).",
+    sealed: SealedFlag = Field(
+        None, description="true: the published workbook is encrypted, and only the full link (with its key) "
+        "opens it. Default: extra.sealed in mkdocs.yml.",
     )
-    key: Secret = Field(None, description="The sealed workbook's key (in its link after #); "
-                        "`coach-site build` writes it, `coach-site rotate` changes it.")
-    passphrase: Secret = Field(None, description="Optional: a sealed workbook then asks for this "
-                               "passphrase too, once per device.")
+    key: SealKey = Field(
+        None, description="The key of a sealed workbook, the part of the link after #: 43 characters "
+        "(256 random bits). Kept only here.",
+    )
+    passphrase: Passphrase = Field(
+        None, description="A sealed workbook also asks for this once on each device, for shared devices.",
+    )
 
     @property
     def browser_key(self) -> str:

@@ -75,15 +75,17 @@ def render_pages(
     updated: dt.date | None = None,
     title: str | None = None,
     language: str = LANGUAGE,
+    sealed: bool = False,
 ) -> RenderedSite:
     """Render every page template of `content_dirs` (the first of a name wins) for one
     workbook into `out_dir`.
     `title`: mkdocs.yml's extra.workbook_title, when the coach set one. `language`: the
-    workbook's (a theme language code): its words, questions and dates."""
+    workbook's (a theme language code): its words, questions and dates. `sealed`: the file
+    names and the app's name say nothing of the client (see workbook/seal.py)."""
     env = _environment(content_dirs, language)
     words = load_words(content_dirs, language)
     title = coach_title(title, language)
-    areas = area_pages(workbook.focus_areas)
+    areas = area_pages(workbook.focus_areas, numbered=sealed)
     context = {
         "workbook": workbook,
         "client": workbook.client,
@@ -116,7 +118,7 @@ def render_pages(
             nav.append(f"{name}.md")
     (out_dir / PRINT_PAGE).write_text(print_page(words), encoding="utf-8")
     nav.append(PRINT_PAGE)
-    (out_dir / MANIFEST).write_text(web_app_manifest(workbook, words, title), encoding="utf-8")
+    (out_dir / MANIFEST).write_text(web_app_manifest(workbook, words, title, sealed=sealed), encoding="utf-8")
     return RenderedSite(nav=nav)
 
 
@@ -146,10 +148,11 @@ MANIFEST = "manifest.webmanifest"
 THEME_COLOUR = "#00695c"  # the workbook's teal (overrides/assets/stylesheets/workbook.css)
 
 
-def web_app_manifest(workbook: Workbook, words: dict[str, Any], title: str | None = None) -> str:
+def web_app_manifest(workbook: Workbook, words: dict[str, Any], title: str | None = None, sealed: bool = False) -> str:
     """What makes the workbook installable to a home screen (and so kept by Safari beyond
     seven days without a visit): its name, and every address relative to the workbook, so
-    it works at any link and after a rotate. Its icons are the workbook's own files."""
+    it works at any link and after a rotate. Its icons are the workbook's own files.
+    A sealed workbook's manifest stays plain on the host, so it names no one."""
     says = words["install"]
     first_name = workbook.client.first_name
     icons = [
@@ -158,8 +161,8 @@ def web_app_manifest(workbook: Workbook, words: dict[str, Any], title: str | Non
     ]
     icons.append({"src": "assets/images/workbook-icon.svg", "sizes": "any", "type": "image/svg+xml"})
     manifest = {
-        "name": workbook_title(workbook, words["workbook"], title),  # as the header names it
-        "short_name": says["short_name"].format(name=first_name),
+        "name": words["sealed"]["title"] if sealed else workbook_title(workbook, words["workbook"], title),
+        "short_name": words["sealed"]["short_name"] if sealed else says["short_name"].format(name=first_name),
         "start_url": "index.html",
         "scope": "./",
         "display": "standalone",
@@ -381,12 +384,15 @@ def area_slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40].strip("-")
 
 
-def area_pages(areas: list[FocusArea]) -> list[AreaPage]:
+def area_pages(areas: list[FocusArea], numbered: bool = False) -> list[AreaPage]:
     """Each focus area with its page's file name, in the order of the client file.
 
     Names that slug alike ("Career!", "Career") get `-<number>` added, skipping any
-    name another area's page has, so no two areas ever share a page.
+    name another area's page has, so no two areas ever share a page. `numbered`: the
+    pages are `area-1.md`, ... (a sealed workbook's file names stay readable on the host).
     """
+    if numbered:
+        return [AreaPage(area=area, number=n, path=f"area-{n}.md") for n, area in enumerate(areas, start=1)]
     slugs = [area_slug(area.name) or str(number) for number, area in enumerate(areas, start=1)]
     taken = set(slugs)
     pages, used = [], set()

@@ -1,0 +1,174 @@
+"""Sealing: a built workbook becomes ciphertext that only the full link opens.
+
+A sealed workbook is built as any other, then, before it is swapped into the site dir,
+every page is encrypted (AES-256-GCM, a fresh 12-byte IV per item, the item's path in
+the workbook as additional data, so a host cannot pass one page off as another) and
+put in a small shell page that carries no client word: a neutral title, a message for
+a browser without JavaScript, and the ciphertext in a data block that never runs.
+`overrides/assets/javascripts/sealed.js` decrypts it in the coachee's browser with the
+key from the link's fragment (`#...`), which browsers never send to a host.
+
+The search index becomes `search/search_index.js`, a script that only defines the
+encrypted index (a script loads from disk as well as from a host); no plain index stays.
+
+The content key is the link's key (32 random bytes), or, when the client file has a
+passphrase, PBKDF2-HMAC-SHA256 of the passphrase salted with the key, so the link alone
+opens nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+import os
+import re
+import secrets
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+
+from coach_site.clientfile.model import Workbook, seal_key_bytes
+from coach_site.errors import BuildError
+from coach_site.project import Project
+from coach_site.workbook.escape import escape_html
+
+PASSPHRASE_ITERATIONS = 600_000  # OWASP's figure for PBKDF2-HMAC-SHA256; sealed.js reads it from the page
+IV_BYTES = 12
+SEARCH_INDEX = "search/search_index.json"  # Material's index: what the sealed one stands for
+SEARCH_SCRIPT = "search/search_index.js"  # the sealed index, the only copy published
+PAGE_BLOCK_ID = "sealed-page"
+SHELL_STYLESHEET = "assets/stylesheets/sealed.css"
+SHELL_SCRIPTS = ("assets/javascripts/store.js", "assets/javascripts/sealed.js")  # store.js: what the scripts share
+_NOT_SAID_BY_SCRIPT = ("title", "noscript", "short_name", "forget")  # on the shell, the manifest, the footer
+
+
+@dataclass(frozen=True)
+class Seal:
+    """What seals one workbook: the link's key and the key its content is encrypted with."""
+
+    key: str  # the part of the link after `#`
+    content_key: bytes
+    passphrase: bool  # the coachee types a passphrase too
+
+
+def is_sealed(workbook: Workbook, project: Project) -> bool:
+    """The client file's link.sealed, else the practice's extra.sealed."""
+    return workbook.link.sealed if workbook.link.sealed is not None else project.sealed
+
+
+def seal_of(workbook: Workbook, project: Project) -> Seal | None:
+    """How this workbook is sealed, or None when it is published plain."""
+    if not is_sealed(workbook, project):
+        return None
+    key = workbook.link.key
+    if not key:
+        raise BuildError("link.key: a sealed workbook needs its key; build it with coach-site build, which adds one")
+    passphrase = workbook.link.passphrase
+    return Seal(key=key, content_key=content_key(key, passphrase), passphrase=passphrase is not None)
+
+
+@functools.lru_cache(maxsize=64)
+def content_key(key: str, passphrase: str | None = None) -> bytes:
+    """The key the pages are encrypted with: the link's 32 bytes, or with a passphrase,
+    PBKDF2-HMAC-SHA256(NFC passphrase, salt = the link's bytes) (what sealed.js derives)."""
+    salt = seal_key_bytes(key)
+    if passphrase is None:
+        return salt
+    kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=salt, iterations=PASSPHRASE_ITERATIONS)
+    return kdf.derive(unicodedata.normalize("NFC", passphrase).encode("utf-8"))
+
+
+def encrypt(content: bytes, seal: Seal, path: str) -> dict[str, str]:
+    """One item, encrypted for the workbook at `path` (relative to its root): iv and data, base64."""
+    iv = secrets.token_bytes(IV_BYTES)
+    data = AESGCM(seal.content_key).encrypt(iv, content, path.encode("utf-8"))
+    return {"iv": _b64(iv), "data": _b64(data)}
+
+
+def decrypt(item: dict[str, str], content_key: bytes, path: str) -> bytes:
+    """The inverse of `encrypt` (raises cryptography's InvalidTag on a wrong key or path)."""
+    return AESGCM(content_key).decrypt(base64.b64decode(item["iv"]), base64.b64decode(item["data"]),
+                                       path.encode("utf-8"))
+
+
+def seal_site(site: Path, seal: Seal, words: dict[str, Any]) -> None:
+    """Turn the built workbook in `site` into its sealed form, in place: every page a shell,
+    the search index encrypted. `words`: the `sealed` part of content/_words.yaml, in the
+    workbook's language."""
+    for page in sorted(site.rglob("*.html")):
+        path = page.relative_to(site).as_posix()
+        html = page.read_text(encoding="utf-8")
+        _replace(page, shell_page(html, encrypt(html.encode("utf-8"), seal, path), path, seal, words))
+    _seal_search_index(site, seal)
+
+
+def _seal_search_index(site: Path, seal: Seal) -> None:
+    index = site / SEARCH_INDEX
+    if not index.exists():
+        return
+    sealed = encrypt(index.read_bytes(), seal, SEARCH_INDEX)
+    _replace(site / SEARCH_SCRIPT, f"var __sealedIndex = {json.dumps(sealed)};\n")
+    index.unlink()
+
+
+_HTML_TAG = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r'\b(lang|dir)="([^"]*)"')
+
+
+def shell_page(html: str, sealed: dict[str, str], path: str, seal: Seal, words: dict[str, Any]) -> str:
+    """The page a host holds in place of `html`: no word of the client, the page's language
+    and direction, the words sealed.js shows, and the ciphertext, which never runs."""
+    tag = _HTML_TAG.search(html)
+    language = dict(_ATTRIBUTE.findall(tag.group(0))) if tag else {}
+    up = "../" * path.count("/")  # every link relative to the page, so it opens from disk too
+    says = {key: escape_html(text) for key, text in words.items()}
+    data = {
+        "path": escape_html(path),
+        "root": up or "./",
+        "index": f"{up}{SEARCH_SCRIPT}",
+        "iterations": str(PASSPHRASE_ITERATIONS) if seal.passphrase else "",
+        **{f"say-{key.replace('_', '-')}": text for key, text in says.items() if key not in _NOT_SAID_BY_SCRIPT},
+    }
+    attributes = "".join(f' data-{name}="{value}"' for name, value in data.items())
+    scripts = "".join(f'<script src="{up}{script}" defer></script>\n' for script in SHELL_SCRIPTS)
+    html_attributes = "".join(f' {name}="{escape_html(value)}"' for name, value in sorted(language.items()))
+    return (
+        "<!doctype html>\n"
+        f"<html{html_attributes}>\n<head>\n"
+        '<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">\n'
+        '<meta name="robots" content="noindex, nofollow">\n'
+        '<meta name="referrer" content="no-referrer">\n'
+        f"<title>{says['title']}</title>\n"
+        f'<link rel="stylesheet" href="{up}{SHELL_STYLESHEET}">\n'
+        f"{scripts}"
+        "</head>\n<body>\n"
+        f'<main class="sealed" id="sealed"{attributes}>\n'
+        f"<h1>{says['title']}</h1>\n"
+        f'<noscript><p class="sealed-message">{says["noscript"]}</p></noscript>\n'
+        '<div class="sealed-status" role="status" aria-live="polite"></div>\n'
+        "</main>\n"
+        f'<script type="application/octet-stream" id="{PAGE_BLOCK_ID}" data-iv="{sealed["iv"]}">'
+        f"{sealed['data']}</script>\n"
+        "</body>\n</html>\n"
+    )
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write `path` anew (never through a hard link: the theme's files are shared by a run's sites)."""
+    handle, temp = tempfile.mkstemp(prefix=".sealing-", dir=path.parent)
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.chmod(temp, 0o644)
+    os.replace(temp, path)
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")

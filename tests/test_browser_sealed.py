@@ -1,0 +1,260 @@
+"""A sealed workbook in real Chromium, behind a real nginx with the workbook's CSP, opened
+from its link with the key (`.../<token>/#<key>`): it reads, navigates, searches, keeps
+reflections and prints as a plain one does; a wrong or missing key and JavaScript turned
+off each show a kind message and nothing else; a passphrase is asked once per device.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from conftest import EXAMPLE_CLIENT, REPO, copy_project
+from test_accessibility import WCAG_AA, axe_failures, describe
+from test_nginx import NGINX, free_port
+from test_sealed import KEY, sealed_example
+
+TOKEN = "UDA4ZLKm-ofx5xC6qIoCDw"
+LOCKED_TOKEN = "Pq7Lm2Xz9RtK4vWb8NcYs3"  # the workbook with a passphrase
+LOCKED_KEY = "Zr8Kp3Wm6Qx1Vb9Nt4Ly7Hc2Jd5Fs0Ga-Ue_oTi3Mkw"
+PASSPHRASE = "blue kettle"
+WORDS = {  # content/_words.yaml, sealed: what the messages say
+    "no_key": "use the full link from your coach's email",
+    "wrong_key": "This link does not open this workbook.",
+    "noscript": "turn on JavaScript in your browser",
+    "passphrase_wrong": "That passphrase does not open this workbook.",
+}
+REFLECTION = "Your reflection on: What would a 10 look like?"
+
+
+def locked_client() -> str:
+    return (f"client:\n  name: Lena Okafor\nlink:\n  token: {LOCKED_TOKEN}\n  sealed: true\n  key: {LOCKED_KEY}\n"
+            f"  passphrase: {PASSPHRASE}\nfocus_areas:\n  - name: Craftsmanship\n"
+            "    outcome: A workshop of my own, opened in the spring.\n")
+
+
+@pytest.fixture(scope="module")
+def host(tmp_path_factory):
+    """Two sealed workbooks published by `coach-site publish`, served by nginx with the
+    documented server block (its headers, the CSP among them)."""
+    if not Path(NGINX).exists():
+        pytest.fail("nginx is missing: run `make test`, which installs Debian's nginx")
+    base = tmp_path_factory.mktemp("nginx-sealed")
+    project = copy_project(base / "project")
+    (project / "clients" / EXAMPLE_CLIENT.name).write_text(sealed_example(passphrase=None), encoding="utf-8")
+    (project / "clients" / "lena-okafor.yaml").write_text(locked_client(), encoding="utf-8")
+    docroot = base / "www"
+    published = subprocess.run(
+        [sys.executable, "-m", "coach_site", "publish", "--to", str(docroot / "workbooks")],
+        cwd=project, capture_output=True, text=True,
+    )
+    assert published.returncode == 0, published.stderr
+    port = free_port()
+    server = (REPO / "docs" / "nginx.conf").read_text()
+    server = server.replace("listen 443 ssl;", f"listen 127.0.0.1:{port};").replace("root /var/www/coaching;", f"root {docroot};")
+    (base / "logs").mkdir()
+    conf = base / "nginx.conf"
+    user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read the test's private temp folders
+    conf.write_text(
+        f"{user}worker_processes 1;\npid {base}/nginx.pid;\nerror_log {base}/logs/error.log;\n"
+        "events { worker_connections 64; }\n"
+        f"http {{\n  access_log {base}/logs/access.log;\n  include /etc/nginx/mime.types;\n"
+        f"  client_body_temp_path {base}/tmp;\n  proxy_temp_path {base}/tmp;\n  fastcgi_temp_path {base}/tmp;\n"
+        f"  uwsgi_temp_path {base}/tmp;\n  scgi_temp_path {base}/tmp;\n"
+        f"{server}}}\n"
+    )
+    process = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(base), "-g", "daemon off;"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"nginx did not start: {process.stderr.read().decode() if process.poll() is not None else ''}")
+            time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}/workbooks"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def visit(browser):
+    """A fresh browser (no key kept yet); every page error and CSP report is collected."""
+    contexts = []
+
+    def open_context(**options):
+        context = browser.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        page.problems = []
+        page.on("console", lambda m: page.problems.append(m.text) if "Content Security Policy" in m.text else None)
+        page.on("pageerror", lambda e: page.problems.append(str(e)))
+        return page
+
+    yield open_context
+    for context in contexts:
+        context.close()
+
+
+def link(host: str, token: str = TOKEN, key: str = KEY, page: str = "") -> str:
+    return f"{host}/{token}/{page}#{key}"
+
+
+def opened(page, url: str) -> None:
+    page.goto(url, wait_until="networkidle")
+    page.wait_for_selector(".md-content h1", timeout=10_000)
+
+
+def only_the_message(page, words: str) -> None:
+    """The shell's message and nothing of the workbook."""
+    page.wait_for_function("document.querySelector('.sealed-status').textContent.length > 20", timeout=10_000)
+    assert words in page.locator("#sealed").inner_text()
+    assert page.locator(".md-content").count() == 0
+    assert page.title() == "Your workbook"
+
+
+def test_the_link_opens_the_home_page_and_the_key_leaves_the_address_bar(host, visit):
+    page = visit()
+    opened(page, link(host))
+    assert page.locator(".md-content h1").inner_text() == "Hi Maya"
+    assert "Leading the design team" in page.locator(".md-content").inner_text()
+    assert page.url == f"{host}/{TOKEN}/"
+    assert KEY not in page.evaluate("location.href + history.length + document.referrer")
+    assert page.title() == "Home - Maya's workbook"
+    assert page.problems == []
+
+
+def test_the_other_pages_open_with_the_key_kept_and_search_finds_an_answer(host, visit):
+    page = visit()
+    opened(page, link(host))
+    page.locator(".md-nav__link", has_text="Values").first.click()
+    page.wait_for_url(f"{host}/{TOKEN}/values.html")
+    page.wait_for_selector("text=Learning in public, not in secret.")
+    opened(page, f"{host}/{TOKEN}/area-1.html")
+    assert "Career" in page.locator(".md-content h1").inner_text()
+    page.keyboard.press("/")
+    page.keyboard.type("portfolio")
+    page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    assert "no time to build the portfolio" in page.locator(".md-search-result").inner_text()
+    assert page.problems == []
+
+
+def test_a_reflection_typed_survives_a_reload_and_the_print_page_shows_the_workbook(host, visit):
+    page = visit()
+    opened(page, link(host, page="area-3.html"))
+    page.get_by_role("textbox", name=REFLECTION).fill("Sealed, and still mine")
+    page.reload(wait_until="networkidle")
+    page.wait_for_selector(".md-content h1")
+    assert page.get_by_role("textbox", name=REFLECTION).input_value() == "Sealed, and still mine"
+    opened(page, f"{host}/{TOKEN}/print.html")
+    text = page.locator(".md-content").inner_text()
+    assert "Hi Maya" in text and "A standing date night" in text and "Learning in public" in text
+    assert page.problems == []
+
+
+def test_a_wrong_key_shows_a_kind_message_only_and_is_not_kept(host, visit):
+    page = visit()
+    wrong = KEY[:-3] + ("AAA" if not KEY.endswith("AAA") else "BBB")
+    page.goto(link(host, key=wrong), wait_until="networkidle")
+    only_the_message(page, WORDS["wrong_key"])
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('coach-site-sealed:'))") == []
+    # A kept key that no longer opens the workbook (it was rotated) is said so, and forgotten.
+    page.evaluate(f"localStorage.setItem('coach-site-sealed:/workbooks/{TOKEN}/', '{wrong}')")
+    page.goto(f"{host}/{TOKEN}/values.html", wait_until="networkidle")
+    only_the_message(page, WORDS["wrong_key"])
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('coach-site-sealed:'))") == []
+    assert page.problems == []
+
+
+def test_no_key_shows_a_kind_message_only(host, visit):
+    page = visit()
+    page.goto(f"{host}/{TOKEN}/values.html", wait_until="networkidle")
+    only_the_message(page, WORDS["no_key"])
+
+
+def test_without_javascript_the_page_says_to_turn_it_on(host, visit):
+    page = visit(java_script_enabled=False)
+    page.goto(link(host), wait_until="networkidle")
+    assert WORDS["noscript"] in page.locator("#sealed").inner_text()
+    assert page.locator(".md-content").count() == 0
+
+
+def test_forget_this_workbook_clears_the_key(host, visit):
+    page = visit()
+    opened(page, link(host, page="homework.html"))
+    page.get_by_role("button", name="Forget this workbook on this device").click()
+    only_the_message(page, WORDS["no_key"])
+    page.goto(f"{host}/{TOKEN}/index.html", wait_until="networkidle")
+    only_the_message(page, WORDS["no_key"])
+
+
+def test_a_passphrase_is_asked_once_then_the_workbook_opens(host, visit):
+    page = visit()
+    page.goto(link(host, LOCKED_TOKEN, LOCKED_KEY), wait_until="networkidle")
+    field = page.get_by_label("Your workbook's passphrase (your coach gave it to you)")
+    field.fill("blue kettel")
+    page.get_by_role("button", name="Open my workbook").click()
+    page.wait_for_selector(f"text={WORDS['passphrase_wrong']}", timeout=15_000)
+    assert page.locator(".md-content").count() == 0
+    field.fill(PASSPHRASE)
+    page.get_by_role("button", name="Open my workbook").click()
+    page.wait_for_selector(".md-content h1", timeout=15_000)
+    assert page.locator(".md-content h1").inner_text() == "Hi Lena"
+    assert PASSPHRASE not in str(page.evaluate("JSON.stringify(localStorage)"))
+    opened(page, f"{host}/{LOCKED_TOKEN}/area-1.html")  # asked once per device: not again
+    assert "A workshop of my own" in page.locator(".md-content").inner_text()
+    assert page.problems == []
+
+
+SEALED_PAGES = ["index.html", "values.html", "area-1.html", "area-2.html", "area-3.html", "homework.html",
+                "schedule.html", "ted-talk.html", "reflections.html", "print.html", "404.html"]
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("palette", ["light", "dark"])
+def test_the_sealed_pages_have_no_wcag_2_2_aa_violations(browser, host, palette, width):
+    # The first page is opened from the link; the others with the key this browser keeps.
+    failures = axe_failures(browser, f"{host}/{TOKEN}", [f"index.html#{KEY}", *SEALED_PAGES], palette, width)
+    assert not failures, "\n" + "\n".join(f"{name}:\n{text}" for name, text in failures.items())
+
+
+MESSAGES = {
+    "no key": (f"{TOKEN}/index.html", WORDS["no_key"]),
+    "wrong key": (f"{TOKEN}/#{LOCKED_KEY}", WORDS["wrong_key"]),
+    "passphrase": (f"{LOCKED_TOKEN}/#{LOCKED_KEY}", ""),
+}
+
+
+@pytest.mark.parametrize("palette", ["light", "dark"])
+@pytest.mark.parametrize("case", sorted(MESSAGES))
+def test_the_message_pages_have_no_wcag_2_2_aa_violations(host, visit, palette, case):
+    path, words = MESSAGES[case]
+    page = visit(color_scheme=palette, viewport={"width": 390, "height": 800})
+    page.goto(f"{host}/{path}", wait_until="networkidle")
+    if words:
+        only_the_message(page, words)
+    else:
+        page.wait_for_selector("#sealed-passphrase")
+    violations = Axe().run(page, options=WCAG_AA).response["violations"]
+    assert violations == [], describe(violations)
+
+
+def test_the_no_javascript_page_has_no_wcag_2_2_aa_violations(host, visit):
+    # axe runs as a script: the page is the one a browser without JavaScript gets (its
+    # <noscript> shown as the parser would), judged in a browser that runs axe.
+    page = visit()
+    page.route(f"{host}/{TOKEN}/assets/javascripts/*.js", lambda route: route.abort())
+    page.goto(f"{host}/{TOKEN}/", wait_until="networkidle")
+    page.evaluate("""() => { const n = document.querySelector('noscript');
+        n.insertAdjacentHTML('afterend', n.textContent); n.remove(); }""")
+    assert WORDS["noscript"] in page.locator("#sealed").inner_text()
+    violations = Axe().run(page, options=WCAG_AA).response["violations"]
+    assert violations == [], describe(violations)

@@ -1,0 +1,265 @@
+"""Sealed workbooks: what the client file says, and what the host holds (ciphertext only).
+
+The leak test builds the example client (every field set) sealed, with a passphrase, and
+looks for every string of 8 characters or more of the client file in every file of the
+site dir, raw, HTML-escaped and JSON-escaped; a plain build of the same client holds
+them, so the test can fail.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import html
+import json
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import EXAMPLE_CLIENT, MINIMAL_CLIENT, REPO, build, copy_project
+from cryptography.exceptions import InvalidTag
+
+from coach_site.clientfile.loader import load_client_file
+from coach_site.clientfile.validate import validate_client
+from coach_site.errors import ClientFileError, CoachSiteError
+from coach_site.project import load_project
+from coach_site.workbook.seal import (
+    PASSPHRASE_ITERATIONS,
+    SEARCH_SCRIPT,
+    content_key,
+    decrypt,
+    is_sealed,
+)
+
+KEY = "q2Vb7XnR4mTz9KcW1pLs8HdYf3JgA6uEo0iNw5rBx-k"  # looks random: 43 characters, 32 bytes
+PASSPHRASE = "kettle on the windowsill"
+HEAD = """\
+client:
+  name: Ada Example
+link:
+  token: 3hVt9QmK2xLp7RwZc5NbYa
+"""
+
+
+def sealed_example(passphrase: str | None = PASSPHRASE, sealed: str = "true") -> str:
+    """The example client (every field set), sealed with KEY."""
+    text = EXAMPLE_CLIENT.read_text(encoding="utf-8")
+    extra = f"  sealed: {sealed}\n  key: {KEY}\n" + (f"  passphrase: {passphrase}\n" if passphrase else "")
+    return re.sub(r"(?m)^(  token: .*\n)", lambda m: m.group(1) + extra, text, count=1)
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "x.yaml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def problems(tmp_path: Path, text: str) -> list[str]:
+    with pytest.raises(ClientFileError) as exc_info:
+        validate_client(load_client_file(write(tmp_path, text)))
+    return [str(p).replace(str(tmp_path / "x.yaml"), "x.yaml") for p in exc_info.value.problems]
+
+
+# ---- The client file and mkdocs.yml -----------------------------------------------------
+
+def test_a_sealed_link_has_its_key_and_passphrase(tmp_path):
+    link = validate_client(load_client_file(write(tmp_path, sealed_example()))).link
+    assert (link.sealed, link.key, link.passphrase) == (True, KEY, PASSPHRASE)
+
+
+@pytest.mark.parametrize("key", [KEY[:-1], KEY + "A", KEY[:-2] + "+/", "not a key at all"])
+def test_a_key_that_is_not_32_bytes_of_base64url_is_a_clear_error(tmp_path, key):
+    found = problems(tmp_path, HEAD + f"  sealed: true\n  key: {key}\n")
+    assert len(found) == 1
+    assert found[0].startswith("x.yaml:6: link.key: must be 43 characters of A-Z a-z 0-9 _ -"), found
+
+
+def test_sealed_is_true_or_false_and_nothing_else(tmp_path):
+    assert validate_client(load_client_file(write(tmp_path, HEAD + "  sealed: no\n"))).link.sealed is False
+    found = problems(tmp_path, HEAD + "  sealed: maybe\n")
+    assert found == ["x.yaml:5: link.sealed: write true or false (got maybe)"]
+
+
+def test_a_passphrase_is_one_line(tmp_path):
+    found = problems(tmp_path, HEAD + f"  key: {KEY}\n  passphrase: |\n    two\n    lines\n")
+    assert len(found) == 1 and found[0].startswith("x.yaml:6: link.passphrase: must be one line")
+
+
+def test_the_practice_default_seals_unless_the_client_says_false(tmp_path):
+    root = copy_project(tmp_path / "p")
+    config = root / "mkdocs.yml"
+    plain = load_project(root)
+    config.write_text(config.read_text() + "  sealed: true\n")  # under extra:, the file's last section
+    practice = load_project(root)
+    assert (plain.sealed, practice.sealed) == (False, True)
+    client = validate_client(load_client_file(write(tmp_path, HEAD)))
+    opted_out = validate_client(load_client_file(write(tmp_path, HEAD + "  sealed: false\n")))
+    assert is_sealed(client, practice) and not is_sealed(opted_out, practice) and not is_sealed(client, plain)
+    config.write_text(config.read_text() + "  sealed: sometimes\n")
+    with pytest.raises(CoachSiteError, match=r"mkdocs.yml: extra.sealed: write true or false"):
+        load_project(root)
+
+
+def test_the_content_key_is_the_link_key_or_pbkdf2_of_the_passphrase():
+    raw = base64.urlsafe_b64decode(KEY + "=")
+    assert content_key(KEY) == raw
+    expected = hashlib.pbkdf2_hmac("sha256", "Café".encode(), raw, PASSPHRASE_ITERATIONS, 32)
+    assert content_key(KEY, "Cafe\u0301") == expected  # typed decomposed, derived as NFC
+    assert PASSPHRASE_ITERATIONS >= 600_000
+
+
+# ---- What the host holds ----------------------------------------------------------------
+
+def client_strings(path: Path) -> set[str]:
+    """Every string of 8 characters or more of the client file: each scalar, each of its lines,
+    and the pieces between Markdown's marks (a page shows `*mean*` as <em>mean</em>)."""
+    found: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+        elif node is not None and not isinstance(node, bool):
+            text = node.isoformat() if isinstance(node, dt.date) else str(node)
+            pieces = {text, *text.splitlines()}
+            pieces |= {p for line in text.splitlines() for p in re.split(r"[*_`#\[\]]+|^\s*-\s+", line)}
+            found.update(p.strip() for p in pieces if len(p.strip()) >= 8)
+
+    walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return found
+
+
+def encodings(text: str) -> set[str]:
+    """The ways a page might hold a string: raw, HTML-escaped, JSON-escaped."""
+    return {
+        text,
+        html.escape(text),
+        html.escape(text, quote=False),
+        json.dumps(text)[1:-1],
+        json.dumps(text, ensure_ascii=False)[1:-1],
+    }
+
+
+def client_names(path: Path) -> set[str]:
+    """The client's names, each word however short ("Maya"): looked for as whole words."""
+    client = yaml.safe_load(path.read_text(encoding="utf-8"))["client"]
+    return {word for name in (client["name"], client.get("preferred_name") or "") for word in name.split()}
+
+
+def leaks(site_dir: Path, strings: set[str], theme: Path, names: set[str] = frozenset()) -> dict[str, list[str]]:
+    """Which of `strings` (and of `names`, as words) each file of `site_dir` holds, in any
+    encoding, in any case.
+
+    A file byte for byte the same in `theme`, another client's workbook, is the theme's and
+    holds nothing of this client (Material's scripts hold many words, "properly" among them)."""
+    found: dict[str, list[str]] = {}
+    needles = {s: {e.casefold() for e in encodings(s)} for s in strings}
+    for file in sorted(p for p in site_dir.rglob("*") if p.is_file()):
+        data = file.read_bytes()
+        same = theme / file.relative_to(site_dir).relative_to(file.relative_to(site_dir).parts[0])
+        if len(file.relative_to(site_dir).parts) > 1 and same.is_file() and same.read_bytes() == data:
+            continue
+        text = data.decode("utf-8", errors="ignore").casefold()
+        hits = [s for s, forms in needles.items() if any(form in text for form in forms)]
+        hits += [n for n in names if re.search(rf"\b{re.escape(n.casefold())}\b", text)]
+        if hits:
+            found[file.relative_to(site_dir).as_posix()] = hits
+    return found
+
+
+@pytest.fixture(scope="module")
+def sealed_build(tmp_path_factory):
+    """The example client, sealed with a passphrase, and the same client built plain."""
+    base = tmp_path_factory.mktemp("sealed")
+    sealed_file = base / "maya-sealed.yaml"
+    sealed_file.write_text(sealed_example(), encoding="utf-8")
+    sealed = build(sealed_file, REPO, base / "sealed-site")
+    plain = build(EXAMPLE_CLIENT, REPO, base / "plain-site")
+    other_file = base / "ada.yaml"
+    other_file.write_text(MINIMAL_CLIENT, encoding="utf-8")
+    other = build(other_file, REPO, base / "other-site")
+    return sealed_file, sealed, plain, other.site
+
+
+def test_no_string_of_the_client_file_is_in_any_file_of_a_sealed_site(sealed_build):
+    client_file, sealed, plain, theme = sealed_build
+    strings = client_strings(client_file) - {"UDA4ZLKm-ofx5xC6qIoCDw"}  # the token names the folder
+    assert {KEY, PASSPHRASE, "Maya Lindqvist", "Relationships", "maya.lindqvist@example.org"} <= strings
+    names = client_names(client_file)
+    in_plain = {s for hits in leaks(plain.site.parent, strings, theme, names).values() for s in hits}
+    # The test can fail: a plain workbook holds most lines of them as they are (not the key,
+    # the passphrase, nor what the pages show otherwise: a date, a list's mark, a timeline).
+    lines = {s for s in strings if "\n" not in s}
+    assert len(in_plain & lines) >= 0.7 * len(lines), sorted(lines - in_plain)
+    assert {"Maya", "Lindqvist", "Relationships", "Build a portfolio of the last two projects"} <= in_plain
+    assert leaks(sealed.site.parent, strings, theme, names) == {}
+
+
+def test_a_sealed_site_holds_shells_the_encrypted_index_and_numbered_area_pages(sealed_build):
+    _, sealed, _, _ = sealed_build
+    site = sealed.site
+    names = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and "assets" not in p.parts}
+    assert names == {
+        "index.html", "values.html", "area-1.html", "area-2.html", "area-3.html", "homework.html", "schedule.html",
+        "ted-talk.html", "reflections.html", "print.html", "404.html", SEARCH_SCRIPT, "manifest.webmanifest",
+        ".coach-site-workbook",
+    }
+    assert json.loads((site / "manifest.webmanifest").read_text())["name"] == "Your workbook"
+    for page in site.rglob("*.html"):
+        shell = page.read_text(encoding="utf-8")
+        assert "<title>Your workbook</title>" in shell and '<meta name="robots" content="noindex, nofollow">' in shell
+        assert '<script src="assets/javascripts/sealed.js" defer></script>' in shell
+        assert 'data-iterations="600000"' in shell and "<noscript>" in shell
+        assert re.search(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/octet-stream\")", shell) is None
+
+
+def opened(site: Path, path: str, key: bytes) -> str:
+    shell = (site / path).read_text(encoding="utf-8")
+    block = re.search(r'<script type="application/octet-stream" id="sealed-page" data-iv="([^"]+)">([^<]+)</script>',
+                      shell)
+    return decrypt({"iv": block[1], "data": block[2]}, key, path).decode("utf-8")
+
+
+def test_the_key_and_passphrase_open_each_page_and_the_index_and_only_at_its_own_path(sealed_build):
+    _, sealed, _, _ = sealed_build
+    key = content_key(KEY, PASSPHRASE)
+    assert "Hi Maya" in opened(sealed.site, "index.html", key)
+    assert "Career" in opened(sealed.site, "area-1.html", key)
+    script = (sealed.site / SEARCH_SCRIPT).read_text(encoding="utf-8")
+    item = json.loads(re.fullmatch(r"var __sealedIndex = (\{.*\});\n", script)[1])
+    index = json.loads(decrypt(item, key, "search/search_index.json"))
+    assert any("portfolio" in doc["text"] for doc in index["docs"])
+    with pytest.raises(InvalidTag):  # the link's key alone opens nothing when there is a passphrase
+        opened(sealed.site, "index.html", content_key(KEY))
+    shell = (sealed.site / "area-1.html").read_text(encoding="utf-8")
+    (sealed.site / "swapped.html").write_text(shell, encoding="utf-8")
+    try:
+        with pytest.raises(InvalidTag):  # a page passed off as another does not open
+            opened(sealed.site, "swapped.html", key)
+    finally:
+        (sealed.site / "swapped.html").unlink()
+
+
+def test_each_item_has_its_own_iv(sealed_build):
+    _, sealed, _, _ = sealed_build
+    ivs = [re.search(r'data-iv="([^"]+)"', p.read_text())[1] for p in sealed.site.rglob("*.html")]
+    assert len(ivs) == len(set(ivs)) == 11 and all(len(base64.b64decode(iv)) == 12 for iv in ivs)
+
+
+def test_the_shell_speaks_the_workbooks_language(tmp_path):
+    client = tmp_path / "ada.yaml"
+    client.write_text(HEAD + f"  sealed: true\n  key: {KEY}\nlanguage: de\nfocus_areas:\n  - name: Beruf\n",
+                      encoding="utf-8")
+    site = build(client, REPO, tmp_path / "site").site
+    shell = (site / "area-1.html").read_text(encoding="utf-8")
+    assert '<html lang="de">' in shell and "<title>Dein Arbeitsbuch</title>" in shell
+    assert "schalte JavaScript in deinem Browser ein" in shell
+    assert 'data-say-no-key="Dieses Arbeitsbuch ist privat und verschlossen.' in shell
+    assert json.loads((site / "manifest.webmanifest").read_text())["short_name"] == "Arbeitsbuch"
+    assert "Beruf" in opened(site, "area-1.html", content_key(KEY))
