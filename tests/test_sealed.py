@@ -78,9 +78,10 @@ def test_a_key_that_is_not_32_bytes_of_base64url_is_a_clear_error(tmp_path, key)
 
 
 def test_sealed_is_true_or_false_and_nothing_else(tmp_path):
-    assert validate_client(load_client_file(write(tmp_path, HEAD + "  sealed: no\n"))).link.sealed is False
-    found = problems(tmp_path, HEAD + "  sealed: maybe\n")
-    assert found == ["x.yaml:5: link.sealed: write true or false (got maybe)"]
+    assert validate_client(load_client_file(write(tmp_path, HEAD + "  sealed: false\n"))).link.sealed is False
+    for said in ("maybe", "no", "yes"):  # `yes` is text to YAML 1.2 and to the editor's schema
+        found = problems(tmp_path, HEAD + f"  sealed: {said}\n")
+        assert found == [f"x.yaml:5: link.sealed: write true or false (got {said})"]
 
 
 def test_a_passphrase_is_one_line(tmp_path):

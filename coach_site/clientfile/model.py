@@ -448,14 +448,13 @@ StepList = Annotated[
 
 
 def _yes_no(value: Any) -> bool | None:
-    """true or false (the loader keeps every scalar as the text the coach wrote)."""
+    """true or false (the loader keeps every scalar as the text the coach wrote). Only these
+    two, as the editor's schema says: `yes` is text to YAML 1.2 and to the key's fast reader."""
     if value is None or isinstance(value, bool):
         return value
     said = value.strip().casefold() if isinstance(value, str) else None
-    if said in ("true", "yes"):
-        return True
-    if said in ("false", "no"):
-        return False
+    if said in ("true", "false"):
+        return said == "true"
     raise PydanticCustomError("yes_no", "write true or false (got {value})", {"value": getattr(value, "source", value)})
 
 

@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
+from coach_site.clientfile import keys
 from coach_site.clientfile.model import Workbook, seal_key_bytes
 from coach_site.errors import BuildError
 from coach_site.project import Project
@@ -60,7 +61,7 @@ class Seal:
 
 def is_sealed(workbook: Workbook, project: Project) -> bool:
     """The client file's link.sealed, else the practice's extra.sealed."""
-    return workbook.link.sealed if workbook.link.sealed is not None else project.sealed
+    return keys.is_sealed(workbook.link.sealed, project.sealed)
 
 
 def seal_of(workbook: Workbook, project: Project) -> Seal | None:
