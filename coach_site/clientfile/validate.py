@@ -79,7 +79,7 @@ def _loc_part(part: Any) -> str | int:
 
 def _message(error: dict[str, Any], where: tuple, model: type[BaseModel]) -> str:
     kind, value = error["type"], error.get("input")
-    if model is not None and _token_lost(kind, value, where):
+    if model is Workbook and _token_lost(kind, value, where):  # a reflections file is not the coach's to mend
         return TOKEN_LOST
     if kind == "missing":
         return "is required but missing"
