@@ -199,3 +199,20 @@ def test_answers_written_the_safe_ways_pass(tmp_path: Path):
     assert area.why_it_matters == "Freedom: mine" and area.outcome == "@home more"
     assert area.barriers == "“Freedom: mine”" and area.ten_looks_like == "*really* fit"
     assert area.what_has_to_happen == "I want freedom\nand to be home: by six"
+
+
+@pytest.mark.parametrize("case", ["token-line-deleted", "token-emptied", "link-deleted"])
+def test_rotate_gives_a_file_whose_token_was_lost_a_new_link(project: Path, case: str):
+    """What the lost-token message says to run works: `rotate` writes a new token and builds."""
+    from coach_site.clientfile.loader import load_client_file
+    from coach_site.clientfile.validate import validate_client
+
+    client = project / "clients" / "ada.yaml"
+    client.write_text(CASES[case][0], encoding="utf-8")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(project), "NO_COLOR": "1"}
+    result = subprocess.run([sys.executable, "-m", "coach_site", "rotate", "clients/ada.yaml"], cwd=project,
+                            env=env, capture_output=True, text=True)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    link = validate_client(load_client_file(client)).link
+    assert link.previous_tokens == [] and (project / "site" / link.token / "index.html").exists()
+    assert f"/{link.token}/" in result.stdout
