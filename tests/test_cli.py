@@ -37,7 +37,7 @@ def test_a_broken_client_is_reported_and_the_others_still_build(project, write_c
     write_client(bo.replace("  - name: Career\n", "  - name: Career\n    satisfaction: 11\n"), "bo")
     result = run(project, "build")
     assert result.returncode == 1
-    assert "clients/bo.yaml:7: focus_areas[0].satisfaction: 11 is not between 1 and 10" in result.stderr
+    assert "clients/bo.yaml:7: focus area 1 (Career), satisfaction: 11 is not between 1 and 10" in result.stderr
     assert "1 client(s) failed to build" in result.stderr
     assert f"ada-example: {PRACTICE_SITE_URL}{TOKEN}/" in result.stdout
     assert "Traceback" not in result.stderr
@@ -48,8 +48,8 @@ def test_check_lists_every_problem_and_exits_non_zero(project, write_client):
     result = run(project, "check", str(path.relative_to(project)))
     assert result.returncode == 1
     assert result.stderr.splitlines()[:2] == [
-        "clients/ada-example.yaml:7: focus_areas[0].why_it_maters: unknown field (did you mean `why_it_matters`?)",
-        "clients/ada-example.yaml:8: focus_areas[0].satisfaction: 0 is not between 1 and 10",
+        "clients/ada-example.yaml:7: focus area 1 (Career), why_it_maters: unknown field (did you mean `why_it_matters`?)",
+        "clients/ada-example.yaml:8: focus area 1 (Career), satisfaction: 0 is not between 1 and 10",
     ]
     assert "Traceback" not in result.stderr
     ok = write_client(MINIMAL_CLIENT.replace(TOKEN, "OkOwnToken7xLp7RwZc5NbYa"), "ok")
@@ -117,6 +117,6 @@ def test_messages_name_files_the_same_way_with_or_without_file_arguments(project
         without, given = run(project, command), run(project, command, *files)
         assert without.returncode == given.returncode == 1
         assert without.stderr.splitlines()[0] == given.stderr.splitlines()[0]
-        assert without.stderr.startswith("clients/bo.yaml:7: focus_areas[0].satisfaction: 11 is not")
+        assert without.stderr.startswith("clients/bo.yaml:7: focus area 1 (Career), satisfaction: 11 is not")
         assert str(project) not in without.stdout + without.stderr
     assert "clients/ada-example.yaml: ok" in run(project, "check").stdout.splitlines()

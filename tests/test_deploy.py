@@ -56,7 +56,7 @@ def test_git_publish_commits_each_time_and_never_publishes_a_failed_build(projec
     broken = write_client(client("Cy Example", CY, "    satisfaction: 11\n"), "cy")
     first = run(project, "publish", "--to", f"git:{remote}")
     assert first.returncode == 1  # Cy failed, and says so
-    assert "clients/cy.yaml:7: focus_areas[0].satisfaction: 11 is not between 1 and 10" in first.stderr
+    assert "clients/cy.yaml:7: focus area 1 (Career), satisfaction: 11 is not between 1 and 10" in first.stderr
     assert f"ada-example: {PRACTICE_SITE_URL}{ADA}/" in first.stdout
     files = tree(remote)
     assert f"{ADA}/index.html" in files and f"{BO}/area-career.html" in files

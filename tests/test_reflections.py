@@ -114,7 +114,7 @@ def test_reflections_from_another_workbook_are_refused(files):
 @pytest.mark.parametrize(
     "broken, message",
     [
-        (REFLECTIONS.replace("    barriers:", "    barrier:"), "reflections.yaml:7: focus_areas[0].barrier: unknown field (did you mean `barriers`?)"),
+        (REFLECTIONS.replace("    barriers:", "    barrier:"), "reflections.yaml:7: focus area 1 (Relationships), barrier: unknown field (did you mean `barriers`?)"),
         (REFLECTIONS.replace("  message:", "  mesage:"), "reflections.yaml:14: ted_talk.mesage: unknown field (did you mean `message`?)"),
         ("focus_areas: []\n", "reflections.yaml:1: link: is required but missing"),
         ("link: [\n", "reflections.yaml:2: YAML syntax"),
@@ -258,7 +258,7 @@ def test_two_entries_for_one_area_that_answer_differently_are_refused_naming_bot
     before = client.read_bytes()
     result = run(project, "import-reflections", f"clients/{client.name}", "reflections.yaml")
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert ("reflections.yaml:7: focus_areas[1].barriers: 'relationships' is the same focus area as "
+    assert ("reflections.yaml:7: focus area 2 (relationships), barriers: 'relationships' is the same focus area as "
             "'Relationships' (line 4), and the two answer barriers differently") in result.stderr
     assert client.read_bytes() == before
 
@@ -280,7 +280,7 @@ def test_half_an_escaped_emoji_is_a_clear_error(project, files):
     before = client.read_bytes()
     result = run(project, "import-reflections", f"clients/{client.name}", "reflections.yaml")
     assert result.returncode == 1 and "Traceback" not in result.stderr and "internal error" not in result.stderr
-    assert "reflections.yaml:5: focus_areas[0].barriers: holds \\ud83c, half of a character" in result.stderr
+    assert "reflections.yaml:5: focus area 1 (Relationships), barriers: holds \\ud83c, half of a character" in result.stderr
     assert client.read_bytes() == before
 
 
@@ -335,7 +335,7 @@ def test_lists_in_lists_too_deep_to_build_are_refused_at_import_and_the_build_st
     before = client.read_bytes()
     result = run(project, "import-reflections", f"clients/{client.name}", "reflections.yaml")
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "reflections.yaml:5: focus_areas[0].barriers: nests lists, quotes or indented lines" in result.stderr
+    assert "reflections.yaml:5: focus area 1 (Relationships), barriers: nests lists, quotes or indented lines" in result.stderr
     assert client.read_bytes() == before
     result = run(project, "build", f"clients/{client.name}")
     assert result.returncode == 0, result.stderr

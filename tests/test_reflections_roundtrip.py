@@ -155,7 +155,7 @@ def test_a_note_on_a_field_that_is_not_a_question_is_an_error_naming_it(client, 
     broken = EVERY_FIELD.replace('      outcome: "Still', '      outcom: "Still')
     with pytest.raises(ClientFileError) as error:
         imported(client, broken, tmp_path)
-    assert "focus_areas[0].notes.outcom" in str(error.value) and "did you mean `outcome`?" in str(error.value)
+    assert "focus area 1 (Career), notes.outcom" in str(error.value) and "did you mean `outcome`?" in str(error.value)
 
 
 def test_prep_shows_notes_done_steps_and_anything_we_missed(project, client, tmp_path):

@@ -180,7 +180,7 @@ def test_a_broken_copy_is_refused_too_and_an_unreadable_file_stops_nobody(projec
     write_client("client: [\n", "unreadable")
     result = run(project, "build")
     assert result.returncode == 1
-    assert "clients/bo.yaml:8: focus_areas[0].satisfaction: 11 is not between 1 and 10" in result.stderr
+    assert "clients/bo.yaml:8: focus area 1 (Career), satisfaction: 11 is not between 1 and 10" in result.stderr
     assert "clients/bo.yaml:5: link.token: the same private link as clients/ada-example.yaml:4;" in result.stderr
     assert not (project / "site" / TOKEN).exists()
     (project / "clients" / "bo.yaml").unlink()

@@ -108,13 +108,13 @@ focus_areas:
 @pytest.mark.parametrize(
     "rating, message",
     [
-        ("11", "x.yaml:8: focus_areas[1].satisfaction: 11 is not between 1 and 10"),
-        ("0", "x.yaml:8: focus_areas[1].satisfaction: 0 is not between 1 and 10"),
-        ("6.5", "x.yaml:8: focus_areas[1].satisfaction: 6.5 is not a whole number between 1 and 10"),
-        ("high", "x.yaml:8: focus_areas[1].satisfaction: high is not a whole number between 1 and 10"),
-        ("[5]", "x.yaml:8: focus_areas[1].satisfaction: a list is not a whole number between 1 and 10"),
-        ("{2026-09-01: 12}", "x.yaml:8: focus_areas[1].satisfaction.2026-09-01: 12 is not between 1 and 10"),
-        ("{soon: 5}", "x.yaml:8: focus_areas[1].satisfaction.soon: 'soon' is not a date; a rating history maps YYYY-MM-DD to a rating"),
+        ("11", "x.yaml:8: focus area 2 (Health), satisfaction: 11 is not between 1 and 10"),
+        ("0", "x.yaml:8: focus area 2 (Health), satisfaction: 0 is not between 1 and 10"),
+        ("6.5", "x.yaml:8: focus area 2 (Health), satisfaction: 6.5 is not a whole number between 1 and 10"),
+        ("high", "x.yaml:8: focus area 2 (Health), satisfaction: high is not a whole number between 1 and 10"),
+        ("[5]", "x.yaml:8: focus area 2 (Health), satisfaction: a list is not a whole number between 1 and 10"),
+        ("{2026-09-01: 12}", "x.yaml:8: focus area 2 (Health), satisfaction.2026-09-01: 12 is not between 1 and 10"),
+        ("{soon: 5}", "x.yaml:8: focus area 2 (Health), satisfaction.soon: 'soon' is not a date; a rating history maps YYYY-MM-DD to a rating"),
     ],
 )
 def test_a_rating_outside_1_to_10_names_file_line_and_field(tmp_path, rating, message):
@@ -124,7 +124,7 @@ def test_a_rating_outside_1_to_10_names_file_line_and_field(tmp_path, rating, me
 
 def test_a_bad_entry_in_a_history_points_at_its_own_line(tmp_path):
     text = HEAD + "focus_areas:\n  - name: Career\n    satisfaction:\n      2026-07-01: 4\n      2026-09-01: 40\n"
-    assert problems(tmp_path, text) == ["x.yaml:9: focus_areas[0].satisfaction.2026-09-01: 40 is not between 1 and 10"]
+    assert problems(tmp_path, text) == ["x.yaml:9: focus area 1 (Career), satisfaction.2026-09-01: 40 is not between 1 and 10"]
 
 
 def test_yaml_1_1_traps_do_not_bite_where_text_is_expected(tmp_path):
@@ -197,7 +197,7 @@ def test_bad_dates_are_named(tmp_path, section, message):
 def test_unknown_keys_are_errors_with_a_suggestion(tmp_path, typo, suggestion):
     text = HEAD + f"focus_areas:\n  - name: Career\n    {typo}: something\n"
     assert problems(tmp_path, text) == [
-        f"x.yaml:7: focus_areas[0].{typo}: unknown field (did you mean `{suggestion}`?)"
+        f"x.yaml:7: focus area 1 (Career), {typo}: unknown field (did you mean `{suggestion}`?)"
     ]
 
 
@@ -221,17 +221,17 @@ focus_areas:
         "x.yaml:1: client.name: is required but missing",
         "x.yaml:2: client.nmae: unknown field (did you mean `name`?)",
         "x.yaml:4: link.token: must be 22 to 64 characters of A-Z a-z 0-9 _ - (this one has 5 characters)",
-        "x.yaml:7: focus_areas[0].satisfaction: 11 is not between 1 and 10",
-        "x.yaml:8: focus_areas[0].outcom: unknown field (did you mean `outcome`?)",
+        "x.yaml:7: focus area 1 (Career), satisfaction: 11 is not between 1 and 10",
+        "x.yaml:8: focus area 1 (Career), outcom: unknown field (did you mean `outcome`?)",
     ]
 
 
 @pytest.mark.parametrize(
     "link, message",
     [
-        ("link:\n  token:\n", "x.yaml:4: link.token: is empty; every client needs a private link token"),
+        ("link:\n  token:\n", "x.yaml:4: link.token: the private link's token (`token:` under `link:`) is missing"),
         ("link:\n  token: abc def ghi jkl mno pqr stu\n", "(this one has 27 characters, some of them not allowed)"),
-        ("", "x.yaml:1: link: is required but missing"),
+        ("", "x.yaml:1: link: the private link's token (`token:` under `link:`) is missing"),
     ],
 )
 def test_the_token_is_checked_before_any_build(tmp_path, link, message):
@@ -248,25 +248,25 @@ def test_focus_areas_are_up_to_eight_with_unique_names(tmp_path):
         "x.yaml:5: focus_areas: has 9 focus areas; a workbook has at most 8"
     ]
     assert problems(tmp_path, HEAD + "focus_areas:\n  - name: Career\n  - name: career\n") == [
-        "x.yaml:7: focus_areas[1].name: 'career' is already the name of focus_areas[0]; names must be unique"
+        "x.yaml:7: focus area 2 (career), name: 'career' is already the name of focus area 1; names must be unique"
     ]
 
 
 def test_required_names_must_not_be_empty(tmp_path):
     assert problems(tmp_path, HEAD + "values:\n  - meaning: kind\nfocus_areas:\n  - name: ''\n") == [
-        "x.yaml:6: values[0].name: is required but missing",
-        "x.yaml:8: focus_areas[0].name: must not be empty",
+        "x.yaml:6: value 1, name: is required but missing",
+        "x.yaml:8: focus area 1, name: must not be empty",
     ]
 
 
 @pytest.mark.parametrize(
     "section, message",
     [
-        ("focus_areas: Career\n", "x.yaml:5: focus_areas[0]: expected a mapping of fields, got text"),
-        ("focus_areas:\n  - name: Career\n    outcome: [a, b]\n", "x.yaml:7: focus_areas[0].outcome: expected text, got a list"),
+        ("focus_areas: Career\n", "x.yaml:5: focus area 1: expected a mapping of fields, got text"),
+        ("focus_areas:\n  - name: Career\n    outcome: [a, b]\n", "x.yaml:7: focus area 1 (Career), outcome: expected text, got a list"),
         ("focus_areas:\n  - name: Career\nhomework: [a]\n", "x.yaml:7: homework: expected a mapping of fields, got a list"),
         ("focus_areas:\n  - name: Career\nvalues: {a: b}\n", "x.yaml:7: values: expected a list (lines starting with `- `), got a mapping of fields"),
-        ("focus_areas:\n  - name: Career\n    next_steps: {a: b}\n", "x.yaml:7: focus_areas[0].next_steps: expected a list"),
+        ("focus_areas:\n  - name: Career\n    next_steps: {a: b}\n", "x.yaml:7: focus area 1 (Career), next_steps: expected a list"),
     ],
 )
 def test_wrong_shapes_say_what_was_expected(tmp_path, section, message):
@@ -332,7 +332,7 @@ AREA = HEAD + "focus_areas:\n  - name: Career\n"
 def test_a_comment_inside_an_answer_is_an_error_naming_line_field_and_fix(tmp_path):
     [message] = problems(tmp_path, AREA + "    why_it_matters: Freedom #1. I don't want to be stuck\n")
     assert message.startswith(
-        "x.yaml:7: focus_areas[0].why_it_matters: the text after ` #` (`#1. I don't want to be stuck`) "
+        "x.yaml:7: focus area 1 (Career), why_it_matters: the text after ` #` (`#1. I don't want to be stuck`) "
         "is read as a comment and left out of the workbook."
     )
     assert 'put the whole answer in quotes ("...")' in message and "below `|`" in message
@@ -341,13 +341,13 @@ def test_a_comment_inside_an_answer_is_an_error_naming_line_field_and_fix(tmp_pa
 @pytest.mark.parametrize(
     "written, line, field, start",
     [
-        ("    why_it_matters: Freedom and\n      #1 priority is family\n", 8, "focus_areas[0].why_it_matters",
+        ("    why_it_matters: Freedom and\n      #1 priority is family\n", 8, "focus area 1 (Career), why_it_matters",
          "`why_it_matters:`"),
-        ("    outcome:\n      #1 is freedom\n", 8, "focus_areas[0].outcome", "`outcome:`"),
-        ("    barriers: Money\n\n      #2 time\n", 9, "focus_areas[0].barriers", "`barriers:`"),
-        ("    next_steps:\n      - Renew passport\n        #2 on the list\n", 9, "focus_areas[0].next_steps[0]",
+        ("    outcome:\n      #1 is freedom\n", 8, "focus area 1 (Career), outcome", "`outcome:`"),
+        ("    barriers: Money\n\n      #2 time\n", 9, "focus area 1 (Career), barriers", "`barriers:`"),
+        ("    next_steps:\n      - Renew passport\n        #2 on the list\n", 9, "focus area 1 (Career), next step 1",
          "the `-` of its item"),
-        ("  - name: Health and\n      #1 family\n", 8, "focus_areas[1].name", "`name:`"),
+        ("  - name: Health and\n      #1 family\n", 8, "focus area 2 (Health and), name", "`name:`"),
     ],
 )
 def test_a_comment_line_where_the_answer_went_on_is_an_error(tmp_path, written, line, field, start):
@@ -367,21 +367,21 @@ def test_a_comment_line_where_the_answer_went_on_is_an_error(tmp_path, written, 
 def test_a_comment_after_a_name_is_an_error_too(tmp_path, written, field):
     text = HEAD.replace("  name: Ada Example\n", written) + "values:\n  - name: Career #2 after family\n" + AREA[len(HEAD):]
     found = problems(tmp_path, text)
-    assert [m.split(": ")[1] for m in found] == [field, "values[0].name"]
+    assert [m.split(": ")[1] for m in found] == [field, "value 1 (Career), name"]
     assert "the text after ` #`" in found[1] and 'If it is part of the name, put the whole name in quotes ("...")' in found[1]
 
 
 @pytest.mark.parametrize(
     "written, field",
     [
-        ("    outcome: #1 is freedom\n", "focus_areas[0].outcome"),  # the whole answer lost
-        ("    next_steps:\n      - Renew passport #2 on the list\n", "focus_areas[0].next_steps[0]"),
-        ("    next_steps: Renew passport #2\n", "focus_areas[0].next_steps"),
-        ("    barriers: one line\n      and a second #3\n", "focus_areas[0].barriers"),
-        ("values:\n  - name: Courage\n    meaning: Speak up #always\n", "values[0].meaning"),
+        ("    outcome: #1 is freedom\n", "focus area 1 (Career), outcome"),  # the whole answer lost
+        ("    next_steps:\n      - Renew passport #2 on the list\n", "focus area 1 (Career), next step 1"),
+        ("    next_steps: Renew passport #2\n", "focus area 1 (Career), next_steps"),
+        ("    barriers: one line\n      and a second #3\n", "focus area 1 (Career), barriers"),
+        ("values:\n  - name: Courage\n    meaning: Speak up #always\n", "value 1 (Courage), meaning"),
         ("schedule:\n  day: run # then swim\n", "schedule.day"),
         ("ted_talk:\n  title: Freedom # 1\n", "ted_talk.title"),
-        ("homework:\n  action_items:\n    - call Bo # today\n", "homework.action_items[0]"),
+        ("homework:\n  action_items:\n    - call Bo # today\n", "homework, action item 1"),
     ],
 )
 def test_every_answer_field_reports_a_comment_that_took_text(tmp_path, written, field):
@@ -462,7 +462,7 @@ def test_a_new_client_file_and_answers_typed_before_its_questions_pass(tmp_path)
 )
 def test_list_items_that_are_not_list_items_are_errors_with_the_fix(tmp_path, written, line, mark):
     [message] = problems(tmp_path, AREA + written)
-    assert message.startswith(f"x.yaml:{line}: focus_areas[0].next_steps")
+    assert message.startswith((f"x.yaml:{line}: focus area 1 (Career), next_steps:", f"x.yaml:{line}: focus area 1 (Career), next step 1:"))
     assert "one line of text" in message and "a dash and a space (`- `)" in message
     assert (f"`{mark}` is not a list mark" in message) == (mark != "-")
 
@@ -470,7 +470,7 @@ def test_list_items_that_are_not_list_items_are_errors_with_the_fix(tmp_path, wr
 def test_action_items_and_multi_line_answers_with_list_marks_are_caught_too(tmp_path):
     text = AREA + "    outcome: Three things\n      - run\n      - swim\nhomework:\n  action_items: -call Bo\n"
     assert [m.split(": ")[0:2] for m in problems(tmp_path, text)] == [
-        ["x.yaml:8", "focus_areas[0].outcome"],
+        ["x.yaml:8", "focus area 1 (Career), outcome"],
         ["x.yaml:11", "homework.action_items"],
     ]
 
@@ -481,10 +481,10 @@ def test_a_dash_that_is_text_stays_text(tmp_path):
 
 
 def test_dashes_and_numbers_in_an_answer_are_text(tmp_path):
-    # Where no list is expected, joining the lines keeps every word: nothing to report.
-    text = AREA + "    outcome: Free\n      – and not stuck\n      — or bored\n      1. first\n    next_steps:\n      - 1. Renew\n"
+    # Where no list is expected, they are text; the lines are kept as written below `|`.
+    text = AREA + "    outcome: |\n      Free\n      – and not stuck\n      1. first\n    next_steps:\n      - 1. Renew\n"
     workbook = validate(tmp_path, text)
-    assert workbook.focus_areas[0].outcome == "Free – and not stuck — or bored 1. first"
+    assert workbook.focus_areas[0].outcome == "Free\n– and not stuck\n1. first"
     assert workbook.focus_areas[0].next_steps == ["1. Renew"]
 
 
@@ -518,8 +518,8 @@ def test_other_session_names_are_free(tmp_path):
         ("", "linkk: x\n", "link"),
         ("client.", "client:\n  name: Ada\n  emial: a@b.org\n", "email"),
         ("link.", "link:\n  token: 3hVt9QmK2xLp7RwZc5NbYa\n  tokn: x\n", "token"),
-        ("values[0].", "values:\n  - name: Courage\n    meanng: x\n", "meaning"),
-        ("focus_areas[0].", "focus_areas:\n  - name: Career\n    outcom: x\n", "outcome"),
+        ("value 1 (Courage), ", "values:\n  - name: Courage\n    meanng: x\n", "meaning"),
+        ("focus area 1 (Career), ", "focus_areas:\n  - name: Career\n    outcom: x\n", "outcome"),
         ("homework.", "homework:\n  dew: 2026-10-01\n", "due"),
         ("schedule.", "schedule:\n  days: x\n", "day"),
         ("ted_talk.", "ted_talk:\n  titel: x\n", "title"),
@@ -554,7 +554,7 @@ def test_every_part_of_the_model_forbids_unknown_keys():
 
 def test_a_lone_half_of_a_character_is_an_error_and_a_whole_pair_is_the_character(tmp_path):
     [message] = problems(tmp_path, HEAD + 'focus_areas:\n  - name: Career\n    outcome: "Yes \\ud83d"\n')
-    assert message.startswith("x.yaml:7: focus_areas[0].outcome: holds \\ud83d, half of a character")
+    assert message.startswith("x.yaml:7: focus area 1 (Career), outcome: holds \\ud83d, half of a character")
     workbook = validate(tmp_path, HEAD + 'focus_areas:\n  - name: "Party \\ud83c\\udf89"\n')
     assert workbook.focus_areas[0].name == "Party 🎉"
 
@@ -587,7 +587,7 @@ def test_a_token_longer_than_64_characters_is_refused(tmp_path):
 )
 def test_text_that_would_make_a_build_crawl_is_refused_with_the_limit(tmp_path, text, message):
     [problem] = problems(tmp_path, AREA + f'    outcome: "{text}"\n')
-    assert problem.startswith(f"x.yaml:7: focus_areas[0].outcome: {message}")
+    assert problem.startswith(f"x.yaml:7: focus area 1 (Career), outcome: {message}")
     assert "Take out some of the marks" in problem or "levels" not in problem
     assert validate(tmp_path, AREA + f'    outcome: "{"[" * 300}"\n')
 

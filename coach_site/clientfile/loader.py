@@ -30,6 +30,13 @@ from typing import Any
 
 import yaml
 
+from coach_site.clientfile.explain import (
+    NBSP,
+    explain,
+    nbsp_column,
+    nbsp_message,
+    reserved_start_message,
+)
 from coach_site.errors import ClientFileError, Problem
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -250,10 +257,8 @@ def load_client_bytes(raw: bytes, path: Path) -> ClientDocument:
     try:
         root = _compose(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        what = exc.problem or exc.context or "is not valid YAML"
-        raise fail(f"YAML syntax: {what}", line) from None
+        explained = explain(exc, text)
+        raise fail(explained.message, explained.line) from None
     except yaml.YAMLError as exc:
         raise fail(f"YAML syntax: {exc}") from None
     except RecursionError:
@@ -270,7 +275,9 @@ def load_client_bytes(raw: bytes, path: Path) -> ClientDocument:
     except RecursionError:
         raise fail("is nested too deeply to be a client file") from None
     if builder.problems:
-        raise ClientFileError(builder.problems)
+        raise ClientFileError([
+            Problem(path, line, field_label(where, data), message) for line, where, message in builder.problems
+        ])
     builder.lines[()] = 1
     return ClientDocument(path=path, data=data, lines=builder.lines, source=raw, plain=builder.plain)
 
@@ -282,7 +289,7 @@ class _Builder:
         self.path = path
         self.source_lines = source_lines
         self.lines: dict[Path_, int] = {}
-        self.problems: list[Problem] = []
+        self.problems: list[tuple[int, Path_, str]] = []  # labelled once the whole file is read
         self.plain: dict[Path_, PlainScalar] = {}
 
     def build(self, node: yaml.Node, where: Path_, owner_column: int | None = None) -> Any:
@@ -300,6 +307,9 @@ class _Builder:
             return items
         if not node.style:  # plain: None from PyYAML, "" from libyaml
             self.plain[where] = self._plain_scalar(node, owner_column)
+            if re.match(r"[A-Za-z_][A-Za-z0-9_]*:" + NBSP, node.value):  # `- name:\u00a0Career`: text, not a field
+                line_text = self.source_lines[node.start_mark.line]
+                self._problem(node, where, nbsp_message(nbsp_column(line_text) or node.start_mark.column))
         return self._scalar(node, where)
 
     def _plain_scalar(self, node: yaml.ScalarNode, owner_column: int | None) -> PlainScalar:
@@ -337,6 +347,10 @@ class _Builder:
                 continue
             key = self._scalar(key_node, where)
             name = key_node.value
+            if NBSP in name:  # `\u00a0\u00a0outcome: x` is read as a field of the part above
+                line_text = self.source_lines[key_node.start_mark.line]
+                self._problem(key_node, where, nbsp_message(nbsp_column(line_text) or line_text.index(NBSP)))
+                continue
             if key in first_seen:
                 self._problem(
                     key_node, where + (name,), f"appears twice (first on line {first_seen[key]})"
@@ -364,7 +378,11 @@ class _Builder:
                 return value  # kept as text; a date field will say it is not a real date
         if tag in _TEXT_TAGS:
             return self._whole_characters(node, where, value)
-        self._problem(node, where, f"the tag {tag} is not supported; write plain text instead")
+        written = self.source_lines[node.start_mark.line][node.start_mark.column:]
+        if isinstance(node, yaml.ScalarNode) and written.startswith("!") and " " in written.strip():
+            self._problem(node, where, reserved_start_message(written.strip()))  # `!x y`: an answer, not a tag
+        else:
+            self._problem(node, where, f"the tag {tag} is not supported; write plain text instead")
         return value
 
     def _whole_characters(self, node: yaml.Node, where: Path_, value: str) -> str:
@@ -380,9 +398,7 @@ class _Builder:
         return joined
 
     def _problem(self, node: yaml.Node, where: Path_, message: str) -> None:
-        self.problems.append(
-            Problem(self.path, node.start_mark.line + 1, format_path(where), message)
-        )
+        self.problems.append((node.start_mark.line + 1, where, message))
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -391,6 +407,42 @@ _SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 
 def _join_pair(match: re.Match) -> str:
     return match.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+
+
+# The lists of the format, and what one of their items is called.
+_ITEM_WORDS = {
+    "focus_areas": "focus area",
+    "values": "value",
+    "next_steps": "next step",
+    "action_items": "action item",
+    "previous_tokens": "previous token",
+}
+
+
+def field_label(where: Path_, data: Any = None) -> str:
+    """Where a field is, as a coach reads their file: `('focus_areas', 1, 'satisfaction')` ->
+    `focus area 2 (Health), satisfaction`, numbered from 1 and named when the item has a name."""
+    parts: list[str] = []
+    node = data
+    for index, part in enumerate(where):
+        if isinstance(part, int):
+            container = where[index - 1] if index and isinstance(where[index - 1], str) else None
+            if container is not None and parts and parts[-1].endswith(str(container)):
+                parts[-1] = parts[-1][: -len(str(container))].rstrip(".")
+                if not parts[-1]:
+                    parts.pop()
+            item = node[part] if isinstance(node, list) and part < len(node) else None
+            label = f"{_ITEM_WORDS.get(str(container), 'item')} {part + 1}"
+            name = item.get("name") if isinstance(item, dict) else None
+            if isinstance(name, (str, int)) and str(name).strip() and "\n" not in str(name):
+                label += f" ({str(name).strip()})"
+            parts.append(label)
+            parts.append("")
+            node = item
+        else:
+            parts[-1:] = [f"{parts[-1]}.{part}" if parts and parts[-1] else str(part)]
+            node = node.get(part) if isinstance(node, dict) else None
+    return ", ".join(p for p in parts if p)
 
 
 def format_path(where: Path_) -> str:

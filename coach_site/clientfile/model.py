@@ -758,8 +758,8 @@ class Workbook(Record):
             if key in seen:
                 raise PydanticCustomError(
                     "unique",
-                    "'{name}' is already the name of focus_areas[{first}]; names must be unique",
-                    {"name": area.name, "first": seen[key], "at": (index, "name")},
+                    "'{name}' is already the name of focus area {first}; names must be unique",
+                    {"name": area.name, "first": seen[key] + 1, "at": (index, "name")},
                 )
             seen[key] = index
         return areas

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from coach_site.clientfile.loader import ClientDocument, PlainScalar, format_path
+from coach_site.clientfile.loader import ClientDocument, PlainScalar, field_label
 from coach_site.clientfile.model import (
     ANSWER,
     ANSWER_LIST,
@@ -67,7 +67,7 @@ def _problem(document: ClientDocument, error: dict[str, Any], model: type[BaseMo
     return Problem(
         file=document.path,
         line=document.line_of(where),
-        field=format_path(where),
+        field=field_label(where, document.data),
         # A message that tells what to run names this file as the coach would type it.
         message=_message(error, where, model).replace("<this client file>", str(shown_path(document.path))),
     )
@@ -79,6 +79,8 @@ def _loc_part(part: Any) -> str | int:
 
 def _message(error: dict[str, Any], where: tuple, model: type[BaseModel]) -> str:
     kind, value = error["type"], error.get("input")
+    if model is Workbook and _token_lost(kind, value, where):  # a reflections file is not the coach's to mend
+        return TOKEN_LOST
     if kind == "missing":
         return "is required but missing"
     if kind == "extra_forbidden":
@@ -93,6 +95,24 @@ def _message(error: dict[str, Any], where: tuple, model: type[BaseModel]) -> str
     if kind == "too_long":
         return f"has {len(value)} focus areas; a workbook has at most 8"
     return error["msg"]
+
+
+# The token is the client's link: lost, the workbook has no address, and a new one would
+# break the link the client has. So first how to get it back, then how to make a new one.
+TOKEN_LOST = (
+    "the private link's token (`token:` under `link:`) is missing, so the workbook has no address. "
+    "If it was deleted by mistake, get it back from git: `git diff <this client file>` shows what changed "
+    "since your last commit and `git checkout <this client file>` undoes all of it; "
+    "`git log -p <this client file>` shows every earlier version with its `token:` line, to copy back. "
+    "Or give the client a new link (the old one stops working): coach-site rotate <this client file>"
+)
+
+
+def _token_lost(kind: str, value: Any, where: tuple) -> bool:
+    """`link:` gone, empty, or without its `token:` (or with an empty one)."""
+    if where == ("link",):
+        return kind == "missing" or value is None or value == {}
+    return where == ("link", "token") and (kind == "missing" or (kind == "token" and not str(value or "").strip()))
 
 
 def _fields_at(model: type[BaseModel], where: tuple) -> list[str]:
@@ -125,7 +145,7 @@ def _how_it_was_written(document: ClientDocument, model: type[BaseModel]) -> lis
         kind = _kind_at(model, where)
         if kind is None:
             continue
-        field = format_path(where)
+        field = field_label(where, document.data)
         for line, message in _answer_problems(scalar, kind, where):
             problems.append(Problem(document.path, line, field, message))
     if model is Workbook:
@@ -142,7 +162,21 @@ def _answer_problems(scalar: PlainScalar, kind: str, where: tuple) -> list[tuple
     joined = _joined_list(scalar, kind) if kind != "name" else None
     if joined:
         found.append(joined)
+    elif kind != "name" and len(scalar.lines) > 1 and not found:
+        found.append(_joined_lines(scalar, where))
     return found
+
+
+def _joined_lines(scalar: PlainScalar, where: tuple) -> tuple[int, str]:
+    """An answer over several lines without `|`: YAML joins them into one line."""
+    second = next((i for i, line in enumerate(scalar.lines[1:], start=1) if line.strip()), 1)
+    start = f"`{where[-1]}:`" if isinstance(where[-1], str) else "its `-`"
+    owner = f"`{where[-1]}: |`" if isinstance(where[-1], str) else "`- |`"
+    return scalar.first_line + second, (
+        f"this line goes on with the answer that starts on line {scalar.first_line}, and YAML joins such lines "
+        f"into one line of text. To keep the lines as you wrote them, write {owner} and the answer's lines "
+        f"below it, indented further than {start}; to have one line, join them"
+    )
 
 
 def _comment_message(comment: str, kind: str) -> str:
@@ -262,7 +296,7 @@ def _session_typos(document: ClientDocument) -> list[Problem]:
         if meant:
             where = ("sessions", name)
             problems.append(Problem(
-                document.path, document.line_of(where), format_path(where),
+                document.path, document.line_of(where), field_label(where, document.data),
                 f"is not a session the workbook shows (did you mean `{meant}`?)",
             ))
     return problems

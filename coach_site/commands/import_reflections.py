@@ -24,6 +24,7 @@ from coach_site.clientfile.edit import (
 )
 from coach_site.clientfile.loader import (
     ClientDocument,
+    field_label,
     load_client_bytes,
     load_client_file,
 )
@@ -244,7 +245,7 @@ def _refuse_conflicting_duplicates(document: ClientDocument, reflections: Reflec
             ours, theirs = getattr(other, name), getattr(area, name)
             if ours is not None and theirs is not None and ours != theirs:
                 problems.append(Problem(
-                    document.path, document.line_of(("focus_areas", index, name)), f"focus_areas[{index}].{name}",
+                    document.path, document.line_of(("focus_areas", index, name)), field_label(("focus_areas", index, name), document.data),
                     f"'{area.name}' is the same focus area as '{other.name}' (line "
                     f"{document.line_of(('focus_areas', first))}), and the two answer {name} differently; "
                     "keep the answer you want in one of them, then import again. Nothing was imported.",

@@ -7,7 +7,8 @@ import shutil
 from pathlib import Path
 
 from coach_site.clientfile.edit import Appended, set_values, write_atomically
-from coach_site.clientfile.keys import is_sealed, new_key
+from coach_site.clientfile.keys import is_sealed, new_key, read_seal
+from coach_site.clientfile.loader import load_client_bytes, load_client_file
 from coach_site.clientfile.scaffold import new_token
 from coach_site.clientfile.tokens import read_token, tokens_in_use
 from coach_site.project import Project
@@ -30,19 +31,22 @@ def rotate_client(client_file: Path, project: Project, site_dir: Path) -> Built:
     is the client file replaced and the old token's site deleted. A failure on the way
     leaves the file and the published site as they were.
     """
-    link = check_client(client_file, weak_token_ok=True).link
-    old_token = link.token  # a guessable one is why some rotate
+    # A guessable token is why some rotate; a lost one (`token:` deleted or emptied) why others do.
+    old_token = None if _token_lost(client_file) else check_client(client_file, weak_token_ok=True).link.token
     others = [f for f in project.client_files() if f.resolve() != client_file.resolve()]
     text = client_file.read_bytes().decode("utf-8")  # as it is: a Windows file keeps its CRLF
     sharing = [f for f in others if (use := read_token(f)) and use.token == old_token]
-    changes = {("link", "token"): new_token(taken={old_token, *tokens_in_use(others)})}
-    if link.key or is_sealed(link.sealed, project.sealed):
+    changes = {("link", "token"): new_token(taken={old_token, *tokens_in_use(others)} - {None})}
+    seal = read_seal(client_file)  # read as written: a file whose token was lost has no valid link yet
+    if seal.key or is_sealed(seal.sealed, project.sealed):
         # A new key with the new token; the old one is kept nowhere (previous_tokens holds tokens only).
         changes[("link", "key")] = new_key()
-    if not sharing:  # a copy of another client's file: that old link was never this client's
+    if old_token and not sharing:  # a copy of another client's file: that old link was never this client's
         # The old token goes to previous_tokens: the coachee's notes and reflections follow the new link.
         changes[("link", "previous_tokens")] = Appended([old_token])
     new_text = set_values(text, changes)
+    if old_token is None:  # the rest of the file is checked as the client's own file, not as the copy
+        check_client_text(new_text, client_file)
     with private_temp_dir("rotate") as work:
         edited = work / client_file.name
         edited.write_bytes(new_text.encode("utf-8"))
@@ -51,7 +55,7 @@ def rotate_client(client_file: Path, project: Project, site_dir: Path) -> Built:
         built = build_prepared(prepared, project, site_dir)
         write_site_root(site_dir)
     write_atomically(client_file, new_text)
-    if not sharing:  # a copied file's old link is still the other client's: leave their site alone
+    if old_token and not sharing:  # a copied file's old link is still the other client's: leave their site alone
         shutil.rmtree(site_dir / old_token, ignore_errors=True)  # this client's own workbook, old token
     stamps = Stamps(project, site_dir)
     stamps.forget(client_file)  # built from a copy: the next build records the real file
@@ -59,3 +63,17 @@ def rotate_client(client_file: Path, project: Project, site_dir: Path) -> Built:
         stamps.forget(other)
     stamps.save()
     return Built(client_file, link=built.link, site=built.site, warnings=built.warnings)
+
+
+def _token_lost(client_file: Path) -> bool:
+    """`link:` without a `token:`, or with an empty one: there is no old link to retire."""
+    link = load_client_file(client_file).data.get("link")
+    return not isinstance(link, dict) or not str(link.get("token") or "").strip()
+
+
+def check_client_text(text: str, client_file: Path) -> None:
+    """Raise ClientFileError naming `client_file` when `text`, its edited content, has problems."""
+    from coach_site.clientfile.validate import validate_client
+    from coach_site.engine.languages import theme_languages
+
+    validate_client(load_client_bytes(text.encode("utf-8"), client_file), languages=theme_languages())

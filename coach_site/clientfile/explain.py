@@ -1,0 +1,296 @@
+"""What YAML's parser says, said again for a coach who never heard of YAML.
+
+PyYAML words a problem for programmers ("mapping values are not allowed here") and
+marks where it noticed it, which is often a line after the mistake. `explain` looks at
+that line and the lines around it for the mistakes coaches make (a tab, a colon inside
+an answer, an answer over several lines without `|`, a line out of line, an item
+without its `- `, a non-breaking space, an answer starting with a character YAML keeps
+for itself) and says what is wrong and how to fix it. Where it recognises none of them,
+it keeps PyYAML's words and adds what to look for.
+
+It reads only PyYAML's error and the text, so its words are the same whichever parser
+composed the file first (see `_compose` in loader.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import yaml
+
+NBSP = "\u00a0"
+# Characters that mean something to YAML at the start of a value.
+RESERVED_STARTS = "@`%*&!|>"
+_CURLY_QUOTES = "“”‘’„«»"
+_LIST_WORDS = {
+    "focus_areas": "focus area",
+    "values": "value",
+    "next_steps": "next step",
+    "action_items": "action item",
+    "previous_tokens": "previous token",
+}
+# `  - key: value` split into its indentation, its dashes, its key and what follows the colon.
+_FIELD_LINE = re.compile(r"^(?P<indent> *)(?P<dashes>(?:- +)*)(?P<key>[^\s:#'\"{\[][^:#]*?):(?:[ \t]+|$)(?P<value>.*)$")
+_VALUE_LINE = re.compile(r"^ *(?:- +)*(?:[^\s:#'\"{\[][^:#]*?: +)?(?P<value>\S.*)$")
+_FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Explained:
+    """Where the mistake is (1-based line) and what to say about it."""
+
+    line: int | None
+    message: str
+
+
+def explain(exc: yaml.MarkedYAMLError, text: str) -> Explained:
+    """The mistake behind a YAML syntax error, in plain words, with its fix."""
+    lines = text.splitlines()
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return Explained(None, _fallback(exc))
+    at = min(mark.line, max(len(lines) - 1, 0))
+    first = exc.context_mark.line if exc.context_mark else at
+    for explainer in (_tab, _nbsp, _reserved_start, _colon, _no_colon, _block_end):
+        found = explainer(exc, lines, at, min(first, at))
+        if found is not None:
+            return found
+    return Explained(mark.line + 1, _fallback(exc))
+
+
+def _fallback(exc: yaml.MarkedYAMLError) -> str:
+    what = exc.problem or exc.context or "is not valid YAML"
+    return (
+        f"YAML syntax: {what}. Look at this line and the one above it: every line is `field: answer`, "
+        "lined up with the fields around it and indented with spaces only; an answer that holds `: ` or "
+        "` #` or starts with a sign goes in quotes (\"...\") or on the lines below `|`"
+    )
+
+
+def _line(lines: list[str], index: int) -> str:
+    return lines[index] if 0 <= index < len(lines) else ""
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _content_above(lines: list[str], index: int) -> int | None:
+    """The nearest line above `index` that is neither blank nor only a comment."""
+    for above in range(index - 1, -1, -1):
+        stripped = lines[above].strip()
+        if stripped and not stripped.startswith("#"):
+            return above
+    return None
+
+
+def _key_column(line: str) -> int | None:
+    match = _FIELD_LINE.match(line)
+    return match.start("key") if match else None
+
+
+# ---- a tab ------------------------------------------------------------------------------
+
+def _tab(exc, lines, at, first) -> Explained | None:
+    for index in [at, *range(at - 1, -1, -1)]:
+        line = _line(lines, index)
+        leading = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in leading:
+            return Explained(index + 1, (
+                "this line is indented with a tab. YAML counts only spaces: replace the tab at the start "
+                "of the line with spaces, as many as the lines it belongs with have (most editors can "
+                "\"convert indentation to spaces\" for the whole file)"
+            ))
+        if index < first:
+            break
+    return None
+
+
+# ---- a non-breaking space ---------------------------------------------------------------
+
+def nbsp_column(line: str) -> int | None:
+    """Where a non-breaking space stands in place of an ordinary one: in the indentation,
+    or right after a field's colon (0-based); None when there is none there."""
+    leading = len(line) - len(line.lstrip(" " + NBSP))
+    if NBSP in line[:leading]:
+        return line.index(NBSP)
+    match = re.match(r"^ *(?:- +)*[A-Za-z_][A-Za-z0-9_ -]*:" + NBSP, line)
+    return match.end() - 1 if match else None
+
+
+def nbsp_message(column: int) -> str:
+    return (
+        f"there is a non-breaking space (an invisible character that Word, web pages and some phones type "
+        f"instead of an ordinary space) at character {column + 1} of this line. YAML does not count it as a "
+        "space: delete the space there and type an ordinary one"
+    )
+
+
+def _nbsp(exc, lines, at, first) -> Explained | None:
+    for index in range(at, max(first - 1, -1), -1):
+        column = nbsp_column(_line(lines, index))
+        if column is not None:
+            return Explained(index + 1, nbsp_message(column))
+    return None
+
+
+# ---- a value starting with a character YAML keeps for itself -----------------------------
+
+def reserved_start_message(value: str) -> str:
+    sign = value[0]
+    meaning = {
+        "@": "keeps for itself", "`": "keeps for itself", "%": "reads as an instruction to itself",
+        "*": "reads as a reference to another part of the file", "&": "reads as a name for this part of the file",
+        "!": "reads as the kind of value that follows", "|": "reads as the start of an answer on the lines below",
+        ">": "reads as the start of an answer on the lines below",
+    }[sign]
+    shown = "a backquote (`)" if sign == "`" else f"`{sign}`"
+    return (
+        f"this answer starts with {shown}, which YAML {meaning} when it comes first. Put the whole answer in "
+        f"quotes ({_quoted(value)}) or write it on the lines below `|`"
+        + (", with nothing after the `|` on its own line" if sign in "|>" else "")
+    )
+
+
+def _quoted(value: str) -> str:
+    value = value.rstrip()
+    if '"' not in value:
+        return f'"{value}"'
+    if "'" not in value:
+        return f"'{value}'"
+    return f'"{value.replace(chr(34), chr(92) + chr(34))}"'
+
+
+def _reserved_start(exc, lines, at, first) -> Explained | None:
+    for index in sorted({at, first}, reverse=True):
+        match = _VALUE_LINE.match(_line(lines, index))
+        if not match:
+            continue
+        value = match.group("value")
+        if value[0] not in RESERVED_STARTS:
+            continue
+        if value[0] in "|>" and re.fullmatch(r"[|>][-+0-9]*( +#.*)?", value):
+            continue  # a block scalar's own header: the problem is elsewhere
+        if value[0] in "&*" and _anchor_or_alias(value):
+            continue  # YAML's own `&name` / `*name`, which the loader refuses in its own words
+        return Explained(index + 1, reserved_start_message(value))
+    return None
+
+
+def _anchor_or_alias(value: str) -> bool:
+    """`&base {x: 1}`, `*base`: a name for a part of the file, or a reference to one, as YAML
+    means them; `*really* fit` or `&more to say` are answers."""
+    match = re.match(r"[&*][A-Za-z0-9_-]+(?P<rest>.*)$", value)
+    rest = match.group("rest").strip() if match else None
+    return rest is not None and (not rest or rest[0] in "{[,]}#")
+
+
+# ---- `: ` inside an answer, or a line further right than the field above -----------------
+
+def _colon(exc, lines, at, first) -> Explained | None:
+    if exc.problem != "mapping values are not allowed here":
+        return None
+    line = _line(lines, at)
+    column = exc.problem_mark.column
+    field = _FIELD_LINE.match(line)
+    if field and column > field.end("key"):
+        return Explained(at + 1, _colon_in_answer(field.group("key"), field.group("value")))
+    above = _content_above(lines, at)
+    owner = _FIELD_LINE.match(_line(lines, above)) if above is not None else None
+    if field and owner and _FIELD_NAME.match(field.group("key").strip()):
+        return Explained(at + 1, _misaligned(field.group("key"), field.start("key"), owner, above))
+    if owner and owner.group("value").strip():
+        return Explained(at + 1, _multi_line(owner.group("key"), above))
+    return None
+
+
+def _colon_in_answer(key: str, value: str) -> str:
+    value = value.rstrip()
+    if value[:1] in _CURLY_QUOTES:
+        straight = re.sub("[“”„«»]", '"', re.sub("[‘’]", "'", value))
+        return (
+            f"this answer is in curly quotes ({value[0]} {value[-1]}), the kind Word and phones type. YAML counts "
+            f"only straight quotes, so it reads the colon and space inside the answer as the start of a new "
+            f"field. Type straight quotes instead: `{key}: {straight}` (or write the answer on the lines below "
+            "`|`)"
+        )
+    before = " ".join(value.split(": ", 1)[0].split()[-3:])
+    return (
+        f"this answer holds a colon followed by a space (after `{before}`), which YAML reads as the start "
+        f"of a new field. Put the whole answer in quotes: `{key}: {_quoted(value)}`, or write it on the lines "
+        "below `|`"
+    )
+
+
+def _misaligned(key: str, column: int, owner: re.Match, owner_index: int) -> str:
+    target = owner.start("key")
+    return (
+        f"`{key}:` starts {column} spaces from the left, but `{owner.group('key')}:` on line {owner_index + 1}, "
+        f"the field before it, starts {target}. Fields of one part line up exactly: "
+        + (f"take away {column - target} space{'s' if column - target > 1 else ''}" if column > target
+           else f"add {target - column} space{'s' if target - column > 1 else ''}")
+        + f" before `{key}:`"
+    )
+
+
+def _multi_line(key: str, owner_index: int) -> str:
+    return (
+        f"this line goes on with the answer of `{key}:` on line {owner_index + 1}, and YAML reads an answer "
+        f"over several lines only when it starts with `|`. Write `{key}: |` and put each line of the answer "
+        f"below it, indented two spaces further than `{key}:`"
+    )
+
+
+# ---- a line without `field:` -------------------------------------------------------------
+
+def _no_colon(exc, lines, at, first) -> Explained | None:
+    if exc.problem != "could not find expected ':'" or exc.context_mark is None:
+        return None
+    start = exc.context_mark.line
+    above = _content_above(lines, start)
+    owner = _FIELD_LINE.match(_line(lines, above)) if above is not None else None
+    if owner and owner.group("value").strip():
+        return Explained(start + 1, _multi_line(owner.group("key"), above))
+    return Explained(start + 1, (
+        "this line has no `field:` in front (a name and a colon, such as `outcome:`). Add the field it "
+        "answers, or, if it is part of the answer above, write that answer on the lines below `|`"
+    ))
+
+
+# ---- a line out of line, or an item without its `- ` --------------------------------------
+
+def _block_end(exc, lines, at, first) -> Explained | None:
+    if not (exc.problem or "").startswith("expected <block end>") or exc.context_mark is None:
+        return None
+    line = _line(lines, at)
+    column = exc.problem_mark.column
+    opened = exc.context_mark
+    if exc.context == "while parsing a block collection" and column == opened.column and not line[column:].startswith("-"):
+        item = _list_word(lines, opened.line, opened.column)
+        dash_line = _line(lines, opened.line)
+        fixed = " " * opened.column + "- " + line.strip()
+        return Explained(at + 1, (
+            f"this {item} has no `- ` in front. Each {item} starts with a dash and a space, lined up with the "
+            f"`- ` on line {opened.line + 1} (`{dash_line.strip()}`): write `{fixed.rstrip()}`, and indent "
+            f"its other lines two more spaces so they line up with `{line.strip().split(':')[0]}:`"
+        ))
+    field = _FIELD_LINE.match(line)
+    above = _content_above(lines, at)
+    owner = _FIELD_LINE.match(_line(lines, above)) if above is not None else None
+    if field and owner:
+        return Explained(at + 1, _misaligned(field.group("key"), field.start("key"), owner, above))
+    return None
+
+
+def _list_word(lines: list[str], line: int, dash_column: int) -> str:
+    """What the items of the list whose `- ` is at (`line`, `dash_column`) are: "focus area", ..."""
+    for above in range(line - 1, -1, -1):
+        text = lines[above]
+        if text.strip() and not text.strip().startswith("#") and _indent(text) < dash_column + (
+            0 if text.lstrip().startswith("-") else 1
+        ):
+            match = _FIELD_LINE.match(text)
+            key = match.group("key").strip() if match else ""
+            return _LIST_WORDS.get(key, "item")
+    return "item"

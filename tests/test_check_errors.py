@@ -1,0 +1,218 @@
+"""`coach-site check` on the mistakes a coach who never heard of YAML makes: each one names
+the file and the line, says what is wrong in plain words and how to fix it; exit 1, no traceback.
+
+Every broken file is checked by one real `coach-site check` run (it lists each file's problems).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TOKEN = "<token>"  # each file gets its own: files checked together must not share a link
+HEAD = f"client:\n  name: Ada Example\nlink:\n  token: {TOKEN}\n"
+AREA = HEAD + "focus_areas:\n  - name: Career\n"  # the area's fields go on from line 7
+NBSP = "\u00a0"
+
+# name -> (file text, line, words the message must hold)
+CASES: dict[str, tuple[str, int, list[str]]] = {
+    "tab": (
+        "client:\n\tname: Ada Example\n" + HEAD[len("client:\n  name: Ada Example\n"):],
+        2, ["indented with a tab", "replace the tab at the start of the line with spaces"],
+    ),
+    "colon": (
+        AREA + "    why_it_matters: Freedom: mine\n",
+        7, ["colon followed by a space (after `Freedom`)", "start of a new field",
+            'Put the whole answer in quotes: `why_it_matters: "Freedom: mine"`', "below `|`"],
+    ),
+    "curly-quotes": (
+        AREA + "    why_it_matters: “Freedom: mine”\n",
+        7, ["curly quotes (“ ”)", "only straight quotes", 'Type straight quotes instead: `why_it_matters: "Freedom: mine"`'],
+    ),
+    "lines-without-bar": (
+        AREA + "    why_it_matters: I want freedom\nand to be home by six\n",
+        8, ["goes on with the answer of `why_it_matters:` on line 7", "only when it starts with `|`",
+            "Write `why_it_matters: |`"],
+    ),
+    "lines-without-bar-with-colon": (
+        AREA + "    why_it_matters: I want freedom\n      and to be home: by six\n",
+        8, ["goes on with the answer of `why_it_matters:` on line 7", "Write `why_it_matters: |`"],
+    ),
+    "lines-joined": (
+        AREA + "    why_it_matters: I want freedom\n      and to be home by six\n",
+        8, ["focus area 1 (Career), why_it_matters:", "starts on line 7", "joins such lines into one line",
+            "write `why_it_matters: |`", "to have one line, join them"],
+    ),
+    "indented-too-little": (
+        AREA + "    outcome: Lead the team\n   why_it_matters: Growth\n",
+        8, ["`why_it_matters:` starts 3 spaces from the left", "`outcome:` on line 7", "starts 4",
+            "add 1 space before `why_it_matters:`"],
+    ),
+    "indented-too-much": (
+        AREA + "    outcome: Lead the team\n      why_it_matters: Growth\n",
+        8, ["`why_it_matters:` starts 6 spaces from the left", "take away 2 spaces before `why_it_matters:`"],
+    ),
+    "area-without-dash": (
+        AREA + "  name: Health\n",
+        7, ["this focus area has no `- ` in front", "lined up with the `- ` on line 6", "write `  - name: Health`"],
+    ),
+    "value-without-dash": (
+        HEAD + "values:\n  - name: Family\n  name: Craft\n",
+        7, ["this value has no `- ` in front", "write `  - name: Craft`"],
+    ),
+    "nbsp-indentation": (
+        AREA + "    outcome: Lead\n" + NBSP * 4 + "barriers: Time\n",
+        8, ["non-breaking space", "at character 1 of this line", "type an ordinary one"],
+    ),
+    "nbsp-after-colon": (
+        AREA + "    outcome:" + NBSP + "Lead\n    barriers: Time\n",
+        7, ["non-breaking space", "at character 13 of this line"],
+    ),
+    "nbsp-after-name": (
+        HEAD + "focus_areas:\n  - name:" + NBSP + "Career\n",
+        6, ["non-breaking space", "at character 10 of this line"],
+    ),
+    "token-line-deleted": (
+        "client:\n  name: Ada Example\nlink:\nfocus_areas:\n  - name: Career\n",
+        3, ["link: the private link's token", "is missing", "`git diff x.yaml`", "`git checkout x.yaml`",
+            "`git log -p x.yaml`", "coach-site rotate x.yaml"],
+    ),
+    "token-emptied": (
+        "client:\n  name: Ada Example\nlink:\n  token:\nfocus_areas:\n  - name: Career\n",
+        4, ["link.token: the private link's token", "`git log -p x.yaml`", "coach-site rotate x.yaml"],
+    ),
+    "link-deleted": (
+        "client:\n  name: Ada Example\nfocus_areas:\n  - name: Career\n",
+        1, ["link: the private link's token", "`git checkout x.yaml`", "coach-site rotate x.yaml"],
+    ),
+    "area-by-number-and-name": (
+        AREA + "  - name: Health\n    satisfaction: 11\n",
+        8, ["focus area 2 (Health), satisfaction: 11 is not between 1 and 10"],
+    ),
+    "step-by-number": (
+        AREA + "    next_steps:\n      - Renew passport\n      - Call Bo # today\n",
+        9, ["focus area 1 (Career), next step 2:", "the text after ` #`"],
+    ),
+    "value-by-number-and-name": (
+        HEAD + "values:\n  - name: Family\n  - name: Craft\n    meanng: Fewer things\n",
+        8, ["value 2 (Craft), meanng: unknown field (did you mean `meaning`?)"],
+    ),
+    "did-you-mean-stays": (
+        AREA + "    outcom: Lead\n",
+        7, ["focus area 1 (Career), outcom: unknown field (did you mean `outcome`?)"],
+    ),
+    "dates-stay": (
+        AREA + "homework:\n  due: 2026-02-30\n",
+        8, ["homework.due: 2026-02-30 is not a real date"],
+    ),
+}
+
+# An answer that starts with a sign YAML keeps for itself: `outcome: @home more`.
+STARTS = {"at": "@home more", "backquote": "`why` not", "percent": "%50 more", "star": "*really* fit",
+          "ampersand": "&more to say", "bang": "!important today", "bar": "| my answer", "angle": "> more"}
+for _name, _answer in STARTS.items():
+    _shown = "a backquote (`)" if _answer[0] == "`" else f"`{_answer[0]}`"
+    CASES[f"starts-with-{_name}"] = (
+        AREA + f"    outcome: {_answer}\n",
+        7, [f"this answer starts with {_shown}", f'Put the whole answer in quotes ("{_answer}")', "below `|`"],
+    )
+
+
+def token_for(name: str) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(name.encode()).digest()[:16]).decode().rstrip("=")
+
+
+@pytest.fixture(scope="module")
+def checked(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """What one `coach-site check` run says about each broken file, by case."""
+    folder = tmp_path_factory.mktemp("broken")
+    for name, (text, _, _) in CASES.items():
+        (folder / f"{name}.yaml").write_text(text.replace(TOKEN, token_for(name)), encoding="utf-8")
+    files = [f"{name}.yaml" for name in CASES]
+    result = subprocess.run(
+        [sys.executable, "-m", "coach_site", "check", *files], cwd=folder,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(folder), "NO_COLOR": "1"}, capture_output=True, text=True,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    said: dict[str, str] = {}
+    for line in result.stderr.splitlines():
+        name, _, rest = line.partition(".yaml:")
+        if name in CASES:
+            said.setdefault(name, "")
+            said[name] += rest + "\n"
+    return said
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_check_says_what_is_wrong_and_how_to_fix_it(checked: dict[str, str], case: str):
+    text, line, words = CASES[case]
+    said = checked.get(case, "")
+    assert said.count("\n") == 1, f"one problem for {case}: {said}"
+    assert said.startswith(f"{line}: "), said
+    for word in words:
+        assert word.replace("x.yaml", f"{case}.yaml") in said, said
+    # No parser jargon a coach cannot act on.
+    for jargon in ("mapping values", "block end", "simple key", "cannot start any token", "YAML syntax", "["):
+        assert jargon not in said, said
+
+
+def test_each_case_fails_in_a_single_file_check_with_exit_one(tmp_path: Path):
+    """`check FILE` alone (and build, which loads the same way) exits 1 on one of them."""
+    (tmp_path / "x.yaml").write_text(CASES["colon"][0].replace(TOKEN, token_for("colon")), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "coach_site", "check", "x.yaml"], cwd=tmp_path,
+                            env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "NO_COLOR": "1"},
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("x.yaml:7: this answer holds a colon followed by a space")
+
+
+def test_yaml_anchors_are_still_refused_in_their_own_words(tmp_path: Path):
+    from coach_site.clientfile.loader import load_client_file
+    from coach_site.errors import ClientFileError
+
+    (tmp_path / "x.yaml").write_text(HEAD.replace(TOKEN, token_for("a")) + "base: &b {x: 1}\ncopy: *b\n", encoding="utf-8")
+    with pytest.raises(ClientFileError) as error:
+        load_client_file(tmp_path / "x.yaml")
+    assert "anchors and aliases (&name, *name) are not allowed" in str(error.value)
+
+
+def test_answers_written_the_safe_ways_pass(tmp_path: Path):
+    """The fixes the messages give are accepted and keep the answer as written."""
+    from coach_site.clientfile.loader import load_client_file
+    from coach_site.clientfile.validate import validate_client
+
+    text = AREA + (
+        '    why_it_matters: "Freedom: mine"\n'
+        "    outcome: '@home more'\n"
+        '    barriers: "“Freedom: mine”"\n'
+        "    what_has_to_happen: |\n      I want freedom\n      and to be home: by six\n"
+        "    ten_looks_like: \"*really* fit\"\n"
+    )
+    (tmp_path / "x.yaml").write_text(text.replace(TOKEN, token_for("safe")), encoding="utf-8")
+    area = validate_client(load_client_file(tmp_path / "x.yaml")).focus_areas[0]
+    assert area.why_it_matters == "Freedom: mine" and area.outcome == "@home more"
+    assert area.barriers == "“Freedom: mine”" and area.ten_looks_like == "*really* fit"
+    assert area.what_has_to_happen == "I want freedom\nand to be home: by six"
+
+
+@pytest.mark.parametrize("case", ["token-line-deleted", "token-emptied", "link-deleted"])
+def test_rotate_gives_a_file_whose_token_was_lost_a_new_link(project: Path, case: str):
+    """What the lost-token message says to run works: `rotate` writes a new token and builds."""
+    from coach_site.clientfile.loader import load_client_file
+    from coach_site.clientfile.validate import validate_client
+
+    client = project / "clients" / "ada.yaml"
+    client.write_text(CASES[case][0], encoding="utf-8")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(project), "NO_COLOR": "1"}
+    result = subprocess.run([sys.executable, "-m", "coach_site", "rotate", "clients/ada.yaml"], cwd=project,
+                            env=env, capture_output=True, text=True)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    link = validate_client(load_client_file(client)).link
+    assert link.previous_tokens == [] and (project / "site" / link.token / "index.html").exists()
+    assert f"/{link.token}/" in result.stdout
