@@ -15,7 +15,15 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import ARTIFACTS, EXAMPLE_CLIENT, REPO, build, copy_project, serve
+from conftest import (
+    ARTIFACTS,
+    EXAMPLE_CLIENT,
+    PRACTICE_COACH,
+    REPO,
+    build,
+    copy_project,
+    serve,
+)
 
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
            "resultTypes": ["violations"]}
@@ -65,7 +73,7 @@ def workbooks(tmp_path_factory):
     tricky_project = copy_project(root / "tricky-project")
     config = tricky_project / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace(
-        "    name: Sam Rivera\n", f"    name: '{TRICKY_COACH.replace(chr(39), chr(39) * 2)}'\n"), encoding="utf-8")
+        f"    name: {PRACTICE_COACH[0]}\n", f"    name: '{TRICKY_COACH.replace(chr(39), chr(39) * 2)}'\n"), encoding="utf-8")
     tricky = tricky_project / "clients" / "tricky.yaml"
     tricky.write_text(tricky_client(), encoding="utf-8")
     sites = {"example": build(EXAMPLE_CLIENT, REPO, site_dir).site, "worst case": build(worst, REPO, site_dir).site,

@@ -6,18 +6,15 @@ off each show a kind message and nothing else; a passphrase is asked once per de
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import EXAMPLE_CLIENT, REPO, copy_project
+from conftest import EXAMPLE_CLIENT, PRACTICE_SITE_URL, copy_project
 from test_accessibility import WCAG_AA, axe_failures, describe
-from test_nginx import NGINX, free_port
+from test_nginx import NGINX, nginx_serving
 from test_sealed import KEY, sealed_example
 
 TOKEN = "UDA4ZLKm-ofx5xC6qIoCDw"
@@ -31,6 +28,7 @@ WORDS = {  # content/_words.yaml, sealed: what the messages say
     "passphrase_wrong": "That passphrase does not open this workbook.",
 }
 REFLECTION = "Your reflection on: What would a 10 look like?"
+PRINTED: dict[str, str] = {}  # client -> the link `publish` printed, the one a coach sends
 
 
 def locked_client() -> str:
@@ -55,34 +53,9 @@ def host(tmp_path_factory):
         cwd=project, capture_output=True, text=True,
     )
     assert published.returncode == 0, published.stderr
-    port = free_port()
-    server = (REPO / "docs" / "nginx.conf").read_text()
-    server = server.replace("listen 443 ssl;", f"listen 127.0.0.1:{port};").replace("root /var/www/coaching;", f"root {docroot};")
-    (base / "logs").mkdir()
-    conf = base / "nginx.conf"
-    user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read the test's private temp folders
-    conf.write_text(
-        f"{user}worker_processes 1;\npid {base}/nginx.pid;\nerror_log {base}/logs/error.log;\n"
-        "events { worker_connections 64; }\n"
-        f"http {{\n  access_log {base}/logs/access.log;\n  include /etc/nginx/mime.types;\n"
-        f"  client_body_temp_path {base}/tmp;\n  proxy_temp_path {base}/tmp;\n  fastcgi_temp_path {base}/tmp;\n"
-        f"  uwsgi_temp_path {base}/tmp;\n  scgi_temp_path {base}/tmp;\n"
-        f"{server}}}\n"
-    )
-    process = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(base), "-g", "daemon off;"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"nginx did not start: {process.stderr.read().decode() if process.poll() is not None else ''}")
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}/workbooks"
-    process.terminate()
-    process.wait(timeout=10)
+    PRINTED.update(line.split(": ", 1) for line in published.stdout.splitlines() if ": http" in line)
+    with nginx_serving(docroot, base) as url:
+        yield f"{url}/workbooks"
 
 
 @pytest.fixture
@@ -121,9 +94,11 @@ def only_the_message(page, words: str) -> None:
     assert page.title() == "Your workbook"
 
 
-def test_the_link_opens_the_home_page_and_the_key_leaves_the_address_bar(host, visit):
+def test_the_printed_link_opens_the_home_page_and_the_key_leaves_the_address_bar(host, visit):
+    printed = PRINTED["maya-lindqvist"]
+    assert printed == f"{PRACTICE_SITE_URL}{TOKEN}/#{KEY}"
     page = visit()
-    opened(page, link(host))
+    opened(page, printed.replace(PRACTICE_SITE_URL, f"{host}/"))
     assert page.locator(".md-content h1").inner_text() == "Hi Maya"
     assert "Leading the design team" in page.locator(".md-content").inner_text()
     assert page.url == f"{host}/{TOKEN}/"

@@ -6,6 +6,7 @@ with its Content-Security-Policy in force: search, the palette toggle and reflec
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -14,6 +15,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,20 +42,10 @@ def fetch(url: str) -> tuple[int, dict[str, str], str]:
         return exc.code, dict(exc.headers), ""
 
 
-@pytest.fixture(scope="module")
-def host(tmp_path_factory):
-    if not Path(NGINX).exists():
-        pytest.fail("nginx is missing: run `make test`, which installs Debian's nginx")
-    base = tmp_path_factory.mktemp("nginx")
-    project = copy_project(base / "project")
-    shutil.copy(EXAMPLE_CLIENT, project / "clients" / EXAMPLE_CLIENT.name)
-    docroot = base / "www"
-    published = subprocess.run(
-        [sys.executable, "-m", "coach_site", "publish", "--to", str(docroot / "workbooks")],
-        cwd=project, capture_output=True, text=True,
-    )
-    assert published.returncode == 0, published.stderr
-
+@contextlib.contextmanager
+def nginx_serving(docroot: Path, base: Path) -> Iterator[str]:
+    """A real nginx serving `docroot` with the documented server block (its headers, the CSP
+    among them), its files in `base`; yields its address."""
     port = free_port()
     server = (REPO / "docs" / "nginx.conf").read_text()
     server = server.replace("listen 443 ssl;", f"listen 127.0.0.1:{port};").replace("root /var/www/coaching;", f"root {docroot};")
@@ -71,19 +63,39 @@ def host(tmp_path_factory):
     )
     process = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(base), "-g", "daemon off;"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
+    while True:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
             break
         except OSError:
-            if process.poll() is not None:
-                pytest.fail(f"nginx did not start: {process.stderr.read().decode()}")
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"nginx did not start: {process.stderr.read().decode() if process.poll() is not None else ''}")
             time.sleep(0.1)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def host(tmp_path_factory):
+    if not Path(NGINX).exists():
+        pytest.fail("nginx is missing: run `make test`, which installs Debian's nginx")
+    base = tmp_path_factory.mktemp("nginx")
+    project = copy_project(base / "project")
+    shutil.copy(EXAMPLE_CLIENT, project / "clients" / EXAMPLE_CLIENT.name)
+    docroot = base / "www"
+    published = subprocess.run(
+        [sys.executable, "-m", "coach_site", "publish", "--to", str(docroot / "workbooks")],
+        cwd=project, capture_output=True, text=True,
+    )
+    assert published.returncode == 0, published.stderr
+
+    with nginx_serving(docroot, base) as url:
+        yield url
 
 
 def test_every_response_carries_the_privacy_headers(host):

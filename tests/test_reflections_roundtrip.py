@@ -10,7 +10,7 @@ import sys
 from email.message import EmailMessage
 
 import pytest
-from conftest import EXAMPLE_CLIENT
+from conftest import EXAMPLE_CLIENT, PRACTICE_SITE_URL
 from test_cli import run
 
 from coach_site.clientfile.loader import load_client_file
@@ -182,7 +182,7 @@ def test_changes_names_notes_ticks_and_anything_we_missed(project, client, tmp_p
     assert result.returncode == 0, result.stderr
     assert "note on outcome written" in result.stdout
     assert "next step done: Write up the first portfolio project this weekend" in result.stdout
-    assert "Anything we missed: written" in result.stdout
+    assert "Anything we missed written" in result.stdout
     assert "Courage: meaning written" in result.stdout
 
 
@@ -289,7 +289,7 @@ homework:
     assert "- Book the dentist" in text and "Read the book" not in text
     assert "HW3:" in text and "TED talk" in text  # nothing of them written yet
     assert 'open "My reflections" and tap "Send to my coach"' in text
-    assert f"https://coaching.example.org/workbooks/{TOKEN}/reflections.html" in text
+    assert f"{PRACTICE_SITE_URL}{TOKEN}/reflections.html" in text
     client.write_text(client.read_text().replace("      - Call Jo\n", "      - {step: Call Jo, done: true}\n")
                       + "anything_we_missed: Nothing, it is all there.\n")
     text = run(project, "email", f"clients/{client.name}").stdout

@@ -19,13 +19,14 @@ SEALED_CLIENT = MINIMAL_CLIENT.replace(
     f"  token: {TOKEN}\n",
     f"  token: {TOKEN}   # keep it secret\n  sealed: true     # the host holds ciphertext only\n",
 )
-KEY_LINE = re.compile(r"^  key: ([A-Za-z0-9_-]{43})(?: +#.*)?\r?$", re.MULTILINE)
+# The key as written: quoted when it starts with `-` (as 1 key in 64 does), so no reader takes it for a list.
+KEY_LINE = re.compile(r"^  key: (\"?)([A-Za-z0-9_-]{43})\1(?: +#.*)?\r?$", re.MULTILINE)
 
 
 def key_in(client_file: Path) -> str:
     found = KEY_LINE.findall(client_file.read_text(encoding="utf-8"))
     assert len(found) == 1, client_file.read_text(encoding="utf-8")
-    return found[0]
+    return found[0][1]
 
 
 def token_in(client_file: Path) -> str:
@@ -76,9 +77,9 @@ def test_a_windows_file_gets_its_key_line_with_its_own_line_endings(project, wri
     client.write_bytes(SEALED_CLIENT.replace("\n", "\r\n").encode())
     assert run(project, "build").returncode == 0
     text = client.read_bytes().decode()
-    key = KEY_LINE.findall(text.replace("\r\n", "\n"))[0]
+    quote, key = KEY_LINE.findall(text.replace("\r\n", "\n"))[0]
     assert text == SEALED_CLIENT.replace("\n", "\r\n").replace(
-        "only\r\n", f"only\r\n  key: {key}\r\n")
+        "only\r\n", f"only\r\n  key: {quote}{key}{quote}\r\n")
 
 
 def test_the_practice_default_seals_every_client_that_does_not_say_otherwise(project, write_client):
