@@ -175,6 +175,7 @@ def test_a_passphrase_is_asked_once_then_the_workbook_opens(host, visit):
     page = visit()
     page.goto(link(host, LOCKED_TOKEN, LOCKED_KEY), wait_until="networkidle")
     field = page.get_by_label("Your workbook's passphrase (your coach gave it to you)")
+    assert page.locator(".sealed-status").inner_text() == ""  # nothing says "opening" before it is typed
     field.fill("blue kettel")
     page.get_by_role("button", name="Open my workbook").click()
     page.wait_for_selector(f"text={WORDS['passphrase_wrong']}", timeout=15_000)

@@ -189,6 +189,7 @@
     button.type = "submit";
     form.append(label, input, button);
     shell.insertBefore(form, status);
+    status.textContent = "";  // nothing is opening until the passphrase is typed
     input.focus();
     form.addEventListener("submit", function (event) {
       event.preventDefault();
