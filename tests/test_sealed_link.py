@@ -10,8 +10,9 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_CLIENT, PRACTICE_SITE_URL, customised
+from conftest import EXAMPLE_CLIENT, MINIMAL_CLIENT, PRACTICE_SITE_URL, customised
 from test_cli import run
+from test_sealed import client_names, client_strings, encodings
 
 TOKEN = "3hVt9QmK2xLp7RwZc5NbYa"
 BASE = PRACTICE_SITE_URL
@@ -214,35 +215,56 @@ def blobs(repo: Path) -> dict[str, bytes]:
     return found
 
 
-def private_strings(client_file: Path) -> list[str]:
-    """What must never reach the host from a sealed client file. Today: its key. Once the
-    seal step encrypts the pages, add the client's own strings here (every value of 8
-    characters or more, raw, HTML-escaped and JSON-escaped)."""
-    return [key_in(client_file)]
+def private_strings(client_file: Path) -> set[str]:
+    """What must never reach the host from a sealed client file: its key, and every string of
+    8 characters or more in it (answers, names, values, areas), but the tokens, which name
+    the workbook's folder."""
+    text = client_file.read_text(encoding="utf-8")
+    tokens = set(re.findall(r"[A-Za-z0-9_-]{22,64}", text)) - {key_in(client_file)}
+    return (client_strings(client_file) | {key_in(client_file)}) - tokens
 
 
-def assert_no_private_string_in_history(repo: Path, strings: list[str]) -> None:
-    history = blobs(repo)
+def assert_no_private_string_in_history(repo: Path, strings: set[str], names: set[str], theme: set[str]) -> None:
+    """No blob of the repository's history holds any of `strings` (raw, HTML- or JSON-escaped,
+    in any case) or `names` (as words), but the `theme` blobs every workbook shares."""
+    history = {object_id: data for object_id, data in blobs(repo).items() if object_id not in theme}
     assert history, "nothing was published: the check would prove nothing"
-    for secret in strings:
-        leaks = [object_id for object_id, data in history.items() if secret.encode() in data]
-        assert leaks == [], f"{secret[:6]}... is in blob(s) {leaks}"
+    needles = {s: {form.casefold() for form in encodings(s)} for s in strings}
+    for object_id, data in history.items():
+        text = data.decode("utf-8", errors="ignore").casefold()
+        leaked = [s[:12] for s, forms in needles.items() if any(form in text for form in forms)]
+        leaked += [n for n in names if re.search(rf"\b{re.escape(n.casefold())}\b", text)]
+        assert leaked == [], f"blob {object_id} holds {leaked}"
 
 
-def test_a_sealed_workbook_published_to_git_holds_no_key_in_any_blob(project, write_client, tmp_path):
+def shared_theme_blobs(repo: Path, folder: str) -> set[str]:
+    """The blobs of another client's plain workbook that are theme files: the same bytes in
+    every workbook (Material's scripts hold everyday words, "properly" among them)."""
+    listed = subprocess.run(["git", f"--git-dir={repo}", "ls-tree", "-r", "gh-pages", "--", f"{folder}/assets"],
+                            capture_output=True, text=True, check=True).stdout
+    return {line.split()[2] for line in listed.splitlines()}
+
+
+def test_a_sealed_workbook_published_to_git_holds_no_client_string_and_no_key_in_any_blob(
+    project, write_client, tmp_path
+):
     remote = tmp_path / "host.git"
     subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
-    client = write_client(SEALED_CLIENT)
+    example = EXAMPLE_CLIENT.read_text(encoding="utf-8")
+    client = write_client(re.sub(r"(?m)^(  token: .*)$", r"\1\n  sealed: true", example, count=1), "maya-lindqvist")
+    write_client(MINIMAL_CLIENT)  # a plain workbook beside it: its theme files are the shared ones
     first = run(project, "publish", "--to", f"git:{remote}")
     assert first.returncode == 0, first.stderr
     first_strings = private_strings(client)
-    assert f"ada-example: {link_with(key_in(client))}\n" in first.stdout
+    assert {"Maya Lindqvist", "Relationships", key_in(client)} <= first_strings
+    assert f"maya-lindqvist: {link_with(key_in(client), token_in(client))}\n" in first.stdout
     # A second publish after a rotate: the history holds both versions, and neither key.
-    assert run(project, "rotate", "clients/ada-example.yaml").returncode == 0
+    assert run(project, "rotate", "clients/maya-lindqvist.yaml").returncode == 0
     second = run(project, "publish", "--to", f"git:{remote}")
     assert second.returncode == 0, second.stderr
-    assert f"ada-example: {link_with(key_in(client), token_in(client))}\n" in second.stdout
-    assert_no_private_string_in_history(remote, [*first_strings, *private_strings(client)])
+    assert f"maya-lindqvist: {link_with(key_in(client), token_in(client))}\n" in second.stdout
+    assert_no_private_string_in_history(remote, first_strings | private_strings(client), client_names(client),
+                                        shared_theme_blobs(remote, TOKEN))
     log = subprocess.run(["git", f"--git-dir={remote}", "log", "--format=%B", "gh-pages"],
                          capture_output=True, text=True, check=True).stdout
     assert key_in(client) not in log and log.count("Publish ") == 2
