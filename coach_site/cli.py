@@ -230,10 +230,14 @@ def init(folder: Path, name: str | None, email: str | None, site_url: str | None
     """Start your practice in a new FOLDER: mkdocs.yml with your details, clients/, git."""
     from coach_site.commands.init import Details, init_practice
 
+    given = {"--name": name, "--email": email, "--site-url": site_url}
+    if not sys.stdin.isatty() and (missing := [option for option, value in given.items() if value is None]):
+        raise CoachSiteError(f"{' and '.join(missing)} missing: coach-site init FOLDER --name \"Your Name\" "
+                             "--email you@your-domain.com --site-url https://your-domain.com/workbooks/")
     details = Details(
-        name=_asked(name, "--name", "Your name (it signs every workbook)"),
-        email=_asked(email, "--email", "Your email address"),
-        site_url=_asked(site_url, "--site-url", "Where your workbooks will be published (https://...)"),
+        name=_asked(name, "Your name (it signs every workbook)"),
+        email=_asked(email, "Your email address"),
+        site_url=_asked(site_url, "Where your workbooks will be published (https://...)"),
         language=language,
     )
     init_practice(folder, details)
@@ -243,14 +247,9 @@ def init(folder: Path, name: str | None, email: str | None, site_url: str | None
                 "(README.md there says what follows).", dim=True)
 
 
-def _asked(value: str | None, option: str, question: str) -> str:
-    """An option's value: as given, else asked for on a terminal, else a clear error."""
-    if value is not None:
-        return value
-    if sys.stdin.isatty():
-        return click.prompt(question, err=True)
-    raise CoachSiteError(f"{option} is missing: coach-site init FOLDER --name \"Your Name\" "
-                         "--email you@your-domain.com --site-url https://your-domain.com/workbooks/")
+def _asked(value: str | None, question: str) -> str:
+    """An option's value: as given, else asked for (on a terminal: `init` checked that)."""
+    return value if value is not None else click.prompt(question, err=True)
 
 
 @cli.command()

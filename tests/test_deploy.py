@@ -48,6 +48,11 @@ def test_targets_are_read_from_their_prefix():
     assert parse_target("/var/www/workbooks") == Target("dir", "/var/www/workbooks")
     with pytest.raises(CoachSiteError):
         parse_target("git:")
+    # Another computer without its prefix is never taken for a folder here: the prefix is said.
+    for written, meant in (("coach@host.example:/var/www/", "--to rsync:coach@host.example:/var/www/"),
+                           ("git@github.com:me/workbooks.git", "--to git:git@github.com:me/workbooks.git")):
+        with pytest.raises(CoachSiteError, match=meant):
+            parse_target(written)
 
 
 def test_git_publish_commits_each_time_and_never_publishes_a_failed_build(project, write_client, remote):

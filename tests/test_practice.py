@@ -67,7 +67,16 @@ def test_init_refuses_a_folder_that_is_not_empty_and_changes_nothing(tmp_path):
 def test_init_without_a_terminal_names_what_is_missing(tmp_path):
     result = run(tmp_path, "init", "practice", "--name", "Robin Okafor")
     assert result.returncode == 1
-    assert result.stderr.startswith("--email is missing: coach-site init FOLDER --name")
+    assert result.stderr.startswith("--email and --site-url missing: coach-site init FOLDER --name")
+    assert not (tmp_path / "practice").exists()
+
+
+def test_init_says_every_problem_of_the_details_at_once(tmp_path):
+    result = run(tmp_path, "init", "practice", "--name", "Robin Okafor", "--email", "robin.okafor-practice.net",
+                 "--site-url", "coaching.okafor-practice.net")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "--email: 'robin.okafor-practice.net' is not an email address" in result.stderr
+    assert "--site-url: 'coaching.okafor-practice.net' is not a web address" in result.stderr
     assert not (tmp_path / "practice").exists()
 
 

@@ -36,19 +36,21 @@ class Details:
     language: str | None = None
 
 
-def details_problem(details: Details) -> str | None:
-    """What is wrong with the coach's details, as the option to correct; None when fine."""
+def details_problems(details: Details) -> list[str]:
+    """Everything wrong with the coach's details, each with the option to correct: all at
+    once, so one more try is enough."""
+    problems = []
     if not details.name.strip():
-        return "--name: your name signs every workbook and email; it cannot be empty"
+        problems.append("--name: your name signs every workbook and email; it cannot be empty")
     if problem := email_problem(details.email.strip()):
-        return f"--email: {problem}"
+        problems.append(f"--email: {problem}")
     if problem := site_url_problem(details.site_url.strip()):
-        return f"--site-url: {problem}"
+        problems.append(f"--site-url: {problem}")
     if details.language is not None and details.language not in theme_languages():
-        return f"--language: {unknown_language_message(details.language, theme_languages())}"
+        problems.append(f"--language: {unknown_language_message(details.language, theme_languages())}")
     if details.name.strip() == EXAMPLE_COACH.name or details.email.strip() == EXAMPLE_COACH.email:
-        return "--name/--email: these are the example's; give your own"
-    return None
+        problems.append("--name/--email: these are the example's; give your own")
+    return problems
 
 
 def site_url_problem(url: str) -> str | None:
@@ -64,8 +66,8 @@ def site_url_problem(url: str) -> str | None:
 
 def init_practice(folder: Path, details: Details) -> list[Path]:
     """Create the practice in `folder` (missing or empty); returns what it wrote."""
-    if problem := details_problem(details):
-        raise CoachSiteError(problem)
+    if problems := details_problems(details):
+        raise CoachSiteError("\n".join(problems))
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise CoachSiteError(
             f"{folder} is not empty: a practice starts in a new folder. Choose a new name "

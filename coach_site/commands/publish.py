@@ -112,7 +112,14 @@ def parse_target(text: str) -> Target:
             raise CoachSiteError("--to rsync:[USER@HOST:]PATH: name where to copy to")
         _refuse_an_option(text, text[6:])
         return Target("rsync", text[6:])
+    if _REMOTE.match(text):  # user@host:path is another machine, never a folder here
+        kind = "git" if text.endswith(".git") or text.startswith("git@") else "rsync"
+        raise CoachSiteError(f"--to {text}: that is another computer; say how to copy there: "
+                             f"--to {kind}:{text}")
     return Target("dir", text)
+
+
+_REMOTE = re.compile(r"^[^/\s@]+@[^/\s:]+:")
 
 
 def _refuse_an_option(text: str, location: str) -> None:
