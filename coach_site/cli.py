@@ -194,7 +194,9 @@ def check(client_files: tuple[Path, ...]) -> None:
         if checked.problems:
             console.error("\n".join(map(str, checked.problems)))
         else:
-            console.say(f"{checked.client_file}: ok" + (f" ({checked.note})" if checked.note else ""))
+            console.say(f"{checked.client_file}: ok")
+            for note in checked.notes:
+                console.warn(f"{checked.client_file}: {note}")
     if problems:
         raise CoachSiteError(f"{problems} problem(s) found")
 

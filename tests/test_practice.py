@@ -170,3 +170,18 @@ def test_a_practice_that_changes_nothing_builds_from_the_package_alone(tmp_path)
     site = practice / "site" / TOKEN
     assert (site / "assets" / "stylesheets" / "workbook.css").is_file() and (site / "values.html").is_file()
     assert '<meta name="referrer" content="no-referrer">' in (site / "index.html").read_text()
+
+
+def test_the_names_new_wrote_are_said_until_the_coach_replaces_them(tmp_path):
+    practice = copy_project(tmp_path / "practice")
+    assert run(practice, "new", "Ada Example").returncode == 0
+    checked = run(practice, "check", "clients/ada-example.yaml")
+    assert checked.returncode == 0, checked.stderr
+    assert '"First value" is still the name `coach-site new` wrote' in checked.stderr
+    assert '"First focus area" is still the name `coach-site new` wrote' in checked.stderr
+    built = run(practice, "build", "clients/ada-example.yaml")
+    assert built.returncode == 0 and '"First focus area" is still the name' in built.stderr
+    client = practice / "clients" / "ada-example.yaml"
+    client.write_text(client.read_text().replace("First focus area", "Health").replace("First value", "Courage"))
+    assert "still the name" not in run(practice, "check", "clients/ada-example.yaml").stderr
+    assert "still the name" not in run(practice, "build", "clients/ada-example.yaml").stderr

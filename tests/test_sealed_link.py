@@ -109,7 +109,8 @@ def test_check_reports_a_missing_key_and_writes_nothing(project, write_client):
     client = write_client(SEALED_CLIENT)
     result = run(project, "check", "clients/ada-example.yaml")
     assert result.returncode == 0, result.stderr
-    assert "clients/ada-example.yaml: ok (sealed, no link.key yet: build, publish or email writes one)" in result.stdout
+    assert "clients/ada-example.yaml: ok" in result.stdout
+    assert "clients/ada-example.yaml: sealed, no link.key yet: build, publish or email writes one" in result.stderr
     assert client.read_text(encoding="utf-8") == SEALED_CLIENT
 
 

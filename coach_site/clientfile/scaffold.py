@@ -10,10 +10,25 @@ from pathlib import Path
 
 from coach_site.clientfile.catalogue import QUESTIONS, Section
 from coach_site.clientfile.keys import new_key
-from coach_site.clientfile.model import token_weakness
+from coach_site.clientfile.model import Workbook, token_weakness
 from coach_site.clientfile.schema import modeline, write_schema
 from coach_site.clientfile.tokens import tokens_in_use
 from coach_site.errors import CoachSiteError
+
+# The names `new` writes for the first value and area, for the coach to replace: a workbook
+# that still says them would show the client "First focus area" as one of their areas.
+FIRST_VALUE = "First value"
+FIRST_AREA = "First focus area"
+
+
+def placeholders_left(workbook: Workbook) -> list[str]:
+    """The names `new` wrote that the coach has not replaced yet, each with what to do."""
+    left = [f'values: "{FIRST_VALUE}" is still the name `coach-site new` wrote: give the value its own '
+            "name, or delete its two lines" for v in workbook.values if v.name == FIRST_VALUE]
+    left += [f'focus_areas: "{FIRST_AREA}" is still the name `coach-site new` wrote: give the area its own '
+             "name, or delete the area" for a in workbook.focus_areas if a.name == FIRST_AREA]
+    return left
+
 
 _TEMPLATE = """\
 {modeline}
@@ -136,8 +151,8 @@ def new_client_file(
         language=_beside_comment(f" {_yaml_text(language)}" if language else ""),
         token=new_token(taken=tokens_in_use(clients_dir.glob("*.yaml"))),
         seal=_SEAL.format(key=new_key()) if sealed else "",
-        first_value="First value",
-        first_area="First focus area",
+        first_value=FIRST_VALUE,
+        first_area=FIRST_AREA,
     )
     clients_dir.mkdir(parents=True, exist_ok=True)
     write_schema(clients_dir)  # what the first line points editors to

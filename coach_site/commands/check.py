@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coach_site.clientfile.keys import needs_key
+from coach_site.clientfile.scaffold import placeholders_left
 from coach_site.clientfile.tokens import file_key, shared_links
 from coach_site.commands.build import client_files
 from coach_site.errors import ClientFileError, CoachSiteError, Problem
@@ -20,7 +21,7 @@ class Checked:
 
     client_file: Path
     problems: list[Problem]
-    note: str | None = None  # worth knowing, not wrong: a sealed file's key is still to be written
+    notes: tuple[str, ...] = ()  # worth knowing, not wrong: a sealed file's key still to be written, ...
 
 
 def check_files(given: Iterable[Path] = ()) -> list[Checked]:
@@ -34,14 +35,16 @@ def check_files(given: Iterable[Path] = ()) -> list[Checked]:
     practice_sealed = _practice_sealed()
     checked = []
     for client_file in files:
-        problems = []
+        problems, notes = [], []
         try:
-            check_client(client_file)
+            notes = placeholders_left(check_client(client_file))
         except ClientFileError as exc:
             problems = exc.problems
         if file_key(client_file) in shared:
             problems = [*problems, shared[file_key(client_file)]]
-        checked.append(Checked(client_file, problems, _key_note(client_file, practice_sealed)))
+        if key_note := _key_note(client_file, practice_sealed):
+            notes.append(key_note)
+        checked.append(Checked(client_file, problems, tuple(notes)))
     return checked
 
 

@@ -19,6 +19,7 @@ from coach_site.clientfile.loader import (
     read_client_bytes,
 )
 from coach_site.clientfile.model import Workbook
+from coach_site.clientfile.scaffold import placeholders_left
 from coach_site.clientfile.tokens import file_key, shared_links
 from coach_site.clientfile.validate import validate_client
 from coach_site.engine.languages import theme_languages
@@ -155,7 +156,7 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
                 seal_site(staging, seal, sealed_words)
     own = prepared.workbook.link
     return Built(prepared.client_file, link=project.coachee_link(own.token, own.sealed, own.key),
-                 site=site_dir / prepared.token, warnings=warnings)
+                 site=site_dir / prepared.token, warnings=[*warnings, *placeholders_left(prepared.workbook)])
 
 
 @contextlib.contextmanager
