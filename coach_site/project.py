@@ -119,7 +119,8 @@ def load_project(root: Path | str = ".") -> Project:
     config_file = root / CONFIG_FILE
     if not config_file.is_file():
         raise CoachSiteError(
-            f"{config_file.name} not found in {root}; run coach-site from your coach-site project folder"
+            f"{config_file.name} not found in {root}: run coach-site from your practice folder "
+            "(the one with mkdocs.yml and clients/; `coach-site init` starts one)"
         )
     try:
         config = read_settings(config_file)

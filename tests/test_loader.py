@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 import yaml
-from conftest import EXAMPLE_CLIENT
+from conftest import EXAMPLE_CLIENT, MINIMAL_CLIENT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -117,6 +117,12 @@ def test_a_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(ClientFileError) as exc_info:
         load_client_file(tmp_path / "nobody.yaml")
     assert only_problem(exc_info) == f"{tmp_path / 'nobody.yaml'}: no such file"
+    (tmp_path / "clients").mkdir()
+    (tmp_path / "clients" / "ada.yaml").write_text(MINIMAL_CLIENT)
+    for said in ("ada", "ada.yaml"):  # the client named as a coach says it
+        with pytest.raises(ClientFileError) as exc_info:
+            load_client_file(tmp_path / said)
+        assert only_problem(exc_info) == f"{tmp_path / said}: no such file; did you mean {tmp_path / 'clients' / 'ada.yaml'}?"
 
 
 def test_format_path_reads_like_the_file():

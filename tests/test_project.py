@@ -26,7 +26,8 @@ def test_a_complete_mkdocs_yml_gives_the_project(tmp_path):
 
 def test_a_missing_mkdocs_yml(tmp_path):
     assert error_of(tmp_path) == (
-        f"mkdocs.yml not found in {tmp_path.resolve()}; run coach-site from your coach-site project folder"
+        f"mkdocs.yml not found in {tmp_path.resolve()}: run coach-site from your practice folder "
+        "(the one with mkdocs.yml and clients/; `coach-site init` starts one)"
     )
 
 

@@ -225,6 +225,15 @@ def load_client_file(path: Path | str) -> ClientDocument:
     return load_client_bytes(read_client_bytes(path), path)
 
 
+def _meant(path: Path) -> str:
+    """A client named as the coach says it (`ada`, `ada.yaml`): the file it probably is."""
+    for candidate in (path.parent / "clients" / path.name, path.parent / "clients" / f"{path.name}.yaml",
+                      path.with_name(f"{path.name}.yaml")):
+        if candidate != path and candidate.is_file():
+            return f"; did you mean {candidate}?"
+    return ""
+
+
 def read_client_bytes(path: Path) -> bytes:
     """A client file's bytes, read once, after checking its size: what a build fingerprints
     and parses. Raises ClientFileError when the file is too big or cannot be read."""
@@ -235,7 +244,7 @@ def read_client_bytes(path: Path) -> bytes:
             raise fail(f"the file is {size:,} bytes; a client file may be at most 1 MiB")
         return path.read_bytes()
     except FileNotFoundError:
-        raise fail("no such file") from None
+        raise fail("no such file" + _meant(path)) from None
     except IsADirectoryError:
         raise fail("is a folder, not a client file") from None
     except OSError as exc:
