@@ -308,3 +308,19 @@ def test_prep_and_changes_speak_the_practices_language_not_the_coachees(project,
     assert "- Health: Bewertung 4 -> 5" in changes.output
     english = [s for s in english_sentences() if s in changes.output]
     assert not english, f"English words of coach-site in changes: {english[:5]}"
+
+
+def test_a_customised_sentence_without_a_translation_is_said_once_per_language(project, write_client, tmp_path):
+    from conftest import customised
+
+    index = customised(project, "index.md.j2")
+    index.write_text(index.read_text(encoding="utf-8").replace(
+        "\n", '\n{{ _("Our own first words for you.") }}\n', 1), encoding="utf-8")
+    files = [write_client(client_text(GERMAN_TOKEN, "de"), "de"),
+             write_client(client_text(FRENCH_TOKEN, "de", "Bea Example"), "de2"),
+             write_client(client_text(HEBREW_TOKEN, None, "Cy Example"), "en")]
+    outcomes = list(build_clients(files, load_project(project), tmp_path / "site", jobs=1))
+    said = [w for o in outcomes for w in o.warnings if "your own templates" in w]
+    assert said == ["language de: sentences of your own templates have no translation in this language, so "
+                    "clients in de read them as you wrote them: content/index.md.j2 (1)."]
+    assert "Our own first words for you." in visible_text(outcomes[0].site / "index.html")

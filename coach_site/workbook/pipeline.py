@@ -37,7 +37,11 @@ from coach_site.workbook.render import load_words, render_pages, theme_words
 from coach_site.workbook.seal import seal_of, seal_site
 from coach_site.workbook.stamps import Stamps, inputs_fingerprint, shared_fingerprint
 from coach_site.workbook.swap import staged_site, staging_dir, write_site_root
-from coach_site.workbook.translations import catalogue_file, has_catalogue
+from coach_site.workbook.translations import (
+    catalogue_file,
+    has_catalogue,
+    untranslated_in,
+)
 from coach_site.workbook.workspace import private_temp_dir
 
 
@@ -229,6 +233,8 @@ def build_clients(
                 built_any = True
                 stamps.record(step.client_file, step.token, step.fingerprint)
                 outcome = _with_catalogue_warning(outcome, project.language_of(step.workbook.language), warned)
+                outcome = _with_untranslated_warning(outcome, project, project.language_of(step.workbook.language),
+                                                     warned)
             yield outcome
     finally:
         if pool is not None:
@@ -250,6 +256,19 @@ def _with_catalogue_warning(built: Built, language: str, warned: set[str]) -> Bu
     return replace(built, warnings=[*built.warnings, (
         f"language {language}: coach-site has no catalogue of its words in this language ({where}), so they "
         f"are in English; the theme's own words are in {language}. The README says how to add one."
+    )])
+
+
+def _with_untranslated_warning(built: Built, project: Project, language: str, warned: set[str]) -> Built:
+    """Sentences of the practice's own templates that the language's catalogue lacks reach
+    the client as written (often English): the first build in that language of a run says so."""
+    if f"own words {language}" in warned or not (missing := untranslated_in(project.content_dir, language)):
+        return built
+    warned.add(f"own words {language}")
+    files = ", ".join(f"content/{name} ({count})" for name, count in missing.items())
+    return replace(built, warnings=[*built.warnings, (
+        f"language {language}: sentences of your own templates have no translation in this language, so "
+        f"clients in {language} read them as you wrote them: {files}."
     )])
 
 

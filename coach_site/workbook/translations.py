@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from babel.messages.extract import extract
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -98,3 +99,27 @@ def _messages(node: Any, keys: set[str], key: str | None) -> Iterator[tuple[int,
     elif isinstance(node, yaml.ScalarNode) and key is not None and (not keys or key in keys):
         if is_message(node.value) and node.tag.endswith(":str"):
             yield node.start_mark.line + 1, None, node.value, []
+
+
+def untranslated_in(folder: Path, language: str) -> dict[str, int]:
+    """A practice's own templates and words (`folder`, its content/) whose sentences the
+    language's catalogue has no translation for: file name -> how many. Those sentences
+    reach a client in that language as written. Empty for English and for a language
+    without a catalogue (the build says that once already)."""
+    if language.split("-")[0] == SOURCE_LANGUAGE or not catalogue_file(language).is_file():
+        return {}
+    translated = translations(language)
+    found = {}
+    for path in sorted(folder.glob("*.j2")) + sorted(folder.glob("_words.yaml")):
+        with path.open("rb") as f:
+            messages = [m for _, m, _, _ in _extract(path, f) if isinstance(m, str)]
+        if missing := [m for m in messages if translated.gettext(m) == m]:
+            found[path.name] = len(missing)
+    return found
+
+
+def _extract(path: Path, fileobj: Any) -> Iterator[tuple]:
+    """The messages of one file, read as `pybabel extract` reads it with the repository's babel.cfg."""
+    if path.suffix == ".j2":
+        return extract("jinja2.ext:babel_extract", fileobj, options={"extensions": "jinja2.ext.i18n", "trimmed": "true"})
+    return ((line, message, comments, None) for line, _, message, comments in extract_yaml(fileobj, (), (), {}))
