@@ -54,6 +54,10 @@ def host(tmp_path_factory):
     )
     assert published.returncode == 0, published.stderr
     PRINTED.update(line.split(": ", 1) for line in published.stdout.splitlines() if ": http" in line)
+    PRINTED["on disk"] = str(docroot / "workbooks")
+    # A host that passes one page off as another: the values page's shell served as another name.
+    workbook = docroot / "workbooks" / TOKEN
+    (workbook / "moved.html").write_bytes((workbook / "values.html").read_bytes())
     with nginx_serving(docroot, base) as url:
         yield f"{url}/workbooks"
 
@@ -120,6 +124,22 @@ def test_the_other_pages_open_with_the_key_kept_and_search_finds_an_answer(host,
     page.wait_for_selector(".md-search-result__item", timeout=10_000)
     assert "no time to build the portfolio" in page.locator(".md-search-result").inner_text()
     assert page.problems == []
+
+
+def test_a_copy_on_disk_opens_from_its_link_and_search_finds_an_answer(host, visit):
+    page = visit()
+    opened(page, f"file://{PRINTED['on disk']}/{TOKEN}/area-1.html#{KEY}")
+    assert "Career" in page.locator(".md-content h1").inner_text()
+    page.keyboard.press("/")
+    page.keyboard.type("portfolio")
+    page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    assert "no time to build the portfolio" in page.locator(".md-search-result").inner_text()
+
+
+def test_a_page_served_under_another_pages_name_does_not_open(host, visit):
+    page = visit()
+    page.goto(link(host, page="moved.html"), wait_until="networkidle")
+    only_the_message(page, WORDS["wrong_key"])
 
 
 def test_a_reflection_typed_survives_a_reload_and_the_print_page_shows_the_workbook(host, visit):

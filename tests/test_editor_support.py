@@ -108,6 +108,7 @@ REFUSED = {
     "29 February of 1900": ("sessions:\n  next: 1900-02-29\n", "1900-02-29", "real date"),
     "a date in another order": ("sessions:\n  next: 20.10.2026\n", "20.10.2026", "YYYY-MM-DD"),
     "month 13": ("homework:\n  due: 2026-13-01\n", "2026-13-01", "real date"),
+    "a date with words after it": ("homework:\n  due: 2026-09-15 at 10am\n", "2026-09-15 at 10am", "real date"),
     "a rating of 11": ("focus_areas:\n  - name: Career\n    satisfaction: 11\n", "11", "maximum of 10"),
     "a rating of 0 written as text": ('focus_areas:\n  - name: Career\n    satisfaction: "0"\n', '"0"', "1 to 10"),
     "a rating of 7.5": ("focus_areas:\n  - name: Career\n    satisfaction: 7.5\n", "7.5", "1 to 10"),
@@ -288,6 +289,8 @@ def test_the_date_pattern_knows_the_calendar():
             real = False
         assert bool(pattern.search(text)) == real, text
     assert not pattern.search("0000-01-01") and not pattern.search("2026-9-15")
+    for around in ("note 2026-09-15", "2026-09-15 at 10am", "x2026-09-15"):  # a date is the whole value
+        assert not pattern.search(around), around
 
 
 def test_the_schema_has_no_defaults_for_the_editor_to_insert():

@@ -140,6 +140,16 @@ def test_rotate_changes_token_and_key_and_keeps_no_old_key(project, write_client
     assert files_holding(project, old_key) == [] and files_holding(project / "site", new_key) == []
 
 
+@pytest.mark.parametrize("sealed_by", ["the client file", "the practice"])
+def test_rotate_gives_a_sealed_workbook_without_a_key_yet_its_key_with_the_new_token(project, write_client, sealed_by):
+    if sealed_by == "the practice":
+        set_practice_sealed(project)
+    client = write_client(SEALED_CLIENT if sealed_by == "the client file" else MINIMAL_CLIENT)
+    result = run(project, "rotate", "clients/ada-example.yaml")
+    assert result.returncode == 0, result.stderr
+    assert f"new link {link_with(key_in(client), token_in(client))}" in result.stdout
+
+
 def test_new_sealed_writes_sealed_and_a_key_and_checks_clean(project):
     result = run(project, "new", "Priya Natarajan", "--sealed")
     assert result.returncode == 0, result.stderr
