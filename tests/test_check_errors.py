@@ -131,6 +131,10 @@ CASES: dict[str, tuple[str, int, list[str]]] = {
         8, ['this answer starts with `"`', "(`twice a week`)", "`- |` and below it, indented 8 spaces",
             "`- '\"Run\" twice a week'`"],
     ),
+    "starts-with-quote-holding-both-kinds": (
+        AREA + "    outcome: \"Run\" she's fast\n",
+        7, ["this answer starts with `\"`", "`outcome: '\"Run\" she''s fast'`"],
+    ),
     "whole-answer-in-quotes-holding-one": (
         AREA + "    outcome: 'I don't know'\n",
         7, ["this answer starts with `'`", "(`t know'`)", '`outcome: "I don\'t know"`'],
@@ -168,6 +172,11 @@ CASES: dict[str, tuple[str, int, list[str]]] = {
     "empty-list-then-field-too-far": (
         AREA + "    next_steps:\n      outcome: Lead\n",
         8, ["`outcome:` on line 8 is indented further", "take away 2 spaces before `outcome:`"],
+    ),
+    "answer-below-empty-field-with-colon": (
+        AREA + "    outcome:\n      Why: it matters to me\n",
+        8, ["focus area 1 (Career), outcome: the line below `outcome:` is read as a field of its own (`Why:`)",
+            "write `outcome: |`"],
     ),
     "area-dash-became-spaces": (
         AREA + "    outcome: Lead\n    satisfaction: 4\n    name: Health\n    outcome: Sleep\n    satisfaction: 6\n",
@@ -283,7 +292,7 @@ def test_the_fixes_for_quotes_brackets_and_colons_pass(tmp_path: Path):
     from coach_site.clientfile.validate import validate_client
 
     text = AREA + (
-        "    outcome: '\"Run\" she said'\n"
+        "    outcome: '\"Run\" she''s fast'\n"
         "    why_it_matters: |\n      [optional] run 5k\n"
         '    barriers: "{maybe} run 5k"\n'
         "    ten_looks_like: \"'Cause I can run 5k\"\n"
@@ -294,7 +303,7 @@ def test_the_fixes_for_quotes_brackets_and_colons_pass(tmp_path: Path):
     )
     (tmp_path / "x.yaml").write_text(text.replace(TOKEN, token_for("fixes")), encoding="utf-8")
     area = validate_client(load_client_file(tmp_path / "x.yaml")).focus_areas[0]
-    assert area.outcome == '"Run" she said' and area.why_it_matters == "[optional] run 5k"
+    assert area.outcome == '"Run" she\'s fast' and area.why_it_matters == "[optional] run 5k"
     assert area.barriers == "{maybe} run 5k" and area.ten_looks_like == "'Cause I can run 5k"
     assert area.what_has_to_happen == "My goals are:\n- run 5k\n- sleep 8h"
     assert area.how_youll_know == "I don't know" and area.ten_in_3_months == '"Running 5k...'
