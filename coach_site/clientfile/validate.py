@@ -91,8 +91,8 @@ def _indented_under(document: ClientDocument, error: dict[str, Any], where: tupl
     first = next(iter(value))
     name, owner = str(getattr(first, "source", first)), where[-1]
     line, owner_line = document.lines.get(where + (name,)), document.lines.get(where)
-    if line is None or owner_line is None:
-        return None
+    if line is None or owner_line is None or line <= owner_line:
+        return None  # `next_steps: {a: b}` is written that way, not indented by mistake
     source = document.source.decode("utf-8-sig", "replace").splitlines()
     column = len(source[line - 1]) - len(source[line - 1].lstrip(" "))
     target = source[owner_line - 1].find(f"{owner}:")
@@ -104,11 +104,13 @@ def _indented_under(document: ClientDocument, error: dict[str, Any], where: tupl
             f"`{owner}:`, which is left empty. Fields of one part line up exactly: take away {spaces} "
             f"space{'s' if spaces > 1 else ''} before `{name}:`"
         )
-    else:
+    elif error["type"] == "text":
         message = (
             f"the line below `{owner}:` is read as a field of its own (`{name}:`) because of its colon. If it is the "
             f"answer of `{owner}:`, write `{owner}: |` and the answer on the lines below it"
         )
+    else:
+        return None
     return Problem(document.path, line, field_label(where, document.data), message)
 
 
