@@ -178,6 +178,10 @@ CASES: dict[str, tuple[str, int, list[str]]] = {
         8, ["focus area 1 (Career), outcome: the line below `outcome:` is read as a field of its own (`Why:`)",
             "write `outcome: |`"],
     ),
+    "fields-in-braces-where-a-list-goes": (  # written so, not indented by mistake: said as it is
+        AREA + "    next_steps: {outcome: Lead}\n",
+        7, ["focus area 1 (Career), next_steps: expected a list (lines starting with `- `), got a mapping"],
+    ),
     "area-dash-became-spaces": (
         AREA + "    outcome: Lead\n    satisfaction: 4\n    name: Health\n    outcome: Sleep\n    satisfaction: 6\n",
         9, ["the focus area that starts on this line has no `- ` before `name:`", "the focus area above (line 6)",
