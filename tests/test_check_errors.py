@@ -196,6 +196,44 @@ CASES: dict[str, tuple[str, int, list[str]]] = {
         AREA + "  - name: Health\n    why_it_matters: I want to\n      But: slowly\n",
         9, ["goes on with the answer of `why_it_matters:` on line 8", "Write `why_it_matters: |`"],
     ),
+    # Other slips that still ended in the parser's words.
+    "no-space-after-colon": (
+        AREA + "    outcome:Lead the team\n",
+        7, ["there is no space after `outcome:`", "`outcome: Lead the team`"],
+    ),
+    "no-space-after-name": (
+        AREA + "  - name:Health\n",
+        7, ["focus area 2: there is no space after `name:`", "`name: Health`"],
+    ),
+    "bracket-never-closed": (
+        AREA + "    outcome: [run 5k\n    barriers: Time\n",
+        7, ["this answer starts with `[`", "no `]` closes it", "`outcome: |`", '`outcome: "[run 5k"`'],
+    ),
+    "backslash-in-double-quotes": (
+        AREA + '    outcome: "50\\50 chance"\n',
+        7, ["in double quotes", "a backslash", "single quotes instead: `outcome: '50\\50 chance'`"],
+    ),
+    "three-dashes-line": (
+        AREA + "    outcome: Lead\n---\n    barriers: Time\n",
+        8, ["a line that starts with `---`", "a second file begins there", "Delete the line"],
+    ),
+    "answer-starts-with-dash": (
+        AREA + "    outcome: - run 5k\n",
+        7, ["this answer starts with `- `", '`outcome: "- run 5k"`', "`outcome: |`"],
+    ),
+    "step-after-colon": (
+        AREA + "    next_steps: - Call Bo\n",
+        7, ["a list starts on the line below its field", "write `next_steps:` alone", "`- Call Bo`, indented 6 spaces"],
+    ),
+    "list-below-an-answer": (
+        AREA + "    outcome: Lead\n    - step one\n",
+        8, ["this list item (`- `) comes below `outcome:` on line 7", "an answer or a list, not both",
+            "write `outcome: |`"],
+    ),
+    "list-items-out-of-line": (
+        AREA + "    next_steps:\n      - Call Bo\n     - Renew passport\n",
+        9, ["this `- ` starts 5 spaces from the left", "on line 8, starts 6", "add 1 space before this `- `"],
+    ),
 }
 
 # An answer that starts with a sign YAML keeps for itself: `outcome: @home more`.

@@ -58,7 +58,9 @@ def explain(exc: yaml.MarkedYAMLError, text: str) -> Explained:
         return Explained(None, _fallback(exc))
     at = min(mark.line, max(len(lines) - 1, 0))
     first = exc.context_mark.line if exc.context_mark else at
-    for explainer in (_tab, _nbsp, _reserved_start, _tab_inside, _quote, _colon, _no_colon, _block_end):
+    for explainer in (_tab, _nbsp, _reserved_start, _tab_inside, _quote, _flow_unclosed, _backslash,
+                      _another_document, _dash_after_colon, _colon, _no_space, _no_colon, _list_below_answer,
+                      _item_out_of_line, _block_end):
         found = explainer(exc, lines, at, min(first, at))
         if found is not None:
             return found
@@ -452,3 +454,133 @@ def _unclosed(lines: list[str], index: int, column: int, closed_line: int | None
         f"it on the lines below `|`: {_bar_example(lines, index, column, answer)}, or put it all in quotes: "
         f"`{head} {_quoted(answer)}`"
     )
+
+
+
+# ---- more slips: `outcome:Lead`, `[` never closed, `\\` in double quotes, `---`, `- ` ------
+
+_NO_SPACE = re.compile(r"^(?P<indent> *(?:- +)*)(?P<key>[A-Za-z_][A-Za-z0-9_]*):(?P<value>[^\s:/].*)$")
+
+
+def no_space_message(line: str) -> str | None:
+    """`outcome:Lead`, a field glued to its answer, said with its fix; None for other lines."""
+    match = _NO_SPACE.match(line.rstrip())
+    if match is None:
+        return None
+    key, value = match.group("key"), match.group("value")
+    return (
+        f"there is no space after `{key}:`, so YAML does not read `{key}` as a field. Put one space between "
+        f"the colon and the answer: `{key}: {value}`"
+    )
+
+
+def _no_space(exc, lines, at, first) -> Explained | None:
+    if exc.problem != "could not find expected ':'" or exc.context_mark is None:
+        return None
+    for index in range(exc.context_mark.line, at + 1):
+        message = no_space_message(_line(lines, index))
+        if message:
+            return Explained(index + 1, message)
+    return None
+
+
+def _flow_unclosed(exc, lines, at, first) -> Explained | None:
+    """`outcome: [run 5k`: a `[` (or `{`) YAML waits for the end of."""
+    if exc.context not in ("while parsing a flow sequence", "while parsing a flow mapping") or exc.context_mark is None:
+        return None
+    opened = exc.context_mark
+    line = _line(lines, opened.line)
+    if line[opened.column : opened.column + 1] not in ("[", "{"):
+        return None
+    sign = line[opened.column]
+    what, closer = _OPENERS[sign]
+    answer = line[opened.column :].rstrip()
+    return Explained(opened.line + 1, (
+        f"this answer starts with `{sign}`, which YAML reads as the start of {what}, and no `{closer}` closes it. "
+        f"Write the whole answer on the lines below `|`: {_bar_example(lines, opened.line, opened.column, answer)}; "
+        f"or put it all in quotes: `{line[: opened.column].strip()} {_quoted(answer)}`"
+    ))
+
+
+def _backslash(exc, lines, at, first) -> Explained | None:
+    """`"C:\\Users"`: in double quotes a backslash starts a special sign (`\\n`, `\\u00e9`)."""
+    if exc.context != "while scanning a double-quoted scalar" or "escape" not in (exc.problem or ""):
+        return None
+    opened = exc.context_mark
+    line = _line(lines, opened.line)
+    answer = line[opened.column :].rstrip()
+    inner = answer[1:-1] if len(answer) > 1 and answer.endswith('"') else answer[1:]
+    single = "'" + inner.replace("'", "''") + "'"
+    return Explained(opened.line + 1, (
+        "this answer is in double quotes, where YAML reads a backslash (`\\`) as the start of a special sign. "
+        f"Put it in single quotes instead: `{line[: opened.column].strip()} {single}` (or write each backslash twice)"
+    ))
+
+
+def _another_document(exc, lines, at, first) -> Explained | None:
+    if exc.problem != "but found another document":
+        return None
+    marker = _line(lines, at).strip()[:3] or "---"
+    return Explained(at + 1, (
+        f"a line that starts with `{marker}` tells YAML that a second file begins there, and a client file is one. "
+        "Delete the line, or, if it is part of an answer, write that answer on the lines below `|`"
+    ))
+
+
+def _dash_after_colon(exc, lines, at, first) -> Explained | None:
+    """`outcome: - run 5k` or `next_steps: - call Bo`: a list item where an answer starts."""
+    if exc.problem != "sequence entries are not allowed here":
+        return None
+    line = _line(lines, at)
+    field = _FIELD_LINE.match(line)
+    if field is None or field.start("value") != exc.problem_mark.column:
+        return None
+    key, value = field.group("key"), field.group("value").rstrip()
+    if key.strip() in _LIST_WORDS or key.strip() == "action_items":
+        item = value[1:].strip()
+        return Explained(at + 1, (
+            f"a list starts on the line below its field: write `{key}:` alone, and below it `- {item}`, indented "
+            f"{field.start('key') + 2} spaces, with each further item on a line of its own"
+        ))
+    return Explained(at + 1, (
+        f"this answer starts with `- `, which YAML reads as a list item when it comes first. Put the whole answer "
+        f"in quotes (`{key}: {_quoted(value)}`) or write it on the lines below `|`: "
+        f"{_bar_example(lines, at, field.start('value'), value)}"
+    ))
+
+
+def _list_below_answer(exc, lines, at, first) -> Explained | None:
+    """`outcome: Lead` and below it `- step one`: a field holds an answer or a list, not both."""
+    if exc.problem != "expected <block end>, but found '-'":
+        return None
+    above = _content_above(lines, at)
+    owner = _FIELD_LINE.match(_line(lines, above)) if above is not None else None
+    if owner is None or not owner.group("value").strip():
+        return None
+    key = owner.group("key")
+    return Explained(at + 1, (
+        f"this list item (`- `) comes below `{key}:` on line {above + 1}, which already has an answer on its own "
+        f"line; a field holds an answer or a list, not both. If the item is part of the answer, write `{key}: |` "
+        f"and all of the answer's lines below it, indented {owner.start('key') + 2} spaces"
+    ))
+
+
+def _item_out_of_line(exc, lines, at, first) -> Explained | None:
+    """`    - a` then `   - b`: the items of one list start at different columns."""
+    if not (exc.problem or "").startswith("expected <block end>, but found '"):
+        return None
+    line = _line(lines, at)
+    if not line.lstrip().startswith("-"):
+        return None
+    above = _content_above(lines, at)
+    if above is None or not _line(lines, above).lstrip().startswith("- "):
+        return None
+    column, target = _indent(line), _indent(_line(lines, above))
+    if column == target:
+        return None
+    spaces = abs(column - target)
+    return Explained(at + 1, (
+        f"this `- ` starts {column} spaces from the left, but the `- ` of the item above it, on line {above + 1}, "
+        f"starts {target}. Items of one list line up exactly: {'add' if column < target else 'take away'} "
+        f"{spaces} space{'s' if spaces > 1 else ''} before this `- `"
+    ))

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from coach_site.clientfile.explain import looks_like_prose
+from coach_site.clientfile.explain import looks_like_prose, no_space_message
 from coach_site.clientfile.loader import ClientDocument, PlainScalar, field_label
 from coach_site.clientfile.model import (
     ANSWER,
@@ -142,7 +142,8 @@ def _message(error: dict[str, Any], where: tuple, model: type[BaseModel]) -> str
         hint = f" (did you mean `{close[0]}`?)" if close else f" (known fields: {', '.join(known)})"
         return f"unknown field{hint}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return f"expected a mapping of fields, got {kind_of(value)}"
+        glued = no_space_message(value) if isinstance(value, str) else None  # `- name:Health`
+        return glued or f"expected a mapping of fields, got {kind_of(value)}"
     if kind == "list_type":
         return f"expected a list (lines starting with `- `), got {kind_of(value)}"
     if kind == "too_long":
