@@ -5,7 +5,10 @@ marks where it noticed it, which is often a line after the mistake. `explain` lo
 that line and the lines around it for the mistakes coaches make (a tab, a colon inside
 an answer, an answer over several lines without `|`, a line out of line, an item
 without its `- `, a non-breaking space, an answer starting with a character YAML keeps
-for itself) and says what is wrong and how to fix it. Where it recognises none of them,
+for itself, or with a quote, `[` or `{` that YAML reads as more than text, a quote never
+closed, no space after a colon, a backslash in double quotes) and says what is wrong and
+how to fix it, on the line where the mistake is (where a quote opens, not where YAML
+noticed it). Where it recognises none of them,
 it keeps PyYAML's words and adds what to look for.
 
 It reads only PyYAML's error and the text, so its words are the same whichever parser
