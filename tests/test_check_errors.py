@@ -192,6 +192,15 @@ CASES: dict[str, tuple[str, int, list[str]]] = {
         9, ["focus area 2 (Health), But: unknown field", "goes on with the answer above it",
             "below `why_it_matters: |`"],
     ),
+    "unknown-field-first-of-its-part": (  # nothing above it that an answer could go on from
+        HEAD.replace("client:\n", "client:\n  My note: new client\n"),
+        2, ["client.My note: unknown field (known fields: name, preferred_name, email)\n"],
+    ),
+    "unknown-field-below-a-part": (  # `link:` above holds fields, not an answer
+        HEAD + "My note: new client\n",
+        5, ["My note: unknown field (known fields: client, link, sessions, values, focus_areas, homework, "
+            "schedule, ted_talk, anything_we_missed, language)\n"],
+    ),
     "answer-went-on-indented-with-colon": (
         AREA + "  - name: Health\n    why_it_matters: I want to\n      But: slowly\n",
         9, ["goes on with the answer of `why_it_matters:` on line 8", "Write `why_it_matters: |`"],

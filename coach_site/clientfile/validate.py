@@ -117,9 +117,14 @@ def _indented_under(document: ClientDocument, error: dict[str, Any], where: tupl
 def _answer_went_on(document: ClientDocument, where: tuple) -> str:
     """`But: slowly` below `why_it_matters: I want to`: a line of that answer, not a field."""
     line = document.line_of(where) or 0
+    part = document.data
+    for step in where[:-1]:
+        part = part[step] if isinstance(part, (dict, list)) else None
     siblings = [(at, key[-1]) for key, at in document.lines.items()
-                if key[:-1] == where[:-1] and isinstance(key[-1], str) and at < line]
-    above = f"`{max(siblings)[1]}: |`" if siblings else "`|`"
+                if key and key[:-1] == where[:-1] and isinstance(key[-1], str) and at < line]
+    if not siblings or not isinstance(part, dict) or not isinstance(part.get(max(siblings)[1]), str):
+        return ""  # no answer above it that could go on
+    above = f"`{max(siblings)[1]}: |`"
     return (
         f". If this line goes on with the answer above it, YAML reads `{where[-1]}:` as a new field because of "
         f"its colon: write the answer on the lines below {above}, indented further than the field"
