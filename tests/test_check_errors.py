@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -110,6 +111,138 @@ CASES: dict[str, tuple[str, int, list[str]]] = {
         AREA + "homework:\n  due: 2026-02-30\n",
         8, ["homework.due: 2026-02-30 is not a real date"],
     ),
+    # What a new coach's trial still found (issue 17, second round).
+    "starts-with-quote-then-more": (
+        AREA + '    outcome: "Run" she said\n',
+        7, ['this answer starts with `"`', "the text after it (`she said`)", "`outcome: |` and below it, "
+            'indented 6 spaces, `"Run" she said`', "`outcome: '\"Run\" she said'`"],
+    ),
+    "starts-with-bracket-then-more": (
+        AREA + "    outcome: [optional] run 5k\n",
+        7, ["this answer starts with `[`", "a list written in brackets", "(`run 5k`)", "`outcome: |`",
+            '`outcome: "[optional] run 5k"`'],
+    ),
+    "starts-with-brace-then-more": (
+        AREA + "    outcome: {maybe} run 5k\n",
+        7, ["this answer starts with `{`", "(`run 5k`)", "`outcome: |`", '`outcome: "{maybe} run 5k"`'],
+    ),
+    "item-starts-with-quote-then-more": (
+        AREA + '    next_steps:\n      - "Run" twice a week\n      - Sleep\n',
+        8, ['this answer starts with `"`', "(`twice a week`)", "`- |` and below it, indented 8 spaces",
+            "`- '\"Run\" twice a week'`"],
+    ),
+    "starts-with-quote-holding-both-kinds": (
+        AREA + "    outcome: \"Run\" she's fast\n",
+        7, ["this answer starts with `\"`", "`outcome: '\"Run\" she''s fast'`"],
+    ),
+    "whole-answer-in-quotes-holding-one": (
+        AREA + "    outcome: 'I don't know'\n",
+        7, ["this answer starts with `'`", "(`t know'`)", '`outcome: "I don\'t know"`'],
+    ),
+    "quote-never-closed": (
+        AREA + '    outcome: "Running 5k...\n    barriers: Time\n    satisfaction: 4\n'
+        "  - name: Health\n    outcome: Sleep\n    barriers: Kids\n    satisfaction: 5\n",
+        7, ['this answer starts with `"`', "the quote is not closed on this line", "up to the end of the file",
+            'end it with `"` on this line', "`outcome: |` and below it"],
+    ),
+    "quote-closed-lines-later": (
+        AREA + '    outcome: "Running 5k...\n    barriers: Time\n    satisfaction: 4\n'
+        '  - name: Health\n    outcome: "Sleep" more\n',
+        7, ["the quote is not closed on this line", 'up to the next `"`, on line 11', "`outcome: |`"],
+    ),
+    "apostrophe-first": (
+        AREA + "    outcome: 'Cause I can run 5k\n    barriers: Time\n  - name: Health\n",
+        7, ["this answer starts with `'`", "the quote is not closed on this line", "`outcome: |` and below it, "
+            "indented 6 spaces, `'Cause I can run 5k`", "`outcome: \"'Cause I can run 5k\"`"],
+    ),
+    "colon-then-list": (
+        AREA + "    outcome: My goals are:\n      - run 5k\n      - sleep 8h\n",
+        7, ["ends with a colon and continues on the lines below it", "`outcome: |` and below it, each indented "
+            "6 spaces, `My goals are:`, `- run 5k`, `- sleep 8h`"],
+    ),
+    "tab-after-colon": (
+        AREA + "    satisfaction:\t4\n",
+        7, ["a tab after `satisfaction:`", "replace the tab with one space"],
+    ),
+    "empty-field-then-field-too-far": (
+        AREA + "    barriers:\n      satisfaction: 4\n",
+        8, ["`satisfaction:` on line 8 is indented further than the fields beside it", "part of `barriers:`",
+            "take away 2 spaces before `satisfaction:`"],
+    ),
+    "empty-list-then-field-too-far": (
+        AREA + "    next_steps:\n      outcome: Lead\n",
+        8, ["`outcome:` on line 8 is indented further", "take away 2 spaces before `outcome:`"],
+    ),
+    "answer-below-empty-field-with-colon": (
+        AREA + "    outcome:\n      Why: it matters to me\n",
+        8, ["focus area 1 (Career), outcome: the line below `outcome:` is read as a field of its own (`Why:`)",
+            "write `outcome: |`"],
+    ),
+    "fields-in-braces-where-a-list-goes": (  # written so, not indented by mistake: said as it is
+        AREA + "    next_steps: {outcome: Lead}\n",
+        7, ["focus area 1 (Career), next_steps: expected a list (lines starting with `- `), got a mapping"],
+    ),
+    "area-dash-became-spaces": (
+        AREA + "    outcome: Lead\n    satisfaction: 4\n    name: Health\n    outcome: Sleep\n    satisfaction: 6\n",
+        9, ["the focus area that starts on this line has no `- ` before `name:`", "the focus area above (line 6)",
+            "write `  - name: Health`"],
+    ),
+    "answer-went-on-with-colon": (
+        AREA + "  - name: Health\n    why_it_matters: I want to\n    But: slowly\n",
+        9, ["focus area 2 (Health), But: unknown field", "goes on with the answer above it",
+            "below `why_it_matters: |`"],
+    ),
+    "unknown-field-first-of-its-part": (  # nothing above it that an answer could go on from
+        HEAD.replace("client:\n", "client:\n  My note: new client\n"),
+        2, ["client.My note: unknown field (known fields: name, preferred_name, email)\n"],
+    ),
+    "unknown-field-below-a-part": (  # `link:` above holds fields, not an answer
+        HEAD + "My note: new client\n",
+        5, ["My note: unknown field (known fields: client, link, sessions, values, focus_areas, homework, "
+            "schedule, ted_talk, anything_we_missed, language)\n"],
+    ),
+    "answer-went-on-indented-with-colon": (
+        AREA + "  - name: Health\n    why_it_matters: I want to\n      But: slowly\n",
+        9, ["goes on with the answer of `why_it_matters:` on line 8", "Write `why_it_matters: |`"],
+    ),
+    # Other slips that still ended in the parser's words.
+    "no-space-after-colon": (
+        AREA + "    outcome:Lead the team\n",
+        7, ["there is no space after `outcome:`", "`outcome: Lead the team`"],
+    ),
+    "no-space-after-name": (
+        AREA + "  - name:Health\n",
+        7, ["focus area 2: there is no space after `name:`", "`name: Health`"],
+    ),
+    "bracket-never-closed": (
+        AREA + "    outcome: [run 5k\n    barriers: Time\n",
+        7, ["this answer starts with `[`", "no `]` closes it", "`outcome: |`", '`outcome: "[run 5k"`'],
+    ),
+    "backslash-in-double-quotes": (
+        AREA + '    outcome: "50\\50 chance"\n',
+        7, ["in double quotes", "a backslash", "single quotes instead: `outcome: '50\\50 chance'`"],
+    ),
+    "three-dashes-line": (
+        AREA + "    outcome: Lead\n---\n    barriers: Time\n",
+        8, ["a line that starts with `---`", "a second file begins there", "Delete the line"],
+    ),
+    "answer-starts-with-dash": (
+        AREA + "    outcome: - run 5k\n",
+        7, ["this answer starts with `- `", '`outcome: "- run 5k"`', "`outcome: |`"],
+    ),
+    "step-after-colon": (
+        AREA + "    next_steps: - Call Bo\n",
+        7, ["a list starts on the line below its field", "write `next_steps:` alone", "`- Call Bo`, indented 6 spaces"],
+    ),
+    "list-below-an-answer": (
+        AREA + "    outcome: Lead\n    - step one\n",
+        8, ["this list item (`- `) comes below `outcome:` on line 7", "an answer or a list, not both",
+            "write `outcome: |`"],
+    ),
+    "list-items-out-of-line": (
+        AREA + "    next_steps:\n      - Call Bo\n     - Renew passport\n",
+        9, ["this `- ` starts 5 spaces from the left", "on line 8, starts 6", "add 1 space before this `- `"],
+    ),
 }
 
 # An answer that starts with a sign YAML keeps for itself: `outcome: @home more`.
@@ -158,8 +291,10 @@ def test_check_says_what_is_wrong_and_how_to_fix_it(checked: dict[str, str], cas
     for word in words:
         assert word.replace("x.yaml", f"{case}.yaml") in said, said
     # No parser jargon a coach cannot act on.
-    for jargon in ("mapping values", "block end", "simple key", "cannot start any token", "YAML syntax", "["):
+    for jargon in ("mapping values", "block end", "simple key", "cannot start any token", "YAML syntax",
+                   "end of stream", "quoted scalar", "appears twice"):
         assert jargon not in said, said
+    assert not re.search(r"\w\[\d+\]", said), said  # `focus_areas[1]` is for programmers
 
 
 def test_each_case_fails_in_a_single_file_check_with_exit_one(tmp_path: Path):
@@ -199,6 +334,31 @@ def test_answers_written_the_safe_ways_pass(tmp_path: Path):
     assert area.why_it_matters == "Freedom: mine" and area.outcome == "@home more"
     assert area.barriers == "“Freedom: mine”" and area.ten_looks_like == "*really* fit"
     assert area.what_has_to_happen == "I want freedom\nand to be home: by six"
+
+
+def test_the_fixes_for_quotes_brackets_and_colons_pass(tmp_path: Path):
+    """What the messages for an answer starting with a quote, `[` or `{`, a quote never closed
+    and a colon before a list say to write is accepted and keeps the answer as the coach meant it."""
+    from coach_site.clientfile.loader import load_client_file
+    from coach_site.clientfile.validate import validate_client
+
+    text = AREA + (
+        "    outcome: '\"Run\" she''s fast'\n"
+        "    why_it_matters: |\n      [optional] run 5k\n"
+        '    barriers: "{maybe} run 5k"\n'
+        "    ten_looks_like: \"'Cause I can run 5k\"\n"
+        "    what_has_to_happen: |\n      My goals are:\n      - run 5k\n      - sleep 8h\n"
+        "    how_youll_know: \"I don't know\"\n"
+        "    next_steps:\n      - '\"Run\" twice a week'\n"
+        "    ten_in_3_months: |\n      \"Running 5k...\n"
+    )
+    (tmp_path / "x.yaml").write_text(text.replace(TOKEN, token_for("fixes")), encoding="utf-8")
+    area = validate_client(load_client_file(tmp_path / "x.yaml")).focus_areas[0]
+    assert area.outcome == '"Run" she\'s fast' and area.why_it_matters == "[optional] run 5k"
+    assert area.barriers == "{maybe} run 5k" and area.ten_looks_like == "'Cause I can run 5k"
+    assert area.what_has_to_happen == "My goals are:\n- run 5k\n- sleep 8h"
+    assert area.how_youll_know == "I don't know" and area.ten_in_3_months == '"Running 5k...'
+    assert area.next_steps == ['"Run" twice a week']
 
 
 @pytest.mark.parametrize("case", ["token-line-deleted", "token-emptied", "link-deleted"])

@@ -5,7 +5,10 @@ marks where it noticed it, which is often a line after the mistake. `explain` lo
 that line and the lines around it for the mistakes coaches make (a tab, a colon inside
 an answer, an answer over several lines without `|`, a line out of line, an item
 without its `- `, a non-breaking space, an answer starting with a character YAML keeps
-for itself) and says what is wrong and how to fix it. Where it recognises none of them,
+for itself, or with a quote, `[` or `{` that YAML reads as more than text, a quote never
+closed, no space after a colon, a backslash in double quotes) and says what is wrong and
+how to fix it, on the line where the mistake is (where a quote opens, not where YAML
+noticed it). Where it recognises none of them,
 it keeps PyYAML's words and adds what to look for.
 
 It reads only PyYAML's error and the text, so its words are the same whichever parser
@@ -36,6 +39,12 @@ _VALUE_LINE = re.compile(r"^ *(?:- +)*(?:[^\s:#'\"{\[][^:#]*?: +)?(?P<value>\S.*
 _FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
+def looks_like_prose(name: str) -> bool:
+    """A "field" name no field of the format has the shape of: a capital letter, a space, a
+    sign; such as `But` in `But: slowly`, a line of an answer that holds a colon."""
+    return not re.fullmatch(r"[a-z_][a-z0-9_]*", name.strip())
+
+
 @dataclass(frozen=True)
 class Explained:
     """Where the mistake is (1-based line) and what to say about it."""
@@ -52,7 +61,9 @@ def explain(exc: yaml.MarkedYAMLError, text: str) -> Explained:
         return Explained(None, _fallback(exc))
     at = min(mark.line, max(len(lines) - 1, 0))
     first = exc.context_mark.line if exc.context_mark else at
-    for explainer in (_tab, _nbsp, _reserved_start, _colon, _no_colon, _block_end):
+    for explainer in (_tab, _nbsp, _reserved_start, _tab_inside, _quote, _flow_unclosed, _backslash,
+                      _another_document, _dash_after_colon, _colon, _no_space, _no_colon, _list_below_answer,
+                      _item_out_of_line, _block_end):
         found = explainer(exc, lines, at, min(first, at))
         if found is not None:
             return found
@@ -107,6 +118,25 @@ def _tab(exc, lines, at, first) -> Explained | None:
     return None
 
 
+def _tab_inside(exc, lines, at, first) -> Explained | None:
+    """A tab after the indentation: between a field's colon and its answer, or after a `-`."""
+    mark = exc.problem_mark
+    line = _line(lines, at)
+    if "'\\t'" not in (exc.problem or "") or mark is None or line[mark.column : mark.column + 1] != "\t":
+        return None
+    before = line[: mark.column].rstrip(" ")
+    if before.endswith(":"):
+        field = _FIELD_LINE.match(before + " ")
+        where = f"after `{field.group('key')}:`" if field else "after the colon"
+    elif before.endswith("-"):
+        where = "after the `-`"
+    else:
+        where = f"at character {mark.column + 1} of this line"
+    return Explained(at + 1, (
+        f"there is a tab {where}. YAML wants an ordinary space there: replace the tab with one space"
+    ))
+
+
 # ---- a non-breaking space ---------------------------------------------------------------
 
 def nbsp_column(line: str) -> int | None:
@@ -157,9 +187,8 @@ def _quoted(value: str) -> str:
     value = value.rstrip()
     if '"' not in value:
         return f'"{value}"'
-    if "'" not in value:
-        return f"'{value}'"
-    return f'"{value.replace(chr(34), chr(92) + chr(34))}"'
+    # Both kinds inside: single quotes, each one inside written twice (`'` -> `''`).
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _reserved_start(exc, lines, at, first) -> Explained | None:
@@ -195,14 +224,44 @@ def _colon(exc, lines, at, first) -> Explained | None:
     column = exc.problem_mark.column
     field = _FIELD_LINE.match(line)
     if field and column > field.end("key"):
+        below = _lines_below(lines, at, field.start("key"))
+        if below and not line[column + 1 :].split(" #")[0].strip():
+            return Explained(at + 1, _colon_then_lines(field, below))
         return Explained(at + 1, _colon_in_answer(field.group("key"), field.group("value")))
     above = _content_above(lines, at)
     owner = _FIELD_LINE.match(_line(lines, above)) if above is not None else None
+    # `      But: slowly` under an answer is the answer going on; `      barriers: x`, a field out of line.
+    if field and owner and looks_like_prose(field.group("key")) and owner.group("value").strip():
+        return Explained(at + 1, _multi_line(owner.group("key"), above))
     if field and owner and _FIELD_NAME.match(field.group("key").strip()):
         return Explained(at + 1, _misaligned(field.group("key"), field.start("key"), owner, above))
     if owner and owner.group("value").strip():
         return Explained(at + 1, _multi_line(owner.group("key"), above))
     return None
+
+
+def _lines_below(lines: list[str], index: int, column: int) -> list[str]:
+    """The lines right below `index` that start further right than `column`, or at it with a
+    `- ` (YAML's list under a field); blank ones kept."""
+    below = []
+    for text in lines[index + 1 :]:
+        if text.strip() and (_indent(text) < column or _indent(text) == column and not text.lstrip().startswith("- ")):
+            break
+        below.append(text.strip())
+    while below and not below[-1]:
+        below.pop()
+    return below
+
+
+def _colon_then_lines(field: re.Match, below: list[str]) -> str:
+    """`outcome: My goals are:` over `- run 5k` lines: one answer, meant to keep its lines."""
+    key, indent = field.group("key"), field.start("key") + 2
+    shown = ", ".join(f"`{text}`" for text in [field.group("value").rstrip(), *below][:4] if text)
+    return (
+        f"this answer ends with a colon and continues on the lines below it, which YAML reads as a new field. "
+        f"Write it all on the lines below `|`: `{key}: |` and below it, each indented {indent} spaces, "
+        f"{shown}{', ...' if len(below) > 3 else ''}"
+    )
 
 
 def _colon_in_answer(key: str, value: str) -> str:
@@ -294,3 +353,237 @@ def _list_word(lines: list[str], line: int, dash_column: int) -> str:
             key = match.group("key").strip() if match else ""
             return _LIST_WORDS.get(key, "item")
     return "item"
+
+
+# ---- an answer that starts with a quote, `[` or `{` ---------------------------------------
+
+_OPENERS = {
+    '"': ("a quoted answer", '"'),
+    "'": ("a quoted answer", "'"),
+    "[": ("a list written in brackets (`[a, b]`)", "]"),
+    "{": ("fields written in braces (`{a: b}`)", "}"),
+}
+
+
+def _quote(exc, lines, at, first) -> Explained | None:
+    """`outcome: "Run" she said`, `- [optional] run 5k`, or a quote never closed: YAML read
+    the start of the answer as a quote (or a list, or fields) and then stumbled on the rest."""
+    if exc.context == "while scanning a quoted scalar" and exc.context_mark is not None:
+        opened = exc.context_mark
+        return Explained(opened.line + 1, _unclosed(lines, opened.line, opened.column, None))
+    if not (exc.problem or "").startswith(("expected <block end>", "could not find expected ':'")):
+        return None
+    tokens = _tokens_before(lines, exc.problem_mark)
+    opened = _opened_before(tokens)
+    if opened is None:
+        return None
+    closed = tokens[-1].end_mark
+    if opened.line != closed.line:
+        return Explained(opened.line + 1, _unclosed(lines, opened.line, opened.column, closed.line))
+    return Explained(opened.line + 1, _more_after(lines, opened.line, opened.column))
+
+
+def _tokens_before(lines: list[str], mark) -> list:
+    """The tokens YAML's scanner reads before `mark` (up to any problem it meets)."""
+    tokens = []
+    try:
+        for token in yaml.scan("\n".join(lines), Loader=yaml.SafeLoader):
+            if (token.start_mark.line, token.start_mark.column) >= (mark.line, mark.column):
+                break
+            tokens.append(token)
+    except yaml.YAMLError:
+        pass
+    return tokens
+
+
+def _opened_before(tokens: list):
+    """Where the quote, `[` or `{` that ends right before the problem was opened, if one does."""
+    if not tokens:
+        return None
+    last = tokens[-1]
+    if isinstance(last, yaml.ScalarToken) and last.style in ("'", '"'):
+        return last.start_mark
+    if not isinstance(last, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)):
+        return None
+    depth = 0
+    for token in reversed(tokens):
+        if isinstance(token, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)):
+            depth += 1
+        elif isinstance(token, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)):
+            depth -= 1
+            if depth == 0:
+                return token.start_mark
+    return None
+
+
+def _bar_example(lines: list[str], index: int, column: int, answer: str) -> str:
+    """How the answer starting at (`index`, `column`) is written below `|`, said in one line."""
+    owner = _line(lines, index)[:column].rstrip()
+    field = _FIELD_LINE.match(owner + " ")
+    indent = (field.start("key") if field else owner.rfind("-")) + 2
+    return f"`{owner.strip()} |` and below it, indented {indent} spaces, `{answer}`"
+
+
+def _more_after(lines: list[str], index: int, column: int) -> str:
+    line = _line(lines, index)
+    sign = line[column]
+    what, closer = _OPENERS[sign]
+    answer = line[column:].rstrip()
+    head = line[:column].strip()
+    if sign in "'\"" and len(answer) > 1 and answer[-1] == sign:
+        quoted = _quoted(answer[1:-1])  # the whole answer was meant to be in quotes
+    else:
+        quoted = _quoted(answer)
+    rest = line[column + 1 :].split(closer, 1)[-1].strip() if closer in line[column + 1 :] else ""
+    after = f" (`{rest}`)" if rest else ""
+    return (
+        f"this answer starts with `{sign}`, which YAML reads as the start of {what} that ends at the next "
+        f"`{closer}`, so it does not know what to do with the text after it{after}. Write the whole answer on "
+        f"the lines below `|`: {_bar_example(lines, index, column, answer)}; or put it all in quotes: "
+        f"`{head} {quoted}`"
+    )
+
+
+def _unclosed(lines: list[str], index: int, column: int, closed_line: int | None) -> str:
+    line = _line(lines, index)
+    sign = line[column]
+    answer = line[column:].rstrip()
+    head = line[:column].strip()
+    until = "the end of the file" if closed_line is None else f"the next `{sign}`, on line {closed_line + 1}"
+    return (
+        f"this answer starts with `{sign}`, which YAML reads as an opening quote, and the quote is not closed "
+        f"on this line, so YAML reads every line below as part of the answer, up to {until}. If the answer is "
+        f"meant to be in quotes, end it with `{sign}` on this line; if the `{sign}` is part of the answer, write "
+        f"it on the lines below `|`: {_bar_example(lines, index, column, answer)}, or put it all in quotes: "
+        f"`{head} {_quoted(answer)}`"
+    )
+
+
+
+# ---- more slips: `outcome:Lead`, `[` never closed, `\\` in double quotes, `---`, `- ` ------
+
+_NO_SPACE = re.compile(r"^(?P<indent> *(?:- +)*)(?P<key>[A-Za-z_][A-Za-z0-9_]*):(?P<value>[^\s:/].*)$")
+
+
+def no_space_message(line: str) -> str | None:
+    """`outcome:Lead`, a field glued to its answer, said with its fix; None for other lines."""
+    match = _NO_SPACE.match(line.rstrip())
+    if match is None:
+        return None
+    key, value = match.group("key"), match.group("value")
+    return (
+        f"there is no space after `{key}:`, so YAML does not read `{key}` as a field. Put one space between "
+        f"the colon and the answer: `{key}: {value}`"
+    )
+
+
+def _no_space(exc, lines, at, first) -> Explained | None:
+    if exc.problem != "could not find expected ':'" or exc.context_mark is None:
+        return None
+    for index in range(exc.context_mark.line, at + 1):
+        message = no_space_message(_line(lines, index))
+        if message:
+            return Explained(index + 1, message)
+    return None
+
+
+def _flow_unclosed(exc, lines, at, first) -> Explained | None:
+    """`outcome: [run 5k`: a `[` (or `{`) YAML waits for the end of."""
+    if exc.context not in ("while parsing a flow sequence", "while parsing a flow mapping") or exc.context_mark is None:
+        return None
+    opened = exc.context_mark
+    line = _line(lines, opened.line)
+    if line[opened.column : opened.column + 1] not in ("[", "{"):
+        return None
+    sign = line[opened.column]
+    what, closer = _OPENERS[sign]
+    answer = line[opened.column :].rstrip()
+    return Explained(opened.line + 1, (
+        f"this answer starts with `{sign}`, which YAML reads as the start of {what}, and no `{closer}` closes it. "
+        f"Write the whole answer on the lines below `|`: {_bar_example(lines, opened.line, opened.column, answer)}; "
+        f"or put it all in quotes: `{line[: opened.column].strip()} {_quoted(answer)}`"
+    ))
+
+
+def _backslash(exc, lines, at, first) -> Explained | None:
+    """`"C:\\Users"`: in double quotes a backslash starts a special sign (`\\n`, `\\u00e9`)."""
+    if exc.context != "while scanning a double-quoted scalar" or "escape" not in (exc.problem or ""):
+        return None
+    opened = exc.context_mark
+    line = _line(lines, opened.line)
+    answer = line[opened.column :].rstrip()
+    inner = answer[1:-1] if len(answer) > 1 and answer.endswith('"') else answer[1:]
+    single = "'" + inner.replace("'", "''") + "'"
+    return Explained(opened.line + 1, (
+        "this answer is in double quotes, where YAML reads a backslash (`\\`) as the start of a special sign. "
+        f"Put it in single quotes instead: `{line[: opened.column].strip()} {single}` (or write each backslash twice)"
+    ))
+
+
+def _another_document(exc, lines, at, first) -> Explained | None:
+    if exc.problem != "but found another document":
+        return None
+    marker = _line(lines, at).strip()[:3] or "---"
+    return Explained(at + 1, (
+        f"a line that starts with `{marker}` tells YAML that a second file begins there, and a client file is one. "
+        "Delete the line, or, if it is part of an answer, write that answer on the lines below `|`"
+    ))
+
+
+def _dash_after_colon(exc, lines, at, first) -> Explained | None:
+    """`outcome: - run 5k` or `next_steps: - call Bo`: a list item where an answer starts."""
+    if exc.problem != "sequence entries are not allowed here":
+        return None
+    line = _line(lines, at)
+    field = _FIELD_LINE.match(line)
+    if field is None or field.start("value") != exc.problem_mark.column:
+        return None
+    key, value = field.group("key"), field.group("value").rstrip()
+    if key.strip() in _LIST_WORDS or key.strip() == "action_items":
+        item = value[1:].strip()
+        return Explained(at + 1, (
+            f"a list starts on the line below its field: write `{key}:` alone, and below it `- {item}`, indented "
+            f"{field.start('key') + 2} spaces, with each further item on a line of its own"
+        ))
+    return Explained(at + 1, (
+        f"this answer starts with `- `, which YAML reads as a list item when it comes first. Put the whole answer "
+        f"in quotes (`{key}: {_quoted(value)}`) or write it on the lines below `|`: "
+        f"{_bar_example(lines, at, field.start('value'), value)}"
+    ))
+
+
+def _list_below_answer(exc, lines, at, first) -> Explained | None:
+    """`outcome: Lead` and below it `- step one`: a field holds an answer or a list, not both."""
+    if exc.problem != "expected <block end>, but found '-'":
+        return None
+    above = _content_above(lines, at)
+    owner = _FIELD_LINE.match(_line(lines, above)) if above is not None else None
+    if owner is None or not owner.group("value").strip():
+        return None
+    key = owner.group("key")
+    return Explained(at + 1, (
+        f"this list item (`- `) comes below `{key}:` on line {above + 1}, which already has an answer on its own "
+        f"line; a field holds an answer or a list, not both. If the item is part of the answer, write `{key}: |` "
+        f"and all of the answer's lines below it, indented {owner.start('key') + 2} spaces"
+    ))
+
+
+def _item_out_of_line(exc, lines, at, first) -> Explained | None:
+    """`    - a` then `   - b`: the items of one list start at different columns."""
+    if not (exc.problem or "").startswith("expected <block end>, but found '"):
+        return None
+    line = _line(lines, at)
+    if not line.lstrip().startswith("-"):
+        return None
+    above = _content_above(lines, at)
+    if above is None or not _line(lines, above).lstrip().startswith("- "):
+        return None
+    column, target = _indent(line), _indent(_line(lines, above))
+    if column == target:
+        return None
+    spaces = abs(column - target)
+    return Explained(at + 1, (
+        f"this `- ` starts {column} spaces from the left, but the `- ` of the item above it, on line {above + 1}, "
+        f"starts {target}. Items of one list line up exactly: {'add' if column < target else 'take away'} "
+        f"{spaces} space{'s' if spaces > 1 else ''} before this `- `"
+    ))

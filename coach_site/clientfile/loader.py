@@ -349,6 +349,7 @@ class _Builder:
             self._problem(node, where, f"the tag {node.tag} is not supported")
         result: dict[Any, Any] = {}
         first_seen: dict[Any, int] = {}
+        dash_lost = False  # an item without its `- `: its fields said once, not each as twice
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
@@ -361,15 +362,41 @@ class _Builder:
                 self._problem(key_node, where, nbsp_message(nbsp_column(line_text) or line_text.index(NBSP)))
                 continue
             if key in first_seen:
-                self._problem(
-                    key_node, where + (name,), f"appears twice (first on line {first_seen[key]})"
-                )
+                if not dash_lost and self._starts_item(node, key_node, where):
+                    dash_lost = True
+                    self._problem(key_node, (), self._dash_lost(node, key_node, where))
+                elif not dash_lost:
+                    self._problem(
+                        key_node, where + (name,), f"appears twice (first on line {first_seen[key]})"
+                    )
                 continue
             first_seen[key] = line
             self.lines[where + (name,)] = line
             owner = None if node.flow_style else key_node.start_mark.column
             result[key] = self.build(value_node, where + (name,), owner)
         return result
+
+    @staticmethod
+    def _starts_item(node: yaml.MappingNode, key_node: yaml.Node, where: Path_) -> bool:
+        """`key_node` is a second `name:` (the key the item starts with) in a list's item, lined up
+        with the first: the `- ` of a next item was left out."""
+        first = node.value[0][0]
+        return (
+            bool(where) and isinstance(where[-1], int) and not node.flow_style
+            and key_node.value == first.value and key_node.start_mark.column == first.start_mark.column
+        )
+
+    def _dash_lost(self, node: yaml.MappingNode, key_node: yaml.Node, where: Path_) -> str:
+        opened = node.start_mark
+        before = self.source_lines[opened.line][: opened.column].rstrip()
+        dash = len(before) - 1 if before.endswith("-") else max(opened.column - 2, 0)
+        line = self.source_lines[key_node.start_mark.line]
+        item = _ITEM_WORDS.get(str(where[-2]), "item") if len(where) > 1 else "item"
+        return (
+            f"the {item} that starts on this line has no `- ` before `{key_node.value}:`, so YAML reads its fields "
+            f"as more fields of the {item} above (line {opened.line + 1}). Start it with a dash and a space, lined "
+            f"up with the `- ` on line {opened.line + 1}: write `{' ' * dash}- {line.strip()}`"
+        )
 
     def _scalar(self, node: yaml.Node, where: Path_) -> Any:
         tag, value = node.tag, node.value

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from coach_site.clientfile.explain import looks_like_prose, no_space_message
 from coach_site.clientfile.loader import ClientDocument, PlainScalar, field_label
 from coach_site.clientfile.model import (
     ANSWER,
@@ -64,12 +65,69 @@ def _problem(document: ClientDocument, error: dict[str, Any], model: type[BaseMo
     at = context.get("at")
     if at is not None:  # a model check that points inside the field it checked
         where += tuple(at) if isinstance(at, tuple) else (str(at),)
+    indented = _indented_under(document, error, where, model)
+    if indented is not None:
+        return indented
+    message = _message(error, where, model)
+    if error["type"] == "extra_forbidden" and "did you mean" not in message and looks_like_prose(str(where[-1])):
+        message += _answer_went_on(document, where)
     return Problem(
         file=document.path,
         line=document.line_of(where),
         field=field_label(where, document.data),
         # A message that tells what to run names this file as the coach would type it.
-        message=_message(error, where, model).replace("<this client file>", str(shown_path(document.path))),
+        message=message.replace("<this client file>", str(shown_path(document.path))),
+    )
+
+
+def _indented_under(document: ClientDocument, error: dict[str, Any], where: tuple, model: type[BaseModel]) -> Problem | None:
+    """`barriers:` left empty and the next field indented under it: YAML reads that field as
+    part of `barriers:`, so the problem is the next field's indentation, on its line."""
+    value = error.get("input")
+    if error["type"] not in ("text", "list", "list_type") or not isinstance(value, dict) or not value:
+        return None
+    if not where or not isinstance(where[-1], str):
+        return None
+    first = next(iter(value))
+    name, owner = str(getattr(first, "source", first)), where[-1]
+    line, owner_line = document.lines.get(where + (name,)), document.lines.get(where)
+    if line is None or owner_line is None or line <= owner_line:
+        return None  # `next_steps: {a: b}` is written that way, not indented by mistake
+    source = document.source.decode("utf-8-sig", "replace").splitlines()
+    column = len(source[line - 1]) - len(source[line - 1].lstrip(" "))
+    target = source[owner_line - 1].find(f"{owner}:")
+    if name in _fields_at(model, where[:-1]) and 0 <= target < column:
+        spaces = column - target
+        message = (
+            f"`{name}:` on line {line} is indented further than the fields beside it (`{owner}:` on line "
+            f"{owner_line} starts {target} spaces from the left, `{name}:` {column}), so YAML reads it as part of "
+            f"`{owner}:`, which is left empty. Fields of one part line up exactly: take away {spaces} "
+            f"space{'s' if spaces > 1 else ''} before `{name}:`"
+        )
+    elif error["type"] == "text":
+        message = (
+            f"the line below `{owner}:` is read as a field of its own (`{name}:`) because of its colon. If it is the "
+            f"answer of `{owner}:`, write `{owner}: |` and the answer on the lines below it"
+        )
+    else:
+        return None
+    return Problem(document.path, line, field_label(where, document.data), message)
+
+
+def _answer_went_on(document: ClientDocument, where: tuple) -> str:
+    """`But: slowly` below `why_it_matters: I want to`: a line of that answer, not a field."""
+    line = document.line_of(where) or 0
+    part = document.data
+    for step in where[:-1]:
+        part = part[step] if isinstance(part, (dict, list)) else None
+    siblings = [(at, key[-1]) for key, at in document.lines.items()
+                if key and key[:-1] == where[:-1] and isinstance(key[-1], str) and at < line]
+    if not siblings or not isinstance(part, dict) or not isinstance(part.get(max(siblings)[1]), str):
+        return ""  # no answer above it that could go on
+    above = f"`{max(siblings)[1]}: |`"
+    return (
+        f". If this line goes on with the answer above it, YAML reads `{where[-1]}:` as a new field because of "
+        f"its colon: write the answer on the lines below {above}, indented further than the field"
     )
 
 
@@ -89,7 +147,8 @@ def _message(error: dict[str, Any], where: tuple, model: type[BaseModel]) -> str
         hint = f" (did you mean `{close[0]}`?)" if close else f" (known fields: {', '.join(known)})"
         return f"unknown field{hint}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return f"expected a mapping of fields, got {kind_of(value)}"
+        glued = no_space_message(value) if isinstance(value, str) else None  # `- name:Health`
+        return glued or f"expected a mapping of fields, got {kind_of(value)}"
     if kind == "list_type":
         return f"expected a list (lines starting with `- `), got {kind_of(value)}"
     if kind == "too_long":
