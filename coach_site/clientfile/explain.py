@@ -26,7 +26,8 @@ NBSP = "\u00a0"
 # Characters that mean something to YAML at the start of a value.
 RESERVED_STARTS = "@`%*&!|>"
 _CURLY_QUOTES = "“”‘’„«»"
-_LIST_WORDS = {
+# The lists of the format, and what one of their items is called (the loader's labels too).
+ITEM_WORDS = {
     "focus_areas": "focus area",
     "values": "value",
     "next_steps": "next step",
@@ -351,7 +352,7 @@ def _list_word(lines: list[str], line: int, dash_column: int) -> str:
         ):
             match = _FIELD_LINE.match(text)
             key = match.group("key").strip() if match else ""
-            return _LIST_WORDS.get(key, "item")
+            return ITEM_WORDS.get(key, "item")
     return "item"
 
 
@@ -539,7 +540,7 @@ def _dash_after_colon(exc, lines, at, first) -> Explained | None:
     if field is None or field.start("value") != exc.problem_mark.column:
         return None
     key, value = field.group("key"), field.group("value").rstrip()
-    if key.strip() in _LIST_WORDS or key.strip() == "action_items":
+    if key.strip() in ITEM_WORDS or key.strip() == "action_items":
         item = value[1:].strip()
         return Explained(at + 1, (
             f"a list starts on the line below its field: write `{key}:` alone, and below it `- {item}`, indented "

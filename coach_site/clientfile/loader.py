@@ -31,6 +31,7 @@ from typing import Any
 import yaml
 
 from coach_site.clientfile.explain import (
+    ITEM_WORDS,
     NBSP,
     explain,
     nbsp_column,
@@ -391,7 +392,7 @@ class _Builder:
         before = self.source_lines[opened.line][: opened.column].rstrip()
         dash = len(before) - 1 if before.endswith("-") else max(opened.column - 2, 0)
         line = self.source_lines[key_node.start_mark.line]
-        item = _ITEM_WORDS.get(str(where[-2]), "item") if len(where) > 1 else "item"
+        item = ITEM_WORDS.get(str(where[-2]), "item") if len(where) > 1 else "item"
         return (
             f"the {item} that starts on this line has no `- ` before `{key_node.value}:`, so YAML reads its fields "
             f"as more fields of the {item} above (line {opened.line + 1}). Start it with a dash and a space, lined "
@@ -445,16 +446,6 @@ def _join_pair(match: re.Match) -> str:
     return match.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le")
 
 
-# The lists of the format, and what one of their items is called.
-_ITEM_WORDS = {
-    "focus_areas": "focus area",
-    "values": "value",
-    "next_steps": "next step",
-    "action_items": "action item",
-    "previous_tokens": "previous token",
-}
-
-
 def field_label(where: Path_, data: Any = None) -> str:
     """Where a field is, as a coach reads their file: `('focus_areas', 1, 'satisfaction')` ->
     `focus area 2 (Health), satisfaction`, numbered from 1 and named when the item has a name."""
@@ -468,7 +459,7 @@ def field_label(where: Path_, data: Any = None) -> str:
                 if not parts[-1]:
                     parts.pop()
             item = node[part] if isinstance(node, list) and part < len(node) else None
-            label = f"{_ITEM_WORDS.get(str(container), 'item')} {part + 1}"
+            label = f"{ITEM_WORDS.get(str(container), 'item')} {part + 1}"
             name = item.get("name") if isinstance(item, dict) else None
             if isinstance(name, (str, int)) and str(name).strip() and "\n" not in str(name):
                 label += f" ({str(name).strip()})"
