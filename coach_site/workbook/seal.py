@@ -5,7 +5,7 @@ every page is encrypted (AES-256-GCM, a fresh 12-byte IV per item, the item's pa
 the workbook as additional data, so a host cannot pass one page off as another) and
 put in a small shell page that carries no client word: a neutral title, a message for
 a browser without JavaScript, and the ciphertext in a data block that never runs.
-`overrides/assets/javascripts/sealed.js` decrypts it in the coachee's browser with the
+`theme/overrides/assets/javascripts/sealed.js` decrypts it in the coachee's browser with the
 key from the link's fragment (`#...`), which browsers never send to a host.
 
 The search index becomes `search/search_index.js`, a script that only defines the
