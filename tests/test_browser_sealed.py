@@ -90,6 +90,14 @@ def opened(page, url: str) -> None:
     page.wait_for_selector(".md-content h1", timeout=10_000)
 
 
+def assert_search_finds_an_answer(page) -> None:
+    """The theme's search, typed as a coachee would, finds words of an answer."""
+    page.keyboard.press("/")
+    page.keyboard.type("portfolio")
+    page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    assert "no time to build the portfolio" in page.locator(".md-search-result").inner_text()
+
+
 def only_the_message(page, words: str) -> None:
     """The shell's message and nothing of the workbook."""
     page.wait_for_function("document.querySelector('.sealed-status').textContent.length > 20", timeout=10_000)
@@ -119,10 +127,7 @@ def test_the_other_pages_open_with_the_key_kept_and_search_finds_an_answer(host,
     page.wait_for_selector("text=Learning in public, not in secret.")
     opened(page, f"{host}/{TOKEN}/area-1.html")
     assert "Career" in page.locator(".md-content h1").inner_text()
-    page.keyboard.press("/")
-    page.keyboard.type("portfolio")
-    page.wait_for_selector(".md-search-result__item", timeout=10_000)
-    assert "no time to build the portfolio" in page.locator(".md-search-result").inner_text()
+    assert_search_finds_an_answer(page)
     assert page.problems == []
 
 
@@ -130,10 +135,7 @@ def test_a_copy_on_disk_opens_from_its_link_and_search_finds_an_answer(host, vis
     page = visit()
     opened(page, f"file://{PRINTED['on disk']}/{TOKEN}/area-1.html#{KEY}")
     assert "Career" in page.locator(".md-content h1").inner_text()
-    page.keyboard.press("/")
-    page.keyboard.type("portfolio")
-    page.wait_for_selector(".md-search-result__item", timeout=10_000)
-    assert "no time to build the portfolio" in page.locator(".md-search-result").inner_text()
+    assert_search_finds_an_answer(page)
 
 
 def test_a_page_served_under_another_pages_name_does_not_open(host, visit):
