@@ -94,7 +94,7 @@ def plain_mkdocs_projects(project: Path, root: Path) -> list[Path]:
     sys.path.insert(0, str(REPO))
     import yaml
 
-    from coach_site.project import load_project
+    from coach_site.project import PACKAGE_OVERRIDES, load_project
     from coach_site.workbook.pipeline import prepare_client
     from coach_site.workbook.render import render_pages
 
@@ -104,11 +104,11 @@ def plain_mkdocs_projects(project: Path, root: Path) -> list[Path]:
     for client in sorted((project / "clients").glob("*.yaml")):
         prepared = prepare_client(client, loaded)
         docs = root / "plain" / client.stem / "docs"
-        rendered = render_pages(prepared.workbook, loaded.content_dir, docs, coach=loaded.coach,
+        rendered = render_pages(prepared.workbook, loaded.content_dirs, docs, coach=loaded.coach,
                                 link=loaded.private_link(prepared.token), updated=prepared.updated)
         config = {**base, "docs_dir": str(docs), "site_dir": str(docs.parent / "site"), "nav": rendered.nav,
                   "site_url": loaded.private_link(prepared.token)}
-        config["theme"] = {**base["theme"], "custom_dir": str(project / "overrides")}
+        config["theme"] = {**base["theme"], "custom_dir": str(PACKAGE_OVERRIDES)}  # coach-site's theme files
         path = docs.parent / "mkdocs.yml"
         path.write_text(yaml.safe_dump(config, sort_keys=False))
         configs.append(path)

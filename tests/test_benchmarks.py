@@ -1,0 +1,21 @@
+"""The benchmark scripts of `make bench` still run against the code as it is (their figures
+are read by people, never asserted here: speed is not a unit test's business)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from conftest import REPO
+
+
+@pytest.mark.parametrize("script, args", [
+    ("build_bench.py", ["--clients", "2", "--runs", "1"]),
+    ("sealed_open_bench.py", ["--runs", "1"]),
+])
+def test_the_benchmark_runs_and_reports_its_figures(script, args):
+    result = subprocess.run([sys.executable, str(REPO / "benchmarks" / script), *args],
+                            cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "plain" in result.stdout and "Traceback" not in result.stderr
