@@ -299,9 +299,11 @@ def serve(client_file: Path, port: int) -> None:
     from coach_site.commands.serve import serve_client
 
     console = _console()
+    project = load_project()
+    _keyed([client_file], project)  # a sealed file without its key gets it, as build gives it
     console.say(f"Previewing {client_file} (Ctrl+C to stop). Watching it, content/, overrides/ and mkdocs.yml.")
     serve_client(
-        client_file, load_project(), port,
+        client_file, project, port,
         on_built=lambda url: console.say(f"Serving {url}"),
         on_error=console.error,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import re
 import socket
 import subprocess
 import sys
@@ -123,3 +124,28 @@ def test_serve_on_a_busy_port_is_a_clear_error(project, write_client):
         )
     assert result.returncode == 1
     assert f"cannot serve on 127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_sealed_workbook_is_previewed_sealed_from_its_link_with_the_key(project, write_client):
+    client = write_client(MINIMAL_CLIENT.replace("  token: 3hVt9QmK2xLp7RwZc5NbYa\n",
+                                                 "  token: 3hVt9QmK2xLp7RwZc5NbYa\n  sealed: true\n"))
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "coach_site", "serve", "clients/ada-example.yaml", "--port", str(port)],
+        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(project), "NO_COLOR": "1"},
+    )
+    lines: list[str] = []
+    readers = [threading.Thread(target=lambda s=s: lines.extend(s), daemon=True) for s in (process.stdout, process.stderr)]
+    for reader in readers:
+        reader.start()
+    try:
+        key = wait_for(lambda: re.search(r"^  key: \"?([A-Za-z0-9_-]{43})", client.read_text(), re.M), what="the key")[1]
+        wait_for(lambda: any(f"Serving http://127.0.0.1:{port}/#{key}" in line for line in lines), what="the link")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/index.html", timeout=5) as response:
+            page = response.read().decode()
+        assert 'id="sealed-page"' in page and "Ada Example" not in page  # the preview is the sealed shell
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert "Traceback" not in "".join(lines)

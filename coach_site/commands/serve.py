@@ -11,6 +11,7 @@ import socket
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from coach_site.clientfile.keys import is_sealed
 from coach_site.engine.live import LiveReloadServer
 from coach_site.errors import CoachSiteError
 from coach_site.project import Project
@@ -56,9 +57,11 @@ def serve_client(
     on_error: Callable[[str], None],
 ) -> None:
     """Build, serve on 127.0.0.1:port, and rebuild on every change until interrupted."""
-    token = check_client(client_file).link.token  # a file that cannot build stops here, clearly
+    link = check_client(client_file).link  # a file that cannot build stops here, clearly
+    token = link.token
     _check_port_free(port)
-    url = f"http://{HOST}:{port}/"
+    # A sealed workbook is previewed sealed, as the coachee will open it: its link carries the key.
+    url = f"http://{HOST}:{port}/" + (f"#{link.key}" if link.key and is_sealed(link.sealed, project.sealed) else "")
     with private_temp_dir("serve") as serve_dir:
 
         def builder() -> None:
