@@ -58,8 +58,13 @@ def build_both(root: Path) -> tuple[str, str, str]:
     return f"plain/{plain.name}", f"sealed/{sealed.name}", key
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A browser closing a connection early (a page left mid-load) is no error of the bench."""
+
+
 def serve(folder: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    server = _QuietServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_address[1]}", server
 

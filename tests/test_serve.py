@@ -142,8 +142,7 @@ def test_a_sealed_workbook_is_previewed_sealed_from_its_link_with_the_key(projec
     try:
         key = wait_for(lambda: re.search(r"^  key: \"?([A-Za-z0-9_-]{43})", client.read_text(), re.M), what="the key")[1]
         wait_for(lambda: any(f"Serving http://127.0.0.1:{port}/#{key}" in line for line in lines), what="the link")
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/index.html", timeout=5) as response:
-            page = response.read().decode()
+        page = wait_for(lambda: get(f"http://127.0.0.1:{port}/index.html"), what="the preview")  # once listening
         assert 'id="sealed-page"' in page and "Ada Example" not in page  # the preview is the sealed shell
     finally:
         process.terminate()
