@@ -320,9 +320,6 @@ def email(client_file: Path, eml: Path | None) -> None:
 
     project = load_project()
     _warn_if_example(project)
-    mail, workbook = client_email(client_file, project)
-
-
     mail, workbook = client_email(_keyed([client_file], project)[0], project)
     console = _console()
     console.say(f"Subject: {mail.subject}\n\n{mail.text}")
