@@ -77,10 +77,13 @@ class Project:
     def coachee_link(self, token: str, sealed: bool | None, key: str | None) -> str:
         """The link a coachee is sent: a sealed workbook's carries its key after `#`, which
         browsers never send to a server. Never put into a page: only the coach sees it."""
+        return self.private_link(token) + self.key_fragment(sealed, key)
+
+    def key_fragment(self, sealed: bool | None, key: str | None) -> str:
+        """`#<key>` for a sealed workbook with its key (what opens it), else nothing."""
         from coach_site.clientfile.keys import is_sealed
 
-        link = self.private_link(token)
-        return f"{link}#{key}" if key and is_sealed(sealed, self.sealed) else link
+        return f"#{key}" if key and is_sealed(sealed, self.sealed) else ""
 
 
 # What the example practice (this repository's, and the one `init` starts from) says; a

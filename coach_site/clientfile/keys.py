@@ -15,32 +15,30 @@ from pathlib import Path
 import yaml
 
 from coach_site.clientfile.edit import set_values, write_atomically
+from coach_site.clientfile.model import SEAL_KEY_BYTES
 from coach_site.clientfile.tokens import _compose, _value
-
-KEY_BYTES = 32  # AES-256: the key is 256 random bits
-FIELD = "link.key"
 
 
 def new_key() -> str:
     """32 random bytes as base64url without padding: 43 characters a link can carry as they are."""
-    return secrets.token_urlsafe(KEY_BYTES)
+    return secrets.token_urlsafe(SEAL_KEY_BYTES)  # AES-256: 256 random bits
 
 
 @dataclass(frozen=True)
-class Seal:
+class SealAsWritten:
     """What a client file's link says about sealing, read fast (see clientfile/tokens.py)."""
 
     sealed: bool | None  # link.sealed as written; None when not written (or not true/false)
     key: str | None
 
 
-def read_seal(path: Path, source: bytes | None = None) -> Seal:
+def read_seal(path: Path, source: bytes | None = None) -> SealAsWritten:
     """link.sealed and link.key, without checking the rest of the file (from `source`, its
     bytes, when the caller has read them). A file that cannot be read says nothing."""
     link = _value(_compose(path, source), "link")
     sealed, key = _text(_value(link, "sealed")), _text(_value(link, "key"))
     flag = {"true": True, "false": False}.get((sealed or "").lower())
-    return Seal(flag, key or None)
+    return SealAsWritten(flag, key or None)
 
 
 def _text(node: yaml.Node | None) -> str | None:
