@@ -17,7 +17,7 @@ from conftest import MINIMAL_CLIENT
 from coach_site.cli import cli
 from coach_site.engine.languages import theme_languages
 from coach_site.project import load_project
-from coach_site.workbook.pipeline import Built, build_clients
+from coach_site.workbook.pipeline import Built, build_client, build_clients
 from coach_site.workbook.translations import LOCALE_DIR, catalogue_file
 
 GERMAN_TOKEN = "Gm7qT2vX9pLk4RwZc5NbYe"
@@ -324,3 +324,6 @@ def test_a_customised_sentence_without_a_translation_is_said_once_per_language(p
     assert said == ["language de: sentences of your own templates have no translation in this language, so "
                     "clients in de read them as you wrote them: content/index.md.j2 (1)."]
     assert "Our own first words for you." in visible_text(outcomes[0].site / "index.html")
+    # One client built alone (rotate, serve) is told the same.
+    alone = build_client(files[0], load_project(project), tmp_path / "alone")
+    assert [w for w in alone.warnings if "your own templates" in w] == said

@@ -124,7 +124,7 @@ def build_client(client_file: Path, project: Project, site_dir: Path) -> Built:
     prepared = prepare_client(client_file, project)
     built = build_prepared(prepared, project, site_dir)
     write_site_root(site_dir)
-    return _with_catalogue_warning(built, project.language_of(prepared.workbook.language), set())
+    return _with_language_warnings(built, project, prepared.workbook, set())
 
 
 def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Built:
@@ -218,7 +218,7 @@ def build_clients(
     workers = min(jobs or os.cpu_count() or 1, len(changed))
     pool = _process_pool(workers) if workers > 1 else None
     built_any = False
-    warned: set[str] = set()  # the languages without a catalogue, said once per run
+    warned: set[tuple[str, str]] = set()  # what was said of a language this run: each once
     try:
         pending = {
             id(prepared): pool.submit(build_prepared, prepared, project, site_dir) if pool else None
@@ -232,9 +232,7 @@ def build_clients(
             if isinstance(outcome, Built):
                 built_any = True
                 stamps.record(step.client_file, step.token, step.fingerprint)
-                outcome = _with_catalogue_warning(outcome, project.language_of(step.workbook.language), warned)
-                outcome = _with_untranslated_warning(outcome, project, project.language_of(step.workbook.language),
-                                                     warned)
+                outcome = _with_language_warnings(outcome, project, step.workbook, warned)
             yield outcome
     finally:
         if pool is not None:
@@ -246,12 +244,19 @@ def build_clients(
         stamps.save()
 
 
-def _with_catalogue_warning(built: Built, language: str, warned: set[str]) -> Built:
+def _with_language_warnings(built: Built, project: Project, workbook: Workbook,
+                            warned: set[tuple[str, str]]) -> Built:
+    """What the workbook's language lacks, said the first time a run builds in it."""
+    language = project.language_of(workbook.language)
+    return _with_untranslated_warning(_with_catalogue_warning(built, language, warned), project, language, warned)
+
+
+def _with_catalogue_warning(built: Built, language: str, warned: set[tuple[str, str]]) -> Built:
     """A workbook in a language coach-site has no words for is built with the English ones;
     the first such build of a run says so (the theme's own words are in the language)."""
-    if has_catalogue(language) or language in warned:
+    if has_catalogue(language) or ("catalogue", language) in warned:
         return built
-    warned.add(language)
+    warned.add(("catalogue", language))
     where = catalogue_file(language).relative_to(catalogue_file(language).parents[4])
     return replace(built, warnings=[*built.warnings, (
         f"language {language}: coach-site has no catalogue of its words in this language ({where}), so they "
@@ -259,12 +264,13 @@ def _with_catalogue_warning(built: Built, language: str, warned: set[str]) -> Bu
     )])
 
 
-def _with_untranslated_warning(built: Built, project: Project, language: str, warned: set[str]) -> Built:
+def _with_untranslated_warning(built: Built, project: Project, language: str,
+                               warned: set[tuple[str, str]]) -> Built:
     """Sentences of the practice's own templates that the language's catalogue lacks reach
     the client as written (often English): the first build in that language of a run says so."""
-    if f"own words {language}" in warned or not (missing := untranslated_in(project.content_dir, language)):
+    if ("own words", language) in warned or not (missing := untranslated_in(project.content_dir, language)):
         return built
-    warned.add(f"own words {language}")
+    warned.add(("own words", language))
     files = ", ".join(f"content/{name} ({count})" for name, count in missing.items())
     return replace(built, warnings=[*built.warnings, (
         f"language {language}: sentences of your own templates have no translation in this language, so "
