@@ -225,7 +225,8 @@ def new(name: str, email: str | None, clients_dir: Path, slug: str | None, langu
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--name", help="Your name, as it signs every workbook and email.")
 @click.option("--email", help="Your email address, in every workbook's footer and email.")
-@click.option("--site-url", help="Where your workbooks will be published, e.g. https://coaching.your-name.com/workbooks/")
+@click.option("--site-url",
+              help="Where your workbooks will be published, e.g. https://coaching.your-name.com/workbooks/")
 @click.option("--language", help="Your workbooks' language (en, de, fr, es, pt-BR, ...); default en.")
 @verbosity
 def init(folder: Path, name: str | None, email: str | None, site_url: str | None, language: str | None) -> None:

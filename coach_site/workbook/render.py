@@ -133,6 +133,8 @@ def theme_words(
     heading = workbook_title(workbook, says, coach_title(title, language))
     pages = {key: escape_html(text) for key, text in says.items() if key not in ("title", "toc")}
     return {"title": escape_html(heading), "toc": escape_html(says["toc"]), "pages": pages}
+
+
 def coach_title(title: str | None, language: str) -> str | None:
     """mkdocs.yml's extra.workbook_title in `language`: wording the catalogue knows (the
     workbook's own, "{name}'s workbook") is translated; the coach's own stays as written."""
