@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import re
 import socket
@@ -11,6 +12,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from conftest import MINIMAL_CLIENT, customised
@@ -40,10 +43,9 @@ def wait_for(condition, timeout: float = 30.0, what: str = "condition"):
     pytest.fail(f"timed out waiting for {what}")
 
 
-@pytest.fixture
-def served(project, write_client):
-    client = write_client(MINIMAL_CLIENT + "    outcome: Lead the design team\n")
-    port = free_port()
+@contextlib.contextmanager
+def serving(project: Path, port: int) -> Iterator[list[str]]:
+    """`coach-site serve clients/ada-example.yaml` on `port`; yields what it prints, as it prints it."""
     process = subprocess.Popen(
         [sys.executable, "-m", "coach_site", "serve", "clients/ada-example.yaml", "--port", str(port)],
         cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -54,11 +56,19 @@ def served(project, write_client):
     for reader in readers:
         reader.start()
     try:
-        yield client, f"http://127.0.0.1:{port}", lines
+        yield lines
     finally:
         process.terminate()
         process.wait(timeout=10)
     assert "Traceback" not in "".join(lines)
+
+
+@pytest.fixture
+def served(project, write_client):
+    client = write_client(MINIMAL_CLIENT + "    outcome: Lead the design team\n")
+    port = free_port()
+    with serving(project, port) as lines:
+        yield client, f"http://127.0.0.1:{port}", lines
 
 
 def test_serve_rebuilds_on_edit_and_keeps_the_last_good_build_on_error(project, served):
@@ -130,21 +140,8 @@ def test_a_sealed_workbook_is_previewed_sealed_from_its_link_with_the_key(projec
     client = write_client(MINIMAL_CLIENT.replace("  token: 3hVt9QmK2xLp7RwZc5NbYa\n",
                                                  "  token: 3hVt9QmK2xLp7RwZc5NbYa\n  sealed: true\n"))
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "coach_site", "serve", "clients/ada-example.yaml", "--port", str(port)],
-        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(project), "NO_COLOR": "1"},
-    )
-    lines: list[str] = []
-    readers = [threading.Thread(target=lambda s=s: lines.extend(s), daemon=True) for s in (process.stdout, process.stderr)]
-    for reader in readers:
-        reader.start()
-    try:
+    with serving(project, port) as lines:
         key = wait_for(lambda: re.search(r"^  key: \"?([A-Za-z0-9_-]{43})", client.read_text(), re.M), what="the key")[1]
         wait_for(lambda: any(f"Serving http://127.0.0.1:{port}/#{key}" in line for line in lines), what="the link")
         page = wait_for(lambda: get(f"http://127.0.0.1:{port}/index.html"), what="the preview")  # once listening
         assert 'id="sealed-page"' in page and "Ada Example" not in page  # the preview is the sealed shell
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-    assert "Traceback" not in "".join(lines)
