@@ -93,13 +93,23 @@ EXAMPLE_SITE_URL = "https://coaching.example.org/"
 EXAMPLE_COACH = Coach("Sam Rivera", "sam.rivera@example.org")
 
 
+def is_example_address(site_url: str) -> bool:
+    """The example practice's site_url: links made with it point to a host that is not the coach's."""
+    return site_url.startswith(EXAMPLE_SITE_URL)
+
+
+def is_example_coach(name: str | None, email: str | None) -> bool:
+    """The example practice's coach (by name or by address)."""
+    return name == EXAMPLE_COACH.name or email == EXAMPLE_COACH.email
+
+
 def example_values(project: Project) -> list[str]:
     """What in mkdocs.yml is still the example's, each as what to change; empty when none."""
     found = []
-    if project.site_url.startswith(EXAMPLE_SITE_URL):
+    if is_example_address(project.site_url):
         found.append(f"site_url is still the example's ({project.site_url}): set it to the address "
                      "your workbooks will be published at")
-    if project.coach.name == EXAMPLE_COACH.name or project.coach.email == EXAMPLE_COACH.email:
+    if is_example_coach(project.coach.name, project.coach.email):
         found.append(f"extra.coach is still the example's ({project.coach.name}, {project.coach.email}): "
                      "set name and email to yours (they sign every workbook and email)")
     return found

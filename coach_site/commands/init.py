@@ -19,7 +19,7 @@ from coach_site.clientfile.schema import write_schema
 from coach_site.engine.languages import theme_languages
 from coach_site.errors import CoachSiteError
 from coach_site.git import git
-from coach_site.project import CONFIG_FILE, EXAMPLE_COACH, EXAMPLE_SITE_URL
+from coach_site.project import CONFIG_FILE, is_example_address, is_example_coach
 
 # What a new practice starts from: the example's mkdocs.yml (the same as this repository's),
 # the coach's README and the .gitignore.
@@ -48,7 +48,7 @@ def details_problems(details: Details) -> list[str]:
         problems.append(f"--site-url: {problem}")
     if details.language is not None and details.language not in theme_languages():
         problems.append(f"--language: {unknown_language_message(details.language, theme_languages())}")
-    if details.name.strip() == EXAMPLE_COACH.name or details.email.strip() == EXAMPLE_COACH.email:
+    if is_example_coach(details.name.strip(), details.email.strip()):
         problems.append("--name/--email: these are the example's; give your own")
     return problems
 
@@ -59,7 +59,7 @@ def site_url_problem(url: str) -> str | None:
     if parts.scheme not in ("https", "http") or not parts.netloc:
         return (f"'{url}' is not a web address: write where your workbooks will be published, "
                 "like https://coaching.your-name.com/workbooks/")
-    if url.startswith(EXAMPLE_SITE_URL):
+    if is_example_address(url):
         return f"'{url}' is the example's address: give the one your workbooks will be published at"
     return None
 
