@@ -268,9 +268,11 @@ def _with_untranslated_warning(built: Built, project: Project, language: str,
                                warned: set[tuple[str, str]]) -> Built:
     """Sentences of the practice's own templates that the language's catalogue lacks reach
     the client as written (often English): the first build in that language of a run says so."""
-    if ("own words", language) in warned or not (missing := untranslated_in(project.content_dir, language)):
+    if ("own words", language) in warned:
         return built
-    warned.add(("own words", language))
+    warned.add(("own words", language))  # looked at once a run, whatever it finds: it reads the templates
+    if not (missing := untranslated_in(project.content_dir, language)):
+        return built
     files = ", ".join(f"content/{name} ({count})" for name, count in missing.items())
     return replace(built, warnings=[*built.warnings, (
         f"language {language}: sentences of your own templates have no translation in this language, so "
