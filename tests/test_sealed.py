@@ -153,6 +153,13 @@ def client_names(path: Path) -> set[str]:
     return {word for name in (client["name"], client.get("preferred_name") or "") for word in name.split()}
 
 
+def held(data: bytes, strings: set[str], names: set[str] = frozenset()) -> list[str]:
+    """Which of `strings` `data` holds in any encoding and any case, and which of `names` as words."""
+    text = data.decode("utf-8", errors="ignore").casefold()
+    hits = [s for s in strings if any(form.casefold() in text for form in encodings(s))]
+    return hits + [n for n in names if re.search(rf"\b{re.escape(n.casefold())}\b", text)]
+
+
 def leaks(site_dir: Path, strings: set[str], theme: Path, names: set[str] = frozenset()) -> dict[str, list[str]]:
     """Which of `strings` (and of `names`, as words) each file of `site_dir` holds, in any
     encoding, in any case.
@@ -160,16 +167,12 @@ def leaks(site_dir: Path, strings: set[str], theme: Path, names: set[str] = froz
     A file byte for byte the same in `theme`, another client's workbook, is the theme's and
     holds nothing of this client (Material's scripts hold many words, "properly" among them)."""
     found: dict[str, list[str]] = {}
-    needles = {s: {e.casefold() for e in encodings(s)} for s in strings}
     for file in sorted(p for p in site_dir.rglob("*") if p.is_file()):
         data = file.read_bytes()
         same = theme / file.relative_to(site_dir).relative_to(file.relative_to(site_dir).parts[0])
         if len(file.relative_to(site_dir).parts) > 1 and same.is_file() and same.read_bytes() == data:
             continue
-        text = data.decode("utf-8", errors="ignore").casefold()
-        hits = [s for s, forms in needles.items() if any(form in text for form in forms)]
-        hits += [n for n in names if re.search(rf"\b{re.escape(n.casefold())}\b", text)]
-        if hits:
+        if hits := held(data, strings, names):
             found[file.relative_to(site_dir).as_posix()] = hits
     return found
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLE_CLIENT, MINIMAL_CLIENT, PRACTICE_SITE_URL, customised
 from test_cli import run
-from test_sealed import client_names, client_strings, encodings
+from test_sealed import client_names, client_strings, held
 
 TOKEN = "3hVt9QmK2xLp7RwZc5NbYa"
 BASE = PRACTICE_SITE_URL
@@ -240,11 +240,8 @@ def assert_no_private_string_in_history(repo: Path, strings: set[str], names: se
     in any case) or `names` (as words), but the `theme` blobs every workbook shares."""
     history = {object_id: data for object_id, data in blobs(repo).items() if object_id not in theme}
     assert history, "nothing was published: the check would prove nothing"
-    needles = {s: {form.casefold() for form in encodings(s)} for s in strings}
     for object_id, data in history.items():
-        text = data.decode("utf-8", errors="ignore").casefold()
-        leaked = [s[:12] for s, forms in needles.items() if any(form in text for form in forms)]
-        leaked += [n for n in names if re.search(rf"\b{re.escape(n.casefold())}\b", text)]
+        leaked = [hit[:12] for hit in held(data, strings, names)]
         assert leaked == [], f"blob {object_id} holds {leaked}"
 
 
