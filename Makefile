@@ -1,29 +1,61 @@
-# The two commands of the README: `make build` and `make test`. Both set everything up.
+# The two commands of the README: `make build` and `make test`. Both set everything up,
+# from the lock in requirements/ (exact versions, hashes checked).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+UV := $(BIN)/uv
 EXAMPLE := clients/maya-lindqvist.yaml
+LOCK_FLAGS := --generate-hashes --universal --python-version 3.11 --quiet
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: build test bench system-packages yaml-language-server clean
+.PHONY: build test test-latest lock screenshots snapshot bench system-packages yaml-language-server clean
 
-$(VENV)/.installed: pyproject.toml
+# pip only bootstraps the installer; everything else comes from the lock through it.
+$(VENV)/.uv: requirements/uv.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/uv.txt
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+# `pip sync` makes the environment exactly the lock: what is not in it goes.
+$(VENV)/.installed: requirements/run.txt pyproject.toml $(VENV)/.uv
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements/run.txt
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
+	rm -f $(VENV)/.installed-test
+	touch $@
+
+$(VENV)/.installed-test: requirements/test.txt $(VENV)/.installed
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements/test.txt
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
 	touch $@
 
 ## Build the example client's workbook and print its private link (and where it is on disk).
 build: $(VENV)/.installed
 	$(BIN)/coach-site build --verbose $(EXAMPLE)
 
-## Run every test, the real-browser and real-server ones included.
+## Run every test, the real-browser and real-server ones included, a file per worker.
 test: $(VENV)/.installed-test system-packages yaml-language-server
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
+
+## The suite on the newest versions pyproject.toml allows, in .venv-latest (not part of CI).
+## Run it before `make lock`: what it turns red, a refreshed lock would bring in.
+test-latest: system-packages yaml-language-server $(VENV)/.uv
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) .venv-latest
+	$(UV) pip install --quiet --python .venv-latest/bin/python --upgrade --refresh -e '.[test]'
+	.venv-latest/bin/python -m pytest -n auto --dist loadfile
+
+## Refresh the lock to the newest versions pyproject.toml allows (then run `make test`, and commit requirements/).
+lock: $(VENV)/.uv
+	$(UV) pip compile pyproject.toml requirements/tools.in requirements/uv.in --extra test --upgrade $(LOCK_FLAGS) -o requirements/test.txt
+	$(UV) pip compile pyproject.toml requirements/tools.in requirements/uv.in -c requirements/test.txt $(LOCK_FLAGS) -o requirements/run.txt
+	$(UV) pip compile requirements/uv.in -c requirements/test.txt $(LOCK_FLAGS) -o requirements/uv.txt
+
+## Screenshots of every page (390 and 1280 px, light and dark) into test-artifacts/, to look at; never in CI.
+screenshots: $(VENV)/.installed-test system-packages
+	COACH_SITE_SCREENSHOTS=1 $(BIN)/python -m pytest -n auto --dist loadfile -m screenshots
+
+## Rewrite the golden text of the example's pages after a change meant to alter them (tests/golden/).
+snapshot: $(VENV)/.installed-test
+	COACH_SITE_UPDATE_SNAPSHOT=1 $(BIN)/python -m pytest tests/test_golden.py
 
 ## The tests drive Debian's chromium, a real nginx, rsync and (through npm) the YAML language server; install what is missing.
 system-packages:
@@ -38,11 +70,12 @@ system-packages:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-## The real YAML language server the editor tests talk to (pinned; installed once, into .tools/).
-YAML_LS_VERSION := 1.25.0
-yaml-language-server: .tools/.yaml-language-server-$(YAML_LS_VERSION)
-.tools/.yaml-language-server-$(YAML_LS_VERSION): | system-packages
-	npm install --prefix .tools --no-save --no-audit --no-fund --loglevel=error yaml-language-server@$(YAML_LS_VERSION)
+## The real YAML language server the editor tests talk to, from tests/editor/package-lock.json (`npm ci`).
+yaml-language-server: .tools/.installed
+.tools/.installed: tests/editor/package.json tests/editor/package-lock.json | system-packages
+	rm -rf .tools && mkdir -p .tools
+	cp tests/editor/package.json tests/editor/package-lock.json .tools/
+	npm ci --prefix .tools --no-audit --no-fund --loglevel=error
 	touch $@
 
 ## Time builds against plain `mkdocs build`, and a sealed workbook's opening against a plain one's (not part of `make test`).
@@ -51,4 +84,4 @@ bench: $(VENV)/.installed-test system-packages
 	$(BIN)/python benchmarks/sealed_open_bench.py
 
 clean:
-	rm -rf $(VENV) site test-artifacts .pytest_cache .tools
+	rm -rf $(VENV) .venv-latest site test-artifacts .pytest_cache .tools

@@ -99,13 +99,15 @@ def test_unexpected_errors_are_short_and_debug_shows_the_traceback(project, writ
 
 def test_a_failed_build_names_the_client_file_it_was_building(project, write_client):
     write_client(MINIMAL_CLIENT)
-    # A page Markdown cannot read: lists nested deeper than Python lets Markdown go.
-    index = customised(project, "index.md.j2")
-    index.write_text(index.read_text(encoding="utf-8") + '\n{{ "- " * 1000 }}x\n', encoding="utf-8")
+    # A page the theme cannot render: the practice's own main.html calls a macro nobody defined.
+    main = customised(project, "main.html")
+    main.write_text(main.read_text(encoding="utf-8").replace("{{ super() }}", "{{ super() }}{{ no_such_macro() }}", 1),
+                    encoding="utf-8")
     for args in (("build",), ("build", "clients/ada-example.yaml")):
         result = run(project, *args)
         assert result.returncode == 1 and "Traceback" not in result.stderr
-        assert result.stderr.startswith("clients/ada-example.yaml: MkDocs could not build the site: RecursionError")
+        assert result.stderr.startswith("clients/ada-example.yaml: MkDocs could not build the site: UndefinedError: "
+                                        "'no_such_macro' is undefined"), result.stderr
 
 
 def test_messages_name_files_the_same_way_with_or_without_file_arguments(project, write_client):
