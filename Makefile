@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV := $(BIN)/uv
 EXAMPLE := clients/maya-lindqvist.yaml
+LOCK_UPGRADE ?= --upgrade
 LOCK_FLAGS := --generate-hashes --universal --python-version 3.11 --quiet
 export NO_MKDOCS_2_WARNING := 1
 
@@ -45,7 +46,7 @@ test-latest: system-packages yaml-language-server $(VENV)/.uv
 
 ## Refresh the lock to the newest versions pyproject.toml allows (then run `make test`, and commit requirements/).
 lock: $(VENV)/.uv
-	$(UV) pip compile pyproject.toml requirements/tools.in requirements/uv.in --extra test --upgrade $(LOCK_FLAGS) -o requirements/test.txt
+	$(UV) pip compile pyproject.toml requirements/tools.in requirements/uv.in --extra test $(LOCK_UPGRADE) $(LOCK_FLAGS) -o requirements/test.txt
 	$(UV) pip compile pyproject.toml requirements/tools.in requirements/uv.in -c requirements/test.txt $(LOCK_FLAGS) -o requirements/run.txt
 	$(UV) pip compile requirements/uv.in -c requirements/test.txt $(LOCK_FLAGS) -o requirements/uv.txt
 

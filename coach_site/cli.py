@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 import traceback
@@ -481,12 +482,19 @@ def list_clients(site_dir: Path) -> None:
 
 
 def main() -> None:
+    # Ended by SIGTERM (`timeout`, a service manager), a run cleans up as after Ctrl-C:
+    # its temporary folders go, its workers stop, what was published stays as it was.
+    signal.signal(signal.SIGTERM, _end_on_signal)
     try:
         cli(prog_name="coach-site")
     except BrokenPipeError:
         # Whoever read our output (`| head`) stopped reading: not an error to report.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(0)
+
+
+def _end_on_signal(number: int, frame: object) -> None:
+    raise SystemExit(128 + number)
 
 
 if __name__ == "__main__":  # pragma: no cover

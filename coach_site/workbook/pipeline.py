@@ -42,7 +42,7 @@ from coach_site.workbook.translations import (
     has_catalogue,
     untranslated_in,
 )
-from coach_site.workbook.workspace import private_temp_dir
+from coach_site.workbook.workspace import end_with_parent, private_temp_dir
 
 
 @dataclass(frozen=True)
@@ -333,4 +333,4 @@ def _process_pool(workers: int) -> ProcessPoolExecutor:
     # Forked workers start with everything this process has imported already.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=end_with_parent)

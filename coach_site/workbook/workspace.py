@@ -6,6 +6,11 @@
 - Private temporary folders (0700) for rendered answers. Each holds a lock while its run is
   alive, so a later run can tell the leftovers of an interrupted run (deleted) from the
   folders of a run that is still going (left alone).
+
+Locks are the operating system's (`filelock`: flock on Linux and macOS, msvcrt on Windows),
+so a run that dies lets go of them with its last process. Pool workers inherit them; each
+watches for its parent's end and ends too (`end_with_parent`), so a killed run never
+leaves workers behind that hold the site dir forever.
 """
 
 from __future__ import annotations
@@ -16,17 +21,15 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from coach_site.errors import CoachSiteError
+from filelock import FileLock, Timeout
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover  (Windows: no locks; leftovers are then kept)
-    fcntl = None
+from coach_site.errors import CoachSiteError
 
 STATE_DIR = ".coach-site"
 TEMP_PREFIX = "coach-site-"
@@ -35,6 +38,8 @@ _ALIVE = ".in-use"  # locked by the run that owns a temporary folder
 _CLAIM_SECONDS = 2.0
 # Folders of older coach-site versions carry no lock: taken for leftovers only when this old.
 _UNCLAIMED_SECONDS = 24 * 3600
+# How often a pool worker looks whether the run that started it is still there.
+_PARENT_CHECK_SECONDS = 0.2
 # The readable part of a record's file name: short enough for any file system, however long the site dir.
 _KEY_CHARS = 40
 # The project's own folders: a site dir there would write workbooks among the coach's files.
@@ -115,17 +120,18 @@ def site_lock(project_root: Path, site_dir: Path, on_wait: Callable[[], None] = 
     """
     from coach_site.workbook.swap import remove_leftovers
 
-    lock_file = state_dir(project_root) / f"{site_key(project_root, site_dir)}.lock"
-    with open(lock_file, "a") as handle:
-        if fcntl is not None:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                on_wait()
-                fcntl.flock(handle, fcntl.LOCK_EX)
+    lock = FileLock(state_dir(project_root) / f"{site_key(project_root, site_dir)}.lock")
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        on_wait()
+        lock.acquire()
+    try:
         remove_leftovers(site_dir)
         remove_stale_temp_dirs()
         yield
+    finally:
+        lock.release()
 
 
 @contextmanager
@@ -133,12 +139,26 @@ def private_temp_dir(purpose: str) -> Iterator[Path]:
     """A temporary folder only this user can open, locked while in use, deleted afterwards."""
     folder = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{purpose}-"))  # mode 0700
     try:
-        with open(folder / _ALIVE, "w") as alive:
-            if fcntl is not None:
-                fcntl.flock(alive, fcntl.LOCK_EX)
+        with FileLock(folder / _ALIVE):
             yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def end_with_parent() -> None:
+    """Make this process (a pool worker) end when the process that started it ends.
+
+    Workers inherit the run's locks: one left running after its run was killed (SIGTERM,
+    a timeout, the out-of-memory killer) would hold the site dir for every later run.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_PARENT_CHECK_SECONDS)
+        os._exit(1)  # the run is gone: nothing of this worker's is wanted any more
+
+    threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
 
 
 def remove_stale_temp_dirs(temp_root: Path | None = None) -> list[Path]:
@@ -163,11 +183,10 @@ def _is_stale(folder: Path) -> bool:
     alive = folder / _ALIVE
     if not alive.is_file():
         return age > _UNCLAIMED_SECONDS
-    if fcntl is None or time.time() - alive.stat().st_mtime < _CLAIM_SECONDS:
+    if time.time() - alive.stat().st_mtime < _CLAIM_SECONDS:
         return False
-    with open(alive, "a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False  # its run is alive
-        return True
+    try:
+        with FileLock(alive, timeout=0):
+            return True  # nobody holds it: its run is gone
+    except Timeout:
+        return False  # its run is alive
