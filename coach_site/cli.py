@@ -388,7 +388,10 @@ def import_reflections_command(client_file: Path, reflections_file: Path, overwr
     email (.eml) of them, or - to paste the email's text on standard input."""
     from coach_site.commands.import_reflections import import_reflections
 
-    pasted = click.get_binary_stream("stdin").read() if str(reflections_file) == "-" else None
+    from coach_site.clientfile.loader import MAX_FILE_BYTES
+
+    # One byte more than a reflections file may hold tells it is too big, without reading on.
+    pasted = click.get_binary_stream("stdin").read(MAX_FILE_BYTES + 1) if str(reflections_file) == "-" else None
     report = import_reflections(client_file, reflections_file, overwrite=overwrite, dry_run=dry_run, pasted=pasted)
     console = _console()
     if dry_run:

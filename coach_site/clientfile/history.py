@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 
@@ -140,7 +141,8 @@ def last_updated_many(paths: list[Path]) -> dict[Path, dt.date]:
             if resolved in committed and resolved not in changed:
                 dates[path] = committed[resolved]
             else:
-                dates[path] = dt.date.fromtimestamp(path.stat().st_mtime)
+                with contextlib.suppress(OSError):  # gone, or a link to nothing: reading it says so
+                    dates[path] = dt.date.fromtimestamp(path.stat().st_mtime)
     return dates
 
 

@@ -22,8 +22,11 @@ coach when it was probably part of an answer.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import functools
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -240,16 +243,48 @@ def read_client_bytes(path: Path) -> bytes:
     and parses. Raises ClientFileError when the file is too big or cannot be read."""
     fail = functools.partial(_fail, path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise fail(f"the file is {size:,} bytes; a client file may be at most 1 MiB")
-        return path.read_bytes()
+        raw = read_at_most(path, MAX_FILE_BYTES)
     except FileNotFoundError:
+        if path.is_symlink():
+            raise fail(f"is a link to {os.readlink(path)}, which does not exist: remove the link, or put the "
+                       "client file back where it points") from None
         raise fail("no such file" + _meant(path)) from None
     except IsADirectoryError:
         raise fail("is a folder, not a client file") from None
+    except NotARegularFile as exc:
+        raise fail(f"is {exc.kind}, not a file: a client file is a plain text file") from None
     except OSError as exc:
         raise fail(f"cannot be read ({exc.strerror})") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise fail(f"the file is more than {MAX_FILE_BYTES:,} bytes; a client file may be at most 1 MiB")
+    return raw
+
+
+class NotARegularFile(OSError):
+    """A name that is a pipe, a device or a socket: reading it could wait or go on forever."""
+
+    def __init__(self, kind: str):
+        super().__init__(kind)
+        self.kind = kind
+
+
+def read_at_most(path: Path, limit: int) -> bytes:
+    """At most `limit` + 1 bytes of a regular file (one more than allowed tells it is too
+    big, without reading the rest). A named pipe, a device (`/dev/zero`) or a socket is
+    refused before a byte is read: it could make the reader wait, or never end."""
+    # O_NONBLOCK: opening a named pipe must not wait for a writer before we can look at it.
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(handle, "rb") as file:
+        mode = os.fstat(file.fileno()).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
+        if not stat.S_ISREG(mode):
+            raise NotARegularFile(_KINDS.get(stat.S_IFMT(mode), "a special file"))
+        return file.read(limit + 1)
+
+
+_KINDS = {stat.S_IFIFO: "a named pipe", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device",
+          stat.S_IFSOCK: "a socket"}
 
 
 def load_client_bytes(raw: bytes, path: Path) -> ClientDocument:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from coach_site.clientfile.loader import MAX_FILE_BYTES
+from coach_site.clientfile.loader import MAX_FILE_BYTES, read_at_most
 from coach_site.clientfile.model import TOKEN_PATTERN
 from coach_site.errors import CoachSiteError, Problem
 from coach_site.git import git
@@ -77,9 +77,7 @@ def _compose(path: Path, source: bytes | None = None) -> yaml.Node | None:
     """The file's YAML tree, read fast with every value as text; None when unreadable."""
     try:
         if source is None:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                return None
-            source = path.read_bytes()
+            source = read_at_most(path, MAX_FILE_BYTES)
         return yaml.compose(source, Loader=_FAST_LOADER) if len(source) <= MAX_FILE_BYTES else None
     except (OSError, yaml.YAMLError, RecursionError):
         return None

@@ -43,7 +43,7 @@ def client_overview(project: Project, site_dir: Path) -> list[ClientRow]:
     for client_file in files:
         same_link = links_shared.get(file_key(client_file))
         try:
-            prepared = prepare_client(client_file, project, dates[client_file], shared)
+            prepared = prepare_client(client_file, project, dates.get(client_file), shared)
         except CoachSiteError as exc:
             first = str(exc).splitlines()[0]
             rows.append(ClientRow(client_file.stem, "-", None, None, None, f"cannot build: {first}", True,

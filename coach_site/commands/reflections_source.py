@@ -17,7 +17,7 @@ from email.message import EmailMessage
 from html.parser import HTMLParser
 from pathlib import Path
 
-from coach_site.clientfile.loader import read_client_bytes
+from coach_site.clientfile.loader import MAX_FILE_BYTES, read_client_bytes
 from coach_site.errors import ClientFileError, Problem
 
 PASTED = Path("the pasted text")
@@ -34,6 +34,9 @@ def reflections_source(source: Path | str, pasted: bytes | None = None) -> tuple
     """The reflections' bytes, and the name to give in errors. `source` is a file, or `-`
     for `pasted` (what was pasted on standard input)."""
     if str(source) == "-":
+        if len(pasted or b"") > MAX_FILE_BYTES:
+            raise ClientFileError([Problem(PASTED, None, "", "is more than 1 MiB: paste only the email with the "
+                                           "reflections, or save it as a file and name that")])
         return _reflections_in((pasted or b"").decode("utf-8", errors="replace"), PASTED), PASTED
     path = Path(source)
     raw = read_client_bytes(path)
