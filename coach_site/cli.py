@@ -21,7 +21,7 @@ from coach_site.commands.build import (  # noqa: E402
     key_written_message,
     raise_if_failed,
 )
-from coach_site.console import Console, printable  # noqa: E402
+from coach_site.console import Console, printable, shell_quoted  # noqa: E402
 from coach_site.errors import REPORT_A_BUG, CoachSiteError  # noqa: E402
 from coach_site.project import CONFIG_FILE, Project, example_values, load_project  # noqa: E402
 from coach_site.workbook.pipeline import (  # noqa: E402
@@ -219,7 +219,7 @@ def new(name: str, email: str | None, clients_dir: Path, slug: str | None, langu
     from coach_site.commands.new import new_client
 
     path = new_client(name, clients_dir, email=email, slug=slug, language=language, sealed=sealed)
-    _console().say(f"Wrote {path}. Fill it in, then run: coach-site build {path}")
+    _console().say(f"Wrote {path}. Fill it in, then run: coach-site build {shell_quoted(path)}")
 
 
 @cli.command()
@@ -247,7 +247,7 @@ def init(folder: Path, name: str | None, email: str | None, site_url: str | None
     init_practice(folder, details)
     console = _console()
     console.say(f"Started your practice in {folder}.")
-    console.say(f"Next: cd {folder} && coach-site new \"Full Name\" --email client@example.org "
+    console.say(f"Next: cd {shell_quoted(folder)} && coach-site new \"Full Name\" --email client@example.org "
                 "(README.md there says what follows).", dim=True)
 
 

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
+import subprocess
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 import click
 
@@ -68,3 +71,12 @@ class Console:
     def error(self, message: str) -> None:
         """Errors are always shown, whatever --quiet says."""
         click.secho(printable(message), color=self.color, fg="red", err=True)
+
+
+def shell_quoted(path: Path | str) -> str:
+    """A path as it can be pasted into this system's shell: a folder named `My practice`
+    or `Robin's clients` stays one word."""
+    text = str(path)
+    if os.name == "nt":
+        return subprocess.list2cmdline([text])
+    return shlex.quote(text)

@@ -27,6 +27,7 @@ import functools
 import os
 import re
 import stat
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -127,6 +128,19 @@ def _compose(text: str) -> yaml.Node | None:
         if root is not None and _as_pyyaml_would(root, text.splitlines()):
             return root
     return _Loader(text).get_single_node()
+
+
+# `\U0010FFFF` is the last character there is; `\U00110000` and beyond name none.
+_CHARACTER_ESCAPE = re.compile(r"\\U([0-9A-Fa-f]{8})")
+
+
+def _no_such_character(text: str) -> tuple[str, int | None]:
+    """The message and line for an escape in double quotes that names no character."""
+    for match in _CHARACTER_ESCAPE.finditer(text):
+        if int(match.group(1), 16) > sys.maxunicode:
+            return (f"{match.group(0)} names no character (the last one is \\U0010FFFF): write the character "
+                    "itself, or take the escape out", text.count("\n", 0, match.start()) + 1)
+    return "an escape in double quotes names no character: write the character itself instead", None
 
 
 def _as_pyyaml_would(root: yaml.Node, lines: list[str]) -> bool:
@@ -308,6 +322,8 @@ def load_client_bytes(raw: bytes, path: Path) -> ClientDocument:
         raise fail(f"YAML syntax: {exc}") from None
     except RecursionError:
         raise fail("is nested too deeply to be a client file") from None
+    except (ValueError, OverflowError):  # PyYAML's scanner meets an escape past the last character
+        raise fail(*_no_such_character(text)) from None
 
     if root is None:
         raise fail("the file is empty; a client file needs at least `client` and `link`", 1)

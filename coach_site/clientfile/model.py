@@ -38,6 +38,7 @@ TOKEN_PATTERN = re.compile(rf"^[A-Za-z0-9_-]{{{TOKEN_MIN},{TOKEN_MAX}}}$")
 MAX_FOCUS_AREAS = 8
 WEAK_TOKEN_WAIVED = "weak_token_waived"  # validation context: read a file whose token is to be replaced
 KNOWN_LANGUAGES = "known_languages"  # validation context: the language codes the workbook's theme knows
+PRACTICE_SEALED = "practice_sealed"  # validation context: mkdocs.yml's extra.sealed (None: not known here)
 # Session names the workbook reads (`next`) or the scaffold writes; a name one typo away
 # from one of these is almost surely that session, lost to the typo.
 KNOWN_SESSIONS = ("values", "strategy", "next")
@@ -749,12 +750,29 @@ class Workbook(Record):
             )
         return link
 
+    @field_validator("link")
+    @classmethod
+    def _passphrase_guards_a_sealed_workbook(cls, link: Link, info: ValidationInfo) -> Link:
+        """A passphrase only means something to a sealed workbook: on a plain one it would be
+        ignored, and the coach would believe the pages guarded when anyone with the link reads them."""
+        practice_sealed = (info.context or {}).get(PRACTICE_SEALED)
+        sealed = link.sealed if link.sealed is not None else practice_sealed
+        if link.passphrase and sealed is False:
+            raise PydanticCustomError(
+                "passphrase_unsealed",
+                "this workbook is not sealed, so a passphrase would guard nothing: anyone with the link reads it. "
+                "Add `sealed: true` under link: (or take the passphrase out)",
+                {"at": ("passphrase",)},
+            )
+        return link
+
     @field_validator("focus_areas")
     @classmethod
     def _names_are_unique(cls, areas: list[FocusArea]) -> list[FocusArea]:
         seen: dict[str, int] = {}
         for index, area in enumerate(areas):
-            key = area.name.casefold()
+            # "Café" typed as one letter é or as e + an accent looks the same: one name.
+            key = unicodedata.normalize("NFC", area.name).casefold()
             if key in seen:
                 raise PydanticCustomError(
                     "unique",

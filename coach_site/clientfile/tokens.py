@@ -79,7 +79,7 @@ def _compose(path: Path, source: bytes | None = None) -> yaml.Node | None:
         if source is None:
             source = read_at_most(path, MAX_FILE_BYTES)
         return yaml.compose(source, Loader=_FAST_LOADER) if len(source) <= MAX_FILE_BYTES else None
-    except (OSError, yaml.YAMLError, RecursionError):
+    except (OSError, yaml.YAMLError, RecursionError, ValueError, OverflowError):
         return None
 
 

@@ -24,6 +24,7 @@ from coach_site.clientfile.model import (
     KNOWN_LANGUAGES,
     KNOWN_SESSIONS,
     NAME,
+    PRACTICE_SEALED,
     WEAK_TOKEN_WAIVED,
     FieldKind,
     Workbook,
@@ -41,6 +42,7 @@ def validate_client(
     *,
     weak_token_ok: bool = False,
     languages: tuple[str, ...] = (),
+    practice_sealed: bool | None = None,
 ) -> M:
     """The Workbook of a loaded client file; raises ClientFileError listing every problem.
 
@@ -48,10 +50,12 @@ def validate_client(
     model, made of the same parts. `weak_token_ok` waives only the check that the token
     is random: for `rotate`, which replaces it, and for earlier versions of a file.
     `languages`: the codes the workbook's theme knows, for `language:` (unchecked when empty).
+    `practice_sealed`: mkdocs.yml's extra.sealed, for what a link may say (None: not known).
     """
     problems = _how_it_was_written(document, model)
     try:
-        validated = model.model_validate(document.data, context={WEAK_TOKEN_WAIVED: weak_token_ok, KNOWN_LANGUAGES: languages})
+        validated = model.model_validate(document.data, context={
+            WEAK_TOKEN_WAIVED: weak_token_ok, KNOWN_LANGUAGES: languages, PRACTICE_SEALED: practice_sealed})
     except ValidationError as exc:
         problems += [_problem(document, error, model) for error in exc.errors()]
     if problems:

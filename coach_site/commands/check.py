@@ -37,7 +37,7 @@ def check_files(given: Iterable[Path] = ()) -> list[Checked]:
     for client_file in files:
         problems, notes = [], []
         try:
-            notes = placeholders_left(check_client(client_file))
+            notes = placeholders_left(check_client(client_file, practice_sealed=practice_sealed))
         except ClientFileError as exc:
             problems = exc.problems
         if file_key(client_file) in shared:

@@ -22,6 +22,7 @@ import jinja2
 
 from coach_site.clientfile.model import Workbook
 from coach_site.clientfile.tokens import file_key, shared_links
+from coach_site.console import printable
 from coach_site.errors import BuildError, CoachSiteError
 from coach_site.project import Coach, Project
 from coach_site.workbook.dates import LANGUAGE, human_date
@@ -127,7 +128,7 @@ def draft_message(mail: HomeworkEmail, workbook: Workbook, coach: Coach, client_
     )
     needs_utf8 = any(a is not None and not a.username.isascii() for a in (sender, recipient))
     message = EmailMessage(policy=email.policy.SMTPUTF8 if needs_utf8 else email.policy.SMTP)
-    message["Subject"] = mail.subject
+    message["Subject"] = " ".join(printable(mail.subject).split())
     if sender:
         message["From"] = sender
     if recipient:
@@ -147,7 +148,8 @@ def _address(name: str, address: str, where: str) -> Address:
     except UnicodeError:
         raise _unwritable(address, where, f"'{domain}' after the @ is not a domain name a mail can go to") from None
     try:
-        written = Address(display_name=name, username=local, domain=ascii_domain)
+        # A name's control characters (ESC, BEL) would reach the mail program's screen as they are.
+        written = Address(display_name=" ".join(printable(name).split()), username=local, domain=ascii_domain)
         str(written)  # the header form: fails here, not half-way through the message
     except (ValueError, email.errors.HeaderParseError):
         raise _unwritable(address, where, "it holds characters an email address cannot hold") from None
@@ -164,7 +166,7 @@ def _unwritable(address: str, where: str, why: str) -> CoachSiteError:
 def client_email(client_file: Path, project: Project) -> tuple[HomeworkEmail, Workbook]:
     """The homework email of a valid client file whose private link is its own; a sealed
     one's link carries its key (`coach-site email` writes one into the file first when it has none)."""
-    workbook = check_client(client_file)
+    workbook = check_client(client_file, practice_sealed=project.sealed)
     # The link would open whatever was published for the client file this one was copied from.
     if problem := shared_links([*project.client_files(), client_file]).get(file_key(client_file)):
         raise CoachSiteError(str(problem))

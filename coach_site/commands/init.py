@@ -8,6 +8,7 @@ practice uses coach-site's own until the coach customises one (`coach-site custo
 from __future__ import annotations
 
 import io
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -55,6 +56,9 @@ def details_problems(details: Details) -> list[str]:
 
 def site_url_problem(url: str) -> str | None:
     """Why `url` cannot be the base of the private links; None when it can."""
+    if any(char.isspace() or unicodedata.category(char) == "Cc" for char in url):
+        return (f"{url!r} has a space or a line break inside: a web address has none "
+                "(https://coaching.your-name.com/workbooks/)")
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.netloc:
         return (f"'{url}' is not a web address: write where your workbooks will be published, "

@@ -13,6 +13,7 @@ import email
 import email.policy
 import html
 import re
+from collections.abc import Iterator
 from email.message import EmailMessage
 from html.parser import HTMLParser
 from pathlib import Path
@@ -47,15 +48,20 @@ def reflections_source(source: Path | str, pasted: bytes | None = None) -> tuple
 
 
 def _from_mail(raw: bytes, path: Path, where: Path) -> bytes:
-    message = email.message_from_bytes(raw, policy=email.policy.default)
-    for part in message.walk():
+    try:
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        parts = list(_parts(message))
+    except RecursionError:
+        raise _unreadable(path, "its parts are nested too deeply to be an email a workbook wrote") from None
+    for part in parts:
         if _is_reflections_file(part):
-            content = part.get_content()
-            return content if isinstance(content, bytes) else content.encode("utf-8")
-    body = message.get_body(preferencelist=("plain", "html"))
+            # The workbook writes its file in UTF-8, whatever the mail program says of it.
+            return _decoded(part, path, charset="utf-8").encode("utf-8")
+    body = next((p for kind in ("plain", "html") for p in parts if p.get_content_type() == f"text/{kind}"
+                 and not p.is_attachment()), None)
     if body is None:
         raise _nothing_found(path)
-    text = body.get_content()
+    text = _decoded(body, path)
     if body.get_content_subtype() == "html":
         text = _html_text(text)
     elif body.get_param("format", "").lower() == "flowed":
@@ -63,9 +69,39 @@ def _from_mail(raw: bytes, path: Path, where: Path) -> bytes:
     return _reflections_in(text, path)
 
 
+# An email a workbook wrote, forwarded a few times, is nested a few levels at most.
+_MAX_PART_DEPTH = 16
+
+
+def _parts(message: EmailMessage) -> Iterator[EmailMessage]:
+    """The email's leaf parts (not the multipart containers), in order, down to _MAX_PART_DEPTH."""
+    todo = [(message, 0)]
+    while todo:
+        part, depth = todo.pop(0)
+        if not part.is_multipart():
+            yield part
+        elif depth < _MAX_PART_DEPTH:
+            children = part.get_payload()
+            todo[:0] = [(child, depth + 1) for child in children if isinstance(child, EmailMessage)]
+
+
+def _decoded(part: EmailMessage, path: Path, charset: str | None = None) -> str:
+    """A part's text: in `charset` when given, else in the one its header names (UTF-8 when
+    it names none, or one Python does not know and the bytes are UTF-8)."""
+    payload = part.get_payload(decode=True) or b""
+    named = charset or part.get_content_charset() or "utf-8"
+    for candidate in dict.fromkeys([named, "utf-8"]):
+        try:
+            return payload.decode(candidate)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    raise _unreadable(path, f"its text is in a character set coach-site cannot read ({named})")
+
+
 def _is_reflections_file(part: EmailMessage) -> bool:
     name = part.get_filename() or ""
-    return bool(_YAML_FILE.search(name)) or part.get_content_type() in ("application/x-yaml", "text/yaml")
+    return not part.is_multipart() and (
+        bool(_YAML_FILE.search(name)) or part.get_content_type() in ("application/x-yaml", "text/yaml"))
 
 
 def _reflections_in(text: str, where: Path) -> bytes:
@@ -126,6 +162,14 @@ def _html_text(markup: str) -> str:
     parser.feed(markup)
     text = "".join(parser.parts)
     return re.sub(r"\n{2,}", "\n", html.unescape(text))
+
+
+def _unreadable(path: Path, why: str) -> ClientFileError:
+    return ClientFileError([Problem(
+        path, None, "",
+        f"cannot be read: {why}. Ask your client to press \"Send to my coach\" in their workbook again, or to "
+        "send the file from My reflections as an attachment",
+    )])
 
 
 def _nothing_found(where: Path) -> ClientFileError:

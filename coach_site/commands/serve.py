@@ -56,7 +56,8 @@ def serve_client(
     on_error: Callable[[str], None],
 ) -> None:
     """Build, serve on 127.0.0.1:port, and rebuild on every change until interrupted."""
-    link = check_client(client_file).link  # a file that cannot build stops here, clearly
+    # A file that cannot build stops here, clearly.
+    link = check_client(client_file, practice_sealed=project.sealed).link
     token = link.token
     _check_port_free(port)
     # A sealed workbook is previewed sealed, as the coachee will open it: its link carries the key.

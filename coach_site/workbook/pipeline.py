@@ -90,9 +90,11 @@ class Prepared:
         return self.workbook.link.token
 
 
-def check_client(client_file: Path, *, weak_token_ok: bool = False) -> Workbook:
-    """Load and validate one client file (raises ClientFileError)."""
-    return validate_client(load_client_file(client_file), weak_token_ok=weak_token_ok, languages=theme_languages())
+def check_client(client_file: Path, *, weak_token_ok: bool = False, practice_sealed: bool | None = None) -> Workbook:
+    """Load and validate one client file (raises ClientFileError). `practice_sealed`: the
+    practice's extra.sealed, when known."""
+    return validate_client(load_client_file(client_file), weak_token_ok=weak_token_ok, languages=theme_languages(),
+                           practice_sealed=practice_sealed)
 
 
 def prepare_client(
@@ -106,12 +108,13 @@ def prepare_client(
     source = read_client_bytes(client_file)
     updated = updated or last_updated(client_file)
     fingerprint = inputs_fingerprint(source, updated, shared or shared_fingerprint(project))
-    return _prepare(client_file, source, updated, fingerprint)
+    return _prepare(client_file, source, updated, fingerprint, project.sealed)
 
 
-def _prepare(client_file: Path, source: bytes, updated: dt.date, fingerprint: str) -> Prepared:
+def _prepare(client_file: Path, source: bytes, updated: dt.date, fingerprint: str, practice_sealed: bool) -> Prepared:
     """The bytes read once: the same bytes are fingerprinted and parsed."""
-    workbook = validate_client(load_client_bytes(source, client_file), languages=theme_languages())
+    workbook = validate_client(load_client_bytes(source, client_file), languages=theme_languages(),
+                               practice_sealed=practice_sealed)
     return Prepared(client_file, workbook, updated, fingerprint)
 
 
@@ -203,7 +206,7 @@ def build_clients(
                 seal = read_seal(client_file, source)
                 plan.append(Skipped(client_file, project.coachee_link(token, seal.sealed, seal.key), site_dir / token))
             else:
-                plan.append(_prepare(client_file, source, updated, fingerprint))
+                plan.append(_prepare(client_file, source, updated, fingerprint, project.sealed))
         except CoachSiteError as exc:
             plan.append(Failed(client_file, exc))
         except Exception as exc:  # a bug met on one client's file is that client's error only
