@@ -22,7 +22,7 @@ from coach_site.commands.build import (  # noqa: E402
     raise_if_failed,
 )
 from coach_site.console import Console, printable, shell_quoted  # noqa: E402
-from coach_site.errors import REPORT_A_BUG, CoachSiteError  # noqa: E402
+from coach_site.errors import MACHINE_TROUBLE, REPORT_A_BUG, CoachSiteError, os_error_in_words  # noqa: E402
 from coach_site.project import CONFIG_FILE, Project, example_values, load_project  # noqa: E402
 from coach_site.workbook.pipeline import (  # noqa: E402
     Built,
@@ -51,15 +51,26 @@ class _Group(click.Group):
         except CoachSiteError as exc:
             Console().error(str(exc))
             ctx.exit(1)
-        except Exception as exc:
-            if ctx.obj and ctx.obj.get("debug"):
-                traceback.print_exc()
-            else:
-                Console().error(
-                    f"internal error: {type(exc).__name__}: {exc}\n"
-                    f"This is a bug in coach-site. {REPORT_A_BUG}"
-                )
-            ctx.exit(2)
+        except OSError as exc:
+            if exc.errno not in MACHINE_TROUBLE:
+                _internal_error(ctx)
+            # Work in progress is written beside what it replaces, so a failed write changes nothing published.
+            Console().error(f"cannot write {exc.filename or 'a file'}: {os_error_in_words(exc)}. Nothing published "
+                            "was changed; make room or lift the limit, then run the command again.")
+            ctx.exit(1)
+        except Exception:
+            _internal_error(ctx)
+
+
+def _internal_error(ctx: click.Context) -> None:
+    """The error being handled is a bug of ours: its traceback with --debug, else how to report it."""
+    exc = sys.exc_info()[1]
+    if ctx.obj and ctx.obj.get("debug"):
+        traceback.print_exc()
+    else:
+        Console().error(f"internal error: {type(exc).__name__}: {exc}\n"
+                        f"This is a bug in coach-site. {REPORT_A_BUG}")
+    ctx.exit(2)
 
 
 def _set_flag(ctx: click.Context, param: click.Parameter, value: bool) -> None:

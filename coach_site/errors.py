@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,3 +45,22 @@ class ClientFileError(CoachSiteError):
 
 class BuildError(CoachSiteError):
     """A template, theme or MkDocs failure while turning a valid file into a site."""
+
+
+# What an operating system's "cannot write" means, said so a coach knows what to do.
+_OS_TROUBLE = {
+    errno.EACCES: "permission denied", errno.EPERM: "permission denied",
+    errno.EROFS: "the disk is read-only", errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "your disk quota is used up",
+    errno.EFBIG: "the file would be larger than this computer lets a program write (a file size limit, "
+                 "such as `ulimit -f`)",
+    errno.ENAMETOOLONG: "a name in it is too long", errno.ENOTDIR: "part of it is a file, not a folder",
+    errno.ENOENT: "that place cannot hold files", errno.EEXIST: "part of it is a file, not a folder",
+}
+# The ones that come from the machine, not from coach-site: any command may meet them.
+MACHINE_TROUBLE = frozenset({errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def os_error_in_words(exc: OSError) -> str:
+    """What went wrong with a file, in words: `the disk is full`, not `[Errno 28] ...`."""
+    return _OS_TROUBLE.get(exc.errno, (exc.strerror or str(exc)).lower())

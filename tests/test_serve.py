@@ -145,3 +145,13 @@ def test_a_sealed_workbook_is_previewed_sealed_from_its_link_with_the_key(projec
         wait_for(lambda: any(f"Serving http://127.0.0.1:{port}/#{key}" in line for line in lines), what="the link")
         page = wait_for(lambda: get(f"http://127.0.0.1:{port}/index.html"), what="the preview")  # once listening
         assert 'id="sealed-page"' in page and "Ada Example" not in page  # the preview is the sealed shell
+
+
+def test_a_name_with_a_nul_in_it_is_simply_not_found(served):
+    _, base, lines = served
+    wait_for(lambda: get(f"{base}/area-career.html"), what="the first build")
+    port = base.rsplit(":", 1)[1]
+    for path in ("/%00", "/area-career.html%00", "/assets/%00x"):
+        status, body = ask(base, path, f"127.0.0.1:{port}")
+        assert status == 404, (path, status, body)
+    assert ask(base, "/area-career.html", f"127.0.0.1:{port}")[0] == 200  # and the preview goes on

@@ -467,7 +467,12 @@ def _quoted(value: Any) -> str:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Replace a file's content in one step: readers see the old file or the new one."""
+    """Replace a file's content in one step: readers see the old file or the new one.
+
+    A link is written through: the file it points to gets the new content and the link
+    stays a link (replacing the link with a copy would leave two files that drift apart).
+    """
+    path = path.resolve() if path.is_symlink() else path
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as f:

@@ -8,6 +8,7 @@ changes. A file already customised is never overwritten.
 from __future__ import annotations
 
 import difflib
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -65,6 +66,11 @@ def customise(name: str, project: Project) -> Path:
     """Copy the file `name` means into the practice; returns the copy's path."""
     template = find_template(name)
     target = project.root / template.folder / template.name
+    if target.is_symlink():  # copied through, coach-site's file would land wherever the link points
+        raise CoachSiteError(
+            f"{shown_path(target)} is a link to {os.readlink(target)}: coach-site copies nothing through a link. "
+            "Remove the link and customise it again."
+        )
     if target.exists():
         raise CoachSiteError(
             f"{shown_path(target)} is already yours: edit it there. To start again from coach-site's, "

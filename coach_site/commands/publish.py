@@ -34,6 +34,7 @@ from coach_site.project import Project, shown_path
 from coach_site.workbook.pipeline import Built, Failed, Outcome, Skipped, check_client
 from coach_site.workbook.swap import (
     is_workbook,
+    refuse_linked_root_files,
     remove_site,
     root_file_advice,
     site_root_files,
@@ -239,6 +240,7 @@ def _publish_to_folder(site_dir, folder, ready, current, prune, confirm) -> Publ
     if not ready and not folder.exists():
         return report  # nothing to publish: a target that is not there yet is not made
     folder.mkdir(parents=True, exist_ok=True)
+    refuse_linked_root_files(folder)  # before any workbook is copied: all or nothing
     for token in ready:
         with staged_site(folder, token) as staging:
             shutil.copytree(site_dir / token, staging, dirs_exist_ok=True)

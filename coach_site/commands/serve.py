@@ -35,6 +35,9 @@ class _LocalOnlyServer(LiveReloadServer):
         if environ.get("HTTP_HOST", "").lower() not in self.allowed_hosts:
             start_response("421 Misdirected Request", [("Content-Type", "text/plain")])
             return [f"Open the preview at {self.url}\n".encode()]
+        if "\0" in environ.get("PATH_INFO", ""):  # no file has a NUL in its name (the server would fail on it)
+            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            return [b"Not found\n"]
         return super().serve_request(environ, start_response)
 
 

@@ -24,11 +24,13 @@ from coach_site.clientfile.tokens import file_key, shared_links
 from coach_site.clientfile.validate import validate_client
 from coach_site.engine.languages import theme_languages
 from coach_site.errors import (
+    MACHINE_TROUBLE,
     REPORT_A_BUG,
     BuildError,
     ClientFileError,
     CoachSiteError,
     Problem,
+    os_error_in_words,
 )
 from coach_site.project import Project, shown_path
 from coach_site.workbook.dates import human_date
@@ -323,6 +325,9 @@ def _with_problem(error: CoachSiteError | None, problem: Problem) -> CoachSiteEr
 
 
 def _unexpected(client_file: Path, exc: Exception) -> BuildError:
+    if isinstance(exc, OSError) and exc.errno in MACHINE_TROUBLE:  # the machine's, not a bug: a full disk, a limit
+        return BuildError(f"{shown_path(client_file)}: cannot write its workbook: {os_error_in_words(exc)}. Its "
+                          "published site was left as it was; make room or lift the limit, then build again.")
     error = BuildError(
         f"{shown_path(client_file)}: internal error while building this workbook: {type(exc).__name__}: {exc}\n"
         "This is a bug in coach-site; the other workbooks were built, and this one's published "

@@ -20,6 +20,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from coach_site.project import Project
+from coach_site.workbook.practice_files import check_practice_files
 from coach_site.workbook.swap import is_workbook
 from coach_site.workbook.workspace import relative_name, site_key, state_dir
 
@@ -51,7 +52,9 @@ def _shared_fingerprint(config_file: Path, folders: tuple[Path, ...], stat_key: 
 
 
 def shared_fingerprint(project: Project) -> str:
-    """The fingerprint of what all clients share; recomputed when any of those files changes."""
+    """The fingerprint of what all clients share; recomputed when any of those files changes.
+    Raises CoachSiteError when the practice's folders hold what may not be read or published."""
+    check_practice_files(project)
     folders = (*project.content_dirs, *project.overrides_dirs)
     # Cheap to compute, and changes whenever a file is added, removed or written.
     stat_key = tuple(

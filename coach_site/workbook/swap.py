@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from coach_site.errors import CoachSiteError
 from coach_site.workbook.headers import htaccess, netlify_headers
 
 # The first line of the root files coach-site writes: a file without it is someone else's.
@@ -139,6 +140,7 @@ def write_site_root(site_dir: Path) -> list[str]:
     is left as it is: returns the names of those left, bar index.html, whose lines the
     coach may want to add by hand (see root_file_advice).
     """
+    refuse_linked_root_files(site_dir)
     left = []
     for name, text in site_root_files().items():
         path = site_dir / name
@@ -155,6 +157,18 @@ def write_site_root(site_dir: Path) -> list[str]:
         elif name != "index.html":  # someone's own front page hides the folder's list just as well
             left.append(name)
     return left
+
+
+def refuse_linked_root_files(site_dir: Path) -> None:
+    """Stop, before anything is written, where a root file's name is a link: written
+    through, it would make or change a file outside the site (a dangling link included)."""
+    for name in site_root_files():
+        path = site_dir / name
+        if path.is_symlink():
+            raise CoachSiteError(
+                f"{path} is a link to {os.readlink(path)}: coach-site writes nothing through a link. "
+                "Remove the link, or publish the workbooks to a folder of their own."
+            )
 
 
 def _is_ours(name: str, text: str) -> bool:

@@ -15,7 +15,6 @@ leaves workers behind that hold the site dir forever.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import os
 import re
@@ -29,7 +28,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from coach_site.errors import CoachSiteError
+from coach_site.errors import CoachSiteError, os_error_in_words
 
 STATE_DIR = ".coach-site"
 TEMP_PREFIX = "coach-site-"
@@ -98,18 +97,8 @@ def _why_not_writable(folder: Path) -> str | None:
         os.close(handle)
         os.unlink(probe)
     except OSError as exc:
-        return f"cannot be written: {_in_words(exc)}"
+        return f"cannot be written: {os_error_in_words(exc)}"
     return None
-
-
-def _in_words(exc: OSError) -> str:
-    words = {
-        errno.EACCES: "permission denied", errno.EPERM: "permission denied",
-        errno.EROFS: "the disk is read-only", errno.ENOSPC: "the disk is full",
-        errno.ENAMETOOLONG: "a name in it is too long", errno.ENOTDIR: "part of it is a file, not a folder",
-        errno.ENOENT: "that place cannot hold files", errno.EEXIST: "part of it is a file, not a folder",
-    }
-    return words.get(exc.errno, (exc.strerror or str(exc)).lower())
 
 
 @contextmanager
