@@ -458,8 +458,22 @@ def publish(files: tuple[Path, ...], to: str, site_dir: Path, force: bool, jobs:
             console.warn(f"  {token}/")
         return yes or click.confirm("Remove them from the host?", default=False, err=True)
 
+    def confirm_rewrite(reasons: list[str]) -> bool:
+        console.warn(f"Earlier commits of {target} still hold what no link should open any more:")
+        for reason in reasons:
+            console.warn(f"  {reason}")
+        console.warn("Publishing replaces the branch's history with one new commit (a force push): the host then "
+                     "serves only the new commit, and anyone's copy of the old branch stops matching it.")
+        return yes or click.confirm("Replace the branch's history?", default=False, err=True)
+
     report = publish_sites(site_dir, target, current=tokens.current, failed=tokens.failed, prune=prune,
-                           confirm=confirm, project_root=project.root)
+                           confirm=confirm, confirm_rewrite=confirm_rewrite, project_root=project.root)
+    if report.nothing_new:
+        console.say(f"Nothing new to publish: {target} already holds these workbooks.", err=True)
+        raise_if_failed(outcomes)
+        return
+    if report.history_replaced:
+        console.say(f"Replaced the history of {target} with one commit.", err=True)
     console.say(f"Published {len(report.published)} workbook(s) to {target}.", err=True, dim=True)
     if advice := report.advice(target):
         console.warn(advice)

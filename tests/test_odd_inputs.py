@@ -208,3 +208,15 @@ def test_a_passphrase_is_fine_where_the_practice_seals_every_workbook(project, w
     write_client(MINIMAL_CLIENT.replace("link:\n", "link:\n  passphrase: open sesame\n"), "ada")
     result = run(project, "check")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_reflections_that_would_make_the_client_file_too_big_are_not_written(project, write_client, tmp_path):
+    # Each file is fine alone; together they pass what a client file may hold, so the merged
+    # file is checked again before it replaces the coach's.
+    big = MINIMAL_CLIENT + "    outcome: " + "a" * (1024 * 1024 - len(MINIMAL_CLIENT) - 200) + "\n"
+    ada = write_client(big, "ada")
+    reflections = tmp_path / "reflections.yaml"
+    reflections.write_text("link:\n  token: 3hVt9QmK2xLp7RwZc5NbYa\nanything_we_missed: " + "b" * 5000 + "\n")
+    result = run(project, "import-reflections", "clients/ada.yaml", str(reflections))
+    assert result.returncode == 1 and "a client file may be at most 1 MiB" in result.stderr, result.stderr
+    assert ada.read_text(encoding="utf-8") == big

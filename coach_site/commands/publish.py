@@ -31,7 +31,9 @@ from pathlib import Path
 from coach_site.errors import CoachSiteError
 from coach_site.git import GitMissing, git, last_line, try_git
 from coach_site.project import Project, shown_path
+from coach_site.clientfile.model import TOKEN_PATTERN as TOKEN_FOLDER
 from coach_site.workbook.pipeline import Built, Failed, Outcome, Skipped, check_client
+from coach_site.workbook.seal import SEARCH_INDEX
 from coach_site.workbook.swap import (
     is_workbook,
     refuse_linked_root_files,
@@ -61,6 +63,8 @@ class PublishReport:
     pruned: list[str] = field(default_factory=list)
     # The target's own robots.txt, _headers, .htaccess: left as they are (not coach-site's).
     left_alone: list[str] = field(default_factory=list)
+    nothing_new: bool = False  # a git branch already held exactly this: no commit was made
+    history_replaced: list[str] = field(default_factory=list)  # why the branch became one new commit
 
     def advice(self, target: Target) -> str | None:
         """What the coach should add by hand to the root files that were left alone."""
@@ -155,18 +159,20 @@ def publish_sites(
     failed: set[str],
     prune: bool = False,
     confirm: Callable[[list[str]], bool] = lambda orphans: False,
+    confirm_rewrite: Callable[[list[str]], bool] = lambda reasons: False,
     project_root: Path = Path("."),
 ) -> PublishReport:
     """Publish the site dir's workbooks of `current` tokens, except `failed` ones.
 
-    `confirm` is asked before pruning, with the tokens that would go.
+    `confirm` is asked before pruning, with the tokens that would go; `confirm_rewrite`
+    before a git branch's history is replaced by one commit, with the reasons.
     """
     check_target(target, project_root)
     ready = sorted(t for t in _tokens(site_dir) if t in current and t not in failed)
     if target.kind == "dir":
         return _publish_to_folder(site_dir, Path(target.location), ready, current, prune, confirm)
     if target.kind == "git":
-        return _publish_to_git(site_dir, target, ready, current, prune, confirm, project_root)
+        return _publish_to_git(site_dir, target, ready, current, prune, confirm, confirm_rewrite, project_root)
     return _publish_with_rsync(site_dir, target, ready, prune)
 
 
@@ -264,25 +270,26 @@ def _remote_url(remote: str, project_root: Path) -> str:
     return remote
 
 
-def _publish_to_git(site_dir, target, ready, current, prune, confirm, project_root) -> PublishReport:
+def _publish_to_git(site_dir, target, ready, current, prune, confirm, confirm_rewrite, project_root) -> PublishReport:
     """A new commit on the branch, with what was published before as its parent, then a push.
 
     The commit is made in a throw-away repository that holds only the published files,
     so nothing else of the coach's project can ever reach the branch.
     """
     try:
-        return _commit_and_push(site_dir, target, ready, current, prune, confirm, project_root)
+        return _commit_and_push(site_dir, target, ready, current, prune, confirm, confirm_rewrite, project_root)
     except GitMissing:
         raise CoachSiteError("git is not installed; install it to publish with --to git:") from None
 
 
-def _commit_and_push(site_dir, target, ready, current, prune, confirm, project_root) -> PublishReport:
+def _commit_and_push(site_dir, target, ready, current, prune, confirm, confirm_rewrite, project_root) -> PublishReport:
     remote = _remote_url(target.location, project_root)
     with private_temp_dir("publish") as work:
         repo = work / "branch"
         repo.mkdir()
         git("init", "-q", cwd=repo)
-        fetched = try_git("fetch", "-q", "--depth=1", "--", remote, f"refs/heads/{target.branch}", cwd=repo)
+        # The whole history (its file names; contents only as needed): what it still holds matters.
+        fetched = try_git("fetch", "-q", "--filter=blob:none", "--", remote, f"refs/heads/{target.branch}", cwd=repo)
         if fetched.ok:
             git("checkout", "-q", "FETCH_HEAD", cwd=repo)
             _refuse_a_project_branch(repo, target)
@@ -292,14 +299,40 @@ def _commit_and_push(site_dir, target, ready, current, prune, confirm, project_r
             return PublishReport()  # nothing to publish: a branch that is not there yet is not made
         else:
             git("checkout", "-q", "--orphan", target.branch, cwd=repo)
+        history = set(git("log", "--format=", "--name-only", "HEAD", cwd=repo).split("\n")) if fetched.ok else set()
         report = _publish_to_folder(site_dir, repo, ready, current, prune, confirm)
         git("add", "-A", cwd=repo)
+        reasons = _history_leaks(history, repo)
+        if reasons and not confirm_rewrite(reasons):
+            raise CoachSiteError("not published: the branch's history would still hold what is listed above. "
+                                 "Publish again and let coach-site replace the history (or add --yes).")
+        if fetched.ok and not reasons and try_git("diff", "--cached", "--quiet", "HEAD", cwd=repo).ok:
+            report.nothing_new = True  # the branch holds exactly this already: no empty commit
+            return report
+        if reasons:  # one new commit with no parent: nothing of the old history stays on the branch
+            git("checkout", "-q", "--orphan", f"{target.branch}-new", cwd=repo)
+            report.history_replaced = reasons
         stamp = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %z")
         count = len(report.published)
         git(*_identity(project_root), "commit", "-q", "--allow-empty", "-m",
             f"Publish {count} workbook{'s' if count != 1 else ''} ({stamp})", cwd=repo)
-        git("push", "-q", "--", remote, f"HEAD:refs/heads/{target.branch}", cwd=repo)
+        push = ["push", "-q", *(["--force"] if reasons else []), "--", remote, f"HEAD:refs/heads/{target.branch}"]
+        git(*push, cwd=repo)
     return report
+
+
+def _history_leaks(history: set[str], repo: Path) -> list[str]:
+    """What older commits of the branch still give anyone who can read it, though the new
+    tree does not: a workbook folder that is gone (rotated away, pruned), and the plain
+    pages of a workbook that is sealed now. Each as a sentence; none when the history is clean."""
+    now = set(_tokens(repo))
+    earlier = {path.split("/", 1)[0] for path in history if "/" in path}
+    gone = sorted(token for token in earlier - now if TOKEN_FOLDER.fullmatch(token))
+    # A sealed workbook publishes no plain search index (seal.py): one in history is its plain past.
+    plain_then = sorted(token for token in now if not (repo / token / SEARCH_INDEX).exists()
+                        and f"{token}/{SEARCH_INDEX}" in history)
+    return ([f"{token}/: a workbook no client has now (rotated to a new link, or removed)" for token in gone]
+            + [f"{token}/: sealed now, but earlier commits hold its plain pages" for token in plain_then])
 
 
 def _identity(project_root: Path) -> list[str]:
