@@ -470,14 +470,3 @@ def field_label(where: Path_, data: Any = None) -> str:
             parts[-1:] = [f"{parts[-1]}.{part}" if parts and parts[-1] else str(part)]
             node = node.get(part) if isinstance(node, dict) else None
     return ", ".join(p for p in parts if p)
-
-
-def format_path(where: Path_) -> str:
-    """`('focus_areas', 1, 'satisfaction')` -> `focus_areas[1].satisfaction`."""
-    out = ""
-    for part in where:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
