@@ -94,7 +94,8 @@ def plain_mkdocs_projects(project: Path, root: Path) -> list[Path]:
     sys.path.insert(0, str(REPO))
     import yaml
 
-    from coach_site.project import PACKAGE_OVERRIDES, load_project
+    from coach_site.project import PACKAGE_OVERRIDES
+    from coach_site.project_loader import load_project
     from coach_site.workbook.pipeline import prepare_client
     from coach_site.workbook.render import render_pages
 

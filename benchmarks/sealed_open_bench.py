@@ -44,7 +44,7 @@ def build_both(root: Path) -> tuple[str, str, str]:
     """The example client's workbook plain (in root/plain) and sealed (in root/sealed): their
     tokens' folders, and the sealed one's key."""
     sys.path.insert(0, str(REPO))
-    from coach_site.project import load_project
+    from coach_site.project_loader import load_project
     from coach_site.workbook.pipeline import build_client
 
     key = base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=").decode()

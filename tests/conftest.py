@@ -76,7 +76,7 @@ def own_details(settings: str) -> str:
 def customised(project_root: Path, name: str) -> Path:
     """The practice's own copy of one of coach-site's templates, as `coach-site customise` makes it."""
     from coach_site.commands.customise import customise
-    from coach_site.project import load_project
+    from coach_site.project_loader import load_project
 
     return customise(name, load_project(project_root))
 
@@ -102,7 +102,7 @@ def write_client(project: Path):
 
 
 def build(client_file: Path, project_root: Path, site_dir: Path):
-    from coach_site.project import load_project
+    from coach_site.project_loader import load_project
     from coach_site.workbook.pipeline import build_client
 
     return build_client(client_file, load_project(project_root), site_dir)

@@ -18,7 +18,8 @@ from test_publish import TOKEN, snapshot
 from coach_site.clientfile.loader import load_client_file
 from coach_site.clientfile.validate import validate_client
 from coach_site.errors import ClientFileError, Problem
-from coach_site.project import Coach, load_project
+from coach_site.project import Coach
+from coach_site.project_loader import load_project
 from coach_site.workbook.pipeline import Built, Skipped, build_clients
 from coach_site.workbook.render import render_pages
 from coach_site.workbook.swap import MARK_FILE, site_root_files, staged_site

@@ -12,7 +12,7 @@ import pytest
 from conftest import MINIMAL_CLIENT, customised
 from test_publish import snapshot
 
-from coach_site.project import load_project
+from coach_site.project_loader import load_project
 from coach_site.workbook.pipeline import Built, Failed, Skipped, build_clients
 
 TOKENS = {"ada": "3hVt9QmK2xLp7RwZc5NbYa", "bo": "BoBo9xQ2mK7zLp4RwTc8Nb_1", "cy": "CyCy5vH3nJ8wKq2TfX6dPg_2"}

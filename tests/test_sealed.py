@@ -25,7 +25,7 @@ from cryptography.exceptions import InvalidTag
 from coach_site.clientfile.loader import load_client_file
 from coach_site.clientfile.validate import validate_client
 from coach_site.errors import ClientFileError, CoachSiteError
-from coach_site.project import load_project
+from coach_site.project_loader import load_project
 from coach_site.workbook.seal import (
     PASSPHRASE_ITERATIONS,
     SEARCH_SCRIPT,

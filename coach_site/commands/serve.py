@@ -11,6 +11,7 @@ import socket
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from coach_site.clientfile.keys import key_fragment
 from coach_site.engine.live import LiveReloadServer
 from coach_site.errors import CoachSiteError
 from coach_site.project import Project
@@ -60,7 +61,7 @@ def serve_client(
     token = link.token
     _check_port_free(port)
     # A sealed workbook is previewed sealed, as the coachee will open it: its link carries the key.
-    url = f"http://{HOST}:{port}/" + project.key_fragment(link.sealed, link.key)
+    url = f"http://{HOST}:{port}/" + key_fragment(project, link.sealed, link.key)
     with private_temp_dir("serve") as serve_dir:
 
         def builder() -> None:

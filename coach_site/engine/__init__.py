@@ -3,7 +3,7 @@
 What the rest of coach-site calls (another engine, Zensical say, would provide the same):
 
 * `settings.read_settings(config_file)`: mkdocs.yml as a dict, read once while unchanged
-  (the project reads its site_url and coach from it);
+  (`project_loader.load_project` reads the site_url and coach from it);
 * `build.build_site(project, docs_dir, nav, link, site_dir, updated)`: one client's
   Markdown pages -> a static site in `site_dir`; returns the build's warnings, raises
   BuildError;

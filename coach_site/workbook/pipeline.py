@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from coach_site.clientfile.history import last_updated, last_updated_many
-from coach_site.clientfile.keys import read_seal
+from coach_site.clientfile.keys import coachee_link, read_seal
 from coach_site.clientfile.loader import (
     load_client_bytes,
     load_client_file,
@@ -159,7 +159,7 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
             if seal is not None:  # before the swap: the site dir never holds the plain pages
                 seal_site(staging, seal, sealed_words)
     own = prepared.workbook.link
-    return Built(prepared.client_file, link=project.coachee_link(own.token, own.sealed, own.key),
+    return Built(prepared.client_file, link=coachee_link(project, own.token, own.sealed, own.key),
                  site=site_dir / prepared.token, warnings=[*warnings, *placeholders_left(prepared.workbook)])
 
 
@@ -201,7 +201,7 @@ def build_clients(
             token = None if force else stamps.current_token(client_file, fingerprint, site_dir)
             if token:  # unchanged: not even parsed again, only its link's key looked up
                 seal = read_seal(client_file, source)
-                plan.append(Skipped(client_file, project.coachee_link(token, seal.sealed, seal.key), site_dir / token))
+                plan.append(Skipped(client_file, coachee_link(project, token, seal.sealed, seal.key), site_dir / token))
             else:
                 plan.append(_prepare(client_file, source, updated, fingerprint))
         except CoachSiteError as exc:
