@@ -32,8 +32,8 @@ from coach_site.errors import (
 )
 from coach_site.project import Project, shown_path
 from coach_site.workbook.dates import human_date
-from coach_site.workbook.escape import escape_html
-from coach_site.workbook.render import load_words, render_pages, theme_words
+from coach_site.workbook.escape import SAFE_LINKS_EXTENSION, escape_html
+from coach_site.workbook.render import ClientPages, load_words, render_pages, theme_words
 from coach_site.workbook.seal import seal_of, seal_site
 from coach_site.workbook.stamps import Stamps, inputs_fingerprint, shared_fingerprint
 from coach_site.workbook.swap import staged_site, staging_dir, write_site_root
@@ -134,6 +134,7 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
     once per run.
     """
     from coach_site.engine.build import (  # MkDocs and Material load only when something is built
+        ClientSite,
         SiteWords,
         build_site,
     )
@@ -143,19 +144,22 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
         seal = seal_of(prepared.workbook, project)
         docs_dir = work / "docs"
         language = project.language_of(prepared.workbook.language)
-        rendered = render_pages(
-            prepared.workbook, project.content_dirs, docs_dir, coach=project.coach, link=link,
-            updated=prepared.updated, title=project.workbook_title, language=language, sealed=seal is not None,
+        pages = ClientPages(
+            prepared.workbook, project.content_dirs, project.coach, link, updated=prepared.updated,
+            title=project.workbook_title, language=language, sealed=seal is not None,
         )
+        rendered = render_pages(pages, docs_dir)
         with staged_site(site_dir, prepared.token) as staging:
             words = theme_words(prepared.workbook, project.content_dirs, project.workbook_title, language)
             sealed_words = load_words(project.content_dirs, language)["sealed"] if seal else {}
             if seal is not None:  # the footer's "forget this workbook on this device"
                 words["pages"] = {**words["pages"], "sealed_forget": escape_html(sealed_words["forget"])}
-            warnings = build_site(
-                project, docs_dir, rendered.nav, link, staging, human_date(prepared.updated, language),
-                SiteWords(**words), language=prepared.workbook.language,
+            site = ClientSite(
+                project, docs_dir, rendered.nav, link, extensions=(SAFE_LINKS_EXTENSION,),
+                updated=human_date(prepared.updated, language), words=SiteWords(**words),
+                language=prepared.workbook.language,
             )
+            warnings = build_site(site, staging)
             if seal is not None:  # before the swap: the site dir never holds the plain pages
                 seal_site(staging, seal, sealed_words)
     own = prepared.workbook.link
