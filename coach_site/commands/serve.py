@@ -66,13 +66,13 @@ def serve_client(
 
         def builder() -> None:
             try:
-                build_client(client_file, project, serve_dir)
+                build_client(client_file, project, serve_dir, record=False)
             except CoachSiteError as exc:
                 on_error(f"{exc}\nStill serving the last good build.")
             else:
                 on_built(url)
 
-        build_client(client_file, project, serve_dir)
+        build_client(client_file, project, serve_dir, record=False)  # a throw-away folder: no build record
         server = _LocalOnlyServer(builder=builder, host=HOST, port=port, root=str(serve_dir / token))
         for path in (client_file, *project.content_dirs, *project.overrides_dirs, project.config_file):
             if path.exists():  # a practice without content/ or overrides/ of its own

@@ -115,16 +115,18 @@ def _prepare(client_file: Path, source: bytes, updated: dt.date, fingerprint: st
     return Prepared(client_file, workbook, updated, fingerprint)
 
 
-def build_client(client_file: Path, project: Project, site_dir: Path) -> Built:
-    """Build one client's workbook and swap it into `site_dir/<token>/`.
+def build_client(client_file: Path, project: Project, site_dir: Path, *, record: bool = True) -> Built:
+    """Build one client's workbook and swap it into `site_dir/<token>/`, changed or not: a
+    run of one client, built the way `build_clients` builds every run (its shared set-up,
+    its refusal of a shared link, its build record), so one client alone is no other path.
 
-    Raises a CoachSiteError on bad input or a failed build; the published site and the
-    site dir are then exactly as they were.
+    Raises the client's CoachSiteError on bad input or a failed build; the published site
+    and the site dir are then exactly as they were. `record`: see `build_clients`.
     """
-    prepared = prepare_client(client_file, project)
-    built = build_prepared(prepared, project, site_dir)
-    write_site_root(site_dir)
-    return _with_language_warnings(built, project, prepared.workbook, set())
+    [outcome] = build_clients([client_file], project, site_dir, force=True, record=record)
+    if isinstance(outcome, Failed):
+        raise outcome.error
+    return outcome
 
 
 def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Built:
@@ -183,6 +185,7 @@ def build_clients(
     *,
     force: bool = False,
     jobs: int | None = None,
+    record: bool = True,
 ) -> Iterator[Outcome]:
     """Build several clients, one Outcome each, in the order given.
 
@@ -191,8 +194,10 @@ def build_clients(
     Several changed clients are built by a pool of `jobs` processes (default: one per
     core), each paying the imports and theme set-up once; outcomes still come back one
     per client, in order. The site dir's own files are written once, after the builds.
+    `record`: keep the site dir's build record in `.coach-site/` (a throw-away preview's
+    folder keeps none).
     """
-    stamps = Stamps(project, site_dir)
+    stamps = Stamps(project, site_dir) if record else None
     dates = last_updated_many([f for f in client_files if f.is_file()])
     shared = shared_fingerprint(project)
     sources: dict[Path, bytes] = {}
@@ -202,7 +207,7 @@ def build_clients(
             source = sources[file_key(client_file)] = read_client_bytes(client_file)
             updated = dates.get(client_file) or last_updated(client_file)
             fingerprint = inputs_fingerprint(source, updated, shared)
-            token = None if force else stamps.current_token(client_file, fingerprint, site_dir)
+            token = None if force or stamps is None else stamps.current_token(client_file, fingerprint, site_dir)
             if token:  # unchanged: not even parsed again, only its link's key looked up
                 seal = read_seal(client_file, source)
                 plan.append(Skipped(client_file, coachee_link(project, token, seal.sealed, seal.key), site_dir / token))
@@ -235,7 +240,8 @@ def build_clients(
             outcome = _built_or_failed(step, pending[id(step)], project, site_dir)
             if isinstance(outcome, Built):
                 built_any = True
-                stamps.record(step.client_file, step.token, step.fingerprint)
+                if stamps is not None:
+                    stamps.record(step.client_file, step.token, step.fingerprint)
                 outcome = _with_language_warnings(outcome, project, step.workbook, warned)
             yield outcome
     finally:
@@ -245,7 +251,8 @@ def build_clients(
             write_site_root(site_dir)
         if run is not None:
             run.close()
-        stamps.save()
+        if stamps is not None:
+            stamps.save()
 
 
 def _with_language_warnings(built: Built, project: Project, workbook: Workbook,
