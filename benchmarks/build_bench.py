@@ -94,9 +94,10 @@ def plain_mkdocs_projects(project: Path, root: Path) -> list[Path]:
     sys.path.insert(0, str(REPO))
     import yaml
 
-    from coach_site.project import PACKAGE_OVERRIDES, load_project
+    from coach_site.project import PACKAGE_OVERRIDES
+    from coach_site.project_loader import load_project
     from coach_site.workbook.pipeline import prepare_client
-    from coach_site.workbook.render import render_pages
+    from coach_site.workbook.render import ClientPages, render_pages
 
     loaded = load_project(project)
     base = yaml.safe_load((project / "mkdocs.yml").read_text())
@@ -104,8 +105,9 @@ def plain_mkdocs_projects(project: Path, root: Path) -> list[Path]:
     for client in sorted((project / "clients").glob("*.yaml")):
         prepared = prepare_client(client, loaded)
         docs = root / "plain" / client.stem / "docs"
-        rendered = render_pages(prepared.workbook, loaded.content_dirs, docs, coach=loaded.coach,
-                                link=loaded.private_link(prepared.token), updated=prepared.updated)
+        pages = ClientPages(prepared.workbook, loaded.content_dirs, loaded.coach, loaded.private_link(prepared.token),
+                            updated=prepared.updated)
+        rendered = render_pages(pages, docs)
         config = {**base, "docs_dir": str(docs), "site_dir": str(docs.parent / "site"), "nav": rendered.nav,
                   "site_url": loaded.private_link(prepared.token)}
         config["theme"] = {**base["theme"], "custom_dir": str(PACKAGE_OVERRIDES)}  # coach-site's theme files

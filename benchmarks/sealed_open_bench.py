@@ -33,6 +33,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "clients" / "maya-lindqvist.yaml"
 CHROMIUM = "/usr/bin/chromium"
+SEALED_TOKEN = "Sq7Mn3Kx9WbR2vLt5PcZd8"  # the sealed copy's own link
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -44,17 +45,19 @@ def build_both(root: Path) -> tuple[str, str, str]:
     """The example client's workbook plain (in root/plain) and sealed (in root/sealed): their
     tokens' folders, and the sealed one's key."""
     sys.path.insert(0, str(REPO))
-    from coach_site.project import load_project
+    from coach_site.project_loader import load_project
     from coach_site.workbook.pipeline import build_client
 
     key = base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=").decode()
     sealed_file = root / "sealed.yaml"
     text = EXAMPLE.read_text(encoding="utf-8")
-    sealed_file.write_text(re.sub(r"(?m)^(  token: .*\n)", lambda m: m[1] + f"  sealed: true\n  key: {key}\n", text,
-                                  count=1), encoding="utf-8")
+    # A link of its own: a copy at the example's link is refused, as `coach-site build` refuses it.
+    sealed_link = f"  token: {SEALED_TOKEN}\n  sealed: true\n  key: {key}\n"
+    sealed_file.write_text(re.sub(r"(?m)^  token: .*\n", lambda m: sealed_link, text, count=1), encoding="utf-8")
     project = load_project(REPO)
-    plain = build_client(EXAMPLE, project, root / "plain").site
-    sealed = build_client(sealed_file, project, root / "sealed").site
+    # Built from the repository: no build record is left in its .coach-site/.
+    plain = build_client(EXAMPLE, project, root / "plain", record=False).site
+    sealed = build_client(sealed_file, project, root / "sealed", record=False).site
     return f"plain/{plain.name}", f"sealed/{sealed.name}", key
 
 

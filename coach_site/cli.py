@@ -23,7 +23,8 @@ from coach_site.commands.build import (  # noqa: E402
 )
 from coach_site.console import Console, printable, shell_quoted  # noqa: E402
 from coach_site.errors import MACHINE_TROUBLE, REPORT_A_BUG, CoachSiteError, os_error_in_words  # noqa: E402
-from coach_site.project import CONFIG_FILE, Project, example_values, load_project  # noqa: E402
+from coach_site.project import CONFIG_FILE, Project, example_values  # noqa: E402
+from coach_site.project_loader import load_project  # noqa: E402
 from coach_site.workbook.pipeline import (  # noqa: E402
     Built,
     Failed,

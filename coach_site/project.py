@@ -1,4 +1,6 @@
-"""Where a coach's project keeps things, and what its mkdocs.yml says about the coach."""
+"""A coach's project (a practice) as plain data: where it keeps things, and what its
+mkdocs.yml says about the coach. Read from mkdocs.yml by `project_loader.load_project`;
+this module imports nothing of coach-site, so every other one may import it."""
 
 from __future__ import annotations
 
@@ -6,11 +8,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from coach_site.engine.languages import DEFAULT_LANGUAGE, configured_language
-from coach_site.engine.settings import read_settings
-from coach_site.errors import CoachSiteError
-
 CONFIG_FILE = "mkdocs.yml"
+DEFAULT_LANGUAGE = "en"  # theme.language when mkdocs.yml names none
 # The defaults every practice uses: the workbook's page templates and words, and the theme's
 # overrides. A practice's own content/ and overrides/ hold only the files it changes: a file
 # of the same name there wins over the package's, file by file (as Material's custom_dir).
@@ -74,17 +73,6 @@ class Project:
         """The workbook's address: site_url + token + '/'. What the pages may say of themselves."""
         return f"{self.site_url}{token}/"
 
-    def coachee_link(self, token: str, sealed: bool | None, key: str | None) -> str:
-        """The link a coachee is sent: a sealed workbook's carries its key after `#`, which
-        browsers never send to a server. Never put into a page: only the coach sees it."""
-        return self.private_link(token) + self.key_fragment(sealed, key)
-
-    def key_fragment(self, sealed: bool | None, key: str | None) -> str:
-        """`#<key>` for a sealed workbook with its key (what opens it), else nothing."""
-        from coach_site.clientfile.keys import is_sealed
-
-        return f"#{key}" if key and is_sealed(sealed, self.sealed) else ""
-
 
 # What the example practice (this repository's, and the one `init` starts from) says; a
 # practice still saying it would send clients links to the example's host, signed by a
@@ -124,49 +112,3 @@ def shown_path(path: Path) -> Path:
         return absolute.relative_to(Path.cwd())
     except (ValueError, OSError):
         return Path(path)
-
-
-def load_project(root: Path | str = ".") -> Project:
-    """Read the project's mkdocs.yml; a clear error when it is missing or incomplete."""
-    root = Path(root).resolve()
-    config_file = root / CONFIG_FILE
-    if not config_file.is_file():
-        raise CoachSiteError(
-            f"{config_file.name} not found in {root}: run coach-site from your practice folder "
-            "(the one with mkdocs.yml and clients/; `coach-site init` starts one)"
-        )
-    try:
-        config = read_settings(config_file)
-    except Exception as exc:  # a YAML error, reported like any other bad input
-        raise CoachSiteError(f"{CONFIG_FILE}: cannot be read: {exc}") from None
-    site_url = str(config.get("site_url") or "").strip()
-    if not site_url:
-        raise CoachSiteError(f"{CONFIG_FILE}: site_url: set it to the base of your private links")
-    if not site_url.endswith("/"):
-        site_url += "/"
-    coach = (config.get("extra") or {}).get("coach") or {}
-    if not coach.get("name"):
-        raise CoachSiteError(f"{CONFIG_FILE}: extra.coach.name: set it to your name (it signs the workbook)")
-    title = (config.get("extra") or {}).get("workbook_title")
-    return Project(
-        root=root, site_url=site_url, coach=Coach(str(coach["name"]), _coach_email(coach.get("email"))),
-        workbook_title=str(title) if title else None, language=configured_language(config),
-        sealed=_sealed((config.get("extra") or {}).get("sealed", False)),
-    )
-
-
-def _sealed(value: object) -> bool:
-    """extra.sealed: the practice's default for every client without link.sealed."""
-    if value is None or isinstance(value, bool):
-        return bool(value)
-    raise CoachSiteError(f"{CONFIG_FILE}: extra.sealed: write true or false, not {value!r}")
-
-
-def _coach_email(value: object) -> str | None:
-    """The coach's address, in every workbook's footer and every email's From: a plausible one."""
-    from coach_site.clientfile.model import email_problem
-
-    email = str(value).strip() if value is not None else ""
-    if email and (problem := email_problem(email)):
-        raise CoachSiteError(f"{CONFIG_FILE}: extra.coach.email: {problem}")
-    return email or None

@@ -76,7 +76,7 @@ def own_details(settings: str) -> str:
 def customised(project_root: Path, name: str) -> Path:
     """The practice's own copy of one of coach-site's templates, as `coach-site customise` makes it."""
     from coach_site.commands.customise import customise
-    from coach_site.project import load_project
+    from coach_site.project_loader import load_project
 
     return customise(name, load_project(project_root))
 
@@ -102,10 +102,16 @@ def write_client(project: Path):
 
 
 def build(client_file: Path, project_root: Path, site_dir: Path):
-    from coach_site.project import load_project
+    """One client built as `coach-site build` builds it: a run of one, a shared link refused,
+    the build record kept; the Built outcome, or the client's error raised.
+
+    Built from this repository, the record is not kept: its .coach-site/ would gather one
+    file for every test's site dir of every run."""
+    from coach_site.project_loader import load_project
     from coach_site.workbook.pipeline import build_client
 
-    return build_client(client_file, load_project(project_root), site_dir)
+    record = Path(project_root).resolve() != REPO
+    return build_client(client_file, load_project(project_root), site_dir, record=record)
 
 
 @pytest.fixture(scope="session")

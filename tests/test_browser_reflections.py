@@ -185,7 +185,7 @@ def test_after_rotate_the_new_link_shows_the_notes_and_ticks_of_the_old_one(brow
     """Type at the old link (and find notes a browser kept under the raw token before keys
     existed), rotate, open the new link on the same host: everything is there."""
     from coach_site.commands.rotate import rotate_client
-    from coach_site.project import load_project
+    from coach_site.project_loader import load_project
 
     project = copy_project(tmp_path / "practice")
     client = project / "clients" / EXAMPLE_CLIENT.name

@@ -18,9 +18,10 @@ from test_publish import TOKEN, snapshot
 from coach_site.clientfile.loader import load_client_file
 from coach_site.clientfile.validate import validate_client
 from coach_site.errors import ClientFileError, Problem
-from coach_site.project import Coach, load_project
+from coach_site.project import Coach
+from coach_site.project_loader import load_project
 from coach_site.workbook.pipeline import Built, Skipped, build_clients
-from coach_site.workbook.render import render_pages
+from coach_site.workbook.render import ClientPages, render_pages
 from coach_site.workbook.swap import MARK_FILE, site_root_files, staged_site
 
 # Every file this process opens, while a test listens: Python's own audit events, so
@@ -94,7 +95,7 @@ def test_render_reads_back_none_of_the_pages_it_wrote(tmp_path):
     workbook = validate_client(load_client_file(EXAMPLE_CLIENT))
     out = tmp_path / "docs"
     with files_opened() as seen:
-        render_pages(workbook, load_project(REPO).content_dirs, out, coach=Coach("Sam Rivera", None), link="https://x/")
+        render_pages(ClientPages(workbook, load_project(REPO).content_dirs, Coach("Sam Rivera", None), "https://x/"), out)
     read_back = [path for path, mode in seen if out.resolve() in path.parents and not set(mode) & set("wax")]
     assert read_back == []
 

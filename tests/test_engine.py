@@ -12,9 +12,10 @@ import pytest
 from conftest import MINIMAL_CLIENT, build
 
 from coach_site.commands.publish import Target, publish_sites
-from coach_site.engine.plugin import PLUGIN_NAME, SAFE_LINKS_EXTENSION
+from coach_site.engine.plugin import PLUGIN_NAME
 from coach_site.errors import BuildError
-from coach_site.project import load_project
+from coach_site.project_loader import load_project
+from coach_site.workbook.escape import SAFE_LINKS_EXTENSION
 from coach_site.workbook.pipeline import Built, build_clients
 
 MATERIAL_TEMPLATES = Path(material.__file__).parent / "templates"

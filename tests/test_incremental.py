@@ -12,8 +12,8 @@ import pytest
 from conftest import MINIMAL_CLIENT, customised
 from test_publish import snapshot
 
-from coach_site.project import load_project
-from coach_site.workbook.pipeline import Built, Failed, Skipped, build_clients
+from coach_site.project_loader import load_project
+from coach_site.workbook.pipeline import Built, Failed, Skipped, build_client, build_clients
 
 TOKENS = {"ada": "3hVt9QmK2xLp7RwZc5NbYa", "bo": "BoBo9xQ2mK7zLp4RwTc8Nb_1", "cy": "CyCy5vH3nJ8wKq2TfX6dPg_2"}
 
@@ -38,6 +38,21 @@ def rebuild(project: Path, files: list[Path], site_dir: Path, **options) -> list
     rebuilt = sorted(slug for slug, token in TOKENS.items() if before.get(slug) != (site_dir / token).stat().st_ino)
     assert rebuilt == sorted(o.client_file.stem for o in outcomes if not isinstance(o, Skipped))
     return rebuilt
+
+
+def test_a_client_built_alone_is_recorded_so_the_next_run_skips_it(project, write_client, tmp_path):
+    # One client alone goes the way of a run, build record included.
+    client, site_dir = write_client(MINIMAL_CLIENT, "ada"), tmp_path / "site"
+    build_client(client, load_project(project), site_dir)
+    [outcome] = build_clients([client], load_project(project), site_dir)
+    assert isinstance(outcome, Skipped)
+
+
+def test_a_preview_keeps_no_build_record(project, write_client, tmp_path):
+    # serve builds into a throw-away folder: a record of it would only pile up in .coach-site/.
+    client = write_client(MINIMAL_CLIENT, "ada")
+    built = build_client(client, load_project(project), tmp_path / "preview", record=False)
+    assert (built.site / "index.html").is_file() and not (project / ".coach-site").exists()
 
 
 def test_nothing_changed_nothing_rebuilt(three):

@@ -16,7 +16,7 @@ from conftest import MINIMAL_CLIENT
 
 from coach_site.cli import cli
 from coach_site.engine.languages import theme_languages
-from coach_site.project import load_project
+from coach_site.project_loader import load_project
 from coach_site.workbook.pipeline import Built, build_client, build_clients
 from coach_site.workbook.translations import LOCALE_DIR, catalogue_file
 

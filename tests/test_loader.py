@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coach_site.clientfile import loader
-from coach_site.clientfile.loader import MAX_FILE_BYTES, format_path, load_client_file
+from coach_site.clientfile.loader import MAX_FILE_BYTES, load_client_file
 from coach_site.errors import ClientFileError
 
 
@@ -123,11 +123,6 @@ def test_a_missing_file_is_a_clear_error(tmp_path):
         with pytest.raises(ClientFileError) as exc_info:
             load_client_file(tmp_path / said)
         assert only_problem(exc_info) == f"{tmp_path / said}: no such file; did you mean {tmp_path / 'clients' / 'ada.yaml'}?"
-
-
-def test_format_path_reads_like_the_file():
-    assert format_path(("focus_areas", 1, "satisfaction")) == "focus_areas[1].satisfaction"
-    assert format_path(()) == ""
 
 
 # libyaml composes a file when it can hold no anchor; PyYAML's composer when it might, or

@@ -11,7 +11,8 @@ import yaml
 from conftest import MINIMAL_CLIENT, PRACTICE_SITE_URL, REPO, copy_project
 
 from coach_site.clientfile.schema import SCHEMA_FILE, schema_text
-from coach_site.project import PACKAGE_OVERRIDES, load_project
+from coach_site.project import PACKAGE_OVERRIDES
+from coach_site.project_loader import load_project
 
 TOKEN = "3hVt9QmK2xLp7RwZc5NbYa"
 DETAILS = ("--name", "Robin Okafor", "--email", "robin@okafor-practice.net",

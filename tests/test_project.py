@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from coach_site.errors import CoachSiteError
-from coach_site.project import load_project
+from coach_site.project_loader import load_project
 
 GOOD = "site_url: https://coaching.example.org/workbooks\nextra:\n  coach:\n    name: Sam Rivera\n"
 

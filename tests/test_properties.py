@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from test_publish import snapshot
 
 from coach_site.errors import ClientFileError
-from coach_site.project import load_project
+from coach_site.project_loader import load_project
 from coach_site.workbook.pipeline import build_client
 
 TOKEN = "3hVt9QmK2xLp7RwZc5NbYa"

@@ -149,7 +149,7 @@ def test_an_interrupted_swap_is_put_right_by_the_next_run(tmp_path):
 
 def test_rotate_writes_a_new_token_rebuilds_and_removes_the_old_site(project, published):
     from coach_site.commands.rotate import rotate_client
-    from coach_site.project import load_project
+    from coach_site.project_loader import load_project
 
     client, site_dir, _ = published
     before = client.read_text()
@@ -177,7 +177,7 @@ def test_rotate_keeps_comments_and_layout_of_the_example_file(tmp_path):
 
 def test_a_rotate_that_cannot_build_changes_nothing(project, published):
     from coach_site.commands.rotate import rotate_client
-    from coach_site.project import load_project
+    from coach_site.project_loader import load_project
 
     client, site_dir, before_site = published
     before = client.read_text()

@@ -12,7 +12,7 @@ from coach_site.clientfile.loader import load_client_file
 from coach_site.clientfile.validate import validate_client
 from coach_site.errors import BuildError
 from coach_site.project import PACKAGE_CONTENT, Coach
-from coach_site.workbook.render import area_slug, load_words, render_pages, timeline
+from coach_site.workbook.render import ClientPages, area_slug, load_words, render_pages, timeline
 
 COACH = Coach("Sam Rivera", "sam@example.org")
 
@@ -20,7 +20,7 @@ COACH = Coach("Sam Rivera", "sam@example.org")
 def render(client_file: Path, out: Path, content_dir: Path = REPO / "content"):
     """Render with a practice's `content_dir` over coach-site's own templates."""
     workbook = validate_client(load_client_file(client_file))
-    site = render_pages(workbook, (content_dir, PACKAGE_CONTENT), out, coach=COACH, link="https://x/")
+    site = render_pages(ClientPages(workbook, (content_dir, PACKAGE_CONTENT), COACH, "https://x/"), out)
     return site, {p: (out / p).read_text(encoding="utf-8") for p in page_files(site)}
 
 

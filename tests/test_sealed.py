@@ -25,7 +25,7 @@ from cryptography.exceptions import InvalidTag
 from coach_site.clientfile.loader import load_client_file
 from coach_site.clientfile.validate import validate_client
 from coach_site.errors import ClientFileError, CoachSiteError
-from coach_site.project import load_project
+from coach_site.project_loader import load_project
 from coach_site.workbook.seal import (
     PASSPHRASE_ITERATIONS,
     SEARCH_SCRIPT,
@@ -36,6 +36,8 @@ from coach_site.workbook.seal import (
 
 KEY = "q2Vb7XnR4mTz9KcW1pLs8HdYf3JgA6uEo0iNw5rBx-k"  # looks random: 43 characters, 32 bytes
 PASSPHRASE = "kettle on the windowsill"
+EXAMPLE_TOKEN = "UDA4ZLKm-ofx5xC6qIoCDw"
+SEALED_TOKEN = "Sq7Mn3Kx9WbR2vLt5PcZd8"  # the sealed copy's own link: build refuses a copy at the example's
 HEAD = """\
 client:
   name: Ada Example
@@ -182,7 +184,7 @@ def sealed_build(tmp_path_factory):
     """The example client, sealed with a passphrase, and the same client built plain."""
     base = tmp_path_factory.mktemp("sealed")
     sealed_file = base / "maya-sealed.yaml"
-    sealed_file.write_text(sealed_example(), encoding="utf-8")
+    sealed_file.write_text(sealed_example().replace(EXAMPLE_TOKEN, SEALED_TOKEN), encoding="utf-8")
     sealed = build(sealed_file, REPO, base / "sealed-site")
     plain = build(EXAMPLE_CLIENT, REPO, base / "plain-site")
     other_file = base / "ada.yaml"
@@ -193,7 +195,7 @@ def sealed_build(tmp_path_factory):
 
 def test_no_string_of_the_client_file_is_in_any_file_of_a_sealed_site(sealed_build):
     client_file, sealed, plain, theme = sealed_build
-    strings = client_strings(client_file) - {"UDA4ZLKm-ofx5xC6qIoCDw"}  # the token names the folder
+    strings = client_strings(client_file) - {SEALED_TOKEN}  # the token names the folder
     assert {KEY, PASSPHRASE, "Maya Lindqvist", "Relationships", "maya.lindqvist@example.org"} <= strings
     names = client_names(client_file)
     in_plain = {s for hits in leaks(plain.site.parent, strings, theme, names).values() for s in hits}

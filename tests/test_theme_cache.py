@@ -45,7 +45,7 @@ def test_the_clients_of_one_run_share_one_theme_environment_and_the_next_run_sta
     """Templates are loaded once a run, not once a client; an edit between runs (serve) is seen."""
     import jinja2
 
-    from coach_site.project import load_project
+    from coach_site.project_loader import load_project
     from coach_site.workbook.pipeline import Built, build_clients
 
     loaded: list[str] = []

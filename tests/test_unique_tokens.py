@@ -18,7 +18,9 @@ from coach_site.cli import cli
 from coach_site.clientfile import scaffold
 from coach_site.clientfile.loader import load_client_file
 from coach_site.clientfile.tokens import read_token
-from coach_site.workbook.pipeline import check_client
+from coach_site.errors import ClientFileError
+from coach_site.project_loader import load_project
+from coach_site.workbook.pipeline import build_prepared, check_client, prepare_client
 
 ADA_LINK = f"{PRACTICE_SITE_URL}{TOKEN}/"
 CY_TOKEN = "CyOwnTokenQmK2xLp7RwZc5"
@@ -101,6 +103,16 @@ def test_build_refuses_both_keeps_the_first_site_byte_for_byte_and_builds_the_ot
         assert files_of(project / "site" / TOKEN) == ada_built
 
 
+def test_one_client_built_alone_is_refused_as_a_run_refuses_it(project, ada_built, write_client):
+    # One client alone (serve's preview, the tests' own build) is a run of one: the copy is refused there too.
+    bo = write_client(BO_COPY, "bo")
+    with pytest.raises(ClientFileError) as refused:
+        build(bo, project, project / "site")
+    assert B_REFUSED in str(refused.value).splitlines()
+    assert files_of(project / "site" / TOKEN) == ada_built
+    assert mentions(project / "site", "Bartholomew") == []
+
+
 def test_publish_refuses_and_the_first_clients_published_site_stays_as_it_was(
     project, ada_built, write_client, tmp_path
 ):
@@ -146,9 +158,11 @@ def test_rotating_the_copy_works_and_leaves_the_first_clients_site_alone(project
 def test_rotating_a_copy_an_older_version_published_gives_the_first_client_their_workbook_back(
     project, ada_built, write_client
 ):
-    # What an older coach-site did: the copy built over the first client, at the first client's link.
+    # What an older coach-site did: the copy built over the first client, at the first client's link
+    # (built here without the run's refusal of a shared link, which that version lacked).
     bo = write_client(BO_COPY, "bo")
-    build(bo, project, project / "site")
+    loaded = load_project(project)
+    build_prepared(prepare_client(bo, loaded), loaded, project / "site")
     assert mentions(project / "site" / TOKEN, "Bartholomew")
     assert run(project, "rotate", "clients/bo.yaml").returncode == 0
     assert run(project, "build").returncode == 0

@@ -97,11 +97,6 @@ def _content_above(lines: list[str], index: int) -> int | None:
     return None
 
 
-def _key_column(line: str) -> int | None:
-    match = _FIELD_LINE.match(line)
-    return match.start("key") if match else None
-
-
 # ---- a tab ------------------------------------------------------------------------------
 
 def _tab(exc, lines, at, first) -> Explained | None:

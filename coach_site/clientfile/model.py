@@ -373,13 +373,8 @@ Text = Annotated[str | None, BeforeValidator(_as_text), WithJsonSchema(shapes.TE
 Name = Annotated[str, BeforeValidator(_required_line), WithJsonSchema(shapes.NAME), NAME]
 OptionalName = Annotated[str | None, BeforeValidator(_optional_line), WithJsonSchema(shapes.TEXT), NAME]
 Day = Annotated[dt.date | None, BeforeValidator(_date), WithJsonSchema(shapes.DAY)]
-TextList = Annotated[
-    list[Annotated[str, BeforeValidator(lambda item: _as_text(item) or "")]],
-    BeforeValidator(_list),
-    AfterValidator(lambda items: [item for item in items if item]),  # drop blank items
-    WithJsonSchema(shapes.lone_or_list(shapes.TEXT)),
-    ANSWER_LIST,
-]
+
+
 class Step(str):
     """A next step or action item: its text, and whether it is done (`done`: a date, True, or False).
 

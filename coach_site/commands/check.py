@@ -11,7 +11,7 @@ from coach_site.clientfile.scaffold import placeholders_left
 from coach_site.clientfile.tokens import file_key, shared_links
 from coach_site.commands.build import client_files
 from coach_site.errors import ClientFileError, CoachSiteError, Problem
-from coach_site.project import load_project
+from coach_site.project_loader import load_project
 from coach_site.workbook.pipeline import check_client
 
 

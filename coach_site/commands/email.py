@@ -20,6 +20,7 @@ from pathlib import Path
 
 import jinja2
 
+from coach_site.clientfile.keys import coachee_link
 from coach_site.clientfile.model import Workbook
 from coach_site.clientfile.tokens import file_key, shared_links
 from coach_site.console import printable
@@ -172,7 +173,7 @@ def client_email(client_file: Path, project: Project) -> tuple[HomeworkEmail, Wo
         raise CoachSiteError(str(problem))
     link = workbook.link
     mail = homework_email(
-        workbook, project.content_dirs, project.coach, project.coachee_link(link.token, link.sealed, link.key),
+        workbook, project.content_dirs, project.coach, coachee_link(project, link.token, link.sealed, link.key),
         project.language_of(workbook.language),
     )
     return mail, workbook

@@ -11,6 +11,7 @@ import socket
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from coach_site.clientfile.keys import key_fragment
 from coach_site.engine.live import LiveReloadServer
 from coach_site.errors import CoachSiteError
 from coach_site.project import Project
@@ -64,18 +65,18 @@ def serve_client(
     token = link.token
     _check_port_free(port)
     # A sealed workbook is previewed sealed, as the coachee will open it: its link carries the key.
-    url = f"http://{HOST}:{port}/" + project.key_fragment(link.sealed, link.key)
+    url = f"http://{HOST}:{port}/" + key_fragment(project, link.sealed, link.key)
     with private_temp_dir("serve") as serve_dir:
 
         def builder() -> None:
             try:
-                build_client(client_file, project, serve_dir)
+                build_client(client_file, project, serve_dir, record=False)
             except CoachSiteError as exc:
                 on_error(f"{exc}\nStill serving the last good build.")
             else:
                 on_built(url)
 
-        build_client(client_file, project, serve_dir)
+        build_client(client_file, project, serve_dir, record=False)  # a throw-away folder: no build record
         server = _LocalOnlyServer(builder=builder, host=HOST, port=port, root=str(serve_dir / token))
         for path in (client_file, *project.content_dirs, *project.overrides_dirs, project.config_file):
             if path.exists():  # a practice without content/ or overrides/ of its own

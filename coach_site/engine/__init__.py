@@ -3,10 +3,10 @@
 What the rest of coach-site calls (another engine, Zensical say, would provide the same):
 
 * `settings.read_settings(config_file)`: mkdocs.yml as a dict, read once while unchanged
-  (the project reads its site_url and coach from it);
-* `build.build_site(project, docs_dir, nav, link, site_dir, updated)`: one client's
-  Markdown pages -> a static site in `site_dir`; returns the build's warnings, raises
-  BuildError;
+  (`project_loader.load_project` reads the site_url and coach from it);
+* `build.build_site(site, site_dir)`: one client's Markdown pages and what goes around
+  them (a `build.ClientSite`, with the Markdown extensions every page must have) -> a
+  static site in `site_dir`; returns the build's warnings, raises BuildError;
 * `build.share_among_builds(folder)`: while the returned run is open (until `close()`),
   builds share the loaded config and one copy of the theme's files, kept in `folder`;
 * `theme_cache.bytecode_cache()`: the compiled-template cache, also used for content/;

@@ -48,24 +48,31 @@ class SiteWords:
     pages: Mapping[str, str] = field(default_factory=dict)
 
 
-def build_site(
-    project: Project,
-    docs_dir: Path,
-    nav: list[Any],
-    link: str,
-    site_dir: Path,
-    updated: str = "",
-    words: SiteWords | None = None,
-    language: str | None = None,
-) -> list[str]:
-    """Build the pages in `docs_dir` into `site_dir`, which is replaced. Returns MkDocs' warnings.
-    `language`: a code of `languages.theme_languages()` for the theme's own words and
-    direction; None keeps mkdocs.yml's."""
-    base = _base_config(project, docs_dir, site_dir, language)
-    config = _client_config(base.config, docs_dir, site_dir, link, nav)
-    config.extra["workbook_updated"] = updated  # "Updated ..." in the footer, as the workbook writes dates
-    if words is not None:
-        _use_words(config, words)
+@dataclass(frozen=True)
+class ClientSite:
+    """One client's site, as the engine builds it: the rendered pages, and what the theme
+    puts around them."""
+
+    project: Project
+    docs_dir: Path  # the client's rendered Markdown pages
+    nav: list[Any]  # the pages in workbook order, as MkDocs' nav
+    link: str  # the workbook's address, its site_url: never the key
+    # The Markdown extensions (by name) every page must have, whatever mkdocs.yml says: the
+    # caller's to name (the workbook's cleaning of links and pictures), the engine's to enforce.
+    extensions: tuple[str, ...]
+    updated: str = ""  # "Updated ..." in the footer, as the workbook writes dates
+    words: SiteWords | None = None
+    # A code of `languages.theme_languages()` for the theme's own words and direction; None keeps mkdocs.yml's.
+    language: str | None = None
+
+
+def build_site(site: ClientSite, site_dir: Path) -> list[str]:
+    """Build the pages of `site.docs_dir` into `site_dir`, which is replaced. Returns MkDocs' warnings."""
+    base = _base_config(site, site_dir)
+    config = _client_config(base.config, site, site_dir)
+    config.extra["workbook_updated"] = site.updated
+    if site.words is not None:
+        _use_words(config, site.words)
     with base.plugin.warnings_of_build() as warnings:
         try:
             mkdocs_build(config)
@@ -121,33 +128,34 @@ def share_among_builds(folder: Path) -> SharedRun:
     return _run
 
 
-def _base_config(project: Project, docs_dir: Path, site_dir: Path, language: str | None = None) -> _BaseConfig:
+def _base_config(site: ClientSite, site_dir: Path) -> _BaseConfig:
     if _run is None:
-        return _load_base_config(project, docs_dir, site_dir, assets=None, language=language)
-    info = project.config_file.stat()
+        return _load_base_config(site, site_dir, assets=None)
+    config_file = site.project.config_file
+    info = config_file.stat()
     # One per language: the theme's plugins (search's language, say) settle on the first
     # build's language and keep it, so clients of another language get a config of their own.
-    key = (project.config_file, info.st_mtime_ns, info.st_size, language)
+    # One per set of extensions every page must have: the plugin that enforces them holds them.
+    key = (config_file, info.st_mtime_ns, info.st_size, site.language, site.extensions)
     if key not in _run.configs:
-        _run.configs[key] = _load_base_config(project, docs_dir, site_dir, assets=_run.assets, language=language)
+        _run.configs[key] = _load_base_config(site, site_dir, assets=_run.assets)
     return _run.configs[key]
 
 
-def _load_base_config(
-    project: Project, docs_dir: Path, site_dir: Path, assets: SharedAssets | None, language: str | None = None
-) -> _BaseConfig:
+def _load_base_config(site: ClientSite, site_dir: Path, assets: SharedAssets | None) -> _BaseConfig:
     """What `mkdocs.config.load_config` does, from the settings read once, plus our plugin.
 
     Checked with the first client's folders (MkDocs checks that they exist and do not
     nest); each client's copy checks its own again.
     """
+    project = site.project
     try:
-        settings = with_language(read_settings(project.config_file), language)
+        settings = with_language(read_settings(project.config_file), site.language)
     except Exception as exc:  # changed into something unreadable since the project was loaded
         raise BuildError(f"{CONFIG_FILE}: cannot be read: {exc}") from None
     config = MkDocsConfig(config_file_path=str(project.config_file))
     config.load_dict(settings)
-    config.load_dict({"docs_dir": str(docs_dir), "site_dir": str(site_dir)})
+    config.load_dict({"docs_dir": str(site.docs_dir), "site_dir": str(site_dir)})
     errors, warnings = config.validate()
     if errors:
         raise BuildError("\n".join(f"{CONFIG_FILE}: {name}: {error}" for name, error in errors))
@@ -155,7 +163,7 @@ def _load_base_config(
     if config.strict and messages:
         raise BuildError("\n".join([*messages, f"{CONFIG_FILE}: strict: these warnings stop the build"]))
     _layer_overrides(config.theme, project)
-    plugin = WorkbookPlugin(assets)
+    plugin = WorkbookPlugin(assets, site.extensions)
     plugin.load_config({})
     config.plugins[PLUGIN_NAME] = plugin
     return _BaseConfig(config, plugin, messages)
@@ -170,7 +178,7 @@ def _layer_overrides(theme: Theme, project: Project) -> None:
     theme.dirs = list(dict.fromkeys([*custom, *ours, *theme.dirs]))
 
 
-def _client_config(base: MkDocsConfig, docs_dir: Path, site_dir: Path, link: str, nav: list[Any]) -> MkDocsConfig:
+def _client_config(base: MkDocsConfig, site: ClientSite, site_dir: Path) -> MkDocsConfig:
     """A copy of the base config for one client: its own folders, link, nav and `extra`.
 
     A shallow copy: the plugins are the run's; the theme and the lists and dicts a build
@@ -181,7 +189,7 @@ def _client_config(base: MkDocsConfig, docs_dir: Path, site_dir: Path, link: str
     config.extra = copy.copy(base.extra)
     config.markdown_extensions = list(base.markdown_extensions)
     config.mdx_configs = dict(base.mdx_configs)
-    values = {"docs_dir": str(docs_dir), "site_dir": str(site_dir), "site_url": link, "nav": nav}
+    values = {"docs_dir": str(site.docs_dir), "site_dir": str(site_dir), "site_url": site.link, "nav": site.nav}
     options = dict(get_schema(MkDocsConfig))
     try:
         for key in _PER_CLIENT:

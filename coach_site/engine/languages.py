@@ -14,8 +14,9 @@ import importlib.util
 from pathlib import Path
 from typing import Any
 
+from coach_site.project import DEFAULT_LANGUAGE
+
 THEME_PACKAGE = "material"
-DEFAULT_LANGUAGE = "en"
 
 
 @functools.cache

@@ -5,7 +5,9 @@ engine adds one to each loaded config, after the coach's own plugins. Through Mk
 plugin events it
 
 * enforces what a private workbook needs, whatever mkdocs.yml says (`on_config`): among
-  it, search from disk with our own copy of the `iframe-worker` shim, never a CDN's;
+  it, search from disk with our own copy of the `iframe-worker` shim, never a CDN's, and
+  the Markdown extensions the caller says every page must have (the workbook's cleaning
+  of links and pictures: the engine knows no extension of ours by name);
 * ships that shim with every workbook (`on_files`), and makes the 404 page's links
   relative, so it works from disk too (`on_template_context`);
 * during a run, places the theme's static files from the run's one copy (`on_files`);
@@ -23,7 +25,7 @@ they must reach environments that no plugin event sees.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -38,7 +40,6 @@ from coach_site.engine import print_page
 from coach_site.engine.assets import SharedAssets
 
 PLUGIN_NAME = "coach-site"
-SAFE_LINKS_EXTENSION = "coach_site.workbook.escape"
 # Theme features that reach for other hosts or for sitemap.xml, which a private site does not publish.
 FEATURES_NEVER_ON = {"navigation.instant", "navigation.instant.prefetch", "navigation.instant.preview"}
 # MkDocs' loggers, and the plugins' (mkdocs.plugins.<name>), all live under this one.
@@ -56,11 +57,13 @@ log = logging.getLogger(f"{MKDOCS_LOGGER}.plugins.coach-site")
 
 
 class WorkbookPlugin(BasePlugin):
-    """coach-site's part in a MkDocs build. `assets`: the run's shared theme files, if any."""
+    """coach-site's part in a MkDocs build. `assets`: the run's shared theme files, if any;
+    `extensions`: the Markdown extensions (by name) every page must have."""
 
-    def __init__(self, assets: SharedAssets | None = None):
+    def __init__(self, assets: SharedAssets | None = None, extensions: Sequence[str] = ()):
         super().__init__()
         self.assets = assets
+        self.extensions = tuple(extensions)
 
     @event_priority(_FIRST)
     def _name_our_shim_first(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -72,8 +75,9 @@ class WorkbookPlugin(BasePlugin):
     def _enforce_privacy(self, config: MkDocsConfig) -> MkDocsConfig:
         # Whatever mkdocs.yml says, a private workbook loads nothing from other hosts and
         # every page's links are checked: these are not the coach's to switch off by accident.
-        if SAFE_LINKS_EXTENSION not in config.markdown_extensions:
-            config.markdown_extensions.append(SAFE_LINKS_EXTENSION)
+        for extension in self.extensions:
+            if extension not in config.markdown_extensions:
+                config.markdown_extensions.append(extension)
         config.theme["font"] = False
         features = config.theme.get("features") or []
         config.theme["features"] = [f for f in features if f not in FEATURES_NEVER_ON]

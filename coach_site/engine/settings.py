@@ -1,4 +1,4 @@
-"""mkdocs.yml, read once: by the project for its own settings, then by every build of the run.
+"""mkdocs.yml, read once: by `load_project` for the practice's settings, then by every build of the run.
 
 The file is parsed with MkDocs' own YAML loader (`!ENV`, `!!python/name:` and INHERIT work as
 in `mkdocs build`) and kept while it is unchanged: same modification time, same size. An

@@ -7,8 +7,9 @@ Two halves of one job, both applied to every page:
   becomes text; Markdown syntax (`*how*`, lists, links) still works because Markdown
   does not need `<`, `>` or `&`. Trusted HTML (the SVG pictures) is `Markup` and
   passes through untouched.
-* `SafeLinksExtension` is a Python-Markdown extension, added to every build, that runs
-  after Markdown has made its links and images: it removes `javascript:`/`data:` and
+* `SafeLinksExtension` is a Python-Markdown extension, added to every build (the pipeline
+  names it to the engine as `SAFE_LINKS_EXTENSION`; the engine adds it whatever mkdocs.yml
+  says), that runs after Markdown has made its links and images: it removes `javascript:`/`data:` and
   other unknown URL schemes, event-handler and style attributes, and images from other
   hosts (a remote image would tell that host who reads the workbook, and when). A
   picture loads only from a relative path on the site itself: anything with a scheme,
@@ -35,6 +36,9 @@ _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 # Attributes whose URL a browser fetches by itself, without a click.
 LOADED_ATTRIBUTES = {"src", "srcset", "poster", "background", "data", "lowsrc", "dynsrc"}
 _SPACES = re.compile(r"[\x00-\x20\x7f\s]+")
+# What a build names to have every page's links and pictures cleaned: Markdown loads an
+# extension by its module's name (`makeExtension` below).
+SAFE_LINKS_EXTENSION = __name__
 # Markdown keeps a backslash-escaped character as a placeholder until its last step.
 _MARKDOWN_ESCAPE = re.compile(f"{util.STX}(\\d+){util.ETX}")
 
@@ -124,7 +128,7 @@ class _SafeLinks(Treeprocessor):
 
 
 class SafeLinksExtension(Extension):
-    """Registered on every build by the engine's plugin (coach_site.engine.plugin); see the module docstring."""
+    """Named to every build as `SAFE_LINKS_EXTENSION`, enforced by the engine; see the module docstring."""
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown's API)
         # Late: after 'inline' (20) makes links and 'attr_list' (8) sets attributes,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from coach_site.clientfile.history import last_updated, last_updated_many
-from coach_site.clientfile.keys import read_seal
+from coach_site.clientfile.keys import coachee_link, read_seal
 from coach_site.clientfile.loader import (
     load_client_bytes,
     load_client_file,
@@ -34,8 +34,8 @@ from coach_site.errors import (
 )
 from coach_site.project import Project, shown_path
 from coach_site.workbook.dates import human_date
-from coach_site.workbook.escape import escape_html
-from coach_site.workbook.render import load_words, render_pages, theme_words
+from coach_site.workbook.escape import SAFE_LINKS_EXTENSION, escape_html
+from coach_site.workbook.render import ClientPages, load_words, render_pages, theme_words
 from coach_site.workbook.seal import seal_of, seal_site
 from coach_site.workbook.stamps import Stamps, inputs_fingerprint, shared_fingerprint
 from coach_site.workbook.swap import staged_site, staging_dir, write_site_root
@@ -120,16 +120,18 @@ def _prepare(client_file: Path, source: bytes, updated: dt.date, fingerprint: st
     return Prepared(client_file, workbook, updated, fingerprint)
 
 
-def build_client(client_file: Path, project: Project, site_dir: Path) -> Built:
-    """Build one client's workbook and swap it into `site_dir/<token>/`.
+def build_client(client_file: Path, project: Project, site_dir: Path, *, record: bool = True) -> Built:
+    """Build one client's workbook and swap it into `site_dir/<token>/`, changed or not: a
+    run of one client, built the way `build_clients` builds every run (its shared set-up,
+    its refusal of a shared link, its build record), so one client alone is no other path.
 
-    Raises a CoachSiteError on bad input or a failed build; the published site and the
-    site dir are then exactly as they were.
+    Raises the client's CoachSiteError on bad input or a failed build; the published site
+    and the site dir are then exactly as they were. `record`: see `build_clients`.
     """
-    prepared = prepare_client(client_file, project)
-    built = build_prepared(prepared, project, site_dir)
-    write_site_root(site_dir)
-    return _with_language_warnings(built, project, prepared.workbook, set())
+    [outcome] = build_clients([client_file], project, site_dir, force=True, record=record)
+    if isinstance(outcome, Failed):
+        raise outcome.error
+    return outcome
 
 
 def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Built:
@@ -139,6 +141,7 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
     once per run.
     """
     from coach_site.engine.build import (  # MkDocs and Material load only when something is built
+        ClientSite,
         SiteWords,
         build_site,
     )
@@ -148,23 +151,26 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
         seal = seal_of(prepared.workbook, project)
         docs_dir = work / "docs"
         language = project.language_of(prepared.workbook.language)
-        rendered = render_pages(
-            prepared.workbook, project.content_dirs, docs_dir, coach=project.coach, link=link,
-            updated=prepared.updated, title=project.workbook_title, language=language, sealed=seal is not None,
+        pages = ClientPages(
+            prepared.workbook, project.content_dirs, project.coach, link, updated=prepared.updated,
+            title=project.workbook_title, language=language, sealed=seal is not None,
         )
+        rendered = render_pages(pages, docs_dir)
         with staged_site(site_dir, prepared.token) as staging:
             words = theme_words(prepared.workbook, project.content_dirs, project.workbook_title, language)
             sealed_words = load_words(project.content_dirs, language)["sealed"] if seal else {}
             if seal is not None:  # the footer's "forget this workbook on this device"
                 words["pages"] = {**words["pages"], "sealed_forget": escape_html(sealed_words["forget"])}
-            warnings = build_site(
-                project, docs_dir, rendered.nav, link, staging, human_date(prepared.updated, language),
-                SiteWords(**words), language=prepared.workbook.language,
+            site = ClientSite(
+                project, docs_dir, rendered.nav, link, extensions=(SAFE_LINKS_EXTENSION,),
+                updated=human_date(prepared.updated, language), words=SiteWords(**words),
+                language=prepared.workbook.language,
             )
+            warnings = build_site(site, staging)
             if seal is not None:  # before the swap: the site dir never holds the plain pages
                 seal_site(staging, seal, sealed_words)
     own = prepared.workbook.link
-    return Built(prepared.client_file, link=project.coachee_link(own.token, own.sealed, own.key),
+    return Built(prepared.client_file, link=coachee_link(project, own.token, own.sealed, own.key),
                  site=site_dir / prepared.token, warnings=[*warnings, *placeholders_left(prepared.workbook)])
 
 
@@ -184,6 +190,7 @@ def build_clients(
     *,
     force: bool = False,
     jobs: int | None = None,
+    record: bool = True,
 ) -> Iterator[Outcome]:
     """Build several clients, one Outcome each, in the order given.
 
@@ -192,8 +199,10 @@ def build_clients(
     Several changed clients are built by a pool of `jobs` processes (default: one per
     core), each paying the imports and theme set-up once; outcomes still come back one
     per client, in order. The site dir's own files are written once, after the builds.
+    `record`: keep the site dir's build record in `.coach-site/` (a throw-away preview's
+    folder keeps none).
     """
-    stamps = Stamps(project, site_dir)
+    stamps = Stamps(project, site_dir) if record else None
     dates = last_updated_many([f for f in client_files if f.is_file()])
     shared = shared_fingerprint(project)
     sources: dict[Path, bytes] = {}
@@ -203,10 +212,10 @@ def build_clients(
             source = sources[file_key(client_file)] = read_client_bytes(client_file)
             updated = dates.get(client_file) or last_updated(client_file)
             fingerprint = inputs_fingerprint(source, updated, shared)
-            token = None if force else stamps.current_token(client_file, fingerprint, site_dir)
+            token = None if force or stamps is None else stamps.current_token(client_file, fingerprint, site_dir)
             if token:  # unchanged: not even parsed again, only its link's key looked up
                 seal = read_seal(client_file, source)
-                plan.append(Skipped(client_file, project.coachee_link(token, seal.sealed, seal.key), site_dir / token))
+                plan.append(Skipped(client_file, coachee_link(project, token, seal.sealed, seal.key), site_dir / token))
             else:
                 plan.append(_prepare(client_file, source, updated, fingerprint, project.sealed))
         except CoachSiteError as exc:
@@ -236,7 +245,8 @@ def build_clients(
             outcome = _built_or_failed(step, pending[id(step)], project, site_dir)
             if isinstance(outcome, Built):
                 built_any = True
-                stamps.record(step.client_file, step.token, step.fingerprint)
+                if stamps is not None:
+                    stamps.record(step.client_file, step.token, step.fingerprint)
                 outcome = _with_language_warnings(outcome, project, step.workbook, warned)
             yield outcome
     finally:
@@ -246,7 +256,8 @@ def build_clients(
             write_site_root(site_dir)
         if run is not None:
             run.close()
-        stamps.save()
+        if stamps is not None:
+            stamps.save()
 
 
 def _with_language_warnings(built: Built, project: Project, workbook: Workbook,

@@ -59,33 +59,33 @@ class AreaPage:
 
 
 @dataclass(frozen=True)
+class ClientPages:
+    """One client's workbook to render: the client, the templates, and what the pages say
+    of the coach, the link and the day."""
+
+    workbook: Workbook
+    content_dirs: Sequence[Path]  # where the templates are looked up: the first file of a name wins
+    coach: Coach
+    link: str  # the workbook's address: never the key
+    updated: dt.date | None = None
+    title: str | None = None  # mkdocs.yml's extra.workbook_title, when the coach set one
+    language: str = LANGUAGE  # the workbook's (a theme language code): its words, questions and dates
+    sealed: bool = False  # the file names and the app's name say nothing of the client (see workbook/seal.py)
+
+
+@dataclass(frozen=True)
 class RenderedSite:
     """What render wrote: the MkDocs nav for the pages, in workbook order."""
 
     nav: list[Any]
 
 
-def render_pages(
-    workbook: Workbook,
-    content_dirs: Sequence[Path],
-    out_dir: Path,
-    *,
-    coach: Coach,
-    link: str,
-    updated: dt.date | None = None,
-    title: str | None = None,
-    language: str = LANGUAGE,
-    sealed: bool = False,
-) -> RenderedSite:
-    """Render every page template of `content_dirs` (the first of a name wins) for one
-    workbook into `out_dir`.
-    `title`: mkdocs.yml's extra.workbook_title, when the coach set one. `language`: the
-    workbook's (a theme language code): its words, questions and dates. `sealed`: the file
-    names and the app's name say nothing of the client (see workbook/seal.py)."""
-    env = _environment(content_dirs, language)
-    words = load_words(content_dirs, language)
-    title = coach_title(title, language)
-    areas = area_pages(workbook.focus_areas, numbered=sealed)
+def render_pages(pages: ClientPages, out_dir: Path) -> RenderedSite:
+    """Render every page template of `pages.content_dirs` for one workbook into `out_dir`."""
+    workbook, language = pages.workbook, pages.language
+    env = _environment(pages.content_dirs, language)
+    words = load_words(pages.content_dirs, language)
+    areas = area_pages(workbook.focus_areas, numbered=pages.sealed)
     context = {
         "workbook": workbook,
         "client": workbook.client,
@@ -97,16 +97,16 @@ def render_pages(
         "ted_talk": workbook.ted_talk,
         "sessions": workbook.sessions,
         "next_session": workbook.next_session,
-        "coach": coach,
-        "link": link,
-        "updated": updated,
+        "coach": pages.coach,
+        "link": pages.link,
+        "updated": pages.updated,
         "token": workbook.link.token,
         "questions": questions_in(language),
         "words": words,
         "language": language,
     }
     nav: list[Any] = []
-    for name in _page_templates(content_dirs):
+    for name in _page_templates(pages.content_dirs):
         template = _template(env, f"{name}.md.j2")
         if name == AREA_TEMPLATE:
             for page in areas:
@@ -118,7 +118,8 @@ def render_pages(
             nav.append(f"{name}.md")
     (out_dir / PRINT_PAGE).write_text(print_page(words), encoding="utf-8")
     nav.append(PRINT_PAGE)
-    (out_dir / MANIFEST).write_text(web_app_manifest(workbook, words, title, sealed=sealed), encoding="utf-8")
+    title = coach_title(pages.title, language)
+    (out_dir / MANIFEST).write_text(web_app_manifest(workbook, words, title, sealed=pages.sealed), encoding="utf-8")
     return RenderedSite(nav=nav)
 
 
