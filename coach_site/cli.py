@@ -444,7 +444,7 @@ def publish(files: tuple[Path, ...], to: str, site_dir: Path, force: bool, jobs:
         return yes or click.confirm("Remove them from the host?", default=False, err=True)
 
     report = publish_sites(site_dir, target, current=tokens.current, failed=tokens.failed, prune=prune,
-                           confirm=confirm, project_root=project.root)
+                           confirm=confirm, project=project)
     console.say(f"Published {len(report.published)} workbook(s) to {target}.", err=True, dim=True)
     if advice := report.advice(target):
         console.warn(advice)

@@ -36,7 +36,7 @@ from coach_site.workbook.escape import escape_html
 from coach_site.workbook.render import load_words, render_pages, theme_words
 from coach_site.workbook.seal import seal_of, seal_site
 from coach_site.workbook.stamps import Stamps, inputs_fingerprint, shared_fingerprint
-from coach_site.workbook.swap import staged_site, staging_dir, write_site_root
+from coach_site.workbook.swap import front_page, staged_site, staging_dir, write_site_root
 from coach_site.workbook.translations import (
     catalogue_file,
     has_catalogue,
@@ -122,8 +122,9 @@ def build_client(client_file: Path, project: Project, site_dir: Path) -> Built:
     site dir are then exactly as they were.
     """
     prepared = prepare_client(client_file, project)
+    front = front_page(project)  # a template that cannot make it fails before anything is swapped in
     built = build_prepared(prepared, project, site_dir)
-    write_site_root(site_dir)
+    write_site_root(site_dir, front)
     return _with_language_warnings(built, project, prepared.workbook, set())
 
 
@@ -157,7 +158,7 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
                 SiteWords(**words), language=prepared.workbook.language,
             )
             if seal is not None:  # before the swap: the site dir never holds the plain pages
-                seal_site(staging, seal, sealed_words)
+                seal_site(staging, seal, sealed_words, project.content_dirs, language)
     own = prepared.workbook.link
     return Built(prepared.client_file, link=project.coachee_link(own.token, own.sealed, own.key),
                  site=site_dir / prepared.token, warnings=[*warnings, *placeholders_left(prepared.workbook)])
@@ -210,6 +211,7 @@ def build_clients(
             plan.append(Failed(client_file, _unexpected(client_file, exc)))
     plan = _refuse_shared_links(plan, project, sources)
     changed = [step for step in plan if isinstance(step, Prepared)]
+    front = front_page(project) if changed else ""  # before any build: its template may fail
     run = None
     if changed:  # MkDocs is imported and the run's shared set-up made once here, inherited by forked workers
         from coach_site.engine.build import share_among_builds
@@ -238,7 +240,7 @@ def build_clients(
         if pool is not None:
             pool.shutdown(cancel_futures=True)
         if built_any:
-            write_site_root(site_dir)
+            write_site_root(site_dir, front)
         if run is not None:
             run.close()
         stamps.save()
