@@ -93,8 +93,9 @@ def test_the_example_workbook_reads_as_its_golden_text(example_site):
             path.unlink()
         for name in changed:
             (GOLDEN / name).write_text(built[name], encoding="utf-8")
-        pytest.skip(f"COACH_SITE_UPDATE_SNAPSHOT=1: rewrote tests/golden/ from this build ({len(changed)} file(s) "
-                    f"changed, {len(stale)} removed, of {len(built)}); review them with git diff tests/golden/")
+        pytest.skip(f"COACH_SITE_UPDATE_SNAPSHOT=1: tests/golden/ written from this build, not compared: "
+                    f"{len(changed)} of {len(built)} file(s) changed, {len(stale)} removed; "
+                    "review them with git diff tests/golden/")
     golden = {p.name: p.read_text(encoding="utf-8") for p in sorted(GOLDEN.glob("*.txt"))}
     assert golden, "tests/golden/ is empty: run `make snapshot` to write it"
     diffs = []
