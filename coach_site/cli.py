@@ -468,7 +468,7 @@ def publish(files: tuple[Path, ...], to: str, site_dir: Path, force: bool, jobs:
         return yes or click.confirm("Replace the branch's history?", default=False, err=True)
 
     report = publish_sites(site_dir, target, current=tokens.current, failed=tokens.failed, prune=prune,
-                           confirm=confirm, confirm_rewrite=confirm_rewrite, project_root=project.root)
+                           confirm=confirm, confirm_rewrite=confirm_rewrite, project=project)
     if report.nothing_new:
         console.say(f"Nothing new to publish: {target} already holds these workbooks.", err=True)
         raise_if_failed(outcomes)

@@ -22,7 +22,7 @@ from coach_site.project import Coach
 from coach_site.project_loader import load_project
 from coach_site.workbook.pipeline import Built, Skipped, build_clients
 from coach_site.workbook.render import ClientPages, render_pages
-from coach_site.workbook.swap import MARK_FILE, site_root_files, staged_site
+from coach_site.workbook.swap import MARK_FILE, site_root_names, staged_site
 
 # Every file this process opens, while a test listens: Python's own audit events, so
 # whatever opens a file (pathlib, open(), a library) is seen, and nothing is replaced.
@@ -79,7 +79,7 @@ def test_the_site_root_is_written_once_per_run_not_once_per_client(project, writ
         with files_opened() as seen:
             outcomes = list(build_clients(files, load_project(project), site_dir, jobs=1, force=True))
         assert all(isinstance(o, Built) for o in outcomes)
-        for name in site_root_files():
+        for name in site_root_names():
             # Read to compare, or written: once a run at most (an empty .nojekyll is never read).
             assert (site_dir / name).is_file() and times_opened(seen, site_dir / name) <= 1, name
 

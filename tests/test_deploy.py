@@ -12,6 +12,7 @@ from test_cli import run
 
 from coach_site.commands.publish import Target, parse_target, publish_sites
 from coach_site.errors import CoachSiteError
+from coach_site.project import load_project
 from coach_site.workbook.headers import HEADERS, htaccess, netlify_headers, nginx_server
 from coach_site.workbook.swap import MARK_FILE, ROBOTS_TXT
 
@@ -152,7 +153,8 @@ def test_rsync_publishes_when_installed_and_says_so_when_not(project, write_clie
     assert (destination / "index.html").exists() and (destination / ADA / MARK_FILE).exists()
     monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
     with pytest.raises(CoachSiteError, match="rsync is not installed on this machine"):
-        publish_sites(project / "site", Target("rsync", str(destination)), current={ADA}, failed=set())
+        publish_sites(project / "site", Target("rsync", str(destination)), current={ADA}, failed=set(),
+                      project=load_project(project))
 
 
 def test_headers_for_every_host_say_the_same_thing():

@@ -120,7 +120,8 @@ def test_the_clients_of_a_run_share_one_copy_of_the_theme_files_and_published_co
     # Published elsewhere, each workbook's files are files of their own.
     target = tmp_path / "www"
     tokens = {ada.name, bo.name}
-    publish_sites(site_dir, Target("dir", str(target)), current=tokens, failed=set(), project_root=project)
+    publish_sites(site_dir, Target("dir", str(target)), current=tokens, failed=set(),
+                  project=load_project(project))
     for name in ada_files:
         assert (target / ada.name / name).read_bytes() == (ada / name).read_bytes()
         assert (target / ada.name / name).stat().st_nlink == 1

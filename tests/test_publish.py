@@ -8,16 +8,19 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_CLIENT, build, customised, serve
+from conftest import MINIMAL_CLIENT, REPO, build, customised, serve
 
+from coach_site.commands.publish import Target, publish_sites
 from coach_site.errors import BuildError, ClientFileError
+from coach_site.project import load_project
 from coach_site.workbook.swap import (
-    INDEX_HTML,
+    FRONT_PAGE_MARK,
     MARK_FILE,
     MARK_TEXT,
     ROBOTS_TXT,
     publish_site,
     remove_leftovers,
+    front_page,
     staging_dir,
     write_site_root,
 )
@@ -103,15 +106,57 @@ def test_the_site_root_keeps_crawlers_out_and_lists_no_client(published):
     assert '<meta name="referrer" content="no-referrer">' in front
 
 
+# The front page of coach-site's versions before it was a template: ours, to be rewritten.
+OLDER_FRONT_PAGE = """<!doctype html>
+<!-- coach-site: an empty front page -->
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="robots" content="noindex, nofollow">
+<meta name="referrer" content="no-referrer">
+<title>Private</title>
+</head>
+<body></body>
+</html>
+"""
+
+
 def test_a_front_page_that_is_not_ours_is_left_alone(tmp_path):
+    front = front_page(load_project(REPO))
     site_dir = tmp_path / "www"
     site_dir.mkdir()
     (site_dir / "index.html").write_text("<h1>My practice</h1>")
-    write_site_root(site_dir)
+    write_site_root(site_dir, front)
     assert (site_dir / "index.html").read_text() == "<h1>My practice</h1>"
-    (site_dir / "index.html").write_text(INDEX_HTML.replace("Private", "Old"))  # ours, an older text
-    write_site_root(site_dir)
-    assert (site_dir / "index.html").read_text() == INDEX_HTML
+    (site_dir / "index.html").write_text(OLDER_FRONT_PAGE.replace("Private", "Old"))  # ours, an older text
+    write_site_root(site_dir, front)
+    assert (site_dir / "index.html").read_text() == front
+
+
+def test_the_front_page_is_in_the_practices_language_from_its_template(project, write_client, tmp_path):
+    assert front_page(load_project(REPO)) == OLDER_FRONT_PAGE  # the same bytes as before it was a template
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  language: en\n", "  language: de\n"))
+    client = write_client(MINIMAL_CLIENT + "language: fr\n")  # a client's own language is theirs alone
+    site_dir = tmp_path / "site"
+    build(client, project, site_dir)
+    front = (site_dir / "index.html").read_text()
+    assert '<html lang="de">' in front and "<title>Privat</title>" in front and FRONT_PAGE_MARK in front
+    www = tmp_path / "www"  # and so is the host's, where publish writes it
+    publish_sites(site_dir, Target("dir", str(www)), current={TOKEN}, failed=set(), project=load_project(project))
+    assert (www / "index.html").read_text() == front
+    # A practice's own copy wins; one without the mark is refused before anything changes.
+    own = customised(project, "front-page.html.j2")
+    own.write_text(own.read_text().replace("<body></body>",
+                                           "<body><p>{{ _('Nothing to see here') }} &amp; more</p></body>"))
+    build(client, project, site_dir)
+    assert "<body><p>Nothing to see here &amp; more</p></body>" in (site_dir / "index.html").read_text()
+    before = snapshot(site_dir)
+    own.write_text(own.read_text().replace(FRONT_PAGE_MARK, "<!-- mine -->"))
+    client.write_text(MINIMAL_CLIENT.replace("Career", "Health") + "language: fr\n")
+    with pytest.raises(BuildError, match="content/front-page.html.j2 must keep the line <!-- coach-site: an empty"):
+        build(client, project, site_dir)
+    assert snapshot(site_dir) == before
 
 
 def test_every_workbook_carries_the_mark_that_tells_nothing(published):

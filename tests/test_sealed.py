@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import EXAMPLE_CLIENT, MINIMAL_CLIENT, REPO, build, copy_project
+from conftest import EXAMPLE_CLIENT, MINIMAL_CLIENT, REPO, build, copy_project, customised
 from cryptography.exceptions import InvalidTag
 
 from coach_site.clientfile.loader import load_client_file
@@ -269,3 +269,20 @@ def test_the_shell_speaks_the_workbooks_language(tmp_path):
     assert 'data-say-no-key="Dieses Arbeitsbuch ist privat und verschlossen.' in shell
     assert json.loads((site / "manifest.webmanifest").read_text())["short_name"] == "Arbeitsbuch"
     assert "Beruf" in opened(site, "area-1.html", content_key(KEY))
+
+
+def test_the_shell_is_a_template_a_practice_may_have_its_own_of_and_its_words_are_escaped(tmp_path):
+    root = copy_project(tmp_path / "practice")
+    own = customised(root, "sealed-page.html.j2")
+    own.write_text(own.read_text(encoding="utf-8").replace(
+        "<h1>{{ says.title }}</h1>", '<h1>{{ says.title }}</h1>\n<p class="ours">{{ _("Welcome back") }}</p>'))
+    (root / "content" / "_words.yaml").write_text('sealed:\n  title: Notes <b>&</b> "plans"\n'
+                                                  '  opening: <script>alert(1)</script>\n', encoding="utf-8")
+    client = tmp_path / "ada.yaml"
+    client.write_text(HEAD + f"  sealed: true\n  key: {KEY}\nfocus_areas:\n  - name: Career\n", encoding="utf-8")
+    site = build(client, root, tmp_path / "site").site
+    shell = (site / "area-1.html").read_text(encoding="utf-8")
+    assert '<h1>Notes &lt;b&gt;&amp;&lt;/b&gt; &#34;plans&#34;</h1>\n<p class="ours">Welcome back</p>' in shell
+    assert "<title>Notes &lt;b&gt;&amp;&lt;/b&gt; &#34;plans&#34;</title>" in shell
+    assert 'data-say-opening="&lt;script&gt;alert(1)&lt;/script&gt;"' in shell and "<script>alert" not in shell
+    assert "Career" in opened(site, "area-1.html", content_key(KEY))  # and it still opens

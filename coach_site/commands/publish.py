@@ -28,18 +28,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from coach_site.clientfile.model import TOKEN_PATTERN as TOKEN_FOLDER
 from coach_site.errors import CoachSiteError
 from coach_site.git import GitMissing, git, last_line, try_git
 from coach_site.project import Project, shown_path
-from coach_site.clientfile.model import TOKEN_PATTERN as TOKEN_FOLDER
 from coach_site.workbook.pipeline import Built, Failed, Outcome, Skipped, check_client
 from coach_site.workbook.seal import SEARCH_INDEX
 from coach_site.workbook.swap import (
     is_workbook,
     refuse_linked_root_files,
     remove_site,
+    front_page,
     root_file_advice,
-    site_root_files,
+    site_root_names,
     staged_site,
     write_site_root,
 )
@@ -160,20 +161,22 @@ def publish_sites(
     prune: bool = False,
     confirm: Callable[[list[str]], bool] = lambda orphans: False,
     confirm_rewrite: Callable[[list[str]], bool] = lambda reasons: False,
-    project_root: Path = Path("."),
+    project: Project,
 ) -> PublishReport:
-    """Publish the site dir's workbooks of `current` tokens, except `failed` ones.
+    """Publish the site dir's workbooks of `current` tokens, except `failed` ones, and the
+    site root's own files (the front page in the practice's language).
 
     `confirm` is asked before pruning, with the tokens that would go; `confirm_rewrite`
     before a git branch's history is replaced by one commit, with the reasons.
     """
-    check_target(target, project_root)
+    check_target(target, project.root)
     ready = sorted(t for t in _tokens(site_dir) if t in current and t not in failed)
+    front = front_page(project)
     if target.kind == "dir":
-        return _publish_to_folder(site_dir, Path(target.location), ready, current, prune, confirm)
+        return _publish_to_folder(site_dir, Path(target.location), ready, current, prune, confirm, front)
     if target.kind == "git":
-        return _publish_to_git(site_dir, target, ready, current, prune, confirm, confirm_rewrite, project_root)
-    return _publish_with_rsync(site_dir, target, ready, prune)
+        return _publish_to_git(site_dir, target, ready, current, prune, confirm, confirm_rewrite, project.root, front)
+    return _publish_with_rsync(site_dir, target, ready, prune, front)
 
 
 def check_target(target: Target, project_root: Path) -> None:
@@ -240,7 +243,7 @@ def _tokens(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if not p.name.startswith(".") and is_workbook(p))
 
 
-def _publish_to_folder(site_dir, folder, ready, current, prune, confirm) -> PublishReport:
+def _publish_to_folder(site_dir, folder, ready, current, prune, confirm, front) -> PublishReport:
     """Each workbook swapped in whole, as in the site dir: a reader never sees half of one."""
     report = PublishReport()
     if not ready and not folder.exists():
@@ -251,7 +254,7 @@ def _publish_to_folder(site_dir, folder, ready, current, prune, confirm) -> Publ
         with staged_site(folder, token) as staging:
             shutil.copytree(site_dir / token, staging, dirs_exist_ok=True)
         report.published.append(token)
-    report.left_alone = write_site_root(folder)  # also when no workbook was published this time
+    report.left_alone = write_site_root(folder, front)  # also when no workbook was published this time
     there = _tokens(folder)
     report.orphans = [t for t in there if t not in current]
     if prune and report.orphans and confirm(report.orphans):
@@ -270,19 +273,22 @@ def _remote_url(remote: str, project_root: Path) -> str:
     return remote
 
 
-def _publish_to_git(site_dir, target, ready, current, prune, confirm, confirm_rewrite, project_root) -> PublishReport:
+def _publish_to_git(site_dir, target, ready, current, prune, confirm, confirm_rewrite, project_root,
+                    front) -> PublishReport:
     """A new commit on the branch, with what was published before as its parent, then a push.
 
     The commit is made in a throw-away repository that holds only the published files,
     so nothing else of the coach's project can ever reach the branch.
     """
     try:
-        return _commit_and_push(site_dir, target, ready, current, prune, confirm, confirm_rewrite, project_root)
+        return _commit_and_push(site_dir, target, ready, current, prune, confirm, confirm_rewrite, project_root,
+                                front)
     except GitMissing:
         raise CoachSiteError("git is not installed; install it to publish with --to git:") from None
 
 
-def _commit_and_push(site_dir, target, ready, current, prune, confirm, confirm_rewrite, project_root) -> PublishReport:
+def _commit_and_push(site_dir, target, ready, current, prune, confirm, confirm_rewrite, project_root,
+                     front) -> PublishReport:
     remote = _remote_url(target.location, project_root)
     with private_temp_dir("publish") as work:
         repo = work / "branch"
@@ -300,7 +306,7 @@ def _commit_and_push(site_dir, target, ready, current, prune, confirm, confirm_r
         else:
             git("checkout", "-q", "--orphan", target.branch, cwd=repo)
         history = set(git("log", "--format=", "--name-only", "HEAD", cwd=repo).split("\n")) if fetched.ok else set()
-        report = _publish_to_folder(site_dir, repo, ready, current, prune, confirm)
+        report = _publish_to_folder(site_dir, repo, ready, current, prune, confirm, front)
         git("add", "-A", cwd=repo)
         reasons = _history_leaks(history, repo)
         if reasons and not confirm_rewrite(reasons):
@@ -342,7 +348,7 @@ def _identity(project_root: Path) -> list[str]:
     return ["-c", f"user.name={name or 'coach-site'}", "-c", f"user.email={email or 'coach-site@localhost'}"]
 
 
-def _publish_with_rsync(site_dir, target, ready, prune) -> PublishReport:
+def _publish_with_rsync(site_dir, target, ready, prune, front) -> PublishReport:
     if shutil.which("rsync") is None:
         raise CoachSiteError("rsync is not installed on this machine; install it, or publish with --to git:... or --to DIR")
     if prune:
@@ -355,22 +361,22 @@ def _publish_with_rsync(site_dir, target, ready, prune) -> PublishReport:
     for token in ready:
         _rsync(["-a", "--mkpath", "--delete", "--", f"{site_dir / token}/", f"{destination}/{token}/"])
         report.published.append(token)
-    report.left_alone = _rsync_root_files(destination)
+    report.left_alone = _rsync_root_files(destination, front)
     return report
 
 
-def _rsync_root_files(destination: str) -> list[str]:
+def _rsync_root_files(destination: str, front: str) -> list[str]:
     """The root files, with the same rule as for a folder: the host's own ones are left as they are.
 
     The host's copies are fetched first, put right here, and only those that changed sent back.
     """
-    names = list(site_root_files())
+    names = site_root_names()
     with private_temp_dir("root-files") as work:
         root = work / "root"
         root.mkdir()
         _rsync(["-a", *(f"--include=/{name}" for name in names), "--exclude=*", "--", f"{destination}/", f"{root}/"])
         before = {name: (root / name).read_bytes() for name in names if (root / name).is_file()}
-        left = write_site_root(root)
+        left = write_site_root(root, front)
         changed = [name for name in names if (root / name).is_file() and before.get(name) != (root / name).read_bytes()]
         for name in changed:
             os.chmod(root / name, 0o644)  # rsync -a copies the mode: a web server must read them

@@ -19,7 +19,7 @@ from coach_site.workbook.pipeline import (
     prepare_client,
 )
 from coach_site.workbook.stamps import Stamps
-from coach_site.workbook.swap import write_site_root
+from coach_site.workbook.swap import front_page, write_site_root
 from coach_site.workbook.workspace import private_temp_dir
 
 
@@ -52,8 +52,9 @@ def rotate_client(client_file: Path, project: Project, site_dir: Path) -> Built:
         edited.write_bytes(new_text.encode("utf-8"))
         # Built from the copy, but any error names the client's own file.
         prepared = dataclasses.replace(prepare_client(edited, project), client_file=client_file)
+        front = front_page(project)  # a template that cannot make it fails before anything is swapped in
         built = build_prepared(prepared, project, site_dir)
-        write_site_root(site_dir)
+        write_site_root(site_dir, front)
     write_atomically(client_file, new_text)
     if old_token and not sharing:  # a copied file's old link is still the other client's: leave their site alone
         shutil.rmtree(site_dir / old_token, ignore_errors=True)  # this client's own workbook, old token

@@ -38,7 +38,7 @@ from coach_site.workbook.escape import SAFE_LINKS_EXTENSION, escape_html
 from coach_site.workbook.render import ClientPages, load_words, render_pages, theme_words
 from coach_site.workbook.seal import seal_of, seal_site
 from coach_site.workbook.stamps import Stamps, inputs_fingerprint, shared_fingerprint
-from coach_site.workbook.swap import staged_site, staging_dir, write_site_root
+from coach_site.workbook.swap import front_page, staged_site, staging_dir, write_site_root
 from coach_site.workbook.translations import (
     catalogue_file,
     has_catalogue,
@@ -168,7 +168,7 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
             )
             warnings = build_site(site, staging)
             if seal is not None:  # before the swap: the site dir never holds the plain pages
-                seal_site(staging, seal, sealed_words)
+                seal_site(staging, seal, sealed_words, project.content_dirs, language)
     own = prepared.workbook.link
     return Built(prepared.client_file, link=coachee_link(project, own.token, own.sealed, own.key),
                  site=site_dir / prepared.token, warnings=[*warnings, *placeholders_left(prepared.workbook)])
@@ -224,6 +224,7 @@ def build_clients(
             plan.append(Failed(client_file, _unexpected(client_file, exc)))
     plan = _refuse_shared_links(plan, project, sources)
     changed = [step for step in plan if isinstance(step, Prepared)]
+    front = front_page(project) if changed else ""  # before any build: its template may fail
     run = None
     if changed:  # MkDocs is imported and the run's shared set-up made once here, inherited by forked workers
         from coach_site.engine.build import share_among_builds
@@ -253,7 +254,7 @@ def build_clients(
         if pool is not None:
             pool.shutdown(cancel_futures=True)
         if built_any:
-            write_site_root(site_dir)
+            write_site_root(site_dir, front)
         if run is not None:
             run.close()
         if stamps is not None:

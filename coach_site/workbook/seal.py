@@ -4,7 +4,8 @@ A sealed workbook is built as any other, then, before it is swapped into the sit
 every page is encrypted (AES-256-GCM, a fresh 12-byte IV per item, the item's path in
 the workbook as additional data, so a host cannot pass one page off as another) and
 put in a small shell page that carries no client word: a neutral title, a message for
-a browser without JavaScript, and the ciphertext in a data block that never runs.
+a browser without JavaScript, and the ciphertext in a data block that never runs. The
+shell is the template `content/sealed-page.html.j2` (a practice may have its own).
 `theme/overrides/assets/javascripts/sealed.js` decrypts it in the coachee's browser with the
 key from the link's fragment (`#...`), which browsers never send to a host.
 
@@ -26,10 +27,12 @@ import re
 import secrets
 import tempfile
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
@@ -38,7 +41,7 @@ from coach_site.clientfile import keys
 from coach_site.clientfile.model import Workbook, seal_key_bytes
 from coach_site.errors import BuildError
 from coach_site.project import Project
-from coach_site.workbook.escape import escape_html
+from coach_site.workbook.html_pages import html_template, render_html
 
 PASSPHRASE_ITERATIONS = 600_000  # OWASP's figure for PBKDF2-HMAC-SHA256; sealed.js reads it from the page
 IV_BYTES = 12
@@ -47,6 +50,7 @@ SEARCH_SCRIPT = "search/search_index.js"  # the sealed index, the only copy publ
 PAGE_BLOCK_ID = "sealed-page"
 SHELL_STYLESHEET = "assets/stylesheets/sealed.css"
 SHELL_SCRIPTS = ("assets/javascripts/store.js", "assets/javascripts/sealed.js")  # store.js: what the scripts share
+SHELL_TEMPLATE = "sealed-page.html.j2"  # the shell, in content/: its words and look
 _NOT_SAID_BY_SCRIPT = ("title", "noscript", "short_name", "forget")  # on the shell, the manifest, the footer
 
 
@@ -99,14 +103,15 @@ def decrypt(item: dict[str, str], content_key: bytes, path: str) -> bytes:
                                        path.encode("utf-8"))
 
 
-def seal_site(site: Path, seal: Seal, words: dict[str, Any]) -> None:
+def seal_site(site: Path, seal: Seal, words: dict[str, Any], content_dirs: Sequence[Path], language: str) -> None:
     """Turn the built workbook in `site` into its sealed form, in place: every page a shell,
     the search index encrypted. `words`: the `sealed` part of content/_words.yaml, in the
-    workbook's language."""
+    workbook's `language`; the shell's template is looked up in `content_dirs`."""
+    template = html_template(content_dirs, language, SHELL_TEMPLATE)
     for page in sorted(site.rglob("*.html")):
         path = page.relative_to(site).as_posix()
         html = page.read_text(encoding="utf-8")
-        _replace(page, shell_page(html, encrypt(html.encode("utf-8"), seal, path), path, seal, words))
+        _replace(page, shell_page(html, encrypt(html.encode("utf-8"), seal, path), path, seal, words, template))
     _seal_search_index(site, seal)
 
 
@@ -123,42 +128,24 @@ _HTML_TAG = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r'\b(lang|dir)="([^"]*)"')
 
 
-def shell_page(html: str, sealed: dict[str, str], path: str, seal: Seal, words: dict[str, Any]) -> str:
-    """The page a host holds in place of `html`: no word of the client, the page's language
-    and direction, the words sealed.js shows, and the ciphertext, which never runs."""
+def shell_page(html: str, sealed: dict[str, str], path: str, seal: Seal, words: dict[str, Any],
+               template: jinja2.Template) -> str:
+    """The page a host holds in place of `html` (the shell `template`, content/sealed-page.html.j2):
+    no word of the client, the page's language and direction, the words sealed.js shows, and
+    the ciphertext, which never runs."""
     tag = _HTML_TAG.search(html)
     language = dict(_ATTRIBUTE.findall(tag.group(0))) if tag else {}
     up = "../" * path.count("/")  # every link relative to the page, so it opens from disk too
-    says = {key: escape_html(text) for key, text in words.items()}
     data = {
-        "path": escape_html(path),
+        "path": path,
         "root": up or "./",
         "index": f"{up}{SEARCH_SCRIPT}",
         "iterations": str(PASSPHRASE_ITERATIONS) if seal.passphrase else "",
-        **{f"say-{key.replace('_', '-')}": text for key, text in says.items() if key not in _NOT_SAID_BY_SCRIPT},
+        **{f"say-{key.replace('_', '-')}": text for key, text in words.items() if key not in _NOT_SAID_BY_SCRIPT},
     }
-    attributes = "".join(f' data-{name}="{value}"' for name, value in data.items())
-    scripts = "".join(f'<script src="{up}{script}" defer></script>\n' for script in SHELL_SCRIPTS)
-    html_attributes = "".join(f' {name}="{escape_html(value)}"' for name, value in sorted(language.items()))
-    return (
-        "<!doctype html>\n"
-        f"<html{html_attributes}>\n<head>\n"
-        '<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width,initial-scale=1">\n'
-        '<meta name="robots" content="noindex, nofollow">\n'
-        '<meta name="referrer" content="no-referrer">\n'
-        f"<title>{says['title']}</title>\n"
-        f'<link rel="stylesheet" href="{up}{SHELL_STYLESHEET}">\n'
-        f"{scripts}"
-        "</head>\n<body>\n"
-        f'<main class="sealed" id="sealed"{attributes}>\n'
-        f"<h1>{says['title']}</h1>\n"
-        f'<noscript><p class="sealed-message">{says["noscript"]}</p></noscript>\n'
-        '<div class="sealed-status" role="status" aria-live="polite"></div>\n'
-        "</main>\n"
-        f'<script type="application/octet-stream" id="{PAGE_BLOCK_ID}" data-iv="{sealed["iv"]}">'
-        f"{sealed['data']}</script>\n"
-        "</body>\n</html>\n"
+    return render_html(
+        template, html_attributes=sorted(language.items()), root=up, stylesheet=SHELL_STYLESHEET,
+        scripts=SHELL_SCRIPTS, data=data, says=words, block_id=PAGE_BLOCK_ID, sealed=sealed,
     )
 
 

@@ -17,8 +17,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from coach_site.errors import CoachSiteError
+from coach_site.errors import BuildError, CoachSiteError
+from coach_site.project import Project
 from coach_site.workbook.headers import htaccess, netlify_headers
+from coach_site.workbook.html_pages import html_template, render_html
 
 # The first line of the root files coach-site writes: a file without it is someone else's.
 ROOT_FILE_MARK = "# coach-site"
@@ -30,20 +32,21 @@ _RETIRED_PREFIX = ".retired-"
 # The mark of a workbook folder: the same for every workbook, so it tells nothing about anyone.
 MARK_FILE = ".coach-site-workbook"
 MARK_TEXT = "A private workbook made by coach-site.\n"
-# The site dir's front page: lists nothing, so a host that would list the folder lists no token.
-_INDEX_MARK = "<!-- coach-site: an empty front page -->"
-INDEX_HTML = f"""<!doctype html>
-{_INDEX_MARK}
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="robots" content="noindex, nofollow">
-<meta name="referrer" content="no-referrer">
-<title>Private</title>
-</head>
-<body></body>
-</html>
-"""
+# The site dir's front page (content/front-page.html.j2): lists nothing, so a host that would
+# list the folder lists no token. This comment in it tells publish the file is coach-site's.
+FRONT_PAGE_MARK = "<!-- coach-site: an empty front page -->"
+FRONT_PAGE_TEMPLATE = "front-page.html.j2"
+
+
+def front_page(project: Project) -> str:
+    """The site dir's index.html: one for every client on the host, so in the practice's
+    language (theme.language), from the practice's template or coach-site's."""
+    template = html_template(project.content_dirs, project.language, FRONT_PAGE_TEMPLATE)
+    page = render_html(template, language=project.language)
+    if FRONT_PAGE_MARK not in page:  # without it, publish would never rewrite the page again
+        raise BuildError(f"content/{FRONT_PAGE_TEMPLATE} must keep the line {FRONT_PAGE_MARK}, "
+                         "by which publish knows coach-site's own front page")
+    return page
 
 
 def staging_dir(site_dir: Path) -> Path:
@@ -114,9 +117,18 @@ def remove_leftovers(site_dir: Path) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
-def site_root_files() -> dict[str, str]:
+def site_root_files(front: str) -> dict[str, str]:
+    """The site dir's own files and what each holds; `front`: the front page (front_page)."""
+    return {"index.html": front, **_files_besides_the_front_page()}
+
+
+def site_root_names() -> list[str]:
+    """The names of the site dir's own files, beside the workbooks."""
+    return ["index.html", *_files_besides_the_front_page()]
+
+
+def _files_besides_the_front_page() -> dict[str, str]:
     return {
-        "index.html": INDEX_HTML,
         "robots.txt": ROBOTS_TXT,
         "_headers": f"{ROOT_FILE_MARK}: privacy headers for Netlify and Cloudflare Pages.\n{netlify_headers()}",
         ".htaccess": htaccess(),
@@ -132,9 +144,9 @@ def remove_site(site_dir: Path, token: str) -> bool:
     return True
 
 
-def write_site_root(site_dir: Path) -> list[str]:
-    """The site dir's own files: an empty front page and robots.txt that keeps crawlers out,
-    and the privacy headers for Netlify/Cloudflare and Apache hosts.
+def write_site_root(site_dir: Path, front: str) -> list[str]:
+    """The site dir's own files: an empty front page (`front`, see front_page) and robots.txt
+    that keeps crawlers out, and the privacy headers for Netlify/Cloudflare and Apache hosts.
 
     A file of the same name that is not ours (a folder shared with a home page or a blog)
     is left as it is: returns the names of those left, bar index.html, whose lines the
@@ -142,7 +154,7 @@ def write_site_root(site_dir: Path) -> list[str]:
     """
     refuse_linked_root_files(site_dir)
     left = []
-    for name, text in site_root_files().items():
+    for name, text in site_root_files(front).items():
         path = site_dir / name
         if not path.exists():
             path.write_text(text, encoding="utf-8")
@@ -162,7 +174,7 @@ def write_site_root(site_dir: Path) -> list[str]:
 def refuse_linked_root_files(site_dir: Path) -> None:
     """Stop, before anything is written, where a root file's name is a link: written
     through, it would make or change a file outside the site (a dangling link included)."""
-    for name in site_root_files():
+    for name in site_root_names():
         path = site_dir / name
         if path.is_symlink():
             raise CoachSiteError(
@@ -174,7 +186,7 @@ def refuse_linked_root_files(site_dir: Path) -> None:
 def _is_ours(name: str, text: str) -> bool:
     """A root file coach-site wrote, this version or an older one."""
     if name == "index.html":
-        return _INDEX_MARK in text
+        return FRONT_PAGE_MARK in text
     first_line = text.partition("\n")[0]
     return (first_line.startswith((ROOT_FILE_MARK, _OLD_ROOT_FILE_MARK))
             or text in (_OLD_ROBOTS_TXT, netlify_headers()))
@@ -184,7 +196,7 @@ def root_file_advice(names: list[str], where: str) -> str:
     """What to tell the coach when their own root files were left alone: the lines to add by hand."""
     lines = [f"Left your own {', '.join(names)} in {where} as they are (coach-site did not write them)."]
     for name in names:
-        body = [line for line in site_root_files()[name].splitlines() if not line.startswith("#")]
+        body = [line for line in _files_besides_the_front_page()[name].splitlines() if not line.startswith("#")]
         why = {
             "robots.txt": "to keep crawlers out of the whole folder, if nothing else in it should be found "
                           "(each workbook page says noindex itself)",
