@@ -12,7 +12,7 @@ from test_cli import run
 
 from coach_site.commands.publish import Target, parse_target, publish_sites
 from coach_site.errors import CoachSiteError
-from coach_site.project import load_project
+from coach_site.project_loader import load_project
 from coach_site.workbook.headers import HEADERS, htaccess, netlify_headers, nginx_server
 from coach_site.workbook.swap import MARK_FILE, ROBOTS_TXT
 

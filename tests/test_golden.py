@@ -29,7 +29,7 @@ from conftest import EXAMPLE_CLIENT, REPO
 from page_text import Page, read_page
 
 from coach_site.clientfile.history import last_updated
-from coach_site.project import load_project
+from coach_site.project_loader import load_project
 from coach_site.workbook.dates import human_date
 from coach_site.workbook.render import load_words
 

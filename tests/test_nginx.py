@@ -22,7 +22,7 @@ import pytest
 from conftest import EXAMPLE_CLIENT, REPO, copy_project
 
 from coach_site.workbook.headers import HEADERS
-from coach_site.project import load_project
+from coach_site.project_loader import load_project
 from coach_site.workbook.swap import front_page
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"

@@ -37,7 +37,7 @@ from page_text import Page, read_page
 
 from coach_site.clientfile.history import last_updated
 from coach_site.engine.languages import THEME_PACKAGE
-from coach_site.project import load_project
+from coach_site.project_loader import load_project
 from coach_site.workbook import translations
 from coach_site.workbook.dates import human_date, short_date, weekday_names
 from coach_site.workbook.pipeline import Built, build_clients

@@ -12,7 +12,7 @@ from conftest import MINIMAL_CLIENT, REPO, build, customised, serve
 
 from coach_site.commands.publish import Target, publish_sites
 from coach_site.errors import BuildError, ClientFileError
-from coach_site.project import load_project
+from coach_site.project_loader import load_project
 from coach_site.workbook.swap import (
     FRONT_PAGE_MARK,
     MARK_FILE,

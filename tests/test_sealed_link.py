@@ -31,7 +31,7 @@ def key_in(client_file: Path) -> str:
 
 
 def token_in(client_file: Path) -> str:
-    return re.search(r"^  token: (\S+)", client_file.read_text(encoding="utf-8"), re.MULTILINE).group(1)
+    return re.search(r"^  token: (\S+)", client_file.read_text(encoding="utf-8"), re.MULTILINE).group(1).strip("'\"")
 
 
 def link_with(key: str, token: str = TOKEN) -> str:

@@ -267,6 +267,8 @@ def read_client_bytes(path: Path) -> bytes:
         raise fail("is a folder, not a client file") from None
     except NotARegularFile as exc:
         raise fail(f"is {exc.kind}, not a file: a client file is a plain text file") from None
+    except TooBig as exc:
+        raise fail(f"the file is {exc.size:,} bytes; a client file may be at most 1 MiB") from None
     except OSError as exc:
         raise fail(f"cannot be read ({exc.strerror})") from None
     if len(raw) > MAX_FILE_BYTES:
@@ -282,10 +284,22 @@ class NotARegularFile(OSError):
         self.kind = kind
 
 
+class TooBig(ValueError):
+    """A regular file larger than the reader takes: refused before it is opened."""
+
+    def __init__(self, size: int):
+        super().__init__(size)
+        self.size = size
+
+
 def read_at_most(path: Path, limit: int) -> bytes:
-    """At most `limit` + 1 bytes of a regular file (one more than allowed tells it is too
-    big, without reading the rest). A named pipe, a device (`/dev/zero`) or a socket is
-    refused before a byte is read: it could make the reader wait, or never end."""
+    """At most `limit` + 1 bytes of a regular file (one more than allowed tells it grew too
+    big while being read). A file its size says is too big (TooBig), a named pipe, a device
+    (`/dev/zero`) or a socket is refused before a byte is read: reading it could take all
+    memory, wait for a writer, or never end."""
+    info = os.stat(path)
+    if stat.S_ISREG(info.st_mode) and info.st_size > limit:
+        raise TooBig(info.st_size)
     # O_NONBLOCK: opening a named pipe must not wait for a writer before we can look at it.
     handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     with os.fdopen(handle, "rb") as file:

@@ -125,7 +125,8 @@ def new_token(taken: Container[str] = frozenset()) -> str:
     while True:
         token = secrets.token_urlsafe(16)
         # One client, one link, however unlikely a repeat is; and never one check would refuse.
-        if token not in taken and token_weakness(token) is None:
+        # No leading `-`: YAML would need it quoted, and a command line could take it for an option.
+        if token not in taken and token_weakness(token) is None and not token.startswith("-"):
             return token
 
 
