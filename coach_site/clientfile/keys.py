@@ -12,10 +12,9 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from coach_site.clientfile.edit import set_values, write_atomically
-from coach_site.clientfile.loader import compose_quickly, value_node
+from coach_site.clientfile.link import read_link
+from coach_site.clientfile.loader import load_client_bytes, read_client_bytes
 from coach_site.clientfile.model import SEAL_KEY_BYTES
 from coach_site.project import Project
 
@@ -27,23 +26,18 @@ def new_key() -> str:
 
 @dataclass(frozen=True)
 class SealAsWritten:
-    """What a client file's link says about sealing, read quickly (see `compose_quickly`)."""
+    """What a client file's link says about sealing (see `link.read_link`)."""
 
-    sealed: bool | None  # link.sealed as written; None when not written (or not true/false)
+    sealed: bool | None  # link.sealed as written; None when not written (the practice decides)
     key: str | None
+    readable: bool = True  # False: the file cannot be read at all, so nothing is known of its key
 
 
 def read_seal(path: Path, source: bytes | None = None) -> SealAsWritten:
     """link.sealed and link.key, without checking the rest of the file (from `source`, its
-    bytes, when the caller has read them). A file that cannot be read says nothing."""
-    link = value_node(compose_quickly(path, source), "link")
-    sealed, key = _text(value_node(link, "sealed")), _text(value_node(link, "key"))
-    flag = {"true": True, "false": False}.get((sealed or "").lower())
-    return SealAsWritten(flag, key or None)
-
-
-def _text(node: yaml.Node | None) -> str | None:
-    return node.value.strip() if isinstance(node, yaml.ScalarNode) else None
+    bytes, when the caller has read them)."""
+    link = read_link(path, source)
+    return SealAsWritten(link.sealed, link.key.value if link.key else None, link.readable)
 
 
 def is_sealed(sealed: bool | None, practice_sealed: bool) -> bool:
@@ -64,12 +58,29 @@ def key_fragment(project: Project, sealed: bool | None, key: str | None) -> str:
 
 
 def needs_key(path: Path, practice_sealed: bool) -> bool:
-    """A sealed client file that has no key yet."""
+    """A sealed client file that has no key yet. A file that cannot be read needs nothing:
+    its own check says what is wrong, and a key it may hold is never written over."""
     seal = read_seal(path)
-    return is_sealed(seal.sealed, practice_sealed) and not seal.key
+    return seal.readable and is_sealed(seal.sealed, practice_sealed) and not seal.key
 
 
-def write_new_key(path: Path) -> None:
-    """Write a fresh key into the file as link.key; every other byte stays as the coach wrote it."""
-    text = path.read_bytes().decode("utf-8")  # as it is: a Windows file keeps its CRLF
+def write_new_key(path: Path) -> bool:
+    """Write a fresh key into the file as link.key; every other byte stays as the coach wrote it.
+
+    A key that is there is never replaced (the link emailed yesterday must go on opening):
+    the file is read again just before, and nothing is written when it has a key, or a
+    `key:` of any kind, or cannot be read. Returns whether a key was written.
+    """
+    raw = read_client_bytes(path)
+    link = read_link(path, raw)
+    if not link.readable or link.key or _has_key_field(raw, path):
+        return False
+    text = raw.decode("utf-8")  # as it is: a Windows file keeps its CRLF
     write_atomically(path, set_values(text, {("link", "key"): new_key()}))
+    return True
+
+
+def _has_key_field(raw: bytes, path: Path) -> bool:
+    """`key:` under link:, whatever it holds (even one the model refuses: the coach's to fix)."""
+    link = load_client_bytes(raw, path).data.get("link")
+    return isinstance(link, dict) and "key" in link

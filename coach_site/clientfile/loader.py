@@ -535,34 +535,3 @@ def field_label(where: Path_, data: Any = None) -> str:
             parts[-1:] = [f"{parts[-1]}.{part}" if parts and parts[-1] else str(part)]
             node = node.get(part) if isinstance(node, dict) else None
     return ", ".join(p for p in parts if p)
-
-
-# ---- the quick reading ---------------------------------------------------------------------
-# A few fields (link.token, link.previous_tokens, link.sealed, link.key) are read from every
-# client file on every run, changed or not: read with libyaml, every value as text, and
-# nothing else checked (about 0.3 ms a file). A file the quick reading cannot read says
-# nothing; its own check reports it.
-
-# Every value stays text, as the loader keeps a token; C speed when available.
-_TEXT_ONLY_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
-
-
-def compose_quickly(path: Path, source: bytes | None = None) -> yaml.Node | None:
-    """The file's YAML tree, every value as text (from `source`, its bytes, when the caller
-    has read them); None when it cannot be read."""
-    try:
-        if source is None:
-            source = read_at_most(path, MAX_FILE_BYTES)
-        return yaml.compose(source, Loader=_TEXT_ONLY_LOADER) if len(source) <= MAX_FILE_BYTES else None
-    except (OSError, yaml.YAMLError, RecursionError, ValueError, OverflowError):
-        return None
-
-
-def value_node(node: yaml.Node | None, key: str) -> yaml.Node | None:
-    """The value of `key` in a mapping of the quick reading; None when there is none."""
-    if not isinstance(node, yaml.MappingNode):
-        return None
-    for key_node, value in node.value:
-        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
-            return value
-    return None

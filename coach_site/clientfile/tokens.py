@@ -1,11 +1,13 @@
-"""One client, one link: find client files whose links have the same token.
+"""One client, one link: find client files whose links have the same token (or key).
 
 Copying an old client file is the quickest way to start a new one, and it copies the
 token too. Both workbooks would then be published at one link, the second over the
 first, so every command that builds or lists refuses such files until one is rotated.
+A sealed file's key is refused the same way: one client's link must never open another's.
 
-Tokens are read by the loader's quick reading (`compose_quickly`): about 0.3 ms a file, so
-every client file of the project can be looked at on every run, even when nothing changed.
+Links are read by `link.read_link`, the loader's own reading of the file (about 0.5 ms a
+file), so every client file of the project can be looked at on every run, even when
+nothing changed, and never differently from `check`.
 """
 
 from __future__ import annotations
@@ -15,20 +17,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from coach_site.clientfile.loader import compose_quickly, value_node
-from coach_site.clientfile.model import TOKEN_PATTERN
+from coach_site.clientfile.link import LinkAsWritten, read_link
 from coach_site.errors import CoachSiteError, Problem
 from coach_site.git import git
 from coach_site.project import shown_path
 
 FIELD = "link.token"
+KEY_FIELD = "link.key"
 
 
 @dataclass(frozen=True)
 class TokenUse:
-    """The token one client file gives its link, and the line it is on."""
+    """The token (or key) one client file gives its link, and the line it is on."""
 
     file: Path
     token: str
@@ -42,13 +42,12 @@ def read_token(path: Path, source: bytes | None = None) -> TokenUse | None:
     None when the file cannot be read or its token could never be valid: such a
     file fails its own check, so it is never built.
     """
-    return _valid_use(path, _link_nodes(path, source)[0])
+    return _use(read_link(path, source), "token")
 
 
-def _valid_use(path: Path, node: yaml.ScalarNode | None) -> TokenUse | None:
-    if node is None or not TOKEN_PATTERN.fullmatch(node.value):
-        return None
-    return TokenUse(path, node.value, node.start_mark.line + 1)
+def _use(link: LinkAsWritten, name: str) -> TokenUse | None:
+    written = getattr(link, name)
+    return TokenUse(link.file, written.value, written.line or 1) if written else None
 
 
 def tokens_in_use(files: Iterable[Path]) -> set[str]:
@@ -56,24 +55,14 @@ def tokens_in_use(files: Iterable[Path]) -> set[str]:
     a new link must never be one that once opened another client's workbook."""
     used = set()
     for path in files:
-        token, previous = _link_nodes(path)
-        used.update(node.value for node in [token, *previous] if node is not None)
+        link = read_link(path)
+        used.update(written.value for written in [link.token, *link.previous_tokens] if written)
     return used
-
-
-def _link_nodes(path: Path, source: bytes | None = None) -> tuple[yaml.ScalarNode | None, list[yaml.ScalarNode]]:
-    """The file's `link.token` and its `link.previous_tokens`, as YAML nodes (with their
-    lines), from one reading of the file."""
-    link = value_node(compose_quickly(path, source), "link")
-    token, previous = value_node(link, "token"), value_node(link, "previous_tokens")
-    earlier = previous.value if isinstance(previous, yaml.SequenceNode) else []
-    return (token if isinstance(token, yaml.ScalarNode) else None,
-            [node for node in earlier if isinstance(node, yaml.ScalarNode)])
 
 
 def shared_links(files: Iterable[Path], sources: Mapping[Path, bytes] | None = None) -> dict[Path, Problem]:
     """For each file whose token another of `files` also has, now or before it was rotated
-    (its link.previous_tokens): the problem to report on it.
+    (its link.previous_tokens), or whose key another has: the problem to report on it.
 
     Keyed by `file_key`, so `clients/a.yaml` and its absolute path are one file, but a
     link to a client file is a second file with the same token: one client, two files.
@@ -81,12 +70,15 @@ def shared_links(files: Iterable[Path], sources: Mapping[Path, bytes] | None = N
     """
     sources = sources or {}
     by_token: dict[str, list[TokenUse]] = defaultdict(list)
+    by_key: dict[str, list[TokenUse]] = defaultdict(list)
     earlier: list[TokenUse] = []  # every file's previous tokens
     for key, path in _unique(files).items():
-        token, previous = _link_nodes(path, sources.get(key))  # each file composed once
-        if use := _valid_use(path, token):
+        link = read_link(path, sources.get(key))  # each file read once
+        if use := _use(link, "token"):
             by_token[use.token].append(use)
-        earlier += [TokenUse(path, node.value, node.start_mark.line + 1) for node in previous]
+        if use := _use(link, "key"):
+            by_key[use.token].append(use)
+        earlier += [TokenUse(path, written.value, written.line or 1) for written in link.previous_tokens]
     problems = {}
     for uses in by_token.values():
         if len(uses) > 1:
@@ -98,6 +90,10 @@ def shared_links(files: Iterable[Path], sources: Mapping[Path, bytes] | None = N
         for use in by_token.get(old.token, []):
             if file_key(use.file) != file_key(old.file):
                 problems.setdefault(file_key(use.file), _earlier_link_problem(use, old))
+    for uses in by_key.values():
+        if len(uses) > 1:
+            for use in uses:
+                problems.setdefault(file_key(use.file), _key_problem(use, uses))
     return problems
 
 
@@ -140,6 +136,13 @@ def _problem(use: TokenUse, uses: list[TokenUse], first: TokenUse | None) -> Pro
     else:
         message += f" Give this client a new one with: coach-site rotate {shown_path(use.file)}"
     return Problem(shown_path(use.file), use.line, FIELD, message)
+
+
+def _key_problem(use: TokenUse, uses: list[TokenUse]) -> Problem:
+    others = " and ".join(f"{shown_path(o.file)}:{o.line}" for o in uses if o is not use)
+    message = (f"the same key as {others}: one client's link would open the other's sealed workbook. "
+               f"Give one of them a new link and key with: coach-site rotate {shown_path(use.file)}")
+    return Problem(shown_path(use.file), use.line, KEY_FIELD, message)
 
 
 def _earlier_link_problem(use: TokenUse, old: TokenUse) -> Problem:

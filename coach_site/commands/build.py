@@ -29,8 +29,7 @@ def give_keys(project: Project, files: Iterable[Path]) -> list[Path]:
     """
     given = []
     for client_file in files:
-        if client_file.is_file() and needs_key(client_file, project.sealed):
-            write_new_key(client_file)
+        if client_file.is_file() and needs_key(client_file, project.sealed) and write_new_key(client_file):
             given.append(client_file)
     return given
 
