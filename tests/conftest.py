@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+# The user's cache folder, where the installer keeps what it downloaded (tests/test_wheel.py).
+USER_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
 # Tests never write into the real ~/.cache: the theme's cache goes to a folder of this run.
 TEST_CACHE = Path(tempfile.mkdtemp(prefix="coach-site-test-cache-"))
 atexit.register(shutil.rmtree, TEST_CACHE, ignore_errors=True)
