@@ -58,12 +58,14 @@ screenshots: $(VENV)/.installed-test system-packages
 snapshot: $(VENV)/.installed-test
 	COACH_SITE_UPDATE_SNAPSHOT=1 $(BIN)/python -m pytest tests/test_golden.py
 
-## The tests drive Debian's chromium, a real nginx, rsync and (through npm) the YAML language server; install what is missing.
+## The tests drive Debian's chromium, a real nginx, rsync, pdftotext (the printed workbook's text)
+## and (through npm) the YAML language server; install what is missing.
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium fonts-liberation"; \
 	[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing="$$missing nginx"; \
 	command -v rsync >/dev/null 2>&1 || missing="$$missing rsync"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages for the tests:$$missing"; \

@@ -78,8 +78,8 @@ def readable_after(browser, url: str, first: str | None = None) -> float:
     context = browser.new_context()
     page = context.new_page()
     try:
-        if first:
-            page.goto(first, wait_until="networkidle")
+        if first:  # opened once the page is written: its key is kept by then
+            page.goto(first, wait_until="load")
             page.wait_for_selector(".md-content h1")
         start = time.perf_counter()
         page.goto(url, wait_until="commit")

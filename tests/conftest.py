@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import functools
 import http.server
+import json
 import os
 import shutil
 import tempfile
@@ -14,6 +15,8 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+# The user's cache folder, where the installer keeps what it downloaded (tests/test_wheel.py).
+USER_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
 # Tests never write into the real ~/.cache: the theme's cache goes to a folder of this run.
 TEST_CACHE = Path(tempfile.mkdtemp(prefix="coach-site-test-cache-"))
 atexit.register(shutil.rmtree, TEST_CACHE, ignore_errors=True)
@@ -174,3 +177,87 @@ def page(browser):
 
 def html_pages(site: Path) -> list[Path]:
     return sorted(p for p in site.rglob("*.html"))
+
+
+# ---- Opening a page, the one way every browser test does ---------------------------------
+
+# Set by store.js once every workbook script has started, its async work done (old notes
+# moved, a sealed page decrypted): the page's own sign that it can be used.
+READY = "html[data-workbook-ready]"
+
+
+def open_page(page, url: str | None = None, *, ready: bool = True) -> None:
+    """Open `url` in `page` (reload it when no url is given): up to the load event, then until
+    the workbook's scripts are ready, unless `ready` is False (JavaScript off, or a page the
+    test judges before its scripts start)."""
+    if url is None:
+        page.reload(wait_until="load")
+    else:
+        page.goto(url, wait_until="load")
+    if ready:
+        wait_until_ready(page)
+
+
+def wait_until_ready(page, timeout: float = 15_000) -> None:
+    """Wait for the workbook's ready sign (at once when it is already there)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    # A selector, not a function: under the workbook's CSP (no 'unsafe-eval') a polled
+    # function cannot run in the page.
+    if page.evaluate("selector => document.querySelector(selector) !== null", READY):
+        return
+    try:
+        page.wait_for_selector(READY, state="attached", timeout=timeout)
+    except PlaywrightTimeout:
+        pytest.fail(f"{page.url} never said it was ready (data-workbook-ready on <html>): a script that "
+                    "failed or never finished starting, or a page without JavaScript (open_page(..., ready=False))")
+
+
+# A browser call the workbook's scripts wait for at start-up (hashing, asking about storage,
+# decrypting), held back in every page until the test lets it through: what a page shows
+# before and after, without a clock or a sleep.
+_HOLD = """(calls => {
+  window.__held = {};
+  for (const call of calls) {
+    const path = call.split("."), method = path.pop();
+    const owner = path.reduce((object, name) => object[name], window);
+    const original = owner[method].bind(owner);
+    let release;
+    const gate = new Promise(resolve => { release = resolve; });
+    window.__held[call] = release;
+    owner[method] = (...args) => gate.then(() => original(...args));
+  }
+})(%s);"""
+
+
+def hold(page, *calls: str) -> None:
+    """Hold each of `calls` ("navigator.storage.persisted", "crypto.subtle.decrypt", ...) in
+    every page `page` opens from now on, until `release(page, call)`."""
+    page.add_init_script(_HOLD % json.dumps(calls))
+
+
+def release(page, call: str) -> None:
+    page.evaluate("call => window.__held[call]()", call)
+
+
+# ---- Screenshots, only when asked ----------------------------------------------------------
+
+SCREENSHOTS = os.environ.get("COACH_SITE_SCREENSHOTS") == "1"  # `make screenshots`; never in CI
+
+
+@pytest.fixture
+def screenshot(request):
+    """Save what a test shows to test-artifacts/<test file>/<name>.png when screenshots are
+    asked for (COACH_SITE_SCREENSHOTS=1, `make screenshots`), and nothing otherwise. A page is
+    taken whole; a locator, as it is. One folder per test file: files run in parallel."""
+    assert request.node.get_closest_marker("screenshots"), "a test that takes screenshots is marked screenshots"
+    folder = ARTIFACTS / request.path.stem
+
+    def take(target, name: str) -> None:
+        if not SCREENSHOTS:
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        whole = {"full_page": True} if hasattr(target, "goto") else {}
+        target.screenshot(path=str(folder / f"{name}.png"), **whole)
+
+    return take

@@ -1,10 +1,12 @@
 """WCAG 2.2 AA on every page (the 404 page too), judged by axe-core in real Chromium, in both
 palettes, on a phone (390 px) and a laptop (1280 px).
 
-axe-core comes pinned inside axe-playwright-python (see pyproject.toml). Two workbooks:
+axe-core comes pinned inside axe-playwright-python (see pyproject.toml). Three workbooks:
 the example, a worst case made here (eight areas, very long and right-to-left names,
 every answer missing, rating histories of twelve points), and a client whose names hold
-`&`, `<`, `>` and quotes, shown exactly as written in every attribute.
+`&`, `<`, `>` and quotes, shown exactly as written in every attribute. Each workbook is one
+test: every page, in each palette (a browser of its own) at each width (reloaded).
+`make screenshots` saves each page as axe saw it, to look at.
 """
 
 from __future__ import annotations
@@ -16,12 +18,12 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from conftest import (
-    ARTIFACTS,
     EXAMPLE_CLIENT,
     PRACTICE_COACH,
     REPO,
     build,
     copy_project,
+    open_page,
     serve,
 )
 
@@ -94,41 +96,45 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(out)
 
 
-# Screenshots of these workbooks land in test-artifacts/, named by this prefix.
-SCREENSHOTS = {"example": "", "worst case": "empty-"}
+PALETTES = {"light": "default", "dark": "slate"}  # the color scheme a browser prefers: Material's palette
+WIDTHS = (390, 1280)  # a phone, a laptop
 
 
-@pytest.mark.parametrize("width", [390, 1280])
-@pytest.mark.parametrize("palette", ["light", "dark"])
+@pytest.mark.screenshots
 @pytest.mark.parametrize("workbook", ["example", "worst case", "tricky names"])
-def test_every_page_has_no_wcag_2_2_aa_violations(browser, workbooks, workbook, palette, width):
+def test_every_page_has_no_wcag_2_2_aa_violations(browser, workbooks, workbook, screenshot):
     base, pages = workbooks[workbook]
     assert "404.html" in pages
-    failures = axe_failures(browser, base, pages, palette, width, screenshots=SCREENSHOTS.get(workbook))
-    assert not failures, "\n" + "\n".join(f"{name}:\n{text}" for name, text in failures.items())
+    failures = axe_failures(browser, base, pages, shoot=screenshot, prefix=workbook.replace(" ", "-"))
+    assert not failures, "\n" + "\n".join(f"{where}:\n{text}" for where, text in failures.items())
 
 
-def axe_failures(browser, base: str, pages: list[str], palette: str, width: int, screenshots: str | None = None) -> dict:
-    """axe-core's WCAG 2.2 AA violations on each page, in one palette at one width, described.
-    With `screenshots` (a file-name prefix), each page is also saved to test-artifacts/."""
+def axe_failures(browser, base: str, pages: list[str], *, palettes=tuple(PALETTES), widths=WIDTHS,
+                 shoot=None, prefix: str = "") -> dict:
+    """axe-core's WCAG 2.2 AA violations on each page, in each palette at each width, described
+    by page, palette and width. A palette gets a browser context of its own (Material keeps the
+    palette it chose in the context's storage); each page is loaded at each width. `shoot` (the
+    screenshot fixture) takes each page as judged, named `<prefix>-<width>-<palette>-<page>`."""
     axe = Axe()
-    context = browser.new_context(color_scheme=palette, viewport={"width": width, "height": 900})
-    page = context.new_page()
     failures = {}
-    try:
-        for name in pages:
-            page.goto(f"{base}/{name}", wait_until="networkidle")
-            scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
-            assert scheme == ("slate" if palette == "dark" else "default"), f"{name} is not in the {palette} palette"
-            violations = axe.run(page, options=WCAG_AA).response["violations"]
-            print(f"{base}, {palette}, {width} px, {name}: {len(violations)} violation(s)")
-            if screenshots is not None:  # every page, both palettes, phone and laptop: to look at
-                ARTIFACTS.mkdir(exist_ok=True)
-                page.screenshot(path=str(ARTIFACTS / f"{screenshots}{width}-{palette}-{name}.png"), full_page=True)
-            if violations:
-                failures[name] = describe(violations)
-    finally:
-        context.close()
+    for palette in palettes:
+        context = browser.new_context(color_scheme=palette)
+        page = context.new_page()
+        try:
+            for width in widths:
+                page.set_viewport_size({"width": width, "height": 900})
+                for name in pages:
+                    open_page(page, f"{base}/{name}")
+                    scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+                    assert scheme == PALETTES[palette], f"{name} is not in the {palette} palette"
+                    violations = axe.run(page, options=WCAG_AA).response["violations"]
+                    print(f"{base}, {palette}, {width} px, {name}: {len(violations)} violation(s)")
+                    if shoot is not None:
+                        shoot(page, f"{prefix}-{width}-{palette}-{name}")
+                    if violations:
+                        failures[f"{name}, {palette}, {width} px"] = describe(violations)
+        finally:
+            context.close()
     return failures
 
 
@@ -139,7 +145,7 @@ def test_no_page_scrolls_sideways_on_a_narrow_or_zoomed_screen(browser, workbook
     try:
         for workbook, (base, pages) in workbooks.items():
             for name in pages:
-                page.goto(f"{base}/{name}")
+                open_page(page, f"{base}/{name}")
                 widths = page.evaluate(
                     "({page: document.documentElement.scrollWidth, view: window.innerWidth,"
                     " main: document.querySelector('.md-content').scrollWidth,"
@@ -153,7 +159,7 @@ def test_no_page_scrolls_sideways_on_a_narrow_or_zoomed_screen(browser, workbook
 
 def test_pictures_speak_to_screen_readers_and_not_by_colour_alone(page, workbooks):
     base, _ = workbooks["worst case"]
-    page.goto(f"{base}/index.html")
+    open_page(page, f"{base}/index.html")
     wheel = page.get_by_role("img", name="Satisfaction wheel: each focus area, rated 1 to 10")
     assert wheel.count() == 1
     description = page.evaluate("document.getElementById('wheel-desc').textContent")
@@ -161,20 +167,20 @@ def test_pictures_speak_to_screen_readers_and_not_by_colour_alone(page, workbook
         assert name in description  # every area by its full name, with its rating as a number
     labels = page.locator("svg.wheel text.wheel__label").all_text_contents()
     assert len(labels) == 8 and all("/10" in label for label in labels)
-    page.goto(f"{base}/area-1.html")
+    open_page(page, f"{base}/area-1.html")
     assert page.locator("svg.trend").get_attribute("role") == "img"
     assert page.evaluate("document.getElementById('trend-1-desc').textContent").count(": ") == 12
 
 
 def test_checklists_are_labelled_tickable_by_keyboard_and_remembered(page, workbooks):
     base, _ = workbooks["example"]
-    page.goto(f"{base}/area-career.html")
+    open_page(page, f"{base}/area-career.html")
     step = page.get_by_role("checkbox", name="Write up the first portfolio project this weekend")
     step.focus()
     page.keyboard.press("Space")
     assert step.is_checked()
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
-    page.reload()
+    open_page(page)
     assert page.get_by_role("checkbox", name="Write up the first portfolio project this weekend").is_checked()
 
 
@@ -185,7 +191,7 @@ def test_names_with_ampersands_brackets_and_quotes_read_exactly_as_written(brows
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     try:
-        page.goto(f"{base}/index.html")
+        open_page(page, f"{base}/index.html")
         heading = f"{first}'s workbook"
         assert page.title() == f"Home - {heading}"
         logo = page.locator("a.md-header__button.md-logo")
@@ -196,7 +202,7 @@ def test_names_with_ampersands_brackets_and_quotes_read_exactly_as_written(brows
         assert TRICKY_COACH in footer.inner_text()
         area = page.locator("nav.md-nav--primary a.md-nav__link", has_text="Health")
         assert area.first.inner_text().strip() == TRICKY_AREA
-        page.goto(f"{base}/{next(p for p in pages if p.startswith('area-'))}")
+        open_page(page, f"{base}/{next(p for p in pages if p.startswith('area-'))}")
         assert page.title() == f"{TRICKY_AREA} - {heading}"
         assert page.get_by_role("checkbox", name=TRICKY_STEP).count() == 1
         trend = page.locator("svg.trend title").first.text_content()
@@ -205,7 +211,7 @@ def test_names_with_ampersands_brackets_and_quotes_read_exactly_as_written(brows
         label = footer_link.get_attribute("aria-label") or ""
         assert "&amp;" not in label and "&lt;" not in label
         for name in pages:
-            page.goto(f"{base}/{name}")
+            open_page(page, f"{base}/{name}")
             attributes = page.evaluate(
                 "[...document.querySelectorAll('*')].flatMap(e => [...e.attributes].map(a => a.value))"
                 ".concat([document.title])")

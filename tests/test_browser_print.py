@@ -7,7 +7,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from conftest import EXAMPLE_CLIENT, REPO, build, serve
+from conftest import EXAMPLE_CLIENT, REPO, build, open_page, serve
 
 TYPED = "A quiet hour every morning, before anyone else is up."
 NOTE = "Still true, and more urgent since the reorganisation."
@@ -25,16 +25,16 @@ def workbook(tmp_path_factory):
 @pytest.fixture
 def written(page, workbook):
     """A coachee who typed an answer, rated an area, wrote a review note and ticked a step."""
-    page.goto(f"{workbook}/area-relationships.html")
+    open_page(page, f"{workbook}/area-relationships.html")
     page.locator("textarea.reflection__box").first.fill(TYPED)
     page.get_by_role("radio", name="8 out of 10").check()
-    page.goto(f"{workbook}/area-career.html")
+    open_page(page, f"{workbook}/area-career.html")
     page.get_by_role("button", name="Add a note on: One year from now").click()
     page.locator("textarea.review-note__box:visible").fill(NOTE)
-    page.goto(f"{workbook}/homework.html")
+    open_page(page, f"{workbook}/homework.html")
     page.get_by_role("checkbox", name=STEP).check()
-    page.goto(f"{workbook}/print.html")
-    page.wait_for_function("document.querySelector('.reflection__printed') !== null")
+    open_page(page, f"{workbook}/print.html")
+    assert page.locator(".reflection__printed").count() > 0
     return page
 
 
@@ -74,7 +74,7 @@ def test_ticks_are_printed_and_open_questions_get_lines_to_write_on(written):
 
 def test_the_print_page_has_a_print_button(page, workbook):
     page.add_init_script("window.print = () => { window.printed = (window.printed || 0) + 1; }")
-    page.goto(f"{workbook}/print.html")
+    open_page(page, f"{workbook}/print.html")
     button = page.get_by_role("button", name="Print")
     button.click()
     assert page.evaluate("window.printed") == 1
@@ -88,7 +88,7 @@ def test_without_javascript_the_print_page_offers_no_button_that_does_nothing(br
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     try:
-        page.goto(f"{workbook}/print.html")
+        open_page(page, f"{workbook}/print.html", ready=False)
         assert page.get_by_role("button", name="Print").count() == 0
         assert page.locator(".print-hint").is_visible()  # the browser's own Print command does it
     finally:
@@ -103,15 +103,15 @@ def test_a_filled_schedule_template_and_the_ted_title_are_printed(browser, tmp_p
     context = browser.new_context()
     page = context.new_page()
     try:
-        page.goto(f"{base}/schedule.html")
+        open_page(page, f"{base}/schedule.html")
         first = page.locator(".schedule-day__row").first
         first.get_by_label("Time").fill("06:30")
         first.get_by_label("What you do").fill("run by the river")
         page.get_by_role("textbox", name="Week 2").fill("dinner with Ines")
-        page.goto(f"{base}/ted-talk.html")
+        open_page(page, f"{base}/ted-talk.html")
         page.get_by_role("textbox", name="What would your talk be called?").fill("The long way round")
-        page.goto(f"{base}/print.html")
-        page.wait_for_function("document.querySelector('.reflection__printed') !== null")
+        open_page(page, f"{base}/print.html")
+        assert page.locator(".reflection__printed").count() > 0
         printed = " ".join(pdf_pages(page, tmp_path, "A4"))
         assert "06:30 run by the river" in printed
         assert "Week 2: dinner with Ines" in printed

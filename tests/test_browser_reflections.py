@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import EXAMPLE_CLIENT, build, copy_project, html_pages, serve
+from conftest import EXAMPLE_CLIENT, build, copy_project, html_pages, open_page, serve
 from test_browser_workbook import VISIBLE
 
 from coach_site.clientfile.loader import load_client_bytes
@@ -26,7 +26,7 @@ def box(page, question: str):
 
 
 def test_boxes_sit_beside_open_questions_only_and_say_where_notes_stay(site, page):
-    page.goto(f"{site}/area-relationships.html")
+    open_page(page, f"{site}/area-relationships.html")
     boxes = page.locator("textarea.reflection__box")
     # Four open questions, plus the coachee's own next steps.
     assert boxes.count() == 5
@@ -36,26 +36,26 @@ def test_boxes_sit_beside_open_questions_only_and_say_where_notes_stay(site, pag
     assert notes.count() == 1 and notes.inner_text() == "Your notes stay on this device."
     first = page.locator(".reflection").first
     assert "Your notes stay on this device." in first.inner_text()
-    page.goto(f"{site}/area-career.html")  # every question answered: only the next-steps box
+    open_page(page, f"{site}/area-career.html")  # every question answered: only the next-steps box
     assert page.locator("textarea.reflection__box").count() == 1
 
 
 def test_what_is_typed_is_kept_on_reload_gathered_and_downloaded_as_yaml(site, page, tmp_path):
-    page.goto(f"{site}/area-relationships.html")
+    open_page(page, f"{site}/area-relationships.html")
     what = box(page, "Your reflection on: What would have to happen to get there?")
     what.click()
     page.keyboard.type("Book a sitter\nevery second Friday")
     box(page, "Your own next steps, one per line").fill("Call mum on Wednesdays\nPlan a weekend away")
-    page.goto(f"{site}/homework.html")
+    open_page(page, f"{site}/homework.html")
     missed = box(page, "Your reflection on: Anything we missed? Is there an area of your life that belongs on this map?")
     missed.fill("My creative side: <img src=x onerror=alert(1)>")
 
-    page.reload()
+    open_page(page)
     assert missed.input_value() == "My creative side: <img src=x onerror=alert(1)>"
-    page.goto(f"{site}/area-relationships.html")
+    open_page(page, f"{site}/area-relationships.html")
     assert what.input_value() == "Book a sitter\nevery second Friday"
 
-    page.goto(f"{site}/reflections.html")
+    open_page(page, f"{site}/reflections.html")
     listing = page.locator("#coach-site-reflections")
     text = listing.inner_text()
     assert "Book a sitter" in text and "Call mum on Wednesdays" in text
@@ -80,9 +80,9 @@ def test_what_is_typed_is_kept_on_reload_gathered_and_downloaded_as_yaml(site, p
 
 
 def test_clear_all_asks_first_then_forgets_everything(site, page):
-    page.goto(f"{site}/area-relationships.html")
+    open_page(page, f"{site}/area-relationships.html")
     box(page, "Your reflection on: What would a 10 look like?").fill("Dinner every Friday")
-    page.goto(f"{site}/reflections.html")
+    open_page(page, f"{site}/reflections.html")
     questions: list[str] = []
     page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
     page.get_by_role("button", name="Clear all").click()
@@ -92,12 +92,12 @@ def test_clear_all_asks_first_then_forgets_everything(site, page):
     page.get_by_role("button", name="Clear all").click()
     assert "Nothing written yet" in page.locator("#coach-site-reflections").inner_text()
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('coach-site:')).length") == 0
-    page.goto(f"{site}/area-relationships.html")
+    open_page(page, f"{site}/area-relationships.html")
     assert box(page, "Your reflection on: What would a 10 look like?").input_value() == ""
 
 
 def test_boxes_work_by_keyboard_with_a_visible_focus(site, page):
-    page.goto(f"{site}/area-relationships.html")
+    open_page(page, f"{site}/area-relationships.html")
     for _ in range(60):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.tagName") == "TEXTAREA":
@@ -116,12 +116,12 @@ def test_without_javascript_every_page_reads_and_no_box_appears(browser, site):
     page = context.new_page()
     try:
         for name, expected in VISIBLE.items():
-            page.goto(f"{site}/{name}")
+            open_page(page, f"{site}/{name}", ready=False)
             text = " ".join(page.locator("article").inner_text().split())
             for item in expected:
                 assert item in text, (name, item)
             assert page.locator("textarea").count() == 0
-        page.goto(f"{site}/reflections.html")
+        open_page(page, f"{site}/reflections.html", ready=False)
         assert "needs JavaScript" in page.locator("article").inner_text()
     finally:
         context.close()
@@ -131,9 +131,9 @@ def test_reflections_work_from_a_copy_opened_on_disk(browser, example_site):
     context = browser.new_context()
     page = context.new_page()
     try:
-        page.goto((example_site / "homework.html").as_uri())
+        open_page(page, (example_site / "homework.html").as_uri())
         page.locator("textarea.reflection__box").first.fill("Offline thought")
-        page.reload()
+        open_page(page)
         assert page.locator("textarea.reflection__box").first.input_value() == "Offline thought"
     finally:
         context.close()
@@ -155,10 +155,10 @@ def test_the_coachee_writes_the_coach_imports_and_the_answers_appear(browser, tm
     page = context.new_page()
     downloaded = tmp_path / "from-maya.yaml"
     try:
-        page.goto(f"{base}/area-relationships.html")
+        open_page(page, f"{base}/area-relationships.html")
         box(page, "Your reflection on: What would have to happen to get there?").fill("Book a sitter every second Friday")
         box(page, "Your reflection on: What would a 10 look like?").fill("We laugh more than we plan")
-        page.goto(f"{base}/reflections.html")
+        open_page(page, f"{base}/reflections.html")
         with page.expect_download() as download_info:
             page.get_by_role("button", name="Download").click()
         download_info.value.save_as(downloaded)
@@ -197,7 +197,7 @@ def test_after_rotate_the_new_link_shows_the_notes_and_ticks_of_the_old_one(brow
     page = context.new_page()
     downloaded = tmp_path / "from-the-old-link.yaml"
     try:
-        page.goto(f"{base}/{TOKEN}/area-relationships.html")
+        open_page(page, f"{base}/{TOKEN}/area-relationships.html")
         box(page, "Your reflection on: What would have to happen to get there?").fill("Book a sitter")
         ticks = page.locator(".checklist__box")
         ticks.first.check()
@@ -211,7 +211,7 @@ def test_after_rotate_the_new_link_shows_the_notes_and_ticks_of_the_old_one(brow
             }""",
             [TOKEN, step],
         )
-        page.goto(f"{base}/{TOKEN}/reflections.html")
+        open_page(page, f"{base}/{TOKEN}/reflections.html")
         with page.expect_download() as download_info:
             page.get_by_role("button", name="Download").click()
         download_info.value.save_as(downloaded)
@@ -221,7 +221,7 @@ def test_after_rotate_the_new_link_shows_the_notes_and_ticks_of_the_old_one(brow
         assert new_token != TOKEN and not (site_dir / TOKEN).exists()
         assert all(TOKEN not in p.read_text() for p in html_pages(site_dir / new_token))  # no old token shown
 
-        page.goto(f"{base}/{new_token}/area-relationships.html")
+        open_page(page, f"{base}/{new_token}/area-relationships.html")
         assert box(page, "Your reflection on: What would have to happen to get there?").input_value() == "Book a sitter"
         assert box(page, "Your reflection on: What are the current barriers or unknowns preventing you from "
                          "moving forward in this area?").input_value() == "Late work calls"
@@ -229,12 +229,12 @@ def test_after_rotate_the_new_link_shows_the_notes_and_ticks_of_the_old_one(brow
         stored = page.evaluate("Object.keys(localStorage)")
         assert not [key for key in stored if TOKEN in key and key.startswith("coach-site")]  # moved, not copied
         assert any(key.endswith(step + "x") for key in stored)  # the old tick moved too
-        page.goto(f"{base}/{new_token}/reflections.html")
+        open_page(page, f"{base}/{new_token}/reflections.html")
         assert "Late work calls" in page.locator("#coach-site-reflections").inner_text()
         # Another device, at the new link: the file from the old one is this workbook's, and loads.
         phone = browser.new_context()
         other = phone.new_page()
-        other.goto(f"{base}/{new_token}/reflections.html")
+        open_page(other, f"{base}/{new_token}/reflections.html")
         with other.expect_file_chooser() as chooser:
             other.get_by_role("button", name="Load a reflections file").click()
         chooser.value.set_files(str(downloaded))
@@ -256,9 +256,9 @@ def test_after_rotate_the_new_link_shows_the_notes_and_ticks_of_the_old_one(brow
 
 def test_a_download_holds_line_separators_and_c1_controls_as_escapes_the_import_reads(site, page, tmp_path):
     typed = "one\u2028two\u2029three\x85four\x9b five\ufeff \U0001F389"
-    page.goto(f"{site}/area-relationships.html")
+    open_page(page, f"{site}/area-relationships.html")
     box(page, "Your reflection on: What would have to happen to get there?").fill(typed)
-    page.goto(f"{site}/reflections.html")
+    open_page(page, f"{site}/reflections.html")
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download").click()
     downloaded = tmp_path / "r.yaml"

@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
-from conftest import EXAMPLE_CLIENT, build, copy_project, serve
+from conftest import EXAMPLE_CLIENT, build, copy_project, open_page, serve
 from test_browser_reflections import box
 
 from coach_site.clientfile.loader import load_client_bytes, load_client_file
@@ -47,9 +47,9 @@ def downloaded(page, tmp_path, name="reflections.yaml"):
 
 
 def test_send_opens_an_email_to_the_coach_with_the_typed_text_and_remembers_when(site, page):
-    page.goto(f"{site}/area-relationships.html")
+    open_page(page, f"{site}/area-relationships.html")
     box(page, WHAT_HAS_TO_HAPPEN).fill("Book a sitter & every second Friday")
-    page.goto(f"{site}/reflections.html")
+    open_page(page, f"{site}/reflections.html")
     send = page.get_by_role("link", name="Send to my coach")
     href = send.get_attribute("href")
     parts = urlsplit(href)
@@ -68,14 +68,14 @@ def test_send_opens_an_email_to_the_coach_with_the_typed_text_and_remembers_when
 
 
 def test_a_download_counts_as_sent_and_the_home_page_stops_reminding(site, page, tmp_path):
-    page.goto(f"{site}/area-relationships.html")
+    open_page(page, f"{site}/area-relationships.html")
     box(page, WHAT_HAS_TO_HAPPEN).fill("Book a sitter")
-    page.goto(f"{site}/reflections.html")
+    open_page(page, f"{site}/reflections.html")
     assert "Not sent to your coach yet." in page.locator(".reflections__sent").inner_text()
     downloaded(page, tmp_path)
     assert page.evaluate(f"localStorage.getItem('coach-site-sent:{KEY}')") is not None
     assert "Last sent or downloaded" in page.locator(".reflections__sent").inner_text()
-    page.goto(f"{site}/index.html")
+    open_page(page, f"{site}/index.html")
     assert not page.locator(".progress__unsent").is_visible()  # nothing waits to be sent
 
 
@@ -90,9 +90,9 @@ SHARE_SHEET = """
 
 def test_where_files_can_be_shared_send_opens_the_share_sheet_with_the_file(site, page):
     page.add_init_script(SHARE_SHEET)  # a phone's Web Share API, which desktop Linux Chromium lacks
-    page.goto(f"{site}/area-relationships.html")
+    open_page(page, f"{site}/area-relationships.html")
     box(page, WHAT_HAS_TO_HAPPEN).fill("Book a sitter")
-    page.goto(f"{site}/reflections.html")
+    open_page(page, f"{site}/reflections.html")
     page.get_by_role("link", name="Send to my coach").click()
     page.wait_for_function("window.__shared.length === 1")
     shared = page.evaluate("window.__shared[0]")
@@ -105,16 +105,16 @@ def test_where_files_can_be_shared_send_opens_the_share_sheet_with_the_file(site
 
 
 def test_entries_are_grouped_under_their_page_once_and_stamped_when_written(site, page):
-    page.goto(f"{site}/area-relationships.html")
+    open_page(page, f"{site}/area-relationships.html")
     box(page, WHAT_HAS_TO_HAPPEN).fill("Book a sitter")
     box(page, "Your reflection on: What would a 10 look like?").fill("We laugh more")
-    page.goto(f"{site}/homework.html")
+    open_page(page, f"{site}/homework.html")
     box(page, "Your reflection on: Anything we missed? Is there an area of your life that belongs on this map?"
         ).fill("Painting")
     stored = json.loads(page.evaluate(f"localStorage.getItem('coach-site:{KEY}:anything_we_missed')"))
     changed = dt.datetime.fromisoformat(stored["changed"].replace("Z", "+00:00"))
     assert abs(changed - dt.datetime.now(dt.timezone.utc)).seconds < 60
-    page.goto(f"{site}/reflections.html")
+    open_page(page, f"{site}/reflections.html")
     headings = page.locator("#coach-site-reflections h2")
     assert headings.all_inner_texts() == ["Relationships", "Your homework"]
     first = page.locator(".reflections__page").first
@@ -132,7 +132,7 @@ def test_ticks_notes_ratings_and_meanings_travel_back_and_the_rebuilt_workbook_s
     context = browser.new_context(accept_downloads=True)
     page = context.new_page()
     try:
-        page.goto(f"{base}/homework.html")
+        open_page(page, f"{base}/homework.html")
         done_already = page.get_by_role("checkbox", name="Book the conversation with my manager")
         assert done_already.is_checked()  # recorded done in the client file
         page.get_by_role("checkbox", name="Write up the first portfolio project this weekend").check()
@@ -141,7 +141,7 @@ def test_ticks_notes_ratings_and_meanings_travel_back_and_the_rebuilt_workbook_s
         put(page, "focus_areas|Career|note|outcome", "Still true; maybe a team of three")
         put(page, "values|Courage|meaning", "Saying the hard thing kindly", "Values")
         put(page, "focus_areas|Health|next_steps", "Buy running shoes")
-        page.goto(f"{base}/reflections.html")
+        open_page(page, f"{base}/reflections.html")
         reflections = downloaded(page, tmp_path)
     finally:
         context.close()
@@ -168,7 +168,7 @@ def test_ticks_notes_ratings_and_meanings_travel_back_and_the_rebuilt_workbook_s
     context = browser.new_context()  # another device: nothing in its storage
     page = context.new_page()
     try:
-        page.goto(f"{base}/area-career.html")
+        open_page(page, f"{base}/area-career.html")
         assert page.get_by_role("checkbox", name="Write up the first portfolio project this weekend").is_checked()
     finally:
         context.close()
@@ -178,23 +178,23 @@ def test_ticks_notes_ratings_and_meanings_travel_back_and_the_rebuilt_workbook_s
 def test_a_reflections_file_loads_on_a_fresh_browser_without_losing_what_is_there(browser, site, tmp_path):
     laptop = browser.new_context(accept_downloads=True)
     page = laptop.new_page()
-    page.goto(f"{site}/area-relationships.html")
+    open_page(page, f"{site}/area-relationships.html")
     box(page, WHAT_HAS_TO_HAPPEN).fill("Book a sitter")
     box(page, "Your own next steps, one per line").fill("Call mum\nPlan a weekend away")
     page.get_by_role("checkbox", name="Put Sunday calls in the shared calendar").check()
     put(page, "focus_areas|Career|satisfaction", "8")
-    page.goto(f"{site}/reflections.html")
+    open_page(page, f"{site}/reflections.html")
     reflections = downloaded(page, tmp_path)
     laptop.close()
 
     phone = browser.new_context()
     page = phone.new_page()
     try:
-        page.goto(f"{site}/area-relationships.html")
+        open_page(page, f"{site}/area-relationships.html")
         box(page, WHAT_HAS_TO_HAPPEN).fill("Ask my sister to babysit")
         box(page, "Your own next steps, one per line").fill("Call mum\nBook the restaurant")
         put(page, "focus_areas|Career|satisfaction", "6")
-        page.goto(f"{site}/reflections.html")
+        open_page(page, f"{site}/reflections.html")
         asked: list[str] = []
         page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
         with page.expect_file_chooser() as chooser:
@@ -204,7 +204,7 @@ def test_a_reflections_file_loads_on_a_fresh_browser_without_losing_what_is_ther
         status = page.locator(".reflections__status").inner_text()
         assert "1 answers differed" in status and "both versions are kept" in status
         assert asked == ["Career: this device has 6 as your rating now, the file 8. Use the file's 8?"]
-        page.goto(f"{site}/area-relationships.html")
+        open_page(page, f"{site}/area-relationships.html")
         assert box(page, WHAT_HAS_TO_HAPPEN).input_value() == "Ask my sister to babysit\n\nBook a sitter"
         assert box(page, "Your own next steps, one per line").input_value() == (
             "Call mum\nBook the restaurant\nPlan a weekend away")
@@ -212,7 +212,7 @@ def test_a_reflections_file_loads_on_a_fresh_browser_without_losing_what_is_ther
         stored = json.loads(page.evaluate(f"localStorage.getItem('coach-site:{KEY}:focus_areas|Career|satisfaction')"))
         assert stored["text"] == "8"
 
-        page.goto(f"{site}/reflections.html")
+        open_page(page, f"{site}/reflections.html")
         foreign = tmp_path / "someone-else.yaml"
         foreign.write_text(reflections.read_text().replace(TOKEN, "SomeoneElsesToken_9x8Yq"))
         with page.expect_file_chooser() as chooser:
@@ -240,21 +240,20 @@ PERSIST_SPY = """
 
 def test_the_browser_is_asked_to_keep_what_is_written_and_the_page_says_what_is_kept_where(site, page):
     page.add_init_script(PERSIST_SPY)
-    page.goto(f"{site}/area-relationships.html")
+    open_page(page, f"{site}/area-relationships.html")
     assert page.evaluate("window.__persistAsked") == 0  # not for a mere visit
     box(page, WHAT_HAS_TO_HAPPEN).fill("Book")
     box(page, WHAT_HAS_TO_HAPPEN).fill("Book a sitter")
     assert page.evaluate("window.__persistAsked") == 1  # once, when something is first kept
-    page.goto(f"{site}/reflections.html")
+    open_page(page, f"{site}/reflections.html")
     article = page.locator("article").inner_text()
     assert "Only in this browser, on this device" in article
-    page.wait_for_function("document.querySelector('.reflections__safety').textContent !== ''")
     safety = page.locator(".reflections__safety").inner_text()
     assert safety.startswith("This browser")
 
 
 def test_the_workbook_is_installable_with_its_own_manifest_and_icons(site, page):
-    page.goto(f"{site}/index.html")
+    open_page(page, f"{site}/index.html")
     cdp = page.context.new_cdp_session(page)
     manifest = cdp.send("Page.getAppManifest")
     assert manifest["url"] == f"{site}/manifest.webmanifest" and manifest["errors"] == []

@@ -4,13 +4,14 @@ the TED talk. Each test checks what the coachee sees and what this browser keeps
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
 import sys
 
 import pytest
-from conftest import REPO, build, copy_project, serve
+from conftest import REPO, build, copy_project, open_page, serve
 
 TOKEN = "Hq7Vd2LmX9pRtB4wZs6NcK"
 AREA = 'Health & "Energy"'
@@ -61,7 +62,7 @@ def no_sideways_scrolling(page) -> bool:
 # ---- 1. Satisfaction now ------------------------------------------------------------------
 
 def test_own_rating_is_set_with_the_arrow_keys_kept_restored_and_cleared(workbook, page):
-    page.goto(f"{workbook}/area-health-energy.html")
+    open_page(page, f"{workbook}/area-health-energy.html")
     assert "5 out of 10" in page.locator("p.rating").inner_text()  # the coach's rating stays beside it
     assert page.locator("figure.trend-figure svg").is_visible()  # and its history
     scale = page.get_by_role("group", name="Your rating now, from 1 (not at all satisfied) to 10")
@@ -82,21 +83,21 @@ def test_own_rating_is_set_with_the_arrow_keys_kept_restored_and_cleared(workboo
     assert entry["question"].startswith("What is your current satisfaction rating")
     assert "Saved on this device." in scale.inner_text()
 
-    page.reload()
+    open_page(page)
     assert page.get_by_role("radio", name="7 out of 10").is_checked()
     page.get_by_role("button", name="Clear my rating").click()
     assert not any(radios.nth(i).is_checked() for i in range(10))
     assert stored(page, f"focus_areas|{AREA}|satisfaction") is None
-    page.reload()
+    open_page(page)
     assert not any(radios.nth(i).is_checked() for i in range(10))
     assert page.get_by_role("button", name="Clear my rating").is_disabled()
 
 
 def test_an_area_without_a_rating_can_be_rated_too(workbook, page):
-    page.goto(f"{workbook}/area-career.html")
+    open_page(page, f"{workbook}/area-career.html")
     page.get_by_role("radio", name="3 out of 10").check()
     assert stored(page, "focus_areas|Career|satisfaction")["text"] == "3"
-    page.goto(f"{workbook}/area-health-energy.html")  # one area's rating is its own
+    open_page(page, f"{workbook}/area-health-energy.html")  # one area's rating is its own
     assert stored(page, f"focus_areas|{AREA}|satisfaction") is None
 
 
@@ -104,7 +105,7 @@ def test_an_area_without_a_rating_can_be_rated_too(workbook, page):
 def test_every_rating_target_is_at_least_44_px_and_fits_the_screen(browser, workbook, width):
     page = browser.new_page(viewport={"width": width, "height": 800})
     try:
-        page.goto(f"{workbook}/area-health-energy.html")
+        open_page(page, f"{workbook}/area-health-energy.html")
         radios = page.locator(".rating-scale input[type=radio]")
         for i in range(10):
             box = radios.nth(i).bounding_box()
@@ -118,29 +119,29 @@ def test_every_rating_target_is_at_least_44_px_and_fits_the_screen(browser, work
 # ---- 2. A meaning for a value; next steps on the homework page ---------------------------
 
 def test_a_value_without_a_meaning_gets_a_box_of_its_own(workbook, page):
-    page.goto(f"{workbook}/values.html")
+    open_page(page, f"{workbook}/values.html")
     boxes = page.locator("textarea.reflection__box")
     assert boxes.count() == 1  # "Play" has its meaning: no box there
     boxes.fill("Saying the hard thing kindly")
     entry = stored(page, f"values|{VALUE}|meaning")
     assert entry["text"] == "Saying the hard thing kindly"
     assert entry["question"].startswith("What does this value mean to you?")
-    page.reload()
+    open_page(page)
     assert boxes.input_value() == "Saying the hard thing kindly"
 
 
 def test_next_steps_written_on_the_homework_page_are_the_area_pages_own(workbook, page):
-    page.goto(f"{workbook}/homework.html")
+    open_page(page, f"{workbook}/homework.html")
     steps = page.get_by_role("textbox", name="Your own next steps, one per line")
     assert steps.count() == 2  # one per area
     steps.nth(1).fill("Ask for the lead role\nUpdate my portfolio")
     entry = stored(page, "focus_areas|Career|next_steps")
     assert entry["text"] == "Ask for the lead role\nUpdate my portfolio"
-    page.goto(f"{workbook}/area-career.html")
+    open_page(page, f"{workbook}/area-career.html")
     own = page.get_by_role("textbox", name="Your own next steps, one per line")
     assert own.input_value() == "Ask for the lead role\nUpdate my portfolio"
     own.fill("Ask for the lead role")
-    page.goto(f"{workbook}/homework.html")
+    open_page(page, f"{workbook}/homework.html")
     assert steps.nth(1).input_value() == "Ask for the lead role"
     assert steps.nth(0).input_value() == ""
 
@@ -148,7 +149,7 @@ def test_next_steps_written_on_the_homework_page_are_the_area_pages_own(workbook
 # ---- 3. Review notes beside the coach's answers -------------------------------------------
 
 def test_a_review_note_opens_beside_the_coachs_answer_and_never_touches_it(workbook, page):
-    page.goto(f"{workbook}/area-health-energy.html")
+    open_page(page, f"{workbook}/area-health-energy.html")
     add = page.locator("button.review-note__open")
     assert add.count() == 2  # the outcome and why it matters: the answers the coach wrote
     assert page.locator("textarea.review-note__box:visible").count() == 0  # unobtrusive until asked
@@ -164,10 +165,10 @@ def test_a_review_note_opens_beside_the_coachs_answer_and_never_touches_it(workb
     assert stored(page, f"focus_areas|{AREA}|outcome") is None  # the coach's answer is not an entry
     assert "Run a 10k before my birthday." in page.locator("article").inner_text()
 
-    page.reload()
+    open_page(page)
     assert note.input_value() == "Make it a half marathon"  # a written note stays open
     assert page.get_by_role("button", name="Add a note on: Why it matters").is_visible()
-    page.goto(f"{workbook}/area-career.html")  # nothing written by the coach: nothing to review
+    open_page(page, f"{workbook}/area-career.html")  # nothing written by the coach: nothing to review
     assert page.locator("button.review-note__open").count() == 0
 
 
@@ -208,7 +209,7 @@ MONTH = "Week 1: a weekend away\nWeek 3: lunch with Ines"
 
 
 def test_the_schedule_template_writes_the_timeline_form_and_reads_it_back(workbook, page):
-    page.goto(f"{workbook}/schedule.html")
+    open_page(page, f"{workbook}/schedule.html")
     days = page.locator(".schedule-week__day legend")
     assert days.all_inner_texts() == ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
     assert page.locator(".schedule-template--month").get_by_role("textbox").evaluate_all(
@@ -220,7 +221,7 @@ def test_the_schedule_template_writes_the_timeline_form_and_reads_it_back(workbo
     assert stored(page, "schedule|month")["text"] == MONTH
     assert stored(page, "schedule|day")["question"].startswith("When do you wake up")
 
-    page.reload()
+    open_page(page)
     rows = day_rows(page)
     assert rows.count() == 3
     assert [rows.nth(i).get_by_label("Time").input_value() for i in range(3)] == ["06:30", "08:00", "21:30"]
@@ -232,7 +233,7 @@ def test_the_schedule_template_writes_the_timeline_form_and_reads_it_back(workbo
 
 
 def test_removing_a_time_keeps_the_focus_in_the_day(workbook, page):
-    page.goto(f"{workbook}/schedule.html")
+    open_page(page, f"{workbook}/schedule.html")
     rows = day_rows(page)
     assert rows.count() == 3
 
@@ -251,17 +252,17 @@ def test_removing_a_time_keeps_the_focus_in_the_day(workbook, page):
 
 
 def test_text_the_template_does_not_know_is_kept_in_it(workbook, page):
-    page.goto(f"{workbook}/schedule.html")
+    open_page(page, f"{workbook}/schedule.html")
     workbook_key = page.locator("[data-key]").first.get_attribute("data-key")
     page.evaluate("""([key, text]) => localStorage.setItem(key, JSON.stringify({text, question: "", order: 0}))""",
                   [f"coach-site:{workbook_key}:schedule|week", "Mostly rest\nMonday morning: run · then a swim"])
-    page.reload()
+    open_page(page)
     monday = page.get_by_role("group", name="Monday")
     assert monday.get_by_role("textbox", name="Morning").input_value() == "Mostly rest · run · then a swim"
     stored_day = "7am wake up · 09:15 - deep work"  # a day written before the template, by hand
     page.evaluate("""([key, text]) => localStorage.setItem(key, JSON.stringify({text, question: "", order: 0}))""",
                   [f"coach-site:{workbook_key}:schedule|day", stored_day])
-    page.reload()
+    open_page(page)
     rows = day_rows(page)
     assert [rows.nth(i).get_by_label("Time").input_value() for i in range(2)] == ["", "09:15"]
     assert [rows.nth(i).get_by_label("What you do").input_value() for i in range(2)] == ["7am wake up", "deep work"]
@@ -271,7 +272,7 @@ def test_text_the_template_does_not_know_is_kept_in_it(workbook, page):
 def test_the_schedule_template_fits_the_screen(browser, workbook, width):
     page = browser.new_page(viewport={"width": width, "height": 800})
     try:
-        page.goto(f"{workbook}/schedule.html")
+        open_page(page, f"{workbook}/schedule.html")
         page.get_by_role("button", name="Add a time").click()
         assert no_sideways_scrolling(page)
         for control in page.locator(".schedule-template input, .schedule-template button").all():
@@ -286,7 +287,7 @@ def test_without_javascript_the_schedule_page_shows_its_questions(browser, workb
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     try:
-        page.goto(f"{workbook}/schedule.html")
+        open_page(page, f"{workbook}/schedule.html", ready=False)
         text = page.locator("article").inner_text()
         for question in ("When do you wake up", "Which days hold your deep work", "What happens once a month"):
             assert question in text
@@ -306,10 +307,10 @@ def test_the_filled_template_comes_back_as_the_schedule_after_import(browser, tm
     page = context.new_page()
     downloaded = tmp_path / "from-rosa.yaml"
     try:
-        page.goto(f"{base}/schedule.html")
+        open_page(page, f"{base}/schedule.html")
         fill_day(page)
         fill_week_and_month(page)
-        page.goto(f"{base}/reflections.html")
+        open_page(page, f"{base}/reflections.html")
         with page.expect_download() as download_info:
             page.get_by_role("button", name="Download").click()
         download_info.value.save_as(downloaded)
@@ -331,20 +332,25 @@ def test_the_filled_template_comes_back_as_the_schedule_after_import(browser, tm
 
 # ---- 5. The TED talk ---------------------------------------------------------------------
 
+START = dt.datetime(2026, 10, 1, 9, 0)
+SPOKEN_AFTER_MS = 1500  # answers.js: a screen reader hears the word count when typing pauses this long
+
+
 def test_the_ted_title_is_one_line_without_a_form_label(workbook, page):
-    page.goto(f"{workbook}/ted-talk.html")
+    open_page(page, f"{workbook}/ted-talk.html")
     title = page.get_by_role("textbox", name="What would your talk be called?")
     assert title.evaluate("el => el.tagName") == "INPUT"
     section = page.locator(".line-answer")
     assert "Your reflection" not in section.inner_text()
     title.fill("The long way round")
     assert stored(page, "ted_talk|title")["text"] == "The long way round"
-    page.reload()
+    open_page(page)
     assert title.input_value() == "The long way round"
 
 
 def test_the_story_space_grows_with_the_text_and_counts_words_politely(workbook, page):
-    page.goto(f"{workbook}/ted-talk.html")
+    page.clock.install(time=START)  # the page's timers run on a clock the test moves
+    open_page(page, f"{workbook}/ted-talk.html")
     prompts = page.locator("article").inner_text()
     assert "What message would you send?" in prompts
     assert "What story would you tell about where you came from" in prompts
@@ -353,13 +359,16 @@ def test_the_story_space_grows_with_the_text_and_counts_words_politely(workbook,
     counter = page.locator('.word-count[data-for="ted_talk|story"]')
     assert counter.inner_text() == "0 words"
     story.click()
+    page.clock.pause_at(START + dt.timedelta(hours=1))  # no time passes while typing
     page.keyboard.type("Word")
     assert counter.inner_text() == "1 word"
     page.keyboard.type(" by word\n" * 20)
     assert counter.inner_text() == "41 words"  # shown at once
     told = counter.locator("[aria-live=polite]")
     assert told.inner_text() == ""  # not read out on every keystroke
-    page.wait_for_timeout(1800)
+    page.clock.run_for(SPOKEN_AFTER_MS - 1)
+    assert told.text_content() == ""  # typing has not paused long enough yet
+    page.clock.run_for(1)
     assert told.text_content() == "41 words"  # read out once typing pauses
     after = story.bounding_box()["height"]
     assert after > before + 200, (before, after)
@@ -368,7 +377,7 @@ def test_the_story_space_grows_with_the_text_and_counts_words_politely(workbook,
 
 
 def test_every_reflection_box_grows(workbook, page):
-    page.goto(f"{workbook}/area-career.html")
+    open_page(page, f"{workbook}/area-career.html")
     box = page.locator("textarea.reflection__box").first
     before = box.bounding_box()["height"]
     box.fill("\n".join(f"line {n}" for n in range(15)))
@@ -377,7 +386,7 @@ def test_every_reflection_box_grows(workbook, page):
 
 
 def test_a_review_note_grows_with_its_text_too(workbook, page):
-    page.goto(f"{workbook}/area-health-energy.html")
+    open_page(page, f"{workbook}/area-health-energy.html")
     page.get_by_role("button", name="Add a note on: One year from now").click()
     note = page.locator("textarea.review-note__box:visible")
     before = note.bounding_box()["height"]

@@ -1,9 +1,10 @@
-"""The example workbook in real headless Chromium: what a coachee sees, on a desktop and a phone."""
+"""The example workbook in real headless Chromium: what a coachee sees, on a desktop and a phone,
+and the sign the page gives once its scripts have started (what every browser test waits for)."""
 
 from __future__ import annotations
 
 import pytest
-from conftest import ARTIFACTS
+from conftest import READY, hold, open_page, release, wait_until_ready
 
 # Per page: text the coachee must see, section by section.
 VISIBLE = {
@@ -40,7 +41,7 @@ def site_url(example_url):
 def test_every_page_shows_its_sections(browser, site_url, page_name, width):
     page = browser.new_page(viewport={"width": width, "height": 900})
     try:
-        page.goto(f"{site_url}/{page_name}")
+        open_page(page, f"{site_url}/{page_name}")
         article = page.locator("article")
         text = " ".join(article.inner_text().split())
         for expected in VISIBLE[page_name]:
@@ -48,8 +49,6 @@ def test_every_page_shows_its_sections(browser, site_url, page_name, width):
         assert "None" not in text and "null" not in text
         # Long answers wrap: the page never scrolls sideways.
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{width}-{page_name}.png"), full_page=True)
     finally:
         page.close()
 
@@ -57,7 +56,7 @@ def test_every_page_shows_its_sections(browser, site_url, page_name, width):
 def test_the_wheel_has_one_visible_wedge_per_area(browser, site_url):
     page = browser.new_page()
     try:
-        page.goto(f"{site_url}/index.html")
+        open_page(page, f"{site_url}/index.html")
         wedges = page.locator("svg.wheel path.wheel__wedge")
         assert wedges.count() == 3
         assert [wedges.nth(i).get_attribute("data-area") for i in range(3)] == ["Career", "Health", "Relationships"]
@@ -77,9 +76,33 @@ def test_the_wheel_has_one_visible_wedge_per_area(browser, site_url):
 def test_navigation_lists_the_areas_in_order(browser, site_url):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     try:
-        page.goto(f"{site_url}/index.html")
+        open_page(page, f"{site_url}/index.html")
         nav = " ".join(page.locator("nav.md-nav--primary").inner_text().split())
         positions = [nav.find(t) for t in ("Home", "Values", "Career", "Health", "Relationships", "Homework", "Schedule", "TED talk")]
         assert -1 not in positions and positions == sorted(positions)
     finally:
         page.close()
+
+
+def test_the_page_says_it_is_ready_only_once_every_script_has_finished_starting(browser, site_url):
+    """Ready (data-workbook-ready on <html>) waits for the scripts' asynchronous start-up: the
+    notes of an earlier link moved (hashing its token), then how safely this browser keeps
+    them (the browser's answer)."""
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        open_page(page, f"{site_url}/index.html")
+        page.evaluate("localStorage.setItem('coach-site:OldLinkOldLinkOldLink01:anything_we_missed', "
+                      "JSON.stringify({text: 'From an older link', question: '', order: 0}))")
+        hold(page, "crypto.subtle.digest", "navigator.storage.persisted")
+        open_page(page, f"{site_url}/reflections.html", ready=False)  # looked at before it is ready
+        actions, safety = page.locator(".reflections__actions"), page.locator(".reflections__safety")
+        assert page.locator(READY).count() == 0 and actions.count() == 0  # the old link's token not hashed yet
+        release(page, "crypto.subtle.digest")
+        actions.wait_for(state="attached")
+        assert page.locator(READY).count() == 0 and safety.text_content() == ""  # the browser has not answered
+        release(page, "navigator.storage.persisted")
+        wait_until_ready(page)
+        assert safety.text_content().startswith("This browser")
+    finally:
+        context.close()

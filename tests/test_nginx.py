@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE_CLIENT, REPO, copy_project
+from conftest import EXAMPLE_CLIENT, REPO, copy_project, open_page
 
 from coach_site.workbook.headers import HEADERS
 from coach_site.project_loader import load_project
@@ -78,7 +78,11 @@ def nginx_serving(docroot: Path, base: Path) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()  # never left running
+            process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -128,9 +132,9 @@ def test_the_workbook_works_in_chromium_under_its_csp(browser, host):
     try:
         for name in ("index.html", "values.html", "area-career.html", "area-relationships.html", "homework.html",
                      "schedule.html", "ted-talk.html", "reflections.html", "print.html"):
-            page.goto(f"{host}/workbooks/{TOKEN}/{name}", wait_until="networkidle")
+            open_page(page, f"{host}/workbooks/{TOKEN}/{name}")
         # Search: the worker and the index load from the site itself.
-        page.goto(f"{host}/workbooks/{TOKEN}/index.html", wait_until="networkidle")
+        open_page(page, f"{host}/workbooks/{TOKEN}/index.html")
         page.keyboard.press("/")
         page.keyboard.type("portfolio")
         page.wait_for_selector(".md-search-result__item", timeout=10_000)
@@ -142,20 +146,21 @@ def test_the_workbook_works_in_chromium_under_its_csp(browser, host):
         after = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
         assert {before, after} == {"default", "slate"}
         # A reflection box: typed, kept, restored.
-        page.goto(f"{host}/workbooks/{TOKEN}/area-relationships.html", wait_until="networkidle")
+        open_page(page, f"{host}/workbooks/{TOKEN}/area-relationships.html")
         page.get_by_role("textbox", name="Your reflection on: What would a 10 look like?").fill("Under CSP")
-        page.reload()
+        open_page(page)
         assert page.get_by_role("textbox", name="Your reflection on: What would a 10 look like?").input_value() == "Under CSP"
         assert violations == []
-        # And the policy is really in force: a script that got in anyway would not run.
-        ran = page.evaluate("""() => {
-            const s = document.createElement('script');
-            s.textContent = 'window.__injected = true';
-            document.body.appendChild(s);
-            return window.__injected === true;
-        }""")
+        # And the policy is really in force: a script that got in anyway would not run, and is
+        # reported as a CSP violation.
+        with page.expect_console_message(lambda m: "script-src" in m.text, timeout=5_000):
+            ran = page.evaluate("""() => {
+                const s = document.createElement('script');
+                s.textContent = 'window.__injected = true';
+                document.body.appendChild(s);
+                return window.__injected === true;
+            }""")
         assert ran is False
-        page.wait_for_timeout(200)
-        assert any("script-src" in v for v in violations), violations  # reported as a CSP violation
+        assert any("script-src" in v for v in violations), violations
     finally:
         context.close()

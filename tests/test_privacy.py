@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import build, html_pages, serve
+from conftest import build, html_pages, open_page, serve
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -149,9 +149,9 @@ def test_in_the_browser_no_request_leaves_the_local_server(browser, two_clients)
     page.on("request", lambda request: requests.append(request.url))
     try:
         for html in html_pages(two_clients["alice"]):
-            page.goto(f"{base}/AliceAliceAliceAlice_01/{html.name}", wait_until="networkidle")
+            open_page(page, f"{base}/AliceAliceAliceAlice_01/{html.name}")
         # Search loads its worker and index: still from the same server.
-        page.goto(f"{base}/AliceAliceAliceAlice_01/index.html", wait_until="networkidle")
+        open_page(page, f"{base}/AliceAliceAliceAlice_01/index.html")
         page.keyboard.press("/")
         page.keyboard.type("Xylophonics")
         page.wait_for_selector(".md-search-result__item", timeout=10_000)
@@ -182,7 +182,7 @@ def test_hostile_text_never_runs_and_injects_no_element(browser, hostile_site):
     page.on("request", lambda request: requests.append(request.url))
     try:
         for html in html_pages(hostile_site):
-            page.goto(f"{base}/{html.name}", wait_until="networkidle")
+            open_page(page, f"{base}/{html.name}")
             page.mouse.move(200, 200)
             page.mouse.move(400, 500)
             injected = page.evaluate(

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL_CLIENT, PRACTICE_SITE_URL
 
+from coach_site.workbook.workspace import _CLAIM_SECONDS as CLAIM_SECONDS
 from coach_site.workbook.workspace import private_temp_dir, remove_stale_temp_dirs
 
 TOKENS = {"ada": "3hVt9QmK2xLp7RwZc5NbYa", "bo": "BoBo9xQ2mK7zLp4RwTc8Nb_1", "cy": "CyCy5vH3nJ8wKq2TfX6dPg_2"}
@@ -108,7 +109,11 @@ def test_an_interrupted_build_leaves_nothing_behind_after_the_next_run(project, 
     assert all(p.stat().st_mode & 0o777 == 0o700 for p in half_built)
     assert list(site_dir.glob(".building-*")) and list(temp.glob("coach-site-*"))
 
-    time.sleep(2.1)  # the leftovers' lock is gone for good, not just being taken
+    # A folder younger than the claim time may be a run's that has not locked it yet: the
+    # leftovers are kept until then. Rather than wait, the test makes them that old.
+    claimed = time.time() - CLAIM_SECONDS - 1
+    for folder in temp.glob("coach-site-*"):
+        os.utime(folder / ".in-use", (claimed, claimed))
     code, _, err = finish(coach_site(project, temp, "build", "--jobs", "1"))
     assert code == 0, err
     assert sorted(p.name for p in site_dir.iterdir() if p.is_dir()) == sorted(TOKENS.values())
@@ -128,6 +133,8 @@ def test_a_live_runs_temporary_folder_is_never_taken_for_a_leftover(tmp_path, mo
     assert dead_folder.is_dir()
     with private_temp_dir("build") as live:
         assert live.stat().st_mode & 0o777 == 0o700
+        os.utime(dead_folder / ".in-use")  # claimed just now: maybe a run that has not locked it yet
+        assert remove_stale_temp_dirs() == [] and dead_folder.is_dir()
         old = time.time() - 3600
         for folder in (live, dead_folder):
             os.utime(folder / ".in-use", (old, old))

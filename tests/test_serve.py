@@ -59,7 +59,11 @@ def serving(project: Path, port: int) -> Iterator[list[str]]:
         yield lines
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()  # never left running
+            process.wait()
     assert "Traceback" not in "".join(lines)
 
 

@@ -1,12 +1,14 @@
 """coach-site as a coach installs it: a built wheel in a fresh virtual environment outside
 the repository, and a practice of its own started with `init` and used as the README says.
 
-Slow (it builds a wheel and installs it with its dependencies, from pip's cache where it
-can), so everything it checks shares one installation.
+Slow (it builds a wheel and installs it with the dependencies the wheel names, at the
+versions of the lock in requirements/, from the installer's cache where it can), so
+everything it checks shares one installation.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import signal
@@ -18,7 +20,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, USER_CACHE
 
 pytestmark = pytest.mark.slow
 
@@ -29,16 +31,24 @@ NOT_SOURCES = shutil.ignore_patterns(".git", ".venv", "build", "site", "*.egg-in
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> Path:
-    """The `bin/` folder of a fresh virtual environment with the wheel built from this checkout."""
+    """The `bin/` folder of a fresh virtual environment with the wheel built from this checkout,
+    its dependencies resolved from the wheel's own metadata and held to the lock's versions."""
     base = tmp_path_factory.mktemp("wheel")
     source, wheels, venv = base / "source", base / "wheels", base / "venv"
     shutil.copytree(REPO, source, ignore=NOT_SOURCES)
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(wheels), str(source)],
-                   check=True, capture_output=True)
+    uv = Path(sys.executable).parent / "uv"  # the installer `make` puts in .venv, from the lock
+    env = {**os.environ, "UV_CACHE_DIR": os.environ.get("UV_CACHE_DIR") or str(USER_CACHE / "uv")}
+
+    def run(*args: str) -> None:
+        done = subprocess.run([str(uv), *args], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, (args, done.stderr)
+
+    # The build backend is the lock's setuptools, already installed beside the tests.
+    run("build", "--wheel", "--no-build-isolation", "--python", sys.executable, "--out-dir", str(wheels), str(source))
     [wheel] = wheels.glob("coach_site-*.whl")
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
-    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)],
-                   check=True, capture_output=True)
+    run("venv", "--quiet", "--python", sys.executable, str(venv))
+    run("pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), str(wheel),
+        "--constraint", str(REPO / "requirements" / "run.txt"))
     return venv / "bin"
 
 
@@ -95,13 +105,14 @@ def test_the_installed_wheel_runs_a_practice_from_init_to_publish(installed, tmp
 
     port = free_port()
     server = subprocess.Popen([str(installed / "coach-site"), "serve", "clients/priya-natarajan.yaml", "--port",
-                               str(port)], cwd=practice, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                               str(port)], cwd=practice, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              preexec_fn=_ctrl_c_stops)
     try:
         page = _first_answer(f"http://127.0.0.1:{port}/", server)
         assert "Priya" in page
     finally:
-        server.send_signal(signal.SIGINT)
-        server.wait(timeout=30)
+        how = _stop(server)
+    assert how == "SIGINT", f"serve did not stop on Ctrl-C: it took {how}"
 
     copied = coach_site("customise", "index.md.j2", cwd=practice)
     assert copied.stdout.startswith("Copied to content/index.md.j2")
@@ -114,6 +125,29 @@ def test_the_installed_wheel_runs_a_practice_from_init_to_publish(installed, tmp
     assert "A note from Robin's own template." in (www / token / "index.html").read_text(encoding="utf-8")
     assert "A note from Robin's own template." in (site / "index.html").read_text(encoding="utf-8")
     assert not list(www.rglob("*.yaml")) and not (www / "clients").exists()
+
+
+def _ctrl_c_stops() -> None:
+    """In the child, before serve starts: SIGINT does what Ctrl-C does in a terminal, even when
+    whatever runs the tests ignores it (a job started in the background does), which the child
+    would inherit."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _stop(server: subprocess.Popen, seconds: float = 15) -> str:
+    """Stop serve as a coach does (Ctrl-C); failing that SIGTERM, then SIGKILL: no test leaves it
+    running. Returns the signal it stopped on."""
+    for how, send in (("SIGINT", lambda: server.send_signal(signal.SIGINT)), ("SIGTERM", server.terminate),
+                      ("SIGKILL", server.kill)):
+        if server.poll() is not None:
+            return "nothing: it had stopped"
+        send()
+        try:
+            server.wait(timeout=seconds)
+            return how
+        except subprocess.TimeoutExpired:
+            continue
+    raise AssertionError(f"serve (pid {server.pid}) outlived SIGKILL")
 
 
 def _first_answer(url: str, server: subprocess.Popen, seconds: float = 90) -> str:

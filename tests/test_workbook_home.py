@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import EXAMPLE_CLIENT, REPO, build, copy_project, serve
+from conftest import EXAMPLE_CLIENT, REPO, build, copy_project, open_page, serve
 
 from coach_site.project import PACKAGE_CONTENT
 
@@ -54,9 +54,9 @@ def open_home(browser, url: str, today: str | None = None, storage: dict | None 
         context.clock.set_fixed_time(dt.datetime.fromisoformat(today))
     page = context.new_page()
     if storage:
-        page.goto(url)
+        open_page(page, url, ready=javascript)
         page.evaluate("items => { for (const [k, v] of Object.entries(items)) localStorage.setItem(k, v); }", storage)
-    page.goto(url)
+    open_page(page, url, ready=javascript)
     return context, page
 
 
@@ -69,13 +69,13 @@ def test_ticks_on_any_page_count_on_the_home_page(browser, example):
         steps = page.locator(".progress__steps")
         # 4 next steps of the areas, 2 action items; the coach's file records one as done.
         assert steps.inner_text() == "1 of 6 done."
-        page.goto(f"{example['http']}/area-career.html")
+        open_page(page, f"{example['http']}/area-career.html")
         page.get_by_role("checkbox", name="Write up the first portfolio project this weekend").check()
-        page.goto(f"{example['http']}/homework.html")
+        open_page(page, f"{example['http']}/homework.html")
         page.get_by_role("checkbox", name="Ask two colleagues what they see as my strengths").check()
         # The same step on the homework page is the same tick: it counts once.
         assert page.get_by_role("checkbox", name="Write up the first portfolio project this weekend").is_checked()
-        page.goto(f"{example['http']}/index.html")
+        open_page(page, f"{example['http']}/index.html")
         assert steps.inner_text() == "3 of 6 done."
     finally:
         context.close()
@@ -242,7 +242,7 @@ def test_an_area_not_started_invites_with_its_questions_numbered(browser, tmp_pa
         assert numbers[:3] == ['counter(question) ". "'] * 3 or numbers[0].startswith('"1')
         first = page.locator(".area-questions--open h2").first
         assert first.evaluate("h => getComputedStyle(h, '::before').content") != "none"
-        page.goto(f"{base}/area-health.html")  # started: no invitation, no numbers
+        open_page(page, f"{base}/area-health.html")  # started: no invitation, no numbers
         assert WORDS["open_area"]["invitation"] not in page.locator("article").inner_text()
         assert page.locator(".area-questions--open").count() == 0
     finally:
@@ -284,8 +284,7 @@ def test_every_control_is_a_44_px_target(browser, example, width):
     page = context.new_page()
     try:
         for name in ("index.html", "area-career.html", "homework.html", "schedule.html", "reflections.html"):
-            page.goto(f"{example['http']}/{name}")
-            page.wait_for_load_state("networkidle")
+            open_page(page, f"{example['http']}/{name}")
             assert page.evaluate(CONTROLS) == [], (name, width)
         assert page.locator(".md-typeset .md-button").count() >= 1  # reflections' buttons were measured
     finally:
@@ -296,7 +295,7 @@ def test_the_404_page_is_the_workbooks_and_works_from_disk(browser, example):
     context = browser.new_context()
     page = context.new_page()
     try:
-        page.goto((example["site"] / "404.html").as_uri())
+        open_page(page, (example["site"] / "404.html").as_uri())
         says = WORDS["workbook"]
         assert page.get_by_role("heading", level=1).inner_text() == says["not_found_title"]
         # Styled: the workbook's stylesheet and the theme's loaded from disk.
@@ -318,7 +317,7 @@ def test_search_works_in_a_workbook_opened_from_disk(browser, example):
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
     try:
-        page.goto((example["site"] / "index.html").as_uri(), wait_until="networkidle")
+        open_page(page, (example["site"] / "index.html").as_uri())
         page.keyboard.press("/")
         page.keyboard.type("portfolio")
         page.wait_for_selector(".md-search-result__item", timeout=10_000)
@@ -363,7 +362,7 @@ def test_a_workbook_builds_after_the_values_session_alone(browser, tmp_path):
         assert PROGRESS["next_session"].format(date="22 September 2026") in article
         assert page.locator("svg.wheel").count() == 0
         assert WORDS["nav"]["focus_areas"] not in page.locator("nav.md-nav--primary").inner_text()
-        page.goto(f"{base}/values.html")
+        open_page(page, f"{base}/values.html")
         assert "Play" in page.locator("article").inner_text()
     finally:
         context.close()

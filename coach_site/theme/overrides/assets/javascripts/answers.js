@@ -238,9 +238,5 @@
 
   site.answers = { keep: keep, savedText: savedText, printSaved: printSaved, fill: fill };
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
-  }
+  site.start(start);
 })();

@@ -6,6 +6,9 @@
 (function () {
   "use strict";
 
+  var site = window.coachSite; // store.js, loaded first: start() below
+  if (!site) return;
+
   function start() {
     var button = document.querySelector(".print-button");
     if (!button) return;
@@ -13,9 +16,5 @@
     button.hidden = false;
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
-  }
+  site.start(start);
 })();

@@ -84,9 +84,5 @@
       Number(site.words(progress, "remind-days") || 3), now);
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
-  }
+  site.start(start);
 })();

@@ -478,14 +478,16 @@
       entries(store, workbook).forEach(function (entry) { store.removeItem(keyFor(workbook, entry.field)); });
       render();
     });
+    var asked = null; // the browser's answer comes later: the page is ready once it has come
     if (navigator.storage && navigator.storage.persisted) {
-      navigator.storage.persisted().then(function (kept) {
+      asked = navigator.storage.persisted().then(function (kept) {
         safety.textContent = words(page, kept ? "kept-safe" : "may-be-cleared");
       }, function () { safety.textContent = words(page, "may-be-cleared"); });
     } else {
       safety.textContent = words(page, "may-be-cleared");
     }
     render();
+    return asked;
   }
 
   /* Ticks on next steps and action items, remembered on this device too. */
@@ -542,20 +544,18 @@
     })).catch(function () { /* no hashing here: the old notes stay where they are */ });
   }
 
+  /* The boxes wait for old notes to be moved; start-up is over once they and "My
+     reflections" are shown (store.js: the page's ready sign). */
   function start() {
     var store = storage();
-    if (!store) return;
-    moveLegacyNotes(store).then(function () {
+    if (!store) return null;
+    return moveLegacyNotes(store).then(function () {
       addBoxes(store);
       keepTicks(store);
       var page = document.getElementById("coach-site-reflections");
-      if (page) showReflections(store, page);
+      return page ? showReflections(store, page) : null;
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
-  }
+  site.start(start);
 })();

@@ -13,7 +13,8 @@
  * workbook's scripts run as on a plain page. Search: the index is search/search_index.js,
  * which only defines the encrypted index; the theme's request for search_index.json (or its
  * read of __index from disk) is answered with the decrypted one.
- * Runs after store.js; holds no words a coachee reads: they are the shell's data-say-*.
+ * Runs after store.js, and starts through it (the page's ready sign); holds no words a
+ * coachee reads: they are the shell's data-say-*.
  */
 (function () {
   "use strict";
@@ -230,6 +231,10 @@
     });
   }
 
-  say("opening");
-  open();
+  /* Ready (store.js) once a message or the passphrase's form shows; an opened page replaces
+     this shell, and its own scripts say when it is ready. */
+  site.start(function () {
+    say("opening");
+    return open();
+  });
 })();

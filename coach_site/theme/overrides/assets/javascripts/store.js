@@ -10,6 +10,8 @@
  * their reflections to the coach or downloaded them is kept under
  * "coach-site-sent:<workbook key>" (ISO 8601): an entry changed after it is not sent yet.
  * The workbook key (data-key) is a hash, the same for every link the client ever had.
+ * Every script starts through start() below: once all of them have started (their async
+ * work done too), <html> carries data-workbook-ready, the one sign that the page is usable.
  * This file holds no words a coachee reads: they come from the page's data- attributes.
  */
 (function () {
@@ -96,8 +98,52 @@
     navigator.storage.persist().catch(function () { /* not granted: the page says what that means */ });
   }
 
+  /* ---- Ready: every script has started --------------------------------------------- */
+
+  var root = document.documentElement; // a page that replaces this one (sealed.js) has its own
+  var starting = 0;
+  var loaded = document.readyState === "complete";
+
+  function settle() {
+    if (loaded && !starting) root.setAttribute("data-workbook-ready", "");
+  }
+
+  /* Run a script's start-up once the page is parsed. It may return a promise for work it
+     finishes later (old notes moved, a page decrypted). Once the page has loaded (every script
+     has come in by then) and no start-up is running, <html> gets data-workbook-ready. */
+  function start(work) {
+    starting++;
+    function done() {
+      starting--;
+      settle();
+    }
+    function run() {
+      var result;
+      try {
+        result = work();
+      } catch (error) {
+        done();
+        throw error;
+      }
+      if (result && typeof result.then === "function") {
+        result.then(done, function (error) { done(); throw error; });
+      } else {
+        done();
+      }
+    }
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", run);
+    else run();
+  }
+
+  if (!loaded) {
+    window.addEventListener("load", function () {
+      loaded = true;
+      settle();
+    });
+  }
+
   window.coachSite = {
     PREFIX: PREFIX, DONE: DONE, SENT: SENT, storage: storage, keyFor: keyFor, read: read, write: write,
-    entries: entries, words: words, element: element
+    entries: entries, words: words, element: element, start: start
   };
 })();
