@@ -1,14 +1,20 @@
 """Where a coachee's reflections come from: the file they downloaded, the email the
 workbook's "Send to my coach" wrote (saved as `.eml`), or the text pasted from it.
 
-Whatever the way, the result is the reflections file's text, for the same checks:
-an email's attached file when it has one, else its text (quoted-printable, base64,
-`format=flowed` and HTML-only mail are undone), with anything around the reflections
-(a greeting, a signature, "Sent from my phone") left out.
+Whatever the way, the result is the reflections file's bytes, for the same checks. The
+workbook's draft is a letter for the coach to read, followed by a machine part: the file's
+exact bytes in base64 between two fixed marker lines. Base64 survives what mail does to
+text on the way: lines hard-wrapped at 72-78 columns, `> ` quoting and a "Forwarded
+message" header, a signature, an HTML-only mail, a charset the mail program chose. So an
+email's attached file is read first (always UTF-8, as the workbook writes it), then the
+machine part of its text or HTML, then, for drafts of older workbooks, the reflections
+written out as text from their `link:` line on.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import email
 import email.policy
 import html
@@ -29,6 +35,10 @@ _MAIL_HEADER = re.compile(
 _YAML_FILE = re.compile(r"\.ya?ml$", re.IGNORECASE)
 # A line of the reflections file: blank, indented, a comment, a list item, or a `key:`.
 _REFLECTIONS_LINE = re.compile(r"^(\s|#|- |-$|[A-Za-z_]+:(\s|$)|$)")
+# The machine part of the workbook's draft: fixed ASCII markers, never translated.
+BEGIN, END = "coach-site:reflections:begin", "coach-site:reflections:end"
+_MACHINE_PART = re.compile(re.escape(BEGIN) + r"(.*?)" + re.escape(END), re.DOTALL)
+_NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/=]")
 
 
 def reflections_source(source: Path | str, pasted: bytes | None = None) -> tuple[bytes, Path]:
@@ -38,7 +48,7 @@ def reflections_source(source: Path | str, pasted: bytes | None = None) -> tuple
         if len(pasted or b"") > MAX_FILE_BYTES:
             raise ClientFileError([Problem(PASTED, None, "", "is more than 1 MiB: paste only the email with the "
                                            "reflections, or save it as a file and name that")])
-        return _reflections_in((pasted or b"").decode("utf-8", errors="replace"), PASTED), PASTED
+        return reflections_in_text((pasted or b"").decode("utf-8", errors="replace"), PASTED), PASTED
     path = Path(source)
     raw = read_client_bytes(path)
     if path.suffix.lower() == ".eml" or _MAIL_HEADER.match(raw):
@@ -57,16 +67,46 @@ def _from_mail(raw: bytes, path: Path, where: Path) -> bytes:
         if _is_reflections_file(part):
             # The workbook writes its file in UTF-8, whatever the mail program says of it.
             return _decoded(part, path, charset="utf-8").encode("utf-8")
-    body = next((p for kind in ("plain", "html") for p in parts if p.get_content_type() == f"text/{kind}"
-                 and not p.is_attachment()), None)
-    if body is None:
+    bodies = [p for kind in ("plain", "html") for p in parts if p.get_content_type() == f"text/{kind}"
+              and not p.is_attachment()]
+    texts = [_body_text(body, path) for body in bodies]
+    for text in texts:  # the machine part, wherever the mail program put it
+        if (found := machine_part(text, path)) is not None:
+            return found
+    if not texts:
         raise _nothing_found(path)
+    return _reflections_in(texts[0], path)
+
+
+def _body_text(body: EmailMessage, path: Path) -> str:
+    """A text or HTML part as plain lines: HTML's tags and `format=flowed`'s soft breaks undone."""
     text = _decoded(body, path)
     if body.get_content_subtype() == "html":
-        text = _html_text(text)
-    elif body.get_param("format", "").lower() == "flowed":
-        text = _unflowed(text, delete_space=body.get_param("delsp", "").lower() == "yes")
-    return _reflections_in(text, path)
+        return _html_text(text)
+    if body.get_param("format", "").lower() == "flowed":
+        return _unflowed(text, delete_space=body.get_param("delsp", "").lower() == "yes")
+    return text
+
+
+def reflections_in_text(text: str, where: Path) -> bytes:
+    """The reflections in a text: its machine part, else (an older workbook's draft) the
+    reflections written out from their `link:` line on."""
+    found = machine_part(text, where)
+    return found if found is not None else _reflections_in(text, where)
+
+
+def machine_part(text: str, where: Path) -> bytes | None:
+    """The reflections file's bytes from the draft's machine part; None when the text has
+    none. Whatever mail did around and inside it (quoting marks, wrapping, spaces) is not
+    base64, so it is left out before decoding; the last part wins (a reply quotes older ones)."""
+    found = _MACHINE_PART.findall(text.replace("\r\n", "\n"))
+    if not found:
+        return None
+    coded = _NOT_BASE64.sub("", found[-1])
+    try:
+        return base64.b64decode(coded, validate=True)
+    except (binascii.Error, ValueError):
+        raise _unreadable(where, "the coded part at its end was changed on the way") from None
 
 
 # An email a workbook wrote, forwarded a few times, is nested a few levels at most.
