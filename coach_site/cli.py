@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sys
 import time
@@ -21,7 +22,7 @@ from coach_site.commands.build import (  # noqa: E402
     key_written_message,
     raise_if_failed,
 )
-from coach_site.console import Console, printable, shell_quoted  # noqa: E402
+from coach_site.console import Console, printable, shell_quoted, side_by_side  # noqa: E402
 from coach_site.errors import MACHINE_TROUBLE, REPORT_A_BUG, CoachSiteError, os_error_in_words  # noqa: E402
 from coach_site.project import CONFIG_FILE, Project, example_values  # noqa: E402
 from coach_site.project_loader import load_project  # noqa: E402
@@ -393,9 +394,13 @@ def changes(client_file: Path, revision: str | None) -> None:
 @click.argument("client_file", type=CLIENT_FILE)
 @click.argument("reflections_file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
 @click.option("--overwrite", is_flag=True, help="Replace answers the client file already has.")
+@click.option("--take", "take", multiple=True, metavar="QUESTION",
+              help="Take the client's answer for this one conflict, as the conflict names it "
+                   "(--take \"Career: outcome\"); repeat it for more.")
 @click.option("--dry-run", is_flag=True, help="Show the change as a diff; write nothing.")
 @verbosity
-def import_reflections_command(client_file: Path, reflections_file: Path, overwrite: bool, dry_run: bool) -> None:
+def import_reflections_command(client_file: Path, reflections_file: Path, overwrite: bool, take: tuple[str, ...],
+                               dry_run: bool) -> None:
     """Bring a coachee's reflections into their client file: the downloaded file, a saved
     email (.eml) of them, or - to paste the email's text on standard input."""
     from coach_site.commands.import_reflections import import_reflections
@@ -404,17 +409,23 @@ def import_reflections_command(client_file: Path, reflections_file: Path, overwr
 
     # One byte more than a reflections file may hold tells it is too big, without reading on.
     pasted = click.get_binary_stream("stdin").read(MAX_FILE_BYTES + 1) if str(reflections_file) == "-" else None
-    report = import_reflections(client_file, reflections_file, overwrite=overwrite, dry_run=dry_run, pasted=pasted)
+    report = import_reflections(client_file, reflections_file, overwrite=overwrite, dry_run=dry_run, pasted=pasted,
+                                take=take)
     console = _console()
     if dry_run:
         click.echo(printable(report.diff()) or "No changes.", nl=not report.diff())
     for line in report.filled:
         console.say(f"filled: {line}")
+    for line in report.revised:
+        console.say(f"revised by your client: {line} (their newer answer replaces their earlier one; git keeps it)")
     for line in report.overwritten:
         console.say(f"overwritten: {line}", fg="yellow")
     for line in report.conflicts:
-        console.warn(f"conflict, left as it was: {line} (both the file and the reflections answer it; "
-                     f"--overwrite takes the reflection)")
+        console.warn(f"conflict, left as it was: {line} (you and your client answered it differently; "
+                     f"--take \"{line}\" takes theirs, --overwrite takes all of theirs)")
+        if line in report.conflict_texts:
+            console.warn(side_by_side(*report.conflict_texts[line], headings=("in your file", "in the reflections"),
+                                      width=shutil.get_terminal_size().columns))
     for line in report.skipped:
         console.warn(f"skipped: {line}")
     if report.anything_we_missed:

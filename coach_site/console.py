@@ -12,6 +12,7 @@ import os
 import re
 import shlex
 import subprocess
+import textwrap
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,3 +81,18 @@ def shell_quoted(path: Path | str) -> str:
     if os.name == "nt":
         return subprocess.list2cmdline([text])
     return shlex.quote(text)
+
+
+def side_by_side(left: str, right: str, *, headings: tuple[str, str], width: int = 80) -> str:
+    """Two texts in two columns under their headings, each wrapped to half the width,
+    indented by two spaces; one below the other where the terminal is too narrow."""
+    column = (width - 5) // 2
+    if column < 24:
+        return "\n".join(f"  {heading}:\n" + textwrap.indent(printable(text), "    ")
+                         for heading, text in zip(headings, (left, right)))
+    columns = [[heading + ":"] + [line for part in printable(text).split("\n")
+                                  for line in (textwrap.wrap(part, column) or [""])]
+               for heading, text in zip(headings, (left, right))]
+    rows = max(len(c) for c in columns)
+    return "\n".join(f"  {a:<{column}} | {b}".rstrip()
+                     for a, b in zip(*(c + [""] * (rows - len(c)) for c in columns)))

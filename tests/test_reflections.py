@@ -67,7 +67,8 @@ def test_empty_answers_are_filled_and_conflicts_left_alone(files):
     # Byte for byte: only added lines, every original line still there in order.
     diff = [line for line in difflib.ndiff(before.splitlines(), client.read_text().splitlines()) if line[:1] in "+-"]
     assert not [line for line in diff if line.startswith("-")]
-    assert diff == [
+    record = [line.split(":")[0] for line in diff if line.startswith("+   ") and "/" in line.split(":")[0]]
+    assert diff[:6] == [
         "+       - Call mum on Wednesdays",
         "+     what_has_to_happen: |-",
         "+       Book a sitter",
@@ -75,6 +76,11 @@ def test_empty_answers_are_filled_and_conflicts_left_alone(files):
         "+     barriers: Late work calls",
         '+ anything_we_missed: "My creative side: painting."',
     ]
+    # Then whose words they are (clientfile/authorship.py): each answer the coachee wrote, once.
+    assert diff[6] == "+ from_coachee:" and record == [
+        "+   focus_areas/Relationships/what_has_to_happen", "+   focus_areas/Relationships/barriers",
+    ]
+    assert diff[7 + len(record)].startswith("+   anything_we_missed: ") and len(diff) == 8 + len(record)
     assert workbook.anything_we_missed == "My creative side: painting."  # kept in the file, not only printed
 
 
@@ -204,6 +210,9 @@ def test_a_reflection_lands_exactly_and_adds_nothing_else(files, text, field):
     after_data = load_client_file(client).data
     after_data["focus_areas"][2].pop(field)
     before_data["focus_areas"][2].pop(field, None)
+    # Whose words: a record of the one answer the coachee wrote (steps are not answers).
+    expected_record = [f"focus_areas/Relationships/{field}"] if field == "barriers" else []
+    assert list(after_data.pop("from_coachee", {})) == expected_record
     assert after_data == before_data  # no field, area or key anywhere else
     only_insertions(before, client.read_bytes())
 
@@ -215,7 +224,9 @@ def test_a_windows_file_keeps_its_crlf_line_endings_byte_for_byte(files):
     reflection_file(reflections, "Relationships", "what_has_to_happen", "Book a sitter\nevery Friday")
     import_reflections(client, reflections)
     added = only_insertions(before, client.read_bytes())
-    assert added == [b"    what_has_to_happen: |-\r\n", b"      Book a sitter\r\n", b"      every Friday\r\n"]
+    assert added[:3] == [b"    what_has_to_happen: |-\r\n", b"      Book a sitter\r\n", b"      every Friday\r\n"]
+    assert added[3] == b"from_coachee:\r\n" and added[4].startswith(b"  focus_areas/Relationships/what_has_to_happen: ")
+    assert added[4].endswith(b"\r\n") and len(added) == 5
     assert b"\n" not in client.read_bytes().replace(b"\r\n", b"")
 
 

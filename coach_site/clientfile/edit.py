@@ -357,8 +357,8 @@ def _nest(path: list[Key], value: Any) -> Any:
 
 def _mapping_lines(mapping: dict, indent: int) -> str:
     out = ""
-    for key, value in mapping.items():
-        pad = " " * indent
+    for name, value in mapping.items():
+        pad, key = " " * indent, _inline(name)  # a key holding `: ` or ` #` is quoted, as a value would be
         if isinstance(value, dict):
             out += f"{pad}{key}:\n" + _mapping_lines(value, indent + 2)
         elif isinstance(value, list):

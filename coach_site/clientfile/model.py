@@ -722,6 +722,13 @@ class Workbook(Record):
     ted_talk: _section(TedTalk) = Field(default_factory=TedTalk, title="TED talk")
     anything_we_missed: Text = _asks(QUESTIONS.homework, "anything_we_missed", default=None)
     language: LanguageCode = None
+    from_coachee: Annotated[dict[str, str], BeforeValidator(_mapping)] = Field(
+        default_factory=dict,
+        description="Kept by import-reflections: where an answer came from the client, a fingerprint of "
+        "their words. An answer that still matches is theirs, and their next version replaces it; an "
+        "answer you change becomes yours. Leave it as it is.",
+        json_schema_extra=shapes.section(),
+    )
 
     @field_validator("sessions", mode="before")
     @classmethod

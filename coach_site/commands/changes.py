@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from coach_site.clientfile.authorship import answer_key, is_coachees
 from coach_site.clientfile.history import changes_base, workbook_at
 from coach_site.clientfile.model import FocusArea, Step, Workbook
 from coach_site.commands.coach_words import coach_words
@@ -16,7 +17,7 @@ from coach_site.workbook.render import questions_in
 def describe_changes(before: Workbook | None, after: Workbook, language: str = LANGUAGE) -> list[str]:
     """One line per area or section that changed, e.g. "Health: rating 3 -> 4; outcome reworded",
     in the practice's `language`."""
-    say = _Sayer(language)
+    say = _Sayer(language, before, after)
     if before is None:
         return [say("new_file")]
     lines: list[str] = []
@@ -37,7 +38,8 @@ def describe_changes(before: Workbook | None, after: Workbook, language: str = L
                              after.homework.action_items, say)
     if before.anything_we_missed != after.anything_we_missed:
         missed = asked.homework.anything_we_missed.short
-        lines.append(say.changed(_capitalised(missed), before.anything_we_missed, after.anything_we_missed))
+        lines.append(say.changed(_capitalised(missed), before.anything_we_missed, after.anything_we_missed,
+                                 answer_key("anything_we_missed")))
     if before.homework.due != after.homework.due:
         homework.insert(0, say("due", before=say.day(before.homework.due), after=say.day(after.homework.due)))
     if homework:
@@ -48,7 +50,7 @@ def describe_changes(before: Workbook | None, after: Workbook, language: str = L
     for section in (asked.schedule, asked.ted_talk):
         old, new = getattr(before, section.name), getattr(after, section.name)
         notes = [
-            say.changed(q.short, getattr(old, q.field), getattr(new, q.field))
+            say.changed(q.short, getattr(old, q.field), getattr(new, q.field), answer_key(section.name, q.field))
             for q in section
             if getattr(old, q.field) != getattr(new, q.field)
         ]
@@ -60,16 +62,21 @@ def describe_changes(before: Workbook | None, after: Workbook, language: str = L
 class _Sayer:
     """The report's words, the catalogue's `short` names and dates, all in one language."""
 
-    def __init__(self, language: str):
+    def __init__(self, language: str, before: Workbook | None = None, after: Workbook | None = None):
         self.language = language
         self.words = coach_words("changes", language)
         self.questions = questions_in(language)
+        self.records = (before.from_coachee if before else {}, after.from_coachee if after else {})
+        self.client = after.client.first_name if after else ""
 
     def __call__(self, key: str, **fields) -> str:
         return self.words(key, **fields)
 
-    def changed(self, answer: str, was: str | None, now: str | None) -> str:
-        """"outcome written", "outcome cleared" or "outcome reworded"."""
+    def changed(self, answer: str, was: str | None, now: str | None, key: str | None = None) -> str:
+        """"outcome written", "outcome cleared", "outcome reworded", or, where the coachee's
+        earlier answer (at `key` in the record) became their newer one, "Priya revised outcome"."""
+        if key is not None and is_coachees(self.records[0], key, was) and is_coachees(self.records[1], key, now):
+            return self("revised", name=self.client, answer=answer)
         return self("written" if was is None else "cleared" if now is None else "reworded", answer=answer)
 
     def day(self, day: dt.date | None) -> str:
@@ -86,9 +93,9 @@ def _value_changes(before: Workbook, after: Workbook, say: _Sayer) -> list[str]:
     notes = [say("new_value", value=value, name=n) for n in new_values if n not in old_values]
     notes += [say("value_removed", value=value, name=n) for n in old_values if n not in new_values]
     kept = [(old_values[n], v) for n, v in new_values.items() if n in old_values]
-    notes += [_joined(v.name, [say.changed(meaning, was.meaning, v.meaning)])
+    notes += [_joined(v.name, [say.changed(meaning, was.meaning, v.meaning, answer_key("values", v.name, "meaning"))])
               for was, v in kept if was.meaning != v.meaning]
-    notes += [_joined(v.name, [say.changed(say("their_note"), was.note, v.note)])
+    notes += [_joined(v.name, [say.changed(say("their_note"), was.note, v.note, answer_key("values", v.name, "note"))])
               for was, v in kept if was.note != v.note]
     return notes
 
@@ -103,11 +110,12 @@ def _area_changes(old: FocusArea, new: FocusArea, say: _Sayer) -> list[str]:
     for asked in area.text_answers():
         was, now = getattr(old, asked.field), getattr(new, asked.field)
         if was != now:
-            notes.append(say.changed(asked.short, was, now))
+            notes.append(say.changed(asked.short, was, now, answer_key("focus_areas", new.name, asked.field)))
     for field in sorted(set(old.notes) | set(new.notes)):
         was, now = old.notes.get(field), new.notes.get(field)
         if was != now:
-            notes.append(say.changed(say("note_on", answer=area[field].short), was, now))
+            notes.append(say.changed(say("note_on", answer=area[field].short), was, now,
+                                     answer_key("focus_areas", new.name, "notes", field)))
     notes += _step_changes(area.next_steps.short, old.next_steps, new.next_steps, say)
     return notes
 

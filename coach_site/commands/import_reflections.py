@@ -1,10 +1,13 @@
 """`coach-site import-reflections`: a coachee's downloaded reflections, back into their client file.
 
-Fills only what the client file leaves empty, adds new next steps and the coachee's
-rating (dated today) to the history, records steps ticked done, keeps review notes
-beside the coach's answers (never over them), and lists every conflict (a question both
-the file and the coachee answered) without touching it unless asked to overwrite. The client file is edited in place by the round-trip writer, so its
-comments, order, quoting and blank lines stay as the coach wrote them.
+Fills what the client file leaves empty, replaces an answer the coachee wrote before with
+their newer version (see clientfile/authorship.py), adds new next steps and the coachee's
+rating (dated today) to the history, records steps ticked done, keeps review notes beside
+the coach's answers (never over them), and lists every conflict (a question the coach
+answered and the coachee answered differently) without touching it unless asked
+(--overwrite for all, --take for one). The client file is edited in place by the
+round-trip writer, so its comments, order, quoting and blank lines stay as the coach
+wrote them; a new answer goes where its question stands in the catalogue's order.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coach_site.clientfile.authorship import FIELD, answer_key, fingerprint, is_coachees
 from coach_site.clientfile.catalogue import QUESTIONS
 from coach_site.clientfile.edit import (
     Appended,
@@ -31,7 +35,7 @@ from coach_site.clientfile.loader import (
 from coach_site.clientfile.model import FocusArea, Reflections, Step, Value, Workbook
 from coach_site.clientfile.validate import validate_client
 from coach_site.commands.reflections_source import reflections_source
-from coach_site.errors import ClientFileError, Problem
+from coach_site.errors import ClientFileError, CoachSiteError, Problem
 
 
 @dataclass
@@ -40,7 +44,9 @@ class ImportReport:
     old_text: str
     new_text: str
     filled: list[str] = field(default_factory=list)
+    revised: list[str] = field(default_factory=list)  # the coachee's earlier answer, replaced by their newer one
     conflicts: list[str] = field(default_factory=list)
+    conflict_texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # label -> (the file's, theirs)
     overwritten: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     anything_we_missed: str | None = None
@@ -58,12 +64,13 @@ class ImportReport:
 
 def import_reflections(
     client_file: Path, reflections_file: Path | str, *, overwrite: bool = False, dry_run: bool = False,
-    today: dt.date | None = None, pasted: bytes | None = None,
+    today: dt.date | None = None, pasted: bytes | None = None, take: tuple[str, ...] = (),
 ) -> ImportReport:
     """Merge reflections into a client file (unless dry_run) and report what happened.
 
     `reflections_file` is the file the coachee downloaded, a saved email (`.eml`) that
-    carries them, or `-` with `pasted` (the text pasted on standard input).
+    carries them, or `-` with `pasted` (the text pasted on standard input). `take`: the
+    conflicts (by their label, `Career: outcome`) where the coachee's answer is taken.
     """
     workbook = validate_client(load_client_file(client_file))
     document = load_client_bytes(*reflections_source(reflections_file, pasted))
@@ -77,7 +84,9 @@ def import_reflections(
     # Decoded as it is, not read as text: that would turn a Windows file's CRLF into LF.
     old_text = client_file.read_bytes().decode("utf-8")
     report = ImportReport(client_file, old_text, old_text, anything_we_missed=reflections.anything_we_missed)
-    changes = _Merge(workbook, report, overwrite, today or dt.date.today()).changes(reflections)
+    merge = _Merge(workbook, report, overwrite, today or dt.date.today(), take)
+    changes = merge.changes(reflections)
+    merge.refuse_unknown_takes()
     if changes:
         report.new_text = set_values(old_text, changes)
         # The result must still be a valid client file before it replaces the coach's.
@@ -91,9 +100,13 @@ class _Merge:
     """What to set in the client file for one reflections file; never overwrites the coach's
     words unless asked, and says what it did with each thing the coachee wrote."""
 
-    def __init__(self, workbook: Workbook, report: ImportReport, overwrite: bool, today: dt.date):
+    def __init__(self, workbook: Workbook, report: ImportReport, overwrite: bool, today: dt.date,
+                 take: tuple[str, ...] = ()):
         self.workbook, self.report, self.overwrite, self.today = workbook, report, overwrite, today
+        self.take = {label.casefold(): label for label in take}
+        self.taken: set[str] = set()
         self.set: dict[tuple, Any] = {}
+        self.record: dict[tuple, str] = {}  # whose words: written after the answers, at the file's end
 
     def changes(self, reflections: Reflections) -> dict:
         self.areas(reflections.focus_areas)
@@ -104,23 +117,40 @@ class _Merge:
             ours, theirs = getattr(self.workbook, section.name), getattr(reflections, section.name)
             for asked in section:
                 self.merge((section.name, asked.field), f"{section.name.replace('_', ' ')}: {asked.short}",
-                           getattr(ours, asked.field), getattr(theirs, asked.field))
+                           getattr(ours, asked.field), getattr(theirs, asked.field),
+                           answer_key(section.name, asked.field))
         self.merge(("anything_we_missed",), QUESTIONS.homework.anything_we_missed.short,
-                   self.workbook.anything_we_missed, reflections.anything_we_missed)
-        return self.set
+                   self.workbook.anything_we_missed, reflections.anything_we_missed, answer_key("anything_we_missed"))
+        return {**self.set, **self.record}
 
-    def merge(self, path: tuple, label: str, ours: Any, theirs: Any) -> None:
-        """Fill what is empty; a different answer is a conflict, or replaced with --overwrite."""
+    def merge(self, path: tuple, label: str, ours: Any, theirs: Any, key: str | None = None) -> None:
+        """Fill what is empty, and replace the coachee's own earlier answer (at `key` in the
+        record); an answer of the coach's that differs is a conflict, unless taken."""
         if theirs is None or ours == theirs:
             return
+        record = self.workbook.from_coachee
         if ours is None:
-            self.set[path] = theirs
             self.report.filled.append(label)
-        elif self.overwrite:
-            self.set[path] = theirs
+        elif key is not None and is_coachees(record, key, ours):
+            self.report.revised.append(label)
+        elif self.overwrite or label.casefold() in self.take:
+            self.taken.add(label.casefold())
             self.report.overwritten.append(label)
         else:
             self.report.conflicts.append(label)
+            self.report.conflict_texts[label] = (str(ours), str(theirs))
+            return
+        self.set[path] = theirs
+        if key is not None:  # the coachee's words now: their next version may replace them
+            self.record[(FIELD, key)] = fingerprint(theirs)
+
+    def refuse_unknown_takes(self) -> None:
+        """A --take that names no conflict is a typo: say so, with the conflicts there are."""
+        unknown = [label for folded, label in self.take.items() if folded not in self.taken]
+        if unknown:
+            there = "; ".join(self.report.conflicts) or "none"
+            raise CoachSiteError(f"--take {unknown[0]}: no conflict of that name (the conflicts: {there}); "
+                                 "nothing was imported")
 
     def areas(self, areas: list[FocusArea]) -> None:
         index_by_name = {area.name.casefold(): i for i, area in enumerate(self.workbook.focus_areas)}
@@ -132,13 +162,14 @@ class _Merge:
             ours = self.workbook.focus_areas[index]
             for asked in QUESTIONS.focus_area.text_answers():
                 self.merge(("focus_areas", index, asked.field), f"{ours.name}: {asked.short}",
-                           getattr(ours, asked.field), getattr(theirs, asked.field))
+                           getattr(ours, asked.field), getattr(theirs, asked.field),
+                           answer_key("focus_areas", ours.name, asked.field))
             if theirs.satisfaction is not None:
                 self.rating(index, ours, theirs.satisfaction.current)
             for answer_field, note in theirs.notes.items():
                 # A note beside the coach's answer: kept under `notes`, the answer stays as written.
                 self.merge(("focus_areas", index, "notes", answer_field), f"{ours.name}: note on {_short(answer_field)}",
-                           ours.notes.get(answer_field), note)
+                           ours.notes.get(answer_field), note, answer_key("focus_areas", ours.name, "notes", answer_field))
             self.steps(("focus_areas", index, "next_steps"), f"{ours.name}: {QUESTIONS.focus_area.next_steps.short}",
                        ours.next_steps, theirs.next_steps, new_allowed=True)
 
@@ -203,11 +234,13 @@ class _Merge:
             ours = self.workbook.values[index]
             if theirs.meaning is None or theirs.meaning == ours.meaning:
                 continue
-            if ours.meaning is None:
-                self.merge(("values", index, "meaning"), f"{ours.name}: {meaning}", None, theirs.meaning)
+            if ours.meaning is None or is_coachees(self.workbook.from_coachee,
+                                                   answer_key("values", ours.name, "meaning"), ours.meaning):
+                self.merge(("values", index, "meaning"), f"{ours.name}: {meaning}", ours.meaning, theirs.meaning,
+                           answer_key("values", ours.name, "meaning"))
             else:
                 self.merge(("values", index, "note"), f"{ours.name}: note beside the {meaning}", ours.note,
-                           theirs.meaning)
+                           theirs.meaning, answer_key("values", ours.name, "note"))
 
 
 def _short(field: str) -> str:
