@@ -92,6 +92,21 @@ def test_prep_flags_open_questions_and_shows_the_trend(project):
     assert "Still open: What would a 10 look like?" in terminal and "**" not in terminal
 
 
+def test_prep_shows_the_ideal_schedule_and_the_ted_talk(project):
+    client = copy_example(project)
+    path = project / client
+    # An open part of each: the month not written yet, the talk's title still to find.
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("  month: One weekend away from screens; one coffee with someone I admire.\n", "")
+    path.write_text(text.replace("  title: The quiet lead\n", ""), encoding="utf-8")
+    md = run(project, "prep", client, "--markdown").stdout
+    schedule, talk = md.split("## Ideal schedule")[1].split("## TED talk")
+    assert "  Monday and Thursday: runs." in schedule and "  09:00 deep work, no meetings" in schedule
+    assert "- [ ] **Still open:** What happens once a month" in schedule
+    assert "- [ ] **Still open:** What would your talk be called?" in talk
+    assert "  You don't have to be the loudest person in the room to lead it." in talk
+
+
 def test_prep_is_never_part_of_the_published_site(project, tmp_path):
     client = copy_example(project)
     assert run(project, "build", client, "--site-dir", str(tmp_path / "site")).returncode == 0

@@ -49,6 +49,8 @@ class Agenda:
     action_items: list[Step]
     anything_we_missed: str | None = None
     language: str = LANGUAGE  # the practice's (theme.language): the agenda is for the coach
+    # The two largest pieces of homework, by their section's name: the ideal schedule, the TED talk.
+    free_writes: tuple[tuple[str, list[Question]], ...] = ()
 
     @property
     def total_minutes(self) -> int:
@@ -66,7 +68,15 @@ def session_agenda(workbook: Workbook, language: str = LANGUAGE) -> Agenda:
         action_items=list(workbook.homework.action_items),
         anything_we_missed=workbook.anything_we_missed,
         language=language,
+        free_writes=tuple(_free_write(workbook, section) for section in
+                          (questions_in(language).schedule, questions_in(language).ted_talk)),
     )
+
+
+def _free_write(workbook: Workbook, section) -> tuple[str, list[Question]]:
+    """A homework section the coachee writes freely (schedule, TED talk), question by question."""
+    written = getattr(workbook, section.name)
+    return section.short, [Question(asked.question, getattr(written, asked.field)) for asked in section]
 
 
 def _area_agenda(area: FocusArea, language: str) -> AreaAgenda:
@@ -150,15 +160,7 @@ def agenda_lines(agenda: Agenda) -> list[AgendaLine]:
         out += [_text(), _heading(say("area", area=area.name, minutes=area.minutes)), _text()]
         out += [_text(say("rating", trend=area.trend or say("not_rated"), open=area.open_questions,
                           total=len(area.questions))), _text()]
-        for q in area.questions:
-            if q.answer is None:
-                out.append(AgendaLine("open", q.question, lead=say("still_open")))
-            else:
-                out.append(_item(q.question))
-                answer = [_text(f"  {line}") for line in q.answer.splitlines() if line.strip()]
-                out += answer or [_text()]
-            if q.note:
-                out.append(_text(f"  {say('answer_note', note=' '.join(q.note.split()))}"))
+        out += _questions(area.questions, say)
         steps = [_step(s, say, language) for s in area.next_steps] or [_item(say("no_steps"))]
         out += [_text(), _text(say("next_steps"))] + steps
     out += [_text(), _heading(say("homework"))]
@@ -168,6 +170,24 @@ def agenda_lines(agenda: Agenda) -> list[AgendaLine]:
         asked = questions_in(language).homework.anything_we_missed.question
         out.append(_text(f"{_first_sentence(asked)} {' '.join(agenda.anything_we_missed.split())}"))
     out += [_step(i, say, language) for i in agenda.action_items] or [_item(say("no_action_items"))]
+    for name, questions in agenda.free_writes:
+        out += [_text(), _heading(name[:1].upper() + name[1:]), _text()]
+        out += _questions(questions, say)
+    return out
+
+
+def _questions(questions: list[Question], say: CoachWords) -> list[AgendaLine]:
+    """Each question with its answer below it (and the coachee's note), or marked still open."""
+    out = []
+    for q in questions:
+        if q.answer is None:
+            out.append(AgendaLine("open", q.question, lead=say("still_open")))
+        else:
+            out.append(_item(q.question))
+            answer = [_text(f"  {line}") for line in q.answer.splitlines() if line.strip()]
+            out += answer or [_text()]
+        if q.note:
+            out.append(_text(f"  {say('answer_note', note=' '.join(q.note.split()))}"))
     return out
 
 
