@@ -22,7 +22,7 @@ from coach_site.commands.build import (  # noqa: E402
     key_written_message,
     raise_if_failed,
 )
-from coach_site.console import Console, printable, shell_quoted, side_by_side  # noqa: E402
+from coach_site.console import Console, counted, printable, shell_quoted, side_by_side  # noqa: E402
 from coach_site.errors import MACHINE_TROUBLE, REPORT_A_BUG, CoachSiteError, os_error_in_words  # noqa: E402
 from coach_site.project import CONFIG_FILE, Project, example_values  # noqa: E402
 from coach_site.project_loader import load_project  # noqa: E402
@@ -212,7 +212,7 @@ def check(client_files: tuple[Path, ...]) -> None:
             for note in checked.notes:
                 console.warn(f"{checked.client_file}: {note}")
     if problems:
-        raise CoachSiteError(f"{problems} problem(s) found")
+        raise CoachSiteError(counted(problems, "problem found", "problems found"))
 
 
 @cli.command()
@@ -465,7 +465,7 @@ def publish(files: tuple[Path, ...], to: str, site_dir: Path, force: bool, jobs:
     tokens = client_tokens(project, outcomes, prune=prune)
 
     def confirm(orphans: list[str]) -> bool:
-        console.warn(f"{len(orphans)} published workbook(s) have no client file any more:")
+        console.warn(counted(len(orphans), "published workbook has no client file any more:", "published workbooks have no client file any more:"))
         for token in orphans:
             console.warn(f"  {token}/")
         return yes or click.confirm("Remove them from the host?", default=False, err=True)
@@ -486,13 +486,13 @@ def publish(files: tuple[Path, ...], to: str, site_dir: Path, force: bool, jobs:
         return
     if report.history_replaced:
         console.say(f"Replaced the history of {target} with one commit.", err=True)
-    console.say(f"Published {len(report.published)} workbook(s) to {target}.", err=True, dim=True)
+    console.say(f"Published {counted(len(report.published), 'workbook', 'workbooks')} to {target}.", err=True, dim=True)
     if advice := report.advice(target):
         console.warn(advice)
     if report.pruned:
-        console.say(f"Removed {len(report.pruned)} workbook(s) whose client file is gone.", err=True)
+        console.say(f"Removed {counted(len(report.pruned), 'workbook whose client file is gone.', 'workbooks whose client file is gone.')}", err=True)
     elif report.orphans:
-        console.warn(f"{len(report.orphans)} published workbook(s) have no client file; --prune removes them.")
+        console.warn(counted(len(report.orphans), "published workbook has no client file; --prune removes it.", "published workbooks have no client file; --prune removes them."))
     raise_if_failed(outcomes)
 
 

@@ -8,6 +8,7 @@ a line around: only the words are printed.
 
 from __future__ import annotations
 
+import gettext
 import os
 import re
 import shlex
@@ -96,3 +97,9 @@ def side_by_side(left: str, right: str, *, headings: tuple[str, str], width: int
     rows = max(len(c) for c in columns)
     return "\n".join(f"  {a:<{column}} | {b}".rstrip()
                      for a, b in zip(*(c + [""] * (rows - len(c)) for c in columns)))
+
+
+def counted(count: int, singular: str, plural: str) -> str:
+    """`1 problem found`, `2 problems found`: the count and the words in the form it takes
+    (gettext's plural forms, so a translation gets its language's forms, not "(s)")."""
+    return f"{count} {gettext.ngettext(singular, plural, count)}"

@@ -38,7 +38,7 @@ def test_a_broken_client_is_reported_and_the_others_still_build(project, write_c
     result = run(project, "build")
     assert result.returncode == 1
     assert "clients/bo.yaml:7: focus area 1 (Career), satisfaction: 11 is not between 1 and 10" in result.stderr
-    assert "1 client(s) failed to build" in result.stderr
+    assert "1 client failed to build" in result.stderr
     assert f"ada-example: {PRACTICE_SITE_URL}{TOKEN}/" in result.stdout
     assert "Traceback" not in result.stderr
 

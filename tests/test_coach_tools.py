@@ -80,7 +80,7 @@ def test_prep_flags_open_questions_and_shows_the_trend(project):
     assert result.returncode == 0, result.stderr
     md = result.stdout
     assert md.startswith("# Session prep: Maya Lindqvist: 20 October 2026")
-    assert "About 55 minutes: values 10, 3 focus area(s) x 15." in md
+    assert "About 55 minutes: values 10, 3 focus areas x 15." in md
     assert "## Review the values (10 min)" in md and "- **Curiosity**: Learning in public" in md
     assert "## Career (about 15 min)" in md
     assert "Rating: 4 (1 Jul 2026) -> 5 (15 Sep 2026) -> 6 (13 Oct 2026). 0 of 8 questions still open." in md

@@ -117,7 +117,7 @@ def test_folder_publish_keeps_clients_with_a_file_and_prunes_only_when_asked(pro
     # Bo's file is gone: the published workbook stays until --prune, which asks first.
     bo.unlink()
     kept = run(project, "publish", "--to", str(www))
-    assert (www / BO).exists() and "1 published workbook(s) have no client file" in kept.stderr
+    assert (www / BO).exists() and "1 published workbook has no client file" in kept.stderr
     refused = run_with_input(project, "n\n", "publish", "--to", str(www), "--prune")
     assert f"{BO}/" in refused.stderr and (www / BO).exists()
     pruned = run(project, "publish", "--to", str(www), "--prune", "--yes")
@@ -261,7 +261,7 @@ def test_prune_removes_only_workbooks_never_a_blog_beside_them(project, write_cl
     bo.unlink()
     result = run(project, "publish", "--to", str(www), "--prune", "--yes")
     assert result.returncode == 0, result.stderr
-    assert "blog" not in result.stderr and "1 published workbook(s) have no client file" in result.stderr
+    assert "blog" not in result.stderr and "1 published workbook has no client file" in result.stderr
     assert not (www / BO).exists() and (www / ADA / "index.html").exists()
     assert (www / "blog" / "index.html").read_text() == "my blog"
     assert (www / "index.html").read_text() == "my home page"  # a front page not ours stays
@@ -283,7 +283,7 @@ def test_git_prune_keeps_what_coach_site_did_not_publish(project, write_client, 
     bo.unlink()
     result = run(project, "publish", "--to", f"git:{remote}", "--prune", "--yes")
     assert result.returncode == 0, result.stderr
-    assert "blog" not in result.stderr and "1 published workbook(s) have no client file" in result.stderr
+    assert "blog" not in result.stderr and "1 published workbook has no client file" in result.stderr
     files = tree(remote)
     assert "blog/post.html" in files and f"{ADA}/index.html" in files
     assert not any(path.startswith(BO) for path in files)
@@ -372,7 +372,7 @@ def test_when_every_client_fails_no_target_is_made(project, write_client, tmp_pa
     for to in (str(www), f"git:{remote}", f"rsync:{tmp_path / 'rsynced'}"):
         result = run(project, "publish", "--to", to)
         assert result.returncode == 1 and "satisfaction: 11" in result.stderr, to
-        assert "1 client(s) failed to build" in result.stderr and "rsync:" not in result.stderr, to
+        assert "1 client failed to build" in result.stderr and "rsync:" not in result.stderr, to
     assert not www.exists() and not (tmp_path / "rsynced").exists()
     assert git(remote, "for-each-ref") == ""
     # A target that is there already still gets its root files put right.

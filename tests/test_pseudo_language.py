@@ -55,7 +55,9 @@ def pseudo_catalogue(folder: Path) -> Path:
     with (translations.LOCALE_DIR / "messages.pot").open("rb") as f:
         catalogue = read_po(f, locale=PSEUDO)
     for message in catalogue:
-        if message.id:
+        if isinstance(message.id, tuple):  # a counted message: each plural form wrapped
+            message.string = tuple(f"⟦{form}⟧" for form in (message.id[0], *[message.id[1]] * 5))[:6]
+        elif message.id:
             message.string = f"⟦{message.id}⟧"
     target = folder / PSEUDO / "LC_MESSAGES" / f"{translations.DOMAIN}.po"
     target.parent.mkdir(parents=True)
@@ -172,7 +174,8 @@ class Reader:
         self.allowed = [re.compile(rf"(?<![^\W\d_]){re.escape(piece)}(?![^\W\d_])")
                         for piece in sorted(pieces, key=len, reverse=True) if LETTER.search(piece)]
         with (translations.LOCALE_DIR / "messages.pot").open("rb") as f:
-            shown = {" ".join(re.sub(r"\*\*?|`", "", m.id).split()) for m in read_po(f) if m.id}
+            shown = {" ".join(re.sub(r"\*\*?|`", "", form).split()) for m in read_po(f) if m.id
+                     for form in (m.id if isinstance(m.id, tuple) else (m.id,))}
         self.messages = shown  # as written: a script fills in what is still in braces
         self.filled = [re.compile("".join(re.escape(part) if i % 2 == 0 else "(.*?)"  # the placeholders at odd places
                                           for i, part in enumerate(re.split(f"({PLACEHOLDER.pattern})", m))), re.DOTALL)

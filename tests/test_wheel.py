@@ -121,7 +121,7 @@ def test_the_installed_wheel_runs_a_practice_from_init_to_publish(installed, tmp
 
     www = tmp_path / "www"
     published = coach_site("publish", "--to", str(www), cwd=practice)
-    assert f"Published 1 workbook(s) to {www}" in published.stderr
+    assert f"Published 1 workbook to {www}" in published.stderr
     assert "A note from Robin's own template." in (www / token / "index.html").read_text(encoding="utf-8")
     assert "A note from Robin's own template." in (site / "index.html").read_text(encoding="utf-8")
     assert not list(www.rglob("*.yaml")) and not (www / "clients").exists()

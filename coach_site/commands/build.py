@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coach_site.clientfile.keys import needs_key, write_new_key
+from coach_site.console import counted
 from coach_site.errors import CoachSiteError
 from coach_site.project import Project, shown_path
 from coach_site.workbook.pipeline import Built, Failed, Outcome, Skipped
@@ -57,4 +58,5 @@ def raise_if_failed(outcomes: Iterable[Outcome]) -> None:
     """After a run's report: the run failed when any client did."""
     failed = Tally.of(outcomes).failed
     if failed:
-        raise CoachSiteError(f"{failed} client(s) failed to build; their published sites were left as they were")
+        raise CoachSiteError(counted(failed, "client failed to build; its published site was left as it was",
+                                 "clients failed to build; their published sites were left as they were"))

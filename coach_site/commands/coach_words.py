@@ -24,7 +24,10 @@ class CoachWords:
         self._words = words
 
     def __call__(self, key: str, **fields: Any) -> str:
-        return self._words[key].format(**fields)
+        words = self._words[key]
+        if callable(words):  # a counted message: its form for `count`
+            words = words(fields["count"])
+        return words.format(**fields)
 
 
 def coach_words(report: str, language: str) -> CoachWords:
@@ -34,7 +37,7 @@ def coach_words(report: str, language: str) -> CoachWords:
 
 @functools.lru_cache(maxsize=8)
 def _translated(translated: Any) -> dict[str, dict[str, str]]:
-    return translate_words(_read(), translated.gettext)
+    return translate_words(_read(), translated.gettext, translated.ngettext)
 
 
 @functools.cache

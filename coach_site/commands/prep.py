@@ -151,7 +151,7 @@ def agenda_lines(agenda: Agenda) -> list[AgendaLine]:
              if agenda.next_session else say("title", client=agenda.client))
     out = [_heading(title, level=1), _text()]
     out += [_text(say("length", minutes=agenda.total_minutes, values_minutes=MINUTES_FOR_VALUES,
-                      areas=len(agenda.areas), area_minutes=MINUTES_PER_AREA)), _text()]
+                      count=len(agenda.areas), area_minutes=MINUTES_PER_AREA)), _text()]
     out += [_heading(say("values", minutes=MINUTES_FOR_VALUES)), _text()]
     out += [_item(_value_text(value, say), lead=value.name) for value in agenda.values] or [
         _item(say("no_values"))

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from babel import Locale
 import yaml
 from markupsafe import Markup
 
@@ -228,16 +229,37 @@ def load_words(content_dirs: Sequence[Path], language: str = LANGUAGE) -> dict[s
         versions.append((path, info.st_mtime_ns, info.st_size))
     if not versions:
         raise BuildError(f"content/{WORDS_FILE} is missing: the workbook's words are in it")
-    return _words_in(tuple(versions), translations(language))
+    return _words_in(tuple(versions), translations(language), language)
 
 
 @functools.lru_cache(maxsize=32)
-def _words_in(versions: tuple[tuple[Path, int, int], ...], translated: Any) -> dict[str, Any]:
-    """The words through the language's catalogue, their English text the message id."""
+def _words_in(versions: tuple[tuple[Path, int, int], ...], translated: Any, language: str) -> dict[str, Any]:
+    """The words through the language's catalogue, their English text the message id; a
+    counted message in each plural form of the `language`."""
     words: dict[str, Any] = {}
     for path, mtime_ns, size in versions:
         words = _words_over(words, _read_words(path, mtime_ns, size))
-    return translate_words(words, translated.gettext)
+    return counted_forms(translate_words(words, translated.gettext, translated.ngettext), language)
+
+
+# A number of each plural category, to ask the catalogue for that category's form.
+_SAMPLE_COUNTS = (1, 0, 2, 3, 5, 11, 21, 22, 101, 1_000_000)
+
+
+def counted_forms(words: Any, language: str) -> Any:
+    """The words with each counted message (a function of the count, see translate_words)
+    as its form for every plural category of the language (CLDR's `one`, `few`, `many`,
+    `other`, ...): the page carries them all, and its script picks one with Intl.PluralRules."""
+    if callable(words):
+        rule = Locale.parse(language.replace("-", "_")).plural_form
+        forms = {}
+        for count in _SAMPLE_COUNTS:
+            forms.setdefault(rule(count), words(count))
+        forms.setdefault("other", words(_SAMPLE_COUNTS[-1]))  # (Polish keeps `other` for fractions)
+        return {"one": forms.get("one", forms["other"]), **forms}
+    if isinstance(words, dict):
+        return {key: counted_forms(value, language) for key, value in words.items()}
+    return words
 
 
 def _words_over(words: dict[str, Any], changed: dict[str, Any]) -> dict[str, Any]:

@@ -70,12 +70,21 @@ def is_message(text: Any) -> bool:
     return isinstance(text, str) and any(c.isalpha() for c in _PLACEHOLDER.sub("", text))
 
 
-def translate_words(words: Any, translate: Callable[[str], str]) -> Any:
-    """A copy of the words of a YAML file with every message translated."""
+PLURAL_FORMS = frozenset({"one", "other"})  # a message counted: `{one: "1 answer", other: "{count} answers"}`
+
+
+def translate_words(words: Any, translate: Callable[[str], str],
+                    ngettext: Callable[[str, str, int], str] | None = None) -> Any:
+    """A copy of the words of a YAML file with every message translated. A counted message
+    (a mapping of `one` and `other`) becomes a function of the count, which gives the form
+    the language's catalogue has for that count (gettext's plural forms)."""
+    if isinstance(words, dict) and set(words) == PLURAL_FORMS and ngettext is not None:
+        one, other = words["one"], words["other"]
+        return lambda count: ngettext(one, other, count)
     if isinstance(words, dict):
-        return {key: translate_words(value, translate) for key, value in words.items()}
+        return {key: translate_words(value, translate, ngettext) for key, value in words.items()}
     if isinstance(words, list):
-        return [translate_words(value, translate) for value in words]
+        return [translate_words(value, translate, ngettext) for value in words]
     return translate(words) if is_message(words) else words
 
 
@@ -88,8 +97,11 @@ def extract_yaml(fileobj, keywords, comment_tags, options) -> Iterator[tuple[int
     yield from _messages(root, keys, key=None)
 
 
-def _messages(node: Any, keys: set[str], key: str | None) -> Iterator[tuple[int, None, str, list[str]]]:
-    if isinstance(node, yaml.MappingNode):
+def _messages(node: Any, keys: set[str], key: str | None) -> Iterator[tuple[int, str | None, Any, list[str]]]:
+    if isinstance(node, yaml.MappingNode) and {k.value for k, _ in node.value} == PLURAL_FORMS:
+        forms = {k.value: v.value for k, v in node.value}
+        yield node.start_mark.line + 1, "ngettext", (forms["one"], forms["other"]), []
+    elif isinstance(node, yaml.MappingNode):
         for key_node, value in node.value:
             yield from _messages(value, keys, key_node.value if not keys or key_node.value in keys or
                                  isinstance(value, (yaml.MappingNode, yaml.SequenceNode)) else None)

@@ -155,7 +155,8 @@
     var pause = null;
 
     function say(n) {
-      return fill(words(counter, plural.select(n) === "one" ? "one" : "other"), "count", String(n));
+      var form = plural.select(n); // the language's plural category; every one the catalogue has is on the page
+      return fill(words(counter, counter.hasAttribute("data-" + form) ? form : "other"), "count", String(n));
     }
     function attach(box) {
       shown.textContent = say(countWords(box.value));
