@@ -153,3 +153,17 @@ def test_a_rotated_token_goes_to_previous_tokens_in_block_flow_and_windows_files
     )
     again = set_values(set_values(block, change), {("link", "token"): "M" * 22, ("link", "previous_tokens"): Appended([new])})
     assert f"  previous_tokens:\r\n    - {old}\r\n    - {new}\r\n" in again
+
+
+def test_a_new_answer_goes_where_its_question_stands_above_the_next_ones_comments():
+    from coach_site.clientfile.edit import set_values
+    from coach_site.commands.import_reflections import FIELD_ORDER
+
+    text = ("focus_areas:\n  - name: Career\n    outcome: Lead a team\n"
+            "    # next_steps: 1-2 key next steps\n    next_steps:\n      - Book the talk\n")
+    edited = set_values(text, {("focus_areas", 0, "barriers"): "Time", ("focus_areas", 0, "why_it_matters"): "Growth"},
+                        order=FIELD_ORDER)
+    assert edited == ("focus_areas:\n  - name: Career\n    outcome: Lead a team\n    why_it_matters: Growth\n"
+                      "    barriers: Time\n    # next_steps: 1-2 key next steps\n    next_steps:\n      - Book the talk\n")
+    # Without an order, after the last entry, as before.
+    assert set_values(text, {("focus_areas", 0, "barriers"): "Time"}).endswith("- Book the talk\n    barriers: Time\n")

@@ -68,14 +68,18 @@ def test_empty_answers_are_filled_and_conflicts_left_alone(files):
     diff = [line for line in difflib.ndiff(before.splitlines(), client.read_text().splitlines()) if line[:1] in "+-"]
     assert not [line for line in diff if line.startswith("-")]
     record = [line.split(":")[0] for line in diff if line.startswith("+   ") and "/" in line.split(":")[0]]
-    assert diff[:6] == [
-        "+       - Call mum on Wednesdays",
+    assert diff[:6] == [  # each answer where its question stands (what has to happen, then how you'll know)
         "+     what_has_to_happen: |-",
         "+       Book a sitter",
         "+       every second Friday",
         "+     barriers: Late work calls",
+        "+       - Call mum on Wednesdays",
         '+ anything_we_missed: "My creative side: painting."',
     ]
+    lines = client.read_text().splitlines()
+    assert lines.index("    what_has_to_happen: |-") == lines.index("    why_it_matters: They are the people I'll still "
+                                                                    "know in forty years.") + 1
+    assert lines.index("    barriers: Late work calls") == lines.index("    how_youll_know: We stop cancelling.") + 1
     # Then whose words they are (clientfile/authorship.py): each answer the coachee wrote, once.
     assert diff[6] == "+ from_coachee:" and record == [
         "+   focus_areas/Relationships/what_has_to_happen", "+   focus_areas/Relationships/barriers",

@@ -53,20 +53,22 @@ class _Edit:
     depth: int = 0  # indentation of inserted lines: at one offset, deeper ones go first
 
 
-def set_values(text: str, changes: Mapping[tuple[Key, ...], Any]) -> str:
+def set_values(text: str, changes: Mapping[tuple[Key, ...], Any], order: Mapping[str, int] | None = None) -> str:
     """The file's text with each `(path) -> value` set; nothing else in it changes.
 
     A value is text, a number, a mapping (for a part the file does not have yet), or
-    `Appended([...])` to add items to a list. The file keeps its own line endings.
-    Raises CoachSiteError, writing nothing, when the result would not read back as
-    the file's data with exactly these values set.
+    `Appended([...])` to add items to a list. A key the file does not have yet goes after
+    the mapping's last entry, or, with `order` (a key's rank among its siblings, as the
+    format lists them), before the first entry that ranks after it, above that entry's
+    comments. The file keeps its own line endings. Raises CoachSiteError, writing nothing,
+    when the result would not read back as the file's data with exactly these values set.
     """
     lf_text = text.replace("\r\n", "\n")
     try:
         root = YAML().compose(lf_text)
     except YAMLError as exc:
         raise CoachSiteError(f"cannot edit the file: {exc}") from None
-    editor = _Editor(lf_text)
+    editor = _Editor(lf_text, order or {})
     for path, value in _under_new_parts(root, changes).items():
         editor.set(root, list(path), value)
     edited = _with_line_endings_of(text, editor.edits)
@@ -187,8 +189,9 @@ def _comparable(data: Any) -> Any:
 
 
 class _Editor:
-    def __init__(self, text: str):
+    def __init__(self, text: str, order: Mapping[str, int]):
         self.text = text
+        self.order = order
         self.edits: list[_Edit] = []
 
     def edit(self, start: int, end: int, text: str, depth: int = 0) -> None:
@@ -298,11 +301,25 @@ class _Editor:
         self._insert_lines(after, lines, dash)
 
     def insert_key(self, mapping: MappingNode, key: Key, value: Any) -> None:
-        """A new `key: value` after the mapping's last entry, at its indentation."""
+        """A new `key: value` at the mapping's indentation: where its rank puts it among the
+        keys there (see set_values), else after the mapping's last entry."""
         if mapping.flow_style:
             return self.insert_flow_key(mapping, key, value)
         indent = mapping.value[0][0].start_mark.column if mapping.value else 0
-        self._insert_lines(self._content_end(mapping), _mapping_lines({key: value}, indent), indent)
+        later = [k for k, _ in mapping.value if str(key) in self.order and self.order.get(str(k.value), -1)
+                 > self.order[str(key)]]
+        at = self._above_comments(later[0]) if later else self._content_end(mapping)
+        self._insert_lines(at, _mapping_lines({key: value}, indent), indent)
+
+    def _above_comments(self, key_node: Node) -> int:
+        """The start of the key's line, or of the comment lines right above it (they are about it)."""
+        start = self.text.rfind("\n", 0, key_node.start_mark.index) + 1
+        while start > 0:
+            above = self.text.rfind("\n", 0, start - 1) + 1
+            if not self.text[above:start].strip().startswith("#"):
+                break
+            start = above
+        return start
 
     def insert_flow_key(self, mapping: MappingNode, key: Key, value: Any) -> None:
         """A new `key: value` at the end of a {...} mapping, on the same line."""

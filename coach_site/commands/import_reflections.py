@@ -32,7 +32,7 @@ from coach_site.clientfile.loader import (
     load_client_bytes,
     load_client_file,
 )
-from coach_site.clientfile.model import FocusArea, Reflections, Step, Value, Workbook
+from coach_site.clientfile.model import FocusArea, Reflections, Schedule, Step, TedTalk, Value, Workbook
 from coach_site.clientfile.validate import validate_client
 from coach_site.commands.reflections_source import reflections_source
 from coach_site.errors import ClientFileError, CoachSiteError, Problem
@@ -88,7 +88,7 @@ def import_reflections(
     changes = merge.changes(reflections)
     merge.refuse_unknown_takes()
     if changes:
-        report.new_text = set_values(old_text, changes)
+        report.new_text = set_values(old_text, changes, order=FIELD_ORDER)
         # The result must still be a valid client file before it replaces the coach's.
         validate_client(load_client_bytes(report.new_text.encode("utf-8"), client_file))
         if not dry_run:
@@ -241,6 +241,12 @@ class _Merge:
             else:
                 self.merge(("values", index, "note"), f"{ours.name}: note beside the {meaning}", ours.note,
                            theirs.meaning, answer_key("values", ours.name, "note"))
+
+
+# Where a new answer goes among the keys already there: as the format lists them, which is
+# the order of the questions (an outcome before the next steps, the week before the month).
+FIELD_ORDER = {name: rank for model in (Workbook, FocusArea, Value, Schedule, TedTalk)
+               for rank, name in enumerate(model.model_fields)}
 
 
 def _short(field: str) -> str:
