@@ -51,6 +51,7 @@ class _Edit:
     end: int
     text: str
     depth: int = 0  # indentation of inserted lines: at one offset, deeper ones go first
+    rank: int = 0  # a new key's rank (set_values' order): at one offset and depth, lower ones go first
 
 
 def set_values(text: str, changes: Mapping[tuple[Key, ...], Any], order: Mapping[str, int] | None = None) -> str:
@@ -121,7 +122,7 @@ def _with_line_endings_of(text: str, edits: list["_Edit"]) -> str:
         return offset + bisect.bisect_left(crlf_at, offset)
 
     moved = [
-        _Edit(original(e.start), original(e.end), e.text.replace("\n", newline), e.depth) for e in edits
+        _Edit(original(e.start), original(e.end), e.text.replace("\n", newline), e.depth, e.rank) for e in edits
     ]
     return _apply(text, moved)
 
@@ -129,7 +130,8 @@ def _with_line_endings_of(text: str, edits: list["_Edit"]) -> str:
 def _apply(text: str, edits: list["_Edit"]) -> str:
     # From the end backwards, so earlier offsets stay valid. At one offset, lines for an
     # inner mapping go before those for an outer one, and otherwise in the order asked.
-    ordered = sorted(enumerate(edits), key=lambda pair: (pair[1].start, -pair[1].depth, pair[0]), reverse=True)
+    ordered = sorted(enumerate(edits), key=lambda pair: (pair[1].start, -pair[1].depth, pair[1].rank, pair[0]),
+                     reverse=True)
     for _, edit in ordered:
         text = text[: edit.start] + edit.text + text[edit.end :]
     return text
@@ -194,8 +196,8 @@ class _Editor:
         self.order = order
         self.edits: list[_Edit] = []
 
-    def edit(self, start: int, end: int, text: str, depth: int = 0) -> None:
-        self.edits.append(_Edit(start, end, text, depth))
+    def edit(self, start: int, end: int, text: str, depth: int = 0, rank: int = 0) -> None:
+        self.edits.append(_Edit(start, end, text, depth, rank))
 
     # --- finding -------------------------------------------------------------
 
@@ -309,7 +311,7 @@ class _Editor:
         later = [k for k, _ in mapping.value if str(key) in self.order and self.order.get(str(k.value), -1)
                  > self.order[str(key)]]
         at = self._above_comments(later[0]) if later else self._content_end(mapping)
-        self._insert_lines(at, _mapping_lines({key: value}, indent), indent)
+        self._insert_lines(at, _mapping_lines({key: value}, indent), indent, self.order.get(str(key), 0))
 
     def _above_comments(self, key_node: Node) -> int:
         """The start of the key's line, or of the comment lines right above it (they are about it)."""
@@ -332,12 +334,12 @@ class _Editor:
 
     # --- where things are ----------------------------------------------------
 
-    def _insert_lines(self, at: int, lines: str, depth: int = 0) -> None:
+    def _insert_lines(self, at: int, lines: str, depth: int = 0, rank: int = 0) -> None:
         if at > len(self.text):
             at = len(self.text)
         if at > 0 and self.text[at - 1] != "\n":
             lines = "\n" + lines
-        self.edit(at, at, lines, depth)
+        self.edit(at, at, lines, depth, rank)
 
     def _line_end(self, index: int) -> int:
         end = self.text.find("\n", index)
