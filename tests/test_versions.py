@@ -16,6 +16,7 @@ from conftest import MINIMAL_CLIENT
 
 from coach_site.clientfile.loader import load_client_file
 from coach_site.clientfile.validate import validate_client
+from coach_site.errors import ClientFileError
 
 TOKEN = "3hVt9QmK2xLp7RwZc5NbYa"
 
@@ -120,3 +121,19 @@ def test_the_record_survives_a_hand_edit_of_the_file(project, ada, tmp_path):
                  str(reflections(tmp_path, "Lead a team of three", "Runs", "again.yaml")))
     assert "revised by your client: Career: outcome" in result.stdout, result.stdout + result.stderr
     assert run(project, "check", "clients/priya.yaml").returncode == 0
+
+
+def test_an_edit_that_would_leave_an_invalid_file_writes_nothing(project, ada, tmp_path, monkeypatch):
+    # The careful writer reads its result back as YAML; the import then checks it against
+    # every rule of the format before it replaces the coach's file. A writer's slip that only
+    # the format's rules can see (here: a rating out of range) is injected to show that check.
+    from coach_site.commands import import_reflections as importer
+
+    real = importer.set_values
+    monkeypatch.setattr(importer, "set_values",
+                        lambda text, changes, **kw: real(text, changes, **kw).replace("name: Career",
+                                                                                    "name: Career\n    satisfaction: 11"))
+    before = ada.read_bytes()
+    with pytest.raises(ClientFileError, match="satisfaction: 11 is not between 1 and 10"):
+        importer.import_reflections(ada, reflections(tmp_path, "Lead a small team", "Runs"))
+    assert ada.read_bytes() == before
