@@ -29,7 +29,11 @@ LANDMARKS = {"header": "banner", "nav": "navigation", "main": "main", "footer": 
 # fields, dates, addresses), never words; data-md-* are the theme's own machinery.
 IDENTIFIERS = {"data-field", "data-key", "data-legacy", "data-step", "data-steps", "data-recorded", "data-due",
                "data-order", "data-remind-days", "data-path", "data-root", "data-index", "data-iterations",
-               "data-iv", "data-token"}
+               "data-iv", "data-token",
+               # JSON the scripts read: what the client file holds of the coachee's answers (the
+               # client's own words), the open questions' fields by fingerprint, the place of each
+               # field (page titles and questions: the catalogue's, read where those pages show them)
+               "data-held", "data-open-fields", "data-places", "data-count", "data-total"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _NOT_TEXT = {"script", "style", "template"}
 

@@ -9,6 +9,8 @@ import subprocess
 import pytest
 from conftest import EXAMPLE_CLIENT, REPO, build, open_page, serve
 
+from coach_site.workbook.render import fingerprint
+
 TYPED = "A quiet hour every morning, before anyone else is up."
 NOTE = "Still true, and more urgent since the reorganisation."
 STEP = "Ask two colleagues what they see as my strengths"
@@ -116,6 +118,17 @@ def test_a_filled_schedule_template_and_the_ted_title_are_printed(browser, tmp_p
         assert "06:30 run by the river" in printed
         assert "Week 2: dinner with Ines" in printed
         assert "The long way round" in printed
+        # A typed day prints as its rows; a part answered, and the title, without lines to write on.
+        assert page.locator(f"#open-{fingerprint('schedule|day')} ~ .timeline li").all_inner_texts() == [
+            "06:30 run by the river"]
+        page.emulate_media(media="print")
+        lines = {part: page.locator(f"#open-{fingerprint('schedule|' + part)} .write-lines") for part in
+                 ("day", "week", "month")}
+        assert not lines["day"].is_visible() and not lines["month"].is_visible()  # "Week 2" is the month's
+        assert lines["week"].is_visible()  # not written: lines to write on by hand
+        title = page.locator(".prompt", has_text="What would your talk be called?")
+        assert not title.locator(".write-lines").is_visible()
+        assert page.locator(".prompt", has_text="What message would you send?").locator(".write-lines").is_visible()
     finally:
         context.close()
         stop()

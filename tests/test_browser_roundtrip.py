@@ -1,4 +1,4 @@
-"""Back to the coach, in real Chromium: send (share sheet or email), download with ticks,
+"""Back to the coach, in real Chromium: send by the share sheet (the email: test_browser_sending.py), download with ticks,
 load on another device, group by page, ask to keep it, install; and the import of it all."""
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from conftest import EXAMPLE_CLIENT, build, copy_project, open_page, serve
@@ -46,27 +45,6 @@ def downloaded(page, tmp_path, name="reflections.yaml"):
     return path
 
 
-def test_send_opens_an_email_to_the_coach_with_the_typed_text_and_remembers_when(site, page):
-    open_page(page, f"{site}/area-relationships.html")
-    box(page, WHAT_HAS_TO_HAPPEN).fill("Book a sitter & every second Friday")
-    open_page(page, f"{site}/reflections.html")
-    send = page.get_by_role("link", name="Send to my coach")
-    href = send.get_attribute("href")
-    parts = urlsplit(href)
-    assert parts.scheme == "mailto" and unquote(parts.path) == "sam.rivera@example.org"
-    query = parse_qs(parts.query)
-    assert query["subject"] == ["Reflections from Maya Lindqvist"]
-    body = query["body"][0]
-    assert 'what_has_to_happen: "Book a sitter & every second Friday"' in body
-    assert f'token: "{TOKEN}"' in body
-    assert page.evaluate(f"localStorage.getItem('coach-site-sent:{KEY}')") is None
-    assert "Not sent to your coach yet." in page.locator(".reflections__sent").inner_text()
-    send.click()
-    sent = page.evaluate(f"localStorage.getItem('coach-site-sent:{KEY}')")
-    assert abs(dt.datetime.fromisoformat(sent.replace("Z", "+00:00")) - dt.datetime.now(dt.timezone.utc)).seconds < 60
-    assert "Last sent or downloaded" in page.locator(".reflections__sent").inner_text()
-
-
 def test_a_download_counts_as_sent_and_the_home_page_stops_reminding(site, page, tmp_path):
     open_page(page, f"{site}/area-relationships.html")
     box(page, WHAT_HAS_TO_HAPPEN).fill("Book a sitter")
@@ -93,7 +71,8 @@ def test_where_files_can_be_shared_send_opens_the_share_sheet_with_the_file(site
     open_page(page, f"{site}/area-relationships.html")
     box(page, WHAT_HAS_TO_HAPPEN).fill("Book a sitter")
     open_page(page, f"{site}/reflections.html")
-    page.get_by_role("link", name="Send to my coach").click()
+    assert page.evaluate(f"localStorage.getItem('coach-site-sent:{KEY}')") is None
+    page.get_by_role("button", name="Send to my coach").click()
     page.wait_for_function("window.__shared.length === 1")
     shared = page.evaluate("window.__shared[0]")
     assert shared["name"].startswith("reflections-") and shared["name"].endswith(".yaml")
@@ -101,7 +80,26 @@ def test_where_files_can_be_shared_send_opens_the_share_sheet_with_the_file(site
     data = load_client_bytes(shared["text"].encode(), Path("shared.yaml")).data
     assert data["focus_areas"][0]["what_has_to_happen"] == "Book a sitter"
     assert page.url.endswith("/reflections.html")  # no email opened as well
-    page.wait_for_function(f"localStorage.getItem('coach-site-sent:{KEY}') !== null")
+    assert not [url for url in page.requests if url.startswith("mailto:")]
+    page.wait_for_function(f"localStorage.getItem('coach-site-sent:{KEY}') !== null")  # once the sheet said so
+
+
+CANCELLED_SHARE_SHEET = """
+    navigator.canShare = (data) => !!(data && data.files && data.files.length);
+    navigator.share = () => Promise.reject(new DOMException("The coachee closed the sheet", "AbortError"));
+"""
+
+
+def test_a_share_sheet_closed_without_sharing_marks_nothing_sent(site, page):
+    page.add_init_script(CANCELLED_SHARE_SHEET)
+    open_page(page, f"{site}/area-relationships.html")
+    box(page, WHAT_HAS_TO_HAPPEN).fill("Book a sitter")
+    open_page(page, f"{site}/reflections.html")
+    page.get_by_role("button", name="Send to my coach").click()
+    page.evaluate("() => new Promise(resolve => setTimeout(resolve, 0))")  # the sheet's answer has come
+    assert page.evaluate(f"localStorage.getItem('coach-site-sent:{KEY}')") is None
+    assert "Not sent to your coach yet." in page.locator(".reflections__sent").inner_text()
+    assert not [url for url in page.requests if url.startswith("mailto:")]
 
 
 def test_entries_are_grouped_under_their_page_once_and_stamped_when_written(site, page):

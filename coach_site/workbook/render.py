@@ -105,6 +105,7 @@ def render_pages(pages: ClientPages, out_dir: Path) -> RenderedSite:
         "questions": questions_in(language),
         "words": words,
         "language": language,
+        "held": held_by_file(workbook),
     }
     nav: list[Any] = []
     for name in _page_templates(pages.content_dirs):
@@ -396,6 +397,47 @@ def _template_line(exc: BaseException) -> str:
             line = tb.tb_lineno
         tb = tb.tb_next
     return f":{line}" if line else ""
+
+
+def held_by_file(workbook: Workbook) -> dict[str, Any]:
+    """What the client file already holds of each answer the coachee can write in the
+    workbook, under the field names of the workbook's boxes (`_macros.md.j2`): `texts`, each
+    field's texts (a step list: every step), and `ratings`, an area's latest rating and its
+    date. The workbook's scripts read it from the page (`held` in `_macros.md.j2`): what this
+    browser kept and the coach has since brought in is dropped from the browser, so nothing
+    shows twice or waits to be sent again, and a box about words of the coachee's already in
+    the file starts from them."""
+    texts: dict[str, list[str]] = {}
+    ratings: dict[str, dict[str, str]] = {}
+
+    def hold(field: str, *found: Any) -> None:
+        kept = [str(text) for text in found if text]
+        if kept:
+            texts[field] = kept
+
+    for value in workbook.values:
+        hold(f"values|{value.name}|meaning", value.meaning, value.note)
+        hold(f"values|{value.name}|note", value.note)
+    for area in workbook.focus_areas:
+        field = f"focus_areas|{area.name}|"
+        for q in QUESTIONS.focus_area:
+            answer = getattr(area, q.field)
+            if q.kind == "list":
+                hold(field + q.field, *answer)
+            elif q.kind == "rating":
+                latest = answer.history[-1] if answer else None
+                if latest is not None and latest.when:
+                    ratings[field + q.field] = {"value": str(latest.value), "on": latest.when.isoformat()}
+            else:
+                hold(field + q.field, answer)
+        for about, note in area.notes.items():
+            hold(f"{field}note|{about}", note)
+    for q in QUESTIONS.schedule:
+        hold(f"schedule|{q.field}", getattr(workbook.schedule, q.field))
+    for q in QUESTIONS.ted_talk:
+        hold(f"ted_talk|{q.field}", getattr(workbook.ted_talk, q.field))
+    hold("anything_we_missed", workbook.anything_we_missed)
+    return {"texts": texts, "ratings": ratings}
 
 
 def fingerprint(text: str) -> str:

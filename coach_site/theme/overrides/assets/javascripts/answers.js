@@ -49,8 +49,15 @@
   function printSaved(store, spot, render) {
     var text = savedText(store, spot);
     if (!text.trim()) return;
-    var printed = element("p", "reflection__printed", render ? render(text) : text);
+    var shown = render ? render(text) : text; // text, or a piece of page (the day's rows)
+    var printed = typeof shown === "string" ? element("p", "reflection__printed", shown) : shown;
     spot.parentNode.insertBefore(printed, spot.nextSibling);
+    // The question it answers prints without the lines to write on by hand.
+    var before = spot.previousElementSibling;
+    while (before && !before.classList.contains("prompt") && !/^H[1-6]$/.test(before.tagName)) {
+      before = before.previousElementSibling;
+    }
+    if (before && before.classList.contains("prompt")) before.classList.add("prompt--answered");
   }
 
   function fill(template, name, value) {
@@ -100,10 +107,17 @@
     var box = element("textarea", "review-note__box"); // not a reflection__box: those are the open questions
     box.id = id;
     box.rows = 3;
-    box.value = savedText(store, spot);
+    var saved = savedText(store, spot);
+    // Their note, back in the client file (shown above): the box starts from it.
+    var held = site.held ? site.held.onPage().texts[spot.getAttribute("data-field")] || [] : [];
+    var theirs = held[0] || "";
+    box.value = saved || theirs;
+    if (theirs) open.firstChild.textContent = words(spot, "change");
     var status = element("p", "reflection__status");
     status.setAttribute("aria-live", "polite");
-    box.addEventListener("input", function () { keep(store, spot, box.value, status, id); });
+    box.addEventListener("input", function () {
+      keep(store, spot, theirs && site.held.same(box.value, theirs) ? "" : box.value, status, id);
+    });
     area.appendChild(label);
     area.appendChild(box);
     area.appendChild(status);
@@ -116,7 +130,7 @@
       open.setAttribute("aria-expanded", "true");
     }
     open.addEventListener("click", function () { show(); box.focus(); });
-    if (box.value.trim()) show(); // a note written before stays open
+    if (saved.trim()) show(); // a note written before stays open
     spot.hidden = false;
   }
 

@@ -6,7 +6,9 @@
  * only this browser knows: how many steps are ticked ("3 of 7 done", counting the ticks
  * of every page: the page lists every step's fingerprint in data-steps), kind words when
  * the due date has passed (today's date, here), and what was written but not yet sent to
- * the coach, with a gentle reminder when some of it has waited more than a few days.
+ * the coach, with a gentle reminder when some of it has waited more than a few days; and the
+ * questions still open less those written here, counted with the answers. An entry the client
+ * file holds (reflections.js: site.held), or loaded from a file already sent, is not "not seen".
  * Sending is the "My reflections" page's: it keeps the time of the last send or download
  * under "coach-site-sent:<workbook key>", and each entry its `changed` time (ISO dates).
  * This file holds no words a coachee reads: they are in the page's data- attributes.
@@ -49,10 +51,49 @@
     if (now >= endOfDue) spot.textContent = site.words(spot, "overdue");
   }
 
+  /* The questions still open, less those written on this device; the count of answers with them. */
+  function showOpen(store, workbook, progress) {
+    var fields = {};
+    try {
+      var spot = document.querySelector(".progress__fields[data-open-fields]");
+      fields = JSON.parse(spot ? spot.getAttribute("data-open-fields") : "{}") || {};
+    } catch (error) { fields = {}; }
+    var written = 0;
+    Array.prototype.forEach.call(progress.querySelectorAll(".progress__open a[href*='#open-']"), function (link) {
+      var field = fields[link.getAttribute("href").split("#open-").pop()];
+      var entry = field && site.read(store, site.keyFor(workbook, field));
+      if (!entry || !entry.text.trim()) return;
+      written += 1;
+      // Out of its row "name: a, b, c" with the comma that goes with it; a row left empty goes.
+      var before = link.previousSibling, after = link.nextSibling;
+      if (after && after.nodeType === 3 && after.textContent.trim() === ",") after.remove();
+      else if (before && before.nodeType === 3 && before.textContent.trim() === ",") before.remove();
+      var row = link.closest("li");
+      link.remove();
+      if (row && !row.querySelector("a[href*='#open-']")) row.remove();
+    });
+    var answered = progress.querySelector(".progress__answered");
+    if (answered && written) {
+      answered.textContent = fill(site.words(answered, "answered"), {
+        answered: Number(site.words(answered, "count")) + written, total: site.words(answered, "total")
+      });
+    }
+    var open = progress.querySelector(".progress__open");
+    if (open && !open.querySelector("li")) {
+      open.hidden = true;
+      var heading = progress.querySelector(".progress__open-heading"), none = progress.querySelector(".progress__none-open");
+      if (heading) heading.hidden = true;
+      if (none) none.hidden = false;
+    }
+  }
+
   function showUnsent(store, workbook, spot, days, now) {
     if (!spot) return;
     var sent = time(store.getItem(SENT + workbook));
+    var held = site.held ? site.held.onPage() : null; // what the client file holds is with the coach
     var unsent = site.entries(store, workbook).filter(function (entry) {
+      if (entry.sent && entry.sent === entry.changed) return false; // loaded from a file already sent
+      if (held && site.held.isHeld(held, entry)) return false;
       var changed = time(entry.changed);
       // Without a time of its own, an entry counts as unsent until something was sent.
       return isNaN(sent) || isNaN(changed) || changed > sent;
@@ -79,6 +120,7 @@
     var workbook = progress.getAttribute("data-key");
     var now = new Date();
     showSteps(store, workbook, progress.querySelector(".progress__steps"));
+    showOpen(store, workbook, progress);
     showDue(progress.querySelector(".progress__due"), now);
     showUnsent(store, workbook, progress.querySelector(".progress__unsent"),
       Number(site.words(progress, "remind-days") || 3), now);

@@ -7,10 +7,15 @@
  * after `coach-site rotate` shows the same notes; it is a hash, never a token. Notes
  * kept under a raw token (before keys existed) are moved to the key on first visit.
  * The "My reflections" page gathers it all, grouped by page, and sends it to the coach
- * (the share sheet with the file, else an email to the coach with it in the text) or
- * downloads it as a YAML file in the client file's shape, ticks included, for the coach
- * to import; "Load a reflections file" reads such a file on another device and merges it
- * without losing what is already there. Without JavaScript the workbook
+ * (the share sheet with the file; else an email: a letter to the coach, then the file as a
+ * block of base64 between two marker lines that the import reads; an email that would not fit
+ * a mailto: link saves the file and opens a short one to attach it to; or the same letter
+ * copied, for webmail) or downloads it as a YAML file in the client file's shape, ticks
+ * included, for the coach to import. It is marked sent only once something was: the share
+ * sheet said so, a file was saved, or the coachee says their email went. "Load a reflections
+ * file" reads such a file on another device and merges it without losing what is already
+ * there. What the client file already holds (the page's .coach-site-held) is dropped from this
+ * browser: after an import nothing shows twice or waits to be sent again. Without JavaScript the workbook
  * reads as before; the boxes are simply absent. Typed text is only ever set as
  * text (value, textContent), never as HTML.
  * This file holds no words a coachee reads: they are on the page, in the data-
@@ -24,8 +29,94 @@
   var PREFIX = site.PREFIX, DONE = site.DONE, SENT = site.SENT, storage = site.storage, keyFor = site.keyFor,
       read = site.read, entries = site.entries, words = site.words, element = site.element;
 
+  /* ---- What the client file already holds ------------------------------------------- */
+
+  /* The page's JSON of the coachee's answers the client file holds ({texts: {field: [text]},
+     ratings: {field: {value, on}}}, workbook/render.py: held_by_file), or nothing held. */
+  function heldOnPage() {
+    var spot = document.querySelector(".coach-site-held[data-held]");
+    try {
+      var held = JSON.parse(spot ? spot.getAttribute("data-held") : "{}") || {};
+      return { texts: held.texts || {}, ratings: held.ratings || {} };
+    } catch (error) {
+      return { texts: {}, ratings: {} };
+    }
+  }
+
+  function flat(text) {
+    return String(text || "").replace(/\s+/g, " ").trim();
+  }
+
+  function same(a, b) {
+    return flat(a) === flat(b);
+  }
+
+  function isStepList(field) {
+    return /\|next_steps$/.test(field);
+  }
+
+  /* The lines of a step list this browser has that the file does not. */
+  function linesNotHeld(held, field, text) {
+    var have = (held.texts[field] || []).map(flat);
+    return linesOf(text).filter(function (line) { return have.indexOf(flat(line)) === -1; });
+  }
+
+  /* Whether the file holds this entry as written: the same text (for a value's meaning, as
+     its meaning or its note), every step of a step list, or a rating the file dated on or
+     after the day it was set here. */
+  function isHeld(held, entry) {
+    var rating = held.ratings[entry.field];
+    if (rating) return flat(entry.text) === rating.value && String(entry.changed || "").slice(0, 10) <= rating.on;
+    if (isStepList(entry.field)) return (held.texts[entry.field] || []).length > 0 &&
+      linesNotHeld(held, entry.field, entry.text).length === 0;
+    return (held.texts[entry.field] || []).some(function (text) { return same(text, entry.text); });
+  }
+
+  /* Drop from this browser what the coach has brought into the file since: an entry the file
+     holds is removed; a step list keeps only the steps the file lacks (still not sent). */
+  function forgetHeld(store, held) {
+    var spot = document.querySelector(".coach-site-held[data-key]");
+    if (!spot) return;
+    var workbook = spot.getAttribute("data-key");
+    entries(store, workbook).forEach(function (entry) {
+      var key = keyFor(workbook, entry.field);
+      try {
+        if (isHeld(held, entry)) {
+          store.removeItem(key);
+        } else if (isStepList(entry.field)) {
+          var left = linesNotHeld(held, entry.field, entry.text);
+          if (left.length < linesOf(entry.text).length) {
+            var kept = read(store, key);
+            kept.text = left.join("\n");
+            store.setItem(key, JSON.stringify(kept)); // its own time kept: still waiting to be sent
+          }
+        }
+      } catch (error) { /* storage blocked: it stays, and shows as before */ }
+    });
+  }
+
+  /* A box about words the file holds already starts from them, folded behind a button. */
+  function foldBehind(spot, area, box, text, className) {
+    var open = element("button", className, words(spot, "change"));
+    open.type = "button";
+    open.setAttribute("aria-expanded", "false");
+    if (!area.id) area.id = box.id + "-area";
+    open.setAttribute("aria-controls", area.id);
+    var question = spot.getAttribute("data-question");
+    if (question) open.appendChild(element("span", "visually-hidden", " " + words(spot, "about")));
+    area.hidden = true;
+    function show() {
+      area.hidden = false;
+      open.hidden = true;
+      open.setAttribute("aria-expanded", "true");
+    }
+    open.addEventListener("click", function () { show(); box.focus(); });
+    if (text.trim()) show();
+    return open;
+  }
+
   /* A labelled text box in place of each placeholder the templates left. */
-  function addBoxes(store) {
+  function addBoxes(store, held) {
     var placeholders = document.querySelectorAll(".reflection[data-field][data-key]");
     var printPage = document.getElementById("coach-site-print");
     var readOnly = printPage !== null;
@@ -51,26 +142,36 @@
       var box = element("textarea", "reflection__box");
       box.id = id;
       box.rows = 4;
-      box.value = saved ? saved.text : "";
+      var theirs = isStepList(field) ? "" : (held.texts[field] || [])[0] || "";
+      box.value = saved ? saved.text : theirs;
       var status = element("p", "reflection__status");
       status.setAttribute("aria-live", "polite");
       box.addEventListener("input", save.bind(null, store, key, box, status, spot, {
         question: question,
         page: title ? title.textContent.trim() : document.title,
         href: window.location.pathname.split("/").pop() + "#" + id,
-        order: Number(spot.getAttribute("data-order") || i)
+        order: Number(spot.getAttribute("data-order") || i),
+        held: theirs
       }));
-      spot.appendChild(label);
-      spot.appendChild(box);
-      spot.appendChild(status);
-      if (i === 0) spot.appendChild(element("p", "reflection__note", words(spot, "note")));
+      var area = spot;
+      if (theirs) { // their words are in the file, shown above: the box to change them, on request
+        area = element("div", "reflection__area");
+        spot.appendChild(foldBehind(spot, area, box, saved ? saved.text : "", "reflection__open"));
+        spot.appendChild(area);
+      }
+      area.appendChild(label);
+      area.appendChild(box);
+      area.appendChild(status);
+      if (i === 0) area.appendChild(element("p", "reflection__note", words(spot, "note")));
       spot.hidden = false;
     }
   }
 
   function save(store, key, box, status, spot, about) {
     var kept = site.write(store, key, {
-      text: box.value, question: about.question, page: about.page, href: about.href, order: about.order
+      // The file's words, unchanged: nothing to send.
+      text: about.held && same(box.value, about.held) ? "" : box.value,
+      question: about.question, page: about.page, href: about.href, order: about.order
     });
     status.textContent = words(spot, kept ? "saved" : "not-saved");
   }
@@ -295,13 +396,16 @@
 
   /* Merge a file into this device without losing anything here: what only the file has is
      added; where both differ, both are kept (steps: every step once), and a rating is asked. */
-  function merge(store, page, workbook, loaded) {
+  function merge(store, page, workbook, loaded, places) {
     var count = 0, both = 0;
     Object.keys(loaded.answers).forEach(function (field) {
       var key = keyFor(workbook, field), theirs = loaded.answers[field], ours = read(store, key);
       var parts = field.split("|");
-      var entry = ours || { question: "", page: parts[0] === "focus_areas" ? parts[1] : words(page, "loaded-page"),
-                            href: "", order: 0 };
+      var place = places[field] || {};
+      var entry = ours || { question: place.question || "",
+                            page: place.page || (parts[0] === "focus_areas" ? parts[1] : words(page, "loaded-page")),
+                            href: place.href || "", order: place.order || 0 };
+      var fromFile = true; // the file's words alone: sent already (a file saved or shared counts as sent)
       if (ours && ours.text.trim() === theirs.trim()) return;
       if (!ours || !ours.text.trim()) {
         entry.text = theirs;
@@ -309,6 +413,7 @@
         var lines = linesOf(ours.text);
         linesOf(theirs).forEach(function (line) { if (lines.indexOf(line) === -1) lines.push(line); });
         entry.text = lines.join("\n");
+        fromFile = false;
       } else if (parts[parts.length - 1] === "satisfaction") {
         var question = words(page, "keep-rating").replace("{area}", parts.slice(1, -1).join("|"))
           .replace("{here}", ours.text).split("{there}").join(theirs);
@@ -316,9 +421,16 @@
         entry.text = theirs;
       } else {
         entry.text = ours.text + "\n\n" + theirs;
+        fromFile = false;
         both++;
       }
-      if (site.write(store, key, entry)) count++;
+      if (!site.write(store, key, entry)) return;
+      count++;
+      if (fromFile) {
+        var kept = read(store, key);
+        kept.sent = kept.changed; // progress.js: not "not seen yet"
+        try { store.setItem(key, JSON.stringify(kept)); } catch (error) { /* storage full: counted unsent */ }
+      }
     });
     loaded.ticks.forEach(function (step) {
       var key = DONE + workbook + ":" + step;
@@ -346,14 +458,47 @@
     return el;
   }
 
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (all, name) {
+      return name in values ? String(values[name]) : all;
+    });
+  }
+
+  /* A day as the workbook writes dates: "7 December 2026", in the page's language (English
+     with the day first, as workbook/dates.py writes it). */
+  function dateOf(iso) {
+    var lang = document.documentElement.lang || undefined;
+    if (lang && /^en(-|$)/i.test(lang)) lang = "en-GB";
+    try {
+      return new Intl.DateTimeFormat(lang, { day: "numeric", month: "long", year: "numeric" }).format(new Date(iso));
+    } catch (error) {
+      return new Date(iso).toLocaleDateString();
+    }
+  }
+
+  /* The UTF-8 bytes of a text, as base64 (standard alphabet, padded). */
+  function base64(text) {
+    var bytes = new TextEncoder().encode(text), binary = "";
+    for (var i = 0; i < bytes.length; i += 0x8000) {
+      binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    }
+    return window.btoa(binary);
+  }
+
+  var BEGIN = "coach-site:reflections:begin", END = "coach-site:reflections:end"; // the import finds these
+  var MAILTO_LIMIT = 2000; // longer mailto: links are cut or refused by some mail programs and browsers
+
   function showReflections(store, page) {
     var token = page.getAttribute("data-token"); // only for the downloaded file: whose workbook
     var workbook = page.getAttribute("data-key");
     var steps = stepsOf(page);
+    var places = {};
+    try { places = JSON.parse(page.getAttribute("data-places") || "{}") || {}; } catch (error) { places = {}; }
     var isTicked = function (step) { return ticked(store, workbook, step); };
     var list = element("div", "reflections__list");
     var actions = element("div", "reflections__actions");
-    var send = element("a", "md-button md-button--primary", words(page, "send"));
+    var send = button("md-button md-button--primary", words(page, "send"));
+    var copy = button("md-button", words(page, "copy"));
     var download = button("md-button", words(page, "download"));
     var load = button("md-button", words(page, "load"));
     var clear = button("md-button", words(page, "clear-all"));
@@ -362,12 +507,25 @@
     picker.accept = ".yaml,.yml,text/yaml,application/x-yaml";
     picker.tabIndex = -1;
     picker.setAttribute("aria-hidden", "true");
+    var ask = element("div", "reflections__ask");
+    var askText = element("p", "reflections__ask-text", words(page, "ask"));
+    askText.id = "reflections-ask";
+    ask.setAttribute("role", "group");
+    ask.setAttribute("aria-labelledby", askText.id);
+    var went = button("md-button md-button--primary", words(page, "went"));
+    var notYet = button("md-button", words(page, "not-yet"));
+    var saveInstead = button("md-button", words(page, "save-instead"));
+    var answers = element("div", "reflections__ask-answers");
+    [went, notYet, saveInstead].forEach(function (el) { answers.appendChild(el); });
+    ask.appendChild(askText);
+    ask.appendChild(answers);
+    ask.hidden = true;
     var sentAt = element("p", "reflections__sent");
     var status = element("p", "reflections__status");
     status.setAttribute("aria-live", "polite");
     var safety = element("p", "reflections__safety");
-    [send, download, load, clear, picker].forEach(function (el) { actions.appendChild(el); });
-    [actions, sentAt, status, safety, list].forEach(function (el) { page.appendChild(el); });
+    [send, copy, download, load, clear, picker].forEach(function (el) { actions.appendChild(el); });
+    [actions, ask, sentAt, status, safety, list].forEach(function (el) { page.appendChild(el); });
 
     function yaml() {
       return reflectionsYaml(page, token, entries(store, workbook), steps, isTicked);
@@ -378,66 +536,78 @@
     function subject() {
       return words(page, "subject").replace("{name}", page.getAttribute("data-client") || "");
     }
-    function mailto() {
-      return "mailto:" + encodeURIComponent(page.getAttribute("data-coach-email") || "").replace(/%40/g, "@") +
-        "?subject=" + encodeURIComponent(subject()) + "&body=" + encodeURIComponent(yaml());
-    }
-    function markSent() {
-      try { store.setItem(SENT + workbook, new Date().toISOString()); } catch (error) { /* storage full */ }
-      showSent();
-    }
-    function showSent() {
-      var when = store.getItem(SENT + workbook);
-      sentAt.textContent = when ? words(page, "sent").replace("{date}", new Date(when).toLocaleString())
-                                : words(page, "never-sent");
-    }
 
-    function render() {
-      var found = entries(store, workbook);
-      var anything = found.length > 0 || steps.some(isTicked);
-      list.textContent = "";
-      download.disabled = clear.disabled = !anything;
-      send.setAttribute("aria-disabled", anything ? "false" : "true");
-      send.href = mailto();
-      showSent();
-      if (!found.length) {
-        list.appendChild(element("p", "reflections__empty", words(page, "empty")));
-        return;
-      }
-      // One heading per page, its entries below it, pages in the workbook's order.
+    /* What was written, each entry named by its place in the workbook (a file loaded from
+       another device names only its field), in the workbook's order, grouped by page. */
+    function grouped() {
+      var found = entries(store, workbook).map(function (entry) {
+        var place = places[entry.field] || {};
+        return { field: entry.field, text: entry.text, kind: place.kind || "", label: place.label || "",
+                 page: place.page || entry.page || words(page, "untitled"), question: place.question || entry.question || "",
+                 href: place.href || (entry.href || "").split("#")[0], order: place.order || entry.order || 0 };
+      });
+      found.sort(function (a, b) { return a.order - b.order; });
       var groups = [], byPage = {};
       found.forEach(function (entry) {
-        var title = entry.page || words(page, "untitled");
-        if (!byPage[title]) {
-          byPage[title] = element("section", "reflections__page");
-          var heading = element("h2", null);
-          var link = element("a", null, title);
-          link.href = (entry.href || "#").split("#")[0] || "#";
-          heading.appendChild(link);
-          byPage[title].appendChild(heading);
-          groups.push(byPage[title]);
+        if (!byPage[entry.page]) {
+          byPage[entry.page] = { title: entry.page, href: entry.href, items: [] };
+          groups.push(byPage[entry.page]);
         }
-        var item = element("div", "reflections__item");
-        if (entry.question) item.appendChild(element("p", "reflections__question", entry.question));
-        item.appendChild(element("p", "reflections__text", entry.text));
-        byPage[title].appendChild(item);
+        byPage[entry.page].items.push(entry);
       });
-      groups.forEach(function (group) { list.appendChild(group); });
+      return groups;
+    }
+    function said(entry) {
+      if (entry.kind === "rating") return fill(words(page, "letter-rating"), { rating: entry.text.trim() });
+      if (entry.kind === "list") return linesOf(entry.text).map(function (line) { return "- " + line; }).join("\n");
+      return entry.text;
+    }
+    function asked(entry) {
+      return entry.kind === "note" ? fill(words(page, "letter-note"), { label: entry.label }) : entry.question;
     }
 
-    send.addEventListener("click", function (event) {
-      if (send.getAttribute("aria-disabled") === "true") { event.preventDefault(); return; }
-      var file = null;
-      try { file = new File([yaml()], fileName(), { type: "text/yaml" }); } catch (error) { file = null; }
-      if (file && navigator.canShare && navigator.share && navigator.canShare({ files: [file] })) {
-        event.preventDefault(); // the system share sheet, with the file
-        navigator.share({ files: [file], title: subject() }).then(markSent, function () { /* cancelled */ });
-        return;
+    /* The email: a letter the coach reads, then the file as base64 between two marker lines. */
+    function letter() {
+      var out = [words(page, "letter-greeting"), "", words(page, "letter-intro")];
+      grouped().forEach(function (group) {
+        out.push("", "", group.title, "");
+        group.items.forEach(function (entry, i) {
+          if (i) out.push("");
+          if (asked(entry)) out.push(asked(entry));
+          out.push(said(entry));
+        });
+      });
+      var done = steps.filter(isTicked);
+      if (done.length) {
+        out.push("", "", words(page, "letter-done"), "");
+        done.forEach(function (step) { out.push("- " + step.text); });
       }
-      send.href = mailto(); // the email, with everything in its text
-      markSent();
-    });
-    download.addEventListener("click", function () {
+      out.push("", "", words(page, "letter-closing"), page.getAttribute("data-client-first") || "");
+      return out;
+    }
+    function machinePart() {
+      var lines = base64(yaml()).match(/.{1,64}/g) || [];
+      return [words(page, "letter-keep"), BEGIN].concat(lines, [END]);
+    }
+    function wholeEmail() {
+      return letter().concat(["", ""], machinePart()).join("\n");
+    }
+    function attachEmail() {
+      return [words(page, "letter-greeting"), "", fill(words(page, "letter-attach"), { file: fileName() }), "",
+              words(page, "letter-closing"), page.getAttribute("data-client-first") || ""].join("\n");
+    }
+    function mailto(body) {
+      return "mailto:" + encodeURIComponent(page.getAttribute("data-coach-email") || "").replace(/%40/g, "@") +
+        "?subject=" + encodeURIComponent(subject()) + "&body=" + encodeURIComponent(body.replace(/\r?\n/g, "\r\n"));
+    }
+    function follow(url) {
+      var a = document.createElement("a");
+      a.href = url;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+    }
+    function saveFile() {
       var blob = new Blob([yaml()], { type: "application/x-yaml" });
       var url = URL.createObjectURL(blob);
       var a = document.createElement("a");
@@ -447,8 +617,98 @@
       a.click();
       a.remove();
       setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
-      markSent();
+      markSent(); // a file saved is the coachee's to send: sent, as far as the workbook can tell
+    }
+    function markSent() {
+      try { store.setItem(SENT + workbook, new Date().toISOString()); } catch (error) { /* storage full */ }
+      showSent();
+    }
+    function showSent() {
+      var when = store.getItem(SENT + workbook);
+      sentAt.textContent = when ? words(page, "sent").replace("{date}", dateOf(when)) : words(page, "never-sent");
+    }
+    /* Did the email go? Only the coachee knows: asked, and marked sent only on Yes. */
+    function askIfSent() {
+      ask.hidden = false;
+      went.focus();
+    }
+    function answered(message) {
+      ask.hidden = true;
+      status.textContent = message;
+      send.focus(); // the question is gone: focus stays near it
+    }
+
+    function render() {
+      var groups = grouped();
+      var anything = groups.length > 0 || steps.some(isTicked);
+      list.textContent = "";
+      send.disabled = copy.disabled = download.disabled = clear.disabled = !anything;
+      showSent();
+      if (!groups.length) {
+        list.appendChild(element("p", "reflections__empty", words(page, "empty")));
+        return;
+      }
+      // One heading per page, its entries below it, pages in the workbook's order.
+      groups.forEach(function (group) {
+        var section = element("section", "reflections__page");
+        var heading = element("h2", null);
+        var link = element("a", null, group.title);
+        link.href = group.href || "#";
+        heading.appendChild(link);
+        section.appendChild(heading);
+        group.items.forEach(function (entry) {
+          var item = element("div", "reflections__item");
+          if (asked(entry)) item.appendChild(element("p", "reflections__question", asked(entry)));
+          item.appendChild(element("p", "reflections__text", said(entry)));
+          section.appendChild(item);
+        });
+        list.appendChild(section);
+      });
+    }
+
+    send.addEventListener("click", function () {
+      ask.hidden = true;
+      status.textContent = "";
+      var file = null;
+      try { file = new File([yaml()], fileName(), { type: "text/yaml" }); } catch (error) { file = null; }
+      if (file && navigator.canShare && navigator.share && navigator.canShare({ files: [file] })) {
+        // the system share sheet, with the file: sent once it says so (not when cancelled)
+        navigator.share({ files: [file], title: subject() }).then(markSent, function () { /* cancelled */ });
+        return;
+      }
+      var whole = mailto(wholeEmail());
+      if (whole.length <= MAILTO_LIMIT) {
+        follow(whole); // the email, everything in its text; whether it went, only the coachee knows
+        askIfSent();
+        return;
+      }
+      saveFile(); // too long for any mail program's link: the file, then a short email to attach it to
+      var short = mailto(attachEmail());
+      if (short.length <= MAILTO_LIMIT) follow(short);
+      status.textContent = fill(words(page, "saved-attach"), { file: fileName() });
     });
+    copy.addEventListener("click", function () {
+      ask.hidden = true;
+      var text = wholeEmail();
+      var copying = navigator.clipboard && navigator.clipboard.writeText
+        ? navigator.clipboard.writeText(text) : Promise.reject(new TypeError());
+      copying.then(function () {
+        status.textContent = words(page, "copied");
+        askIfSent();
+      }, function () {
+        status.textContent = words(page, "not-copied");
+      });
+    });
+    went.addEventListener("click", function () {
+      markSent();
+      answered(words(page, "marked"));
+    });
+    notYet.addEventListener("click", function () { answered(words(page, "not-marked")); });
+    saveInstead.addEventListener("click", function () {
+      saveFile();
+      answered("");
+    });
+    download.addEventListener("click", saveFile);
     load.addEventListener("click", function () { picker.click(); });
     picker.addEventListener("change", function () {
       var file = picker.files && picker.files[0];
@@ -464,7 +724,8 @@
         }
         isOurs(page, data.link && data.link.token).then(function (ours) {
           if (!ours) { status.textContent = words(page, "other-workbook"); return; }
-          var done = merge(store, page, workbook, fromFile(data, steps));
+          var done = merge(store, page, workbook, fromFile(data, steps), places);
+          forgetHeld(store, heldOnPage());
           status.textContent = words(page, "loaded").replace("{count}", done.count) +
             (done.both ? " " + words(page, "kept-both").replace("{count}", done.both) : "");
           render();
@@ -478,16 +739,16 @@
       entries(store, workbook).forEach(function (entry) { store.removeItem(keyFor(workbook, entry.field)); });
       render();
     });
-    var asked = null; // the browser's answer comes later: the page is ready once it has come
+    var asking = null; // the browser's answer comes later: the page is ready once it has come
     if (navigator.storage && navigator.storage.persisted) {
-      asked = navigator.storage.persisted().then(function (kept) {
+      asking = navigator.storage.persisted().then(function (kept) {
         safety.textContent = words(page, kept ? "kept-safe" : "may-be-cleared");
       }, function () { safety.textContent = words(page, "may-be-cleared"); });
     } else {
       safety.textContent = words(page, "may-be-cleared");
     }
     render();
-    return asked;
+    return asking;
   }
 
   /* Ticks on next steps and action items, remembered on this device too. */
@@ -549,13 +810,18 @@
   function start() {
     var store = storage();
     if (!store) return null;
+    var held = heldOnPage();
+    forgetHeld(store, held); // before the other scripts start: they read what is left
     return moveLegacyNotes(store).then(function () {
-      addBoxes(store);
+      forgetHeld(store, held);
+      addBoxes(store, held);
       keepTicks(store);
       var page = document.getElementById("coach-site-reflections");
       return page ? showReflections(store, page) : null;
     });
   }
+
+  site.held = { onPage: heldOnPage, isHeld: isHeld, same: same, foldBehind: foldBehind };
 
   site.start(start);
 })();

@@ -115,6 +115,23 @@
     });
   }
 
+  /* On the print page, a day written here prints as its rows, as the schedule page shows one. */
+  function printedDay(text) {
+    var timeline = element("div", "timeline reflection__printed");
+    var list = element("ul");
+    parseDay(text).forEach(function (row) {
+      var li = element("li");
+      if (row.time) {
+        li.appendChild(element("span", "timeline__time", row.time));
+        li.appendChild(document.createTextNode(" "));
+      }
+      li.appendChild(document.createTextNode(row.what));
+      list.appendChild(li);
+    });
+    timeline.appendChild(list);
+    return timeline;
+  }
+
   /* ---- The week and the month: a box per labelled slot ---------------------------- */
 
   /* Each "<label>: <text>" item goes to the box of that label; an item without a known label
@@ -162,7 +179,10 @@
     if (!store) return;
     var printing = document.getElementById("coach-site-print") !== null;
     Array.prototype.forEach.call(document.querySelectorAll(".schedule-template[data-field]"), function (spot, i) {
-      if (printing) { site.answers.printSaved(store, spot); return; }
+      if (printing) {
+        site.answers.printSaved(store, spot, spot.getAttribute("data-part") === "day" ? printedDay : null);
+        return;
+      }
       spot.id = "schedule-template-" + i;
       var status = spot.querySelector(".reflection__status");
       if (spot.getAttribute("data-part") === "day") day(store, spot, status);
