@@ -14,11 +14,16 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from conftest import EXAMPLE_CLIENT, REPO, build, copy_project, open_page, serve
+from test_mail_forms import forwarded, hard_wrapped, html_only, mail
 
+from coach_site.clientfile.loader import load_client_file
+from coach_site.clientfile.validate import validate_client
+from coach_site.commands.import_reflections import import_reflections
 from coach_site.workbook.dates import human_date
 from coach_site.workbook.render import fingerprint
 
@@ -216,8 +221,26 @@ def test_an_email_is_a_letter_then_the_file_and_is_marked_sent_only_when_the_coa
         # The machine part is the file Download saves, byte for byte.
         saved = downloaded(page, page.get_by_role("button", name=reflections_says(page, "download")).click, tmp_path)
         assert machine_part(body_of(mailtos(page)[-1])) == saved.read_bytes()
+        every_mail_form_brings_back_the_words(body_of(mailtos(page)[-1]), language, tmp_path)
     finally:
         context.close()
+
+
+def every_mail_form_brings_back_the_words(draft: str, language: str, tmp_path: Path) -> None:
+    """The draft this page wrote, as mail programs pass it on, imports the exact words typed."""
+    forms = {"as written": mail(draft), "hard-wrapped": mail(hard_wrapped(draft), cte="8bit"),
+             "forwarded": mail(forwarded(hard_wrapped(draft, 76))), "HTML only": mail(html_only(draft), subtype="html")}
+    for name, raw in forms.items():
+        client = tmp_path / name / "maya-lindqvist.yaml"
+        client.parent.mkdir()
+        client.write_text(client_text(language), encoding="utf-8")
+        (tmp_path / name / "mail.eml").write_bytes(raw)
+        import_reflections(client, tmp_path / name / "mail.eml")
+        workbook = validate_client(load_client_file(client))
+        relationships = next(a for a in workbook.focus_areas if a.name == "Relationships")
+        assert relationships.what_has_to_happen == "Book a sitter\nevery second Friday", name
+        career = next(a for a in workbook.focus_areas if a.name == "Career")
+        assert career.notes["outcome"] == "Still true & kind", name
 
 
 def test_copy_the_text_puts_the_whole_email_on_the_clipboard_and_asks_whether_it_went(browser, workbooks):
