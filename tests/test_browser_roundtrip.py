@@ -200,7 +200,7 @@ def test_a_reflections_file_loads_on_a_fresh_browser_without_losing_what_is_ther
         chooser.value.set_files(str(reflections))
         page.wait_for_function("document.querySelector('.reflections__status').textContent !== ''")
         status = page.locator(".reflections__status").inner_text()
-        assert "1 answers differed" in status and "both versions are kept" in status
+        assert "1 answer differed" in status and "both versions are kept" in status
         assert asked == ["Career: this device has 6 as your rating now, the file 8. Use the file's 8?"]
         open_page(page, f"{site}/area-relationships.html")
         assert box(page, WHAT_HAS_TO_HAPPEN).input_value() == "Ask my sister to babysit\n\nBook a sitter"

@@ -380,7 +380,7 @@ def test_after_import_and_rebuild_the_coachees_words_show_as_theirs_and_nothing_
 
         open_page(page, f"{base}/index.html")
         unsent = page.locator(".progress__unsent-text").inner_text()
-        assert unsent.startswith("You have written 1 answer(s)"), unsent  # the step written after the download
+        assert unsent.startswith("You have written 1 answer that"), unsent  # the step written after the download
         stored = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('coach-site:'))")
         assert stored == [f"coach-site:{KEY}:focus_areas|Health|next_steps"]
     finally:

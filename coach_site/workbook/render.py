@@ -19,7 +19,7 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -247,6 +247,12 @@ def _words_in(versions: tuple[tuple[Path, int, int], ...], translated: Any, lang
 _SAMPLE_COUNTS = (1, 0, 2, 3, 5, 11, 21, 22, 101, 1_000_000)
 
 
+def counted(forms: Mapping[str, str], count: int, language: str = LANGUAGE) -> str:
+    """A counted message's form for `count` in `language`, its `{count}` filled in."""
+    form = Locale.parse(language.replace("-", "_")).plural_form(count)
+    return forms.get(form, forms["other"]).replace("{count}", str(count))
+
+
 def counted_forms(words: Any, language: str) -> Any:
     """The words with each counted message (a function of the count, see translate_words)
     as its form for every plural category of the language (CLDR's `one`, `few`, `many`,
@@ -329,6 +335,7 @@ def _new_environment(content_dirs: Sequence[Path], language: str, said: Any) -> 
     env.policies["ext.i18n.trimmed"] = True  # a sentence's line breaks are not part of its message
     env.install_gettext_translations(said, newstyle=True)
     env.filters["human_date"] = functools.partial(human_date, locale=language)
+    env.filters["counted"] = functools.partial(counted, language=language)
     env.filters["timeline"] = timeline
     env.filters["fingerprint"] = fingerprint
     env.globals["weekday_names"] = functools.partial(weekday_names, language)

@@ -104,7 +104,7 @@
       return isNaN(changed) ? now.getTime() : changed;
     }));
     var text = spot.querySelector(".progress__unsent-text");
-    text.textContent = fill(site.words(spot, "unsent"), { count: unsent.length });
+    text.textContent = site.counted(spot, "unsent", unsent.length);
     if (days >= 0 && now.getTime() - oldest > days * DAY) {
       var reminder = site.element("strong", "progress__reminder",
         " " + fill(site.words(spot, "reminder"), { days: days }));

@@ -726,8 +726,8 @@
           if (!ours) { status.textContent = words(page, "other-workbook"); return; }
           var done = merge(store, page, workbook, fromFile(data, steps), places);
           forgetHeld(store, heldOnPage());
-          status.textContent = words(page, "loaded").replace("{count}", done.count) +
-            (done.both ? " " + words(page, "kept-both").replace("{count}", done.both) : "");
+          status.textContent = site.counted(page, "loaded", done.count) +
+            (done.both ? " " + site.counted(page, "kept-both", done.both) : "");
           render();
         });
       };

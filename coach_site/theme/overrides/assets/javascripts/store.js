@@ -67,6 +67,14 @@
     return el ? el.getAttribute("data-" + name) || "" : "";
   }
 
+  /* A counted message for `count`, from data-<name>-<form>: the page carries each plural form
+     of its language (one, few, many, other, ...), and Intl.PluralRules says which this count takes. */
+  function counted(el, name, count) {
+    var form = new Intl.PluralRules(document.documentElement.lang || undefined).select(count);
+    var text = words(el, name + "-" + form) || words(el, name + "-other");
+    return text.split("{count}").join(String(count));
+  }
+
   function element(tag, className, text) {
     var el = document.createElement(tag);
     if (className) el.className = className;
@@ -144,6 +152,6 @@
 
   window.coachSite = {
     PREFIX: PREFIX, DONE: DONE, SENT: SENT, storage: storage, keyFor: keyFor, read: read, write: write,
-    entries: entries, words: words, element: element, start: start
+    entries: entries, words: words, counted: counted, element: element, start: start
   };
 })();
