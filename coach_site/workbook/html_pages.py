@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 
 from coach_site.errors import BuildError
-from coach_site.workbook.render import FirstFoundLoader
+from coach_site.workbook.render import template_environment
 from coach_site.workbook.translations import translations
 
 _environments: dict[tuple, jinja2.Environment] = {}
@@ -47,17 +47,5 @@ def _environment(content_dirs: Sequence[Path], language: str) -> jinja2.Environm
     folders = tuple(folder.resolve() for folder in content_dirs)
     key = (folders, language, id(said))
     if key not in _environments:
-        env = jinja2.Environment(
-            loader=FirstFoundLoader(list(folders)),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            extensions=["jinja2.ext.i18n"],
-            auto_reload=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
-        env.policies["ext.i18n.trimmed"] = True  # a sentence's line breaks are not part of its message
-        env.install_gettext_translations(said, newstyle=True)
-        _environments[key] = env
+        _environments[key] = template_environment(folders, said)
     return _environments[key]

@@ -318,22 +318,30 @@ def _environment(content_dirs: Sequence[Path], language: str = LANGUAGE) -> jinj
     return _environments[key]
 
 
-def _new_environment(content_dirs: Sequence[Path], language: str, said: Any) -> jinja2.Environment:
+def template_environment(content_dirs: Sequence[Path], said: Any, **options: Any) -> jinja2.Environment:
+    """What every template of content/ is rendered with, a page of the workbook or a page of
+    the site (html_pages.py): the practice's file of a name first, every undefined name an
+    error, autoescaped, the sentences through the catalogue `said`. `options`: Jinja's, on top."""
     env = jinja2.Environment(
         extensions=["jinja2.ext.i18n"],  # {% trans %} and _(): the sentences of the templates
         auto_reload=True,
-        bytecode_cache=bytecode_cache(),  # compiled once per machine; recompiled when a template changes
         loader=FirstFoundLoader(list(content_dirs)),
         undefined=jinja2.StrictUndefined,
-        # autoescape marks macro output and pictures as safe; finalize does the escaping.
         autoescape=True,
-        finalize=escape_user_text,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        **options,
     )
     env.policies["ext.i18n.trimmed"] = True  # a sentence's line breaks are not part of its message
     env.install_gettext_translations(said, newstyle=True)
+    return env
+
+
+def _new_environment(content_dirs: Sequence[Path], language: str, said: Any) -> jinja2.Environment:
+    # autoescape marks macro output and pictures as safe; finalize does the escaping.
+    env = template_environment(content_dirs, said, finalize=escape_user_text,
+                               bytecode_cache=bytecode_cache())  # compiled once per machine; anew when changed
     env.filters["human_date"] = functools.partial(human_date, locale=language)
     env.filters["counted"] = functools.partial(counted, language=language)
     env.filters["timeline"] = timeline
