@@ -1,13 +1,18 @@
 """Sealing: a built workbook becomes ciphertext that only the full link opens.
 
 A sealed workbook is built as any other, then, before it is swapped into the site dir,
-every page is encrypted (AES-256-GCM, a fresh 12-byte IV per item, the item's path in
-the workbook as additional data, so a host cannot pass one page off as another) and
-put in a small shell page that carries no client word: a neutral title, a message for
-a browser without JavaScript, and the ciphertext in a data block that never runs. The
-shell is the template `content/sealed-page.html.j2` (a practice may have its own).
+every page is encrypted (AES-256-GCM, a fresh random 12-byte IV per item and per build,
+the item's path in the workbook as additional data, so a host cannot pass one page off as
+another) and put in a small shell page that carries no client word: a neutral title, a
+message for a browser without JavaScript, and the ciphertext in a data block that never
+runs. The shell is the template `content/sealed-page.html.j2` (a practice may have its own).
 `theme/overrides/assets/javascripts/sealed.js` decrypts it in the coachee's browser with the
 key from the link's fragment (`#...`), which browsers never send to a host.
+
+Before it is encrypted, each item is padded to its size class (`padded`: its length in 4
+bytes, then zeros up to the next power of two at or above 4 KiB), so an answer a few words
+longer does not make its page, the print page and the index longer by as much: only a page
+that crosses a power of two shows that it grew.
 
 The search index becomes `search/search_index.js`, a script that only defines the
 encrypted index (a script loads from disk as well as from a host); no plain index stays.
@@ -45,6 +50,8 @@ from coach_site.workbook.html_pages import html_template, render_html
 
 PASSPHRASE_ITERATIONS = 600_000  # OWASP's figure for PBKDF2-HMAC-SHA256; sealed.js reads it from the page
 IV_BYTES = 12
+LENGTH_BYTES = 4  # what a padded item starts with: its own length, big-endian (sealed.js reads it)
+LEAST_SIZE = 4096  # the smallest size class a sealed item is padded to; the next are its powers of two
 SEARCH_INDEX = "search/search_index.json"  # Material's index: what the sealed one stands for
 SEARCH_SCRIPT = "search/search_index.js"  # the sealed index, the only copy published
 PAGE_BLOCK_ID = "sealed-page"
@@ -90,17 +97,35 @@ def content_key(key: str, passphrase: str | None = None) -> bytes:
     return kdf.derive(unicodedata.normalize("NFC", passphrase).encode("utf-8"))
 
 
+def padded(content: bytes) -> bytes:
+    """`content` after its length (LENGTH_BYTES, big-endian) and before zeros, up to its size
+    class: the next power of two at or above LEAST_SIZE that holds both. What sealed.js
+    decrypts is read back to that length; the zeros are never read."""
+    size = max(LEAST_SIZE, 1 << (len(content) + LENGTH_BYTES - 1).bit_length())
+    return len(content).to_bytes(LENGTH_BYTES, "big") + content + bytes(size - LENGTH_BYTES - len(content))
+
+
+def unpadded(data: bytes) -> bytes:
+    """The inverse of `padded`."""
+    length = int.from_bytes(data[:LENGTH_BYTES], "big")
+    if length > len(data) - LENGTH_BYTES:
+        raise ValueError("a sealed item shorter than the length it starts with")
+    return data[LENGTH_BYTES:LENGTH_BYTES + length]
+
+
 def encrypt(content: bytes, seal: Seal, path: str) -> dict[str, str]:
-    """One item, encrypted for the workbook at `path` (relative to its root): iv and data, base64."""
+    """One item, padded and encrypted for the workbook at `path` (relative to its root), with
+    an IV of its own (random, never reused: a rebuild with the same key gets new ones): iv
+    and data, base64."""
     iv = secrets.token_bytes(IV_BYTES)
-    data = AESGCM(seal.content_key).encrypt(iv, content, path.encode("utf-8"))
+    data = AESGCM(seal.content_key).encrypt(iv, padded(content), path.encode("utf-8"))
     return {"iv": _b64(iv), "data": _b64(data)}
 
 
 def decrypt(item: dict[str, str], content_key: bytes, path: str) -> bytes:
     """The inverse of `encrypt` (raises cryptography's InvalidTag on a wrong key or path)."""
-    return AESGCM(content_key).decrypt(base64.b64decode(item["iv"]), base64.b64decode(item["data"]),
-                                       path.encode("utf-8"))
+    return unpadded(AESGCM(content_key).decrypt(base64.b64decode(item["iv"]), base64.b64decode(item["data"]),
+                                                path.encode("utf-8")))
 
 
 def seal_site(site: Path, seal: Seal, words: dict[str, Any], content_dirs: Sequence[Path], language: str) -> None:

@@ -2,7 +2,8 @@
  * coach-site sealed: opens a page of a sealed workbook in this browser.
  *
  * The host holds each page as ciphertext in a small shell page (coach_site/workbook/seal.py):
- * AES-256-GCM, the page's path in the workbook as additional data. The key comes from the
+ * AES-256-GCM, padded to a size class (its length first, then zeros), the page's path in the
+ * workbook as additional data. The key comes from the
  * link's fragment (#<43 characters>), which browsers never send to a host; it is taken out
  * of the address bar at once and kept in this browser's storage under
  * "coach-site-sealed:<workbook folder>", so the other pages and later visits open directly.
@@ -51,11 +52,19 @@
     return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
   }
 
+  /* What seal.py padded: its length (4 bytes, big-endian), then it, then zeros. */
+  function unpadded(buffer) {
+    var bytes = new Uint8Array(buffer);
+    var length = new DataView(buffer).getUint32(0);
+    if (length > bytes.length - 4) throw new RangeError(); // shorter than its length: not ours
+    return bytes.subarray(4, 4 + length);
+  }
+
   function decrypt(key, item, where) {
     return crypto.subtle.decrypt(
       { name: "AES-GCM", iv: fromBase64(item.iv), additionalData: new TextEncoder().encode(where) },
       key, fromBase64(item.data)
-    ).then(function (plain) { return new TextDecoder().decode(plain); });
+    ).then(function (plain) { return new TextDecoder().decode(unpadded(plain)); });
   }
 
   function importKey(raw) {
