@@ -153,9 +153,34 @@ def test_a_copy_on_disk_opens_from_its_link_and_search_finds_an_answer(host, vis
 
 
 def test_a_page_served_under_another_pages_name_does_not_open(host, visit):
+    """The browser takes the page's path from its address, never from the shell: the values
+    page's shell at moved.html is decrypted for moved.html (and for the 404 page), and its
+    path, bound to it when it was sealed, opens it for neither."""
     page = visit()
     open_page(page, link(host, page="moved.html"))
     only_the_message(page, WORDS["wrong_key"])
+    opened(page, link(host, page="values.html"))  # the same shell at its own name, the key in the link
+    open_page(page, f"{host}/{TOKEN}/moved.html")  # the key kept: still not under another name
+    only_the_message(page, WORDS["wrong_key"])
+
+
+def test_the_not_found_page_opens_wherever_a_host_serves_it(host, visit):
+    page = visit()
+    not_found = (Path(PRINTED["on disk"]) / TOKEN / "404.html").read_bytes()
+    page.route(f"{host}/{TOKEN}/gone.html", lambda route: route.fulfill(status=404, body=not_found,
+                                                                      content_type="text/html"))
+    opened(page, link(host, page="gone.html"))
+    assert page.locator(".not-found h1").count() == 1
+    assert page.problems == []
+
+
+def test_a_page_opens_at_its_address_without_html_as_some_hosts_serve_it(host, visit):
+    page = visit()
+    values = (Path(PRINTED["on disk"]) / TOKEN / "values.html").read_bytes()
+    page.route(f"{host}/{TOKEN}/values", lambda route: route.fulfill(body=values, content_type="text/html"))
+    opened(page, link(host, page="values"))
+    assert "Learning in public, not in secret." in page.locator(".md-content").inner_text()
+    assert page.problems == []
 
 
 def test_a_reflection_typed_survives_a_reload_and_the_print_page_shows_the_workbook(host, visit):

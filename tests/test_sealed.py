@@ -21,6 +21,7 @@ import pytest
 import yaml
 from conftest import EXAMPLE_CLIENT, MINIMAL_CLIENT, REPO, build, copy_project, customised
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from coach_site.clientfile.loader import load_client_file
 from coach_site.clientfile.validate import validate_client
@@ -225,6 +226,7 @@ def test_a_sealed_site_holds_shells_the_encrypted_index_and_numbered_area_pages(
         assert "<title>Your workbook</title>" in shell and '<meta name="robots" content="noindex, nofollow">' in shell
         assert '<script src="assets/javascripts/sealed.js" defer></script>' in shell
         assert 'data-iterations="600000"' in shell and "<noscript>" in shell
+        assert "data-path" not in shell  # the browser takes the page's path from its address
         assert re.search(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/octet-stream\")", shell) is None
 
 
@@ -256,6 +258,14 @@ def test_the_key_and_passphrase_open_each_page_and_the_index_and_only_at_its_own
     assert any("portfolio" in doc["text"] for doc in index["docs"])
     with pytest.raises(InvalidTag):  # the link's key alone opens nothing when there is a passphrase
         opened(sealed.site, "index.html", content_key(KEY))
+    # Each item is bound to its own path (AES-GCM's additional data), whatever seal.decrypt does.
+    for path in ("area-1.html", "404.html"):
+        item = sealed_item(sealed.site, path)
+        iv, data = base64.b64decode(item["iv"]), base64.b64decode(item["data"])
+        assert AESGCM(key).decrypt(iv, data, path.encode())
+        for other in (b"", b"index.html", b"404.html" if path != "404.html" else b"area-1.html"):
+            with pytest.raises(InvalidTag):
+                AESGCM(key).decrypt(iv, data, other)
     shell = (sealed.site / "area-1.html").read_text(encoding="utf-8")
     (sealed.site / "swapped.html").write_text(shell, encoding="utf-8")
     try:

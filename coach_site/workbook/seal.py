@@ -3,9 +3,10 @@
 A sealed workbook is built as any other, then, before it is swapped into the site dir,
 every page is encrypted (AES-256-GCM, a fresh random 12-byte IV per item and per build,
 the item's path in the workbook as additional data, so a host cannot pass one page off as
-another) and put in a small shell page that carries no client word: a neutral title, a
-message for a browser without JavaScript, and the ciphertext in a data block that never
-runs. The shell is the template `content/sealed-page.html.j2` (a practice may have its own).
+another: the browser takes the path from the address it opened, never from the shell) and
+put in a small shell page that carries no client word: a neutral title, a message for a
+browser without JavaScript, and the ciphertext in a data block that never runs. The shell
+is the template `content/sealed-page.html.j2` (a practice may have its own).
 `theme/overrides/assets/javascripts/sealed.js` decrypts it in the coachee's browser with the
 key from the link's fragment (`#...`), which browsers never send to a host.
 
@@ -157,12 +158,12 @@ def shell_page(html: str, sealed: dict[str, str], path: str, seal: Seal, words: 
                template: jinja2.Template) -> str:
     """The page a host holds in place of `html` (the shell `template`, content/sealed-page.html.j2):
     no word of the client, the page's language and direction, the words sealed.js shows, and
-    the ciphertext, which never runs."""
+    the ciphertext, which never runs. It does not name its own path: sealed.js takes that
+    from the address it was opened at."""
     tag = _HTML_TAG.search(html)
     language = dict(_ATTRIBUTE.findall(tag.group(0))) if tag else {}
     up = "../" * path.count("/")  # every link relative to the page, so it opens from disk too
     data = {
-        "path": path,
         "root": up or "./",
         "index": f"{up}{SEARCH_SCRIPT}",
         "iterations": str(PASSPHRASE_ITERATIONS) if seal.passphrase else "",

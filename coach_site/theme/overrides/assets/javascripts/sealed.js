@@ -3,7 +3,11 @@
  *
  * The host holds each page as ciphertext in a small shell page (coach_site/workbook/seal.py):
  * AES-256-GCM, padded to a size class (its length first, then zeros), the page's path in the
- * workbook as additional data. The key comes from the
+ * workbook as additional data. That path is taken from the address the shell was opened at
+ * (relative to the workbook's folder; a folder's address is its index.html, and one without
+ * .html, as some hosts give, is that page's), never from the shell, so a shell served under
+ * another page's name opens nothing. Only the 404 page opens
+ * at any address, as a host serves it wherever a page is missing. The key comes from the
  * link's fragment (#<43 characters>), which browsers never send to a host; it is taken out
  * of the address bar at once and kept in this browser's storage under
  * "coach-site-sealed:<workbook folder>", so the other pages and later visits open directly.
@@ -23,6 +27,7 @@
   var SEALED = "coach-site-sealed:";
   var KEY_IN_LINK = /^#([A-Za-z0-9_-]{43})$/;
   var INDEX = "search/search_index.json";
+  var NOT_FOUND = "404.html";
   var shell = document.getElementById("sealed");
   var block = document.getElementById("sealed-page");
   var site = window.coachSite;
@@ -32,7 +37,6 @@
   var store = site.storage();
   var root = new URL(shell.getAttribute("data-root"), location.href);
   var storeKey = SEALED + root.pathname;
-  var path = shell.getAttribute("data-path");
   var iterations = parseInt(shell.getAttribute("data-iterations") || "0", 10);
 
   function say(name) {
@@ -71,11 +75,34 @@
     return crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["decrypt"]);
   }
 
-  /* The page's HTML with this content key, or null when the key does not open it. */
+  /* Where this page is in the workbook, from the address it was opened at (a folder's address
+     is its index.html); null when that address is not in the workbook's folder. */
+  function pathHere() {
+    try {
+      var here = decodeURIComponent(location.pathname), base = decodeURIComponent(root.pathname);
+      if (here.indexOf(base) !== 0) return null;
+      var path = here.slice(base.length);
+      return path === "" || path.slice(-1) === "/" ? path + "index.html" : path;
+    } catch (error) {
+      return null; // an address that is not UTF-8
+    }
+  }
+
+  /* The page's HTML with this content key, or null when it does not open the shell at this
+     address: sealed for this path, or the 404 page, which a host serves wherever a page is missing. */
   function tryOpen(raw) {
     var page = { iv: block.getAttribute("data-iv"), data: block.textContent.trim() };
+    var here = pathHere();
+    var paths = here === null || here === NOT_FOUND ? [NOT_FOUND] : [here, NOT_FOUND];
+    if (here && !/\.html$/.test(here)) paths.splice(1, 0, here + ".html"); // a host's address without .html
+    function attempt(key, i) {
+      return decrypt(key, page, paths[i]).catch(function (error) {
+        if (i + 1 < paths.length) return attempt(key, i + 1);
+        throw error;
+      });
+    }
     return importKey(raw).then(function (key) {
-      return decrypt(key, page, path).then(function (html) { return { html: html, key: key }; });
+      return attempt(key, 0).then(function (html) { return { html: html, key: key }; });
     }).catch(function () { return null; });
   }
 
@@ -94,13 +121,6 @@
 
   function forget() {
     if (store) store.removeItem(storeKey);
-  }
-
-  /* The host serves each shell at its own path (a link to the folder is its index page);
-     the 404 page is served wherever a page is missing. */
-  function servedAtItsPath() {
-    var here = decodeURIComponent(location.pathname).slice(decodeURIComponent(root.pathname).length);
-    return path === "404.html" || path === (here || "index.html") || location.pathname.indexOf(root.pathname) !== 0;
   }
 
   function loadScript(src) {
@@ -224,7 +244,6 @@
     if (!window.crypto || !crypto.subtle || !window.TextEncoder) return say("no-crypto");
     var inLink = KEY_IN_LINK.exec(location.hash);
     if (inLink) history.replaceState(history.state, "", location.pathname + location.search);
-    if (!servedAtItsPath()) return say("wrong-key");
     var stored = store && store.getItem(storeKey);
     var tried = stored ? tryOpen(fromBase64(stored)) : Promise.resolve(null);
     return tried.then(function (opened) {
