@@ -281,17 +281,36 @@ def test_each_item_has_its_own_iv(sealed_build):
     assert len(ivs) == len(set(ivs)) == 11 and all(len(base64.b64decode(iv)) == 12 for iv in ivs)
 
 
-def test_the_shell_speaks_the_workbooks_language(tmp_path):
+def test_the_shell_speaks_the_practices_language_and_the_opened_page_the_clients(tmp_path):
+    """What the host holds tells no client's language: the shells and the manifest of a German
+    client of an English practice are English, the pages they hold German."""
     client = tmp_path / "ada.yaml"
     client.write_text(HEAD + f"  sealed: true\n  key: {KEY}\nlanguage: de\nfocus_areas:\n  - name: Beruf\n",
                       encoding="utf-8")
     site = build(client, REPO, tmp_path / "site").site
+    for page in site.rglob("*.html"):
+        shell = page.read_text(encoding="utf-8")
+        assert '<html lang="en">' in shell and "<title>Your workbook</title>" in shell, page.name
+        assert "Arbeitsbuch" not in shell and "deutsch" not in shell.casefold()
     shell = (site / "area-1.html").read_text(encoding="utf-8")
-    assert '<html lang="de">' in shell and "<title>Dein Arbeitsbuch</title>" in shell
-    assert "schalte JavaScript in deinem Browser ein" in shell
-    assert 'data-say-no-key="Dieses Arbeitsbuch ist privat und verschlossen.' in shell
-    assert json.loads((site / "manifest.webmanifest").read_text())["short_name"] == "Arbeitsbuch"
-    assert "Beruf" in opened(site, "area-1.html", content_key(KEY))
+    assert "turn on JavaScript in your browser" in shell and 'data-say-no-key="This workbook is private' in shell
+    manifest = (site / "manifest.webmanifest").read_text(encoding="utf-8")
+    assert json.loads(manifest)["short_name"] == "Workbook" and "Arbeitsbuch" not in manifest
+    page = opened(site, "area-1.html", content_key(KEY))
+    assert '<html lang="de"' in page and "Beruf" in page
+    assert "Dieses Arbeitsbuch auf diesem Gerät vergessen" in page  # the footer's forget
+
+
+def test_a_practice_in_a_right_to_left_language_has_right_to_left_shells(tmp_path):
+    root = copy_project(tmp_path / "practice")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  language: en\n", "  language: he\n"))
+    client = tmp_path / "ada.yaml"
+    client.write_text(HEAD + f"  sealed: true\n  key: {KEY}\nlanguage: en\nfocus_areas:\n  - name: Career\n",
+                      encoding="utf-8")
+    site = build(client, root, tmp_path / "site").site
+    assert '<html lang="he" dir="rtl">' in (site / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in opened(site, "index.html", content_key(KEY))
 
 
 # ---- What sizes and IVs say --------------------------------------------------------------

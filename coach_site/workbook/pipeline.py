@@ -158,9 +158,9 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
         rendered = render_pages(pages, docs_dir)
         with staged_site(site_dir, prepared.token) as staging:
             words = theme_words(prepared.workbook, project.content_dirs, project.workbook_title, language)
-            sealed_words = load_words(project.content_dirs, language)["sealed"] if seal else {}
-            if seal is not None:  # the footer's "forget this workbook on this device"
-                words["pages"] = {**words["pages"], "sealed_forget": escape_html(sealed_words["forget"])}
+            if seal is not None:  # the footer's "forget this workbook on this device", in the client's language
+                footer = load_words(project.content_dirs, language)["sealed"]
+                words["pages"] = {**words["pages"], "sealed_forget": escape_html(footer["forget"])}
             site = ClientSite(
                 project, docs_dir, rendered.nav, link, extensions=(SAFE_LINKS_EXTENSION,),
                 updated=human_date(prepared.updated, language), words=SiteWords(**words),
@@ -168,7 +168,9 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
             )
             warnings = build_site(site, staging)
             if seal is not None:  # before the swap: the site dir never holds the plain pages
-                seal_site(staging, seal, sealed_words, project.content_dirs, language)
+                # The shell speaks the practice's language: what the host holds tells no client's.
+                shell_words = load_words(project.content_dirs, project.language)["sealed"]
+                seal_site(staging, seal, shell_words, project.content_dirs, project.language)
     own = prepared.workbook.link
     return Built(prepared.client_file, link=coachee_link(project, own.token, own.sealed, own.key),
                  site=site_dir / prepared.token, warnings=[*warnings, *placeholders_left(prepared.workbook)])

@@ -6,9 +6,11 @@ the item's path in the workbook as additional data, so a host cannot pass one pa
 another: the browser takes the path from the address it opened, never from the shell) and
 put in a small shell page that carries no client word: a neutral title, a message for a
 browser without JavaScript, and the ciphertext in a data block that never runs. The shell
-is the template `content/sealed-page.html.j2` (a practice may have its own).
-`theme/overrides/assets/javascripts/sealed.js` decrypts it in the coachee's browser with the
-key from the link's fragment (`#...`), which browsers never send to a host.
+is the template `content/sealed-page.html.j2` (a practice may have its own), in the
+practice's language (theme.language), not the client's, so it does not tell a client's
+language either. `theme/overrides/assets/javascripts/sealed.js` decrypts it in the
+coachee's browser with the key from the link's fragment (`#...`), which browsers never send
+to a host.
 
 Before it is encrypted, each item is padded to its size class (`padded`: its length in 4
 bytes, then zeros up to the next power of two at or above 4 KiB), so an answer a few words
@@ -29,7 +31,6 @@ import base64
 import functools
 import json
 import os
-import re
 import secrets
 import tempfile
 import unicodedata
@@ -45,6 +46,7 @@ from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from coach_site.clientfile import keys
 from coach_site.clientfile.model import Workbook, seal_key_bytes
+from coach_site.engine.languages import direction
 from coach_site.errors import BuildError
 from coach_site.project import Project
 from coach_site.workbook.html_pages import html_template, render_html
@@ -53,6 +55,7 @@ PASSPHRASE_ITERATIONS = 600_000  # OWASP's figure for PBKDF2-HMAC-SHA256; sealed
 IV_BYTES = 12
 LENGTH_BYTES = 4  # what a padded item starts with: its own length, big-endian (sealed.js reads it)
 LEAST_SIZE = 4096  # the smallest size class a sealed item is padded to; the next are its powers of two
+MANIFEST = "manifest.webmanifest"  # plain on the host: its names in the practice's language
 SEARCH_INDEX = "search/search_index.json"  # Material's index: what the sealed one stands for
 SEARCH_SCRIPT = "search/search_index.js"  # the sealed index, the only copy published
 PAGE_BLOCK_ID = "sealed-page"
@@ -131,14 +134,26 @@ def decrypt(item: dict[str, str], content_key: bytes, path: str) -> bytes:
 
 def seal_site(site: Path, seal: Seal, words: dict[str, Any], content_dirs: Sequence[Path], language: str) -> None:
     """Turn the built workbook in `site` into its sealed form, in place: every page a shell,
-    the search index encrypted. `words`: the `sealed` part of content/_words.yaml, in the
-    workbook's `language`; the shell's template is looked up in `content_dirs`."""
+    the search index encrypted, the app's names in the manifest the shell's. `words`: the
+    `sealed` part of content/_words.yaml in `language`, the practice's (theme.language): what
+    a host holds is the same for every client of the practice, whatever their language; the
+    shell's template is looked up in `content_dirs`."""
     template = html_template(content_dirs, language, SHELL_TEMPLATE)
     for page in sorted(site.rglob("*.html")):
         path = page.relative_to(site).as_posix()
         html = page.read_text(encoding="utf-8")
-        _replace(page, shell_page(html, encrypt(html.encode("utf-8"), seal, path), path, seal, words, template))
+        _replace(page, shell_page(encrypt(html.encode("utf-8"), seal, path), path, seal, words, template, language))
     _seal_search_index(site, seal)
+    _name_the_app(site / MANIFEST, words)
+
+
+def _name_the_app(manifest: Path, words: dict[str, Any]) -> None:
+    """The manifest's names (render wrote the shell's, in the client's language) in the shell's language."""
+    if not manifest.exists():
+        return
+    app = json.loads(manifest.read_text(encoding="utf-8"))
+    app.update(name=words["title"], short_name=words["short_name"])
+    _replace(manifest, json.dumps(app, ensure_ascii=False, indent=2) + "\n")
 
 
 def _seal_search_index(site: Path, seal: Seal) -> None:
@@ -150,18 +165,14 @@ def _seal_search_index(site: Path, seal: Seal) -> None:
     index.unlink()
 
 
-_HTML_TAG = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
-_ATTRIBUTE = re.compile(r'\b(lang|dir)="([^"]*)"')
-
-
-def shell_page(html: str, sealed: dict[str, str], path: str, seal: Seal, words: dict[str, Any],
-               template: jinja2.Template) -> str:
-    """The page a host holds in place of `html` (the shell `template`, content/sealed-page.html.j2):
-    no word of the client, the page's language and direction, the words sealed.js shows, and
-    the ciphertext, which never runs. It does not name its own path: sealed.js takes that
-    from the address it was opened at."""
-    tag = _HTML_TAG.search(html)
-    language = dict(_ATTRIBUTE.findall(tag.group(0))) if tag else {}
+def shell_page(sealed: dict[str, str], path: str, seal: Seal, words: dict[str, Any],
+               template: jinja2.Template, language: str) -> str:
+    """The page a host holds at `path` in place of the page `sealed` holds (the shell
+    `template`, content/sealed-page.html.j2): no word of the client, the words sealed.js shows
+    in `language` (the practice's: the decrypted page brings the client's), and the
+    ciphertext, which never runs. It does not name its own path: sealed.js takes that from
+    the address it was opened at."""
+    attributes = [("lang", language)] + ([("dir", "rtl")] if direction(language) == "rtl" else [])
     up = "../" * path.count("/")  # every link relative to the page, so it opens from disk too
     data = {
         "root": up or "./",
@@ -170,7 +181,7 @@ def shell_page(html: str, sealed: dict[str, str], path: str, seal: Seal, words: 
         **{f"say-{key.replace('_', '-')}": text for key, text in words.items() if key not in _NOT_SAID_BY_SCRIPT},
     }
     return render_html(
-        template, html_attributes=sorted(language.items()), root=up, stylesheet=SHELL_STYLESHEET,
+        template, html_attributes=attributes, root=up, stylesheet=SHELL_STYLESHEET,
         scripts=SHELL_SCRIPTS, data=data, says=words, block_id=PAGE_BLOCK_ID, sealed=sealed,
     )
 
