@@ -247,8 +247,6 @@ def opened(site: Path, path: str, key: bytes) -> str:
     return decrypt(sealed_item(site, path), key, path).decode("utf-8")
 
 
-
-
 def test_the_key_and_passphrase_open_each_page_and_the_index_and_only_at_its_own_path(sealed_build):
     _, sealed, _, _ = sealed_build
     key = content_key(KEY, PASSPHRASE)
@@ -293,12 +291,13 @@ def test_the_shell_speaks_the_practices_language_and_the_opened_page_the_clients
         assert '<html lang="en">' in shell and "<title>Your workbook</title>" in shell, page.name
         assert "Arbeitsbuch" not in shell and "deutsch" not in shell.casefold()
     shell = (site / "area-1.html").read_text(encoding="utf-8")
-    assert "turn on JavaScript in your browser" in shell and 'data-say-no-key="This workbook is private' in shell
+    assert "turn on JavaScript in your browser" in shell and 'data-say-remember="Remember on this device' in shell
     manifest = (site / "manifest.webmanifest").read_text(encoding="utf-8")
     assert json.loads(manifest)["short_name"] == "Workbook" and "Arbeitsbuch" not in manifest
     page = opened(site, "area-1.html", content_key(KEY))
     assert '<html lang="de"' in page and "Beruf" in page
-    assert "Dieses Arbeitsbuch auf diesem Gerät vergessen" in page  # the footer's forget
+    assert "Dieses Arbeitsbuch auf diesem Gerät vergessen" in page  # the footer's forget, and its question
+    assert 'data-confirm="Dieses Arbeitsbuch auf diesem Gerät vergessen? Was du darin geschrieben hast' in page
 
 
 def test_a_practice_in_a_right_to_left_language_has_right_to_left_shells(tmp_path):

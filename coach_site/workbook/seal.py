@@ -56,13 +56,14 @@ IV_BYTES = 12
 LENGTH_BYTES = 4  # what a padded item starts with: its own length, big-endian (sealed.js reads it)
 LEAST_SIZE = 4096  # the smallest size class a sealed item is padded to; the next are its powers of two
 MANIFEST = "manifest.webmanifest"  # plain on the host: its names in the practice's language
+SEALED_STORAGE_SCOPE = "../"  # the theme's keys in the browser's storage: under the folder above the workbook
 SEARCH_INDEX = "search/search_index.json"  # Material's index: what the sealed one stands for
 SEARCH_SCRIPT = "search/search_index.js"  # the sealed index, the only copy published
 PAGE_BLOCK_ID = "sealed-page"
 SHELL_STYLESHEET = "assets/stylesheets/sealed.css"
 SHELL_SCRIPTS = ("assets/javascripts/store.js", "assets/javascripts/sealed.js")  # store.js: what the scripts share
 SHELL_TEMPLATE = "sealed-page.html.j2"  # the shell, in content/: its words and look
-_NOT_SAID_BY_SCRIPT = ("title", "noscript", "short_name", "forget")  # on the shell, the manifest, the footer
+_NOT_SAID_BY_SCRIPT = ("title", "noscript", "short_name", "forget", "forget_confirm")  # the shell, manifest, footer
 
 
 @dataclass(frozen=True)
