@@ -21,17 +21,21 @@ import pytest
 import yaml
 from conftest import EXAMPLE_CLIENT, MINIMAL_CLIENT, REPO, build, copy_project, customised
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from coach_site.clientfile.loader import load_client_file
 from coach_site.clientfile.validate import validate_client
 from coach_site.errors import ClientFileError, CoachSiteError
 from coach_site.project_loader import load_project
 from coach_site.workbook.seal import (
+    LEAST_SIZE,
     PASSPHRASE_ITERATIONS,
     SEARCH_SCRIPT,
     content_key,
     decrypt,
     is_sealed,
+    padded,
+    unpadded,
 )
 
 KEY = "q2Vb7XnR4mTz9KcW1pLs8HdYf3JgA6uEo0iNw5rBx-k"  # looks random: 43 characters, 32 bytes
@@ -222,14 +226,25 @@ def test_a_sealed_site_holds_shells_the_encrypted_index_and_numbered_area_pages(
         assert "<title>Your workbook</title>" in shell and '<meta name="robots" content="noindex, nofollow">' in shell
         assert '<script src="assets/javascripts/sealed.js" defer></script>' in shell
         assert 'data-iterations="600000"' in shell and "<noscript>" in shell
+        assert "data-path" not in shell  # the browser takes the page's path from its address
         assert re.search(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/octet-stream\")", shell) is None
 
 
-def opened(site: Path, path: str, key: bytes) -> str:
+def sealed_item(site: Path, path: str) -> dict[str, str]:
+    """What the shell at `path` holds: its page's iv and ciphertext."""
     shell = (site / path).read_text(encoding="utf-8")
     block = re.search(r'<script type="application/octet-stream" id="sealed-page" data-iv="([^"]+)">([^<]+)</script>',
                       shell)
-    return decrypt({"iv": block[1], "data": block[2]}, key, path).decode("utf-8")
+    return {"iv": block[1], "data": block[2]}
+
+
+def sealed_index(site: Path) -> dict[str, str]:
+    script = (site / SEARCH_SCRIPT).read_text(encoding="utf-8")
+    return json.loads(re.fullmatch(r"var __sealedIndex = (\{.*\});\n", script)[1])
+
+
+def opened(site: Path, path: str, key: bytes) -> str:
+    return decrypt(sealed_item(site, path), key, path).decode("utf-8")
 
 
 def test_the_key_and_passphrase_open_each_page_and_the_index_and_only_at_its_own_path(sealed_build):
@@ -237,12 +252,18 @@ def test_the_key_and_passphrase_open_each_page_and_the_index_and_only_at_its_own
     key = content_key(KEY, PASSPHRASE)
     assert "Hi Maya" in opened(sealed.site, "index.html", key)
     assert "Career" in opened(sealed.site, "area-1.html", key)
-    script = (sealed.site / SEARCH_SCRIPT).read_text(encoding="utf-8")
-    item = json.loads(re.fullmatch(r"var __sealedIndex = (\{.*\});\n", script)[1])
-    index = json.loads(decrypt(item, key, "search/search_index.json"))
+    index = json.loads(decrypt(sealed_index(sealed.site), key, "search/search_index.json"))
     assert any("portfolio" in doc["text"] for doc in index["docs"])
     with pytest.raises(InvalidTag):  # the link's key alone opens nothing when there is a passphrase
         opened(sealed.site, "index.html", content_key(KEY))
+    # Each item is bound to its own path (AES-GCM's additional data), whatever seal.decrypt does.
+    for path in ("area-1.html", "404.html"):
+        item = sealed_item(sealed.site, path)
+        iv, data = base64.b64decode(item["iv"]), base64.b64decode(item["data"])
+        assert AESGCM(key).decrypt(iv, data, path.encode())
+        for other in (b"", b"index.html", b"404.html" if path != "404.html" else b"area-1.html"):
+            with pytest.raises(InvalidTag):
+                AESGCM(key).decrypt(iv, data, other)
     shell = (sealed.site / "area-1.html").read_text(encoding="utf-8")
     (sealed.site / "swapped.html").write_text(shell, encoding="utf-8")
     try:
@@ -258,17 +279,105 @@ def test_each_item_has_its_own_iv(sealed_build):
     assert len(ivs) == len(set(ivs)) == 11 and all(len(base64.b64decode(iv)) == 12 for iv in ivs)
 
 
-def test_the_shell_speaks_the_workbooks_language(tmp_path):
+def test_the_shell_speaks_the_practices_language_and_the_opened_page_the_clients(tmp_path):
+    """What the host holds tells no client's language: the shells and the manifest of a German
+    client of an English practice are English, the pages they hold German."""
     client = tmp_path / "ada.yaml"
     client.write_text(HEAD + f"  sealed: true\n  key: {KEY}\nlanguage: de\nfocus_areas:\n  - name: Beruf\n",
                       encoding="utf-8")
     site = build(client, REPO, tmp_path / "site").site
+    for page in site.rglob("*.html"):
+        shell = page.read_text(encoding="utf-8")
+        assert '<html lang="en">' in shell and "<title>Your workbook</title>" in shell, page.name
+        assert "Arbeitsbuch" not in shell and "deutsch" not in shell.casefold()
     shell = (site / "area-1.html").read_text(encoding="utf-8")
-    assert '<html lang="de">' in shell and "<title>Dein Arbeitsbuch</title>" in shell
-    assert "schalte JavaScript in deinem Browser ein" in shell
-    assert 'data-say-no-key="Dieses Arbeitsbuch ist privat und verschlossen.' in shell
-    assert json.loads((site / "manifest.webmanifest").read_text())["short_name"] == "Arbeitsbuch"
-    assert "Beruf" in opened(site, "area-1.html", content_key(KEY))
+    assert "turn on JavaScript in your browser" in shell and 'data-say-remember="Remember on this device' in shell
+    manifest = (site / "manifest.webmanifest").read_text(encoding="utf-8")
+    assert json.loads(manifest)["short_name"] == "Workbook" and "Arbeitsbuch" not in manifest
+    page = opened(site, "area-1.html", content_key(KEY))
+    assert '<html lang="de"' in page and "Beruf" in page
+    assert "Dieses Arbeitsbuch auf diesem Gerät vergessen" in page  # the footer's forget, and its question
+    assert 'data-confirm="Dieses Arbeitsbuch auf diesem Gerät vergessen? Was du darin geschrieben hast' in page
+
+
+def test_a_practice_in_a_right_to_left_language_has_right_to_left_shells(tmp_path):
+    root = copy_project(tmp_path / "practice")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  language: en\n", "  language: he\n"))
+    client = tmp_path / "ada.yaml"
+    client.write_text(HEAD + f"  sealed: true\n  key: {KEY}\nlanguage: en\nfocus_areas:\n  - name: Career\n",
+                      encoding="utf-8")
+    site = build(client, root, tmp_path / "site").site
+    assert '<html lang="he" dir="rtl">' in (site / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in opened(site, "index.html", content_key(KEY))
+
+
+# ---- What sizes and IVs say --------------------------------------------------------------
+
+LONGER = " And I will say so to the team, kindly, every week."  # 51 characters more in one answer
+
+
+@pytest.fixture(scope="module")
+def edited_builds(tmp_path_factory):
+    """The example client, sealed, built; then built again with one answer (the first focus
+    area's outcome) 51 characters longer, into a site dir of its own."""
+    base = tmp_path_factory.mktemp("edited")
+    client = base / "maya-sealed.yaml"
+    text = sealed_example(passphrase=None).replace(EXAMPLE_TOKEN, SEALED_TOKEN)
+    before = build(_written(client, text), REPO, base / "before").site
+    answer = "      with a team of five people who trust me.\n"
+    assert text.count(answer) == 1 and len(LONGER) == 51
+    after = build(_written(client, text.replace(answer, answer[:-1] + LONGER + "\n")), REPO, base / "after").site
+    return before, after
+
+
+def _written(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def sealed_files(site: Path) -> dict[str, Path]:
+    """Every file of a sealed workbook that is not the theme's: the shells, the index, the manifest."""
+    return {p.relative_to(site).as_posix(): p for p in sorted(site.rglob("*"))
+            if p.is_file() and "assets" not in p.parts}
+
+
+def test_an_answer_51_characters_longer_leaves_every_sealed_file_the_same_size(edited_builds):
+    before, after = edited_builds
+    key = content_key(KEY)
+    # The test can fail: what the pages and the index hold did grow, by the answer.
+    grown = {path: len(decrypt(item(after, path), key, path)) - len(decrypt(item(before, path), key, path))
+             for path in ("area-1.html", "print.html", "search/search_index.json")}
+    assert all(51 <= more <= 120 for more in grown.values()), grown
+    assert "every week." in opened(after, "area-1.html", key) and "every week." not in opened(before, "area-1.html", key)
+    sizes = {name: (p.stat().st_size, sealed_files(after)[name].stat().st_size)
+             for name, p in sealed_files(before).items()}
+    assert sizes.keys() == sealed_files(after).keys()
+    assert {name: size for name, size in sizes.items() if size[0] != size[1]} == {}
+
+
+def item(site: Path, path: str) -> dict[str, str]:
+    return sealed_index(site) if path == "search/search_index.json" else sealed_item(site, path)
+
+
+def test_each_sealed_item_is_padded_to_a_power_of_two_at_or_above_4_kib(edited_builds):
+    before, _ = edited_builds
+    for path in ("index.html", "area-1.html", "print.html", "404.html", "search/search_index.json"):
+        ciphertext = base64.b64decode(item(before, path)["data"])
+        size = len(ciphertext) - 16  # AES-GCM's tag
+        assert size >= LEAST_SIZE and size & (size - 1) == 0, (path, size)
+    assert [len(padded(b"x" * n)) for n in (0, 4092, 4093, 8188, 8189)] == [4096, 4096, 8192, 8192, 16384]
+    assert unpadded(padded("Grüße".encode())) == "Grüße".encode()
+
+
+def test_two_builds_of_an_edited_client_share_no_iv(edited_builds):
+    """An IV is never used twice with one key: not within a build, and not across two builds
+    of the same workbook (a rebuild with the same key gets new ones), pages and index alike."""
+    ivs = [[item(site, path)["iv"] for path in [*sorted(p.relative_to(site).as_posix() for p in site.glob("*.html")),
+                                                 "search/search_index.json"]]
+           for site in edited_builds]
+    assert len(ivs[0]) == len(ivs[1]) == 12
+    assert len(set(ivs[0]) | set(ivs[1])) == 24, "an IV used twice with one key"
 
 
 def test_the_shell_is_a_template_a_practice_may_have_its_own_of_and_its_words_are_escaped(tmp_path):

@@ -64,6 +64,9 @@ class ClientSite:
     words: SiteWords | None = None
     # A code of `languages.theme_languages()` for the theme's own words and direction; None keeps mkdocs.yml's.
     language: str | None = None
+    # Where the theme keeps its settings in the browser (Material's `extra.scope`, relative to
+    # the workbook); None: the workbook's own folder, or mkdocs.yml's extra.scope.
+    storage_scope: str | None = None
 
 
 def build_site(site: ClientSite, site_dir: Path) -> list[str]:
@@ -71,6 +74,8 @@ def build_site(site: ClientSite, site_dir: Path) -> list[str]:
     base = _base_config(site, site_dir)
     config = _client_config(base.config, site, site_dir)
     config.extra["workbook_updated"] = site.updated
+    if site.storage_scope is not None:
+        config.extra["scope"] = site.storage_scope
     if site.words is not None:
         _use_words(config, site.words)
     with base.plugin.warnings_of_build() as warnings:

@@ -49,3 +49,15 @@ def with_language(settings: dict[str, Any], language: str | None) -> dict[str, A
     theme = dict(theme) if isinstance(theme, dict) else {"name": theme}
     theme["language"] = language
     return {**settings, "theme": theme}
+
+
+@functools.cache
+def direction(language: str) -> str:
+    """`rtl` or `ltr`: how the theme writes `language` (its language file says so), for a page
+    the theme does not make (a sealed workbook's shell)."""
+    spec = importlib.util.find_spec(THEME_PACKAGE)
+    for folder in list(spec.submodule_search_locations or []) if spec else []:
+        words = Path(folder) / "templates" / "partials" / "languages" / f"{language}.html"
+        if words.is_file():
+            return "rtl" if '"direction": "rtl"' in words.read_text(encoding="utf-8") else "ltr"
+    return "ltr"

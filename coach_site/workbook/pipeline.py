@@ -36,7 +36,7 @@ from coach_site.project import Project, shown_path
 from coach_site.workbook.dates import human_date
 from coach_site.workbook.escape import SAFE_LINKS_EXTENSION, escape_html
 from coach_site.workbook.render import ClientPages, load_words, render_pages, theme_words
-from coach_site.workbook.seal import seal_of, seal_site
+from coach_site.workbook.seal import SEALED_STORAGE_SCOPE, seal_of, seal_site
 from coach_site.workbook.stamps import Stamps, inputs_fingerprint, shared_fingerprint
 from coach_site.workbook.swap import front_page, staged_site, staging_dir, write_site_root
 from coach_site.workbook.translations import (
@@ -158,17 +158,23 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
         rendered = render_pages(pages, docs_dir)
         with staged_site(site_dir, prepared.token) as staging:
             words = theme_words(prepared.workbook, project.content_dirs, project.workbook_title, language)
-            sealed_words = load_words(project.content_dirs, language)["sealed"] if seal else {}
-            if seal is not None:  # the footer's "forget this workbook on this device"
-                words["pages"] = {**words["pages"], "sealed_forget": escape_html(sealed_words["forget"])}
+            if seal is not None:  # the footer's "forget this workbook on this device", in the client's language
+                footer = load_words(project.content_dirs, language)["sealed"]
+                words["pages"] = {**words["pages"], "sealed_forget": escape_html(footer["forget"]),
+                                  "sealed_forget_confirm": escape_html(footer["forget_confirm"])}
             site = ClientSite(
                 project, docs_dir, rendered.nav, link, extensions=(SAFE_LINKS_EXTENSION,),
                 updated=human_date(prepared.updated, language), words=SiteWords(**words),
                 language=prepared.workbook.language,
+                # The theme's own keys in the browser's storage name the folder above a sealed
+                # workbook, not the workbook's (its token): they say nothing of the client.
+                storage_scope=SEALED_STORAGE_SCOPE if seal is not None else None,
             )
             warnings = build_site(site, staging)
             if seal is not None:  # before the swap: the site dir never holds the plain pages
-                seal_site(staging, seal, sealed_words, project.content_dirs, language)
+                # The shell speaks the practice's language: what the host holds tells no client's.
+                shell_words = load_words(project.content_dirs, project.language)["sealed"]
+                seal_site(staging, seal, shell_words, project.content_dirs, project.language)
     own = prepared.workbook.link
     return Built(prepared.client_file, link=coachee_link(project, own.token, own.sealed, own.key),
                  site=site_dir / prepared.token, warnings=[*warnings, *placeholders_left(prepared.workbook)])

@@ -1,8 +1,9 @@
 /*
  * coach-site reflections: a box beside each open question of the workbook.
  *
- * What the coachee types is kept in this browser only (localStorage, keyed by the
- * workbook's key and the question), restored on reload, and never sent anywhere.
+ * What the coachee types is kept in this browser only (store.js: localStorage, or encrypted
+ * for a sealed workbook; keyed by the workbook's key and the question), restored on reload,
+ * and never sent anywhere.
  * The key (data-key) is the same for every link the client ever had, so a new link
  * after `coach-site rotate` shows the same notes; it is a hash, never a token. Notes
  * kept under a raw token (before keys existed) are moved to the key on first visit.
