@@ -348,7 +348,7 @@ def test_an_answer_51_characters_longer_leaves_every_sealed_file_the_same_size(e
     # The test can fail: what the pages and the index hold did grow, by the answer.
     grown = {path: len(decrypt(item(after, path), key, path)) - len(decrypt(item(before, path), key, path))
              for path in ("area-1.html", "print.html", "search/search_index.json")}
-    assert all(51 <= more <= 120 for more in grown.values()), grown
+    assert all(more >= 51 for more in grown.values()), grown  # (a page may carry an answer more than once)
     assert "every week." in opened(after, "area-1.html", key) and "every week." not in opened(before, "area-1.html", key)
     sizes = {name: (p.stat().st_size, sealed_files(after)[name].stat().st_size)
              for name, p in sealed_files(before).items()}
