@@ -23,7 +23,7 @@ from coach_site.commands.build import (  # noqa: E402
 )
 from coach_site.console import Console, printable, shell_quoted  # noqa: E402
 from coach_site.errors import MACHINE_TROUBLE, REPORT_A_BUG, CoachSiteError, os_error_in_words  # noqa: E402
-from coach_site.project import CONFIG_FILE, Project, example_values  # noqa: E402
+from coach_site.project import CONFIG_FILE, Project, example_values, site_url_missing  # noqa: E402
 from coach_site.project_loader import load_project  # noqa: E402
 from coach_site.workbook.pipeline import (  # noqa: E402
     Built,
@@ -117,6 +117,7 @@ def build(files: tuple[Path, ...], site_dir: Path, force: bool, jobs: int | None
     """Build each client's workbook (default: every clients/*.yaml) and print its private link."""
     project = load_project()
     _warn_if_example(project)
+    _note_if_no_site_url(project)
     _hold_site_dir(project, site_dir)
     outcomes = _build_and_report(_keyed(client_files(project, files), project), project, site_dir, force, jobs)
     raise_if_failed(outcomes)
@@ -138,6 +139,21 @@ def _refuse_if_example(project: Project) -> None:
     if found := _still_the_example(project):
         raise CoachSiteError(f"{found}\nNothing was published: change these in {project.config_file}, "
                              "then publish again.")
+    _refuse_if_no_site_url(project, "Nothing was published", "publish")
+
+
+def _note_if_no_site_url(project: Project) -> None:
+    """Once per build: without site_url, the links printed open the workbooks on this computer."""
+    if project.site_url is None:
+        _console().say(f"{site_url_missing(project)}\nUntil then, each link below opens the workbook on this "
+                       "computer; publish and email wait for it.", err=True, dim=True)
+
+
+def _refuse_if_no_site_url(project: Project, nothing: str, again: str) -> None:
+    """A link to send needs the address the workbooks are published at."""
+    if project.site_url is None:
+        raise CoachSiteError(f"{site_url_missing(project)}\n{nothing}: a link you send must open on the web. "
+                             f"Set site_url, then {again} again.")
 
 
 def _keyed(files: list[Path], project: Project) -> list[Path]:
@@ -239,33 +255,61 @@ def new(name: str, email: str | None, clients_dir: Path, slug: str | None, langu
 @click.option("--name", help="Your name, as it signs every workbook and email.")
 @click.option("--email", help="Your email address, in every workbook's footer and email.")
 @click.option("--site-url",
-              help="Where your workbooks will be published, e.g. https://coaching.your-name.com/workbooks/")
+              help="Where your workbooks will be published, e.g. https://coaching.your-name.com/workbooks/; "
+              "leave it out if you have no website yet (set site_url in mkdocs.yml later).")
 @click.option("--language", help="Your workbooks' language (en, de, fr, es, pt-BR, ...); default en.")
 @verbosity
 def init(folder: Path, name: str | None, email: str | None, site_url: str | None, language: str | None) -> None:
     """Start your practice in a new FOLDER: mkdocs.yml with your details, clients/, git."""
-    from coach_site.commands.init import Details, init_practice
+    from coach_site.commands.init import (
+        Details,
+        coach_email_problem,
+        init_practice,
+        language_problem,
+        name_problem,
+        site_url_problem,
+    )
 
-    given = {"--name": name, "--email": email, "--site-url": site_url}
+    given = {"--name": name, "--email": email}
     if not sys.stdin.isatty() and (missing := [option for option, value in given.items() if value is None]):
         raise CoachSiteError(f"{' and '.join(missing)} missing: coach-site init FOLDER --name \"Your Name\" "
-                             "--email you@your-domain.com --site-url https://your-domain.com/workbooks/")
-    details = Details(
-        name=_asked(name, "Your name (it signs every workbook)"),
-        email=_asked(email, "Your email address"),
-        site_url=_asked(site_url, "Where your workbooks will be published (https://...)"),
-        language=language,
-    )
-    init_practice(folder, details)
+                             "--email you@your-domain.com (and --site-url https://your-domain.com/workbooks/ "
+                             "once you have a website)")
+    if sys.stdin.isatty():  # each answer checked as it is given, asked again until it will do
+        name = _asked(name, "Your name (it signs every workbook)", name_problem)
+        email = _asked(email, "Your email address", coach_email_problem)
+        site_url = _asked(site_url, "Where your workbooks will be published (https://...; "
+                          "press Enter if you have no website yet)", site_url_problem, optional=True)
+        if language is not None:
+            language = _asked(language, "Your workbooks' language (en, de, fr, ...; Enter for en)", language_problem,
+                              optional=True) or None
+    details = Details(name=name, email=email, site_url=site_url or None, language=language)
+    started = init_practice(folder, details)
     console = _console()
     console.say(f"Started your practice in {folder}.")
+    if started.git_problem:
+        console.warn(f"{started.git_problem}\nYour practice is ready, but not yet kept in git: run `git init`, "
+                     "then `git add -A && git commit -m \"Start my coaching practice\"` in it.")
+    elif started.identity_set:
+        console.say(f"Its git repository records your commits as {details.name.strip()} <{details.email.strip()}> "
+                    "(git config user.name and user.email there).", dim=True)
+    if not details.site_url:
+        console.say("No website yet: `coach-site build` shows each workbook from this computer. Once you have one, "
+                    f"set site_url in {shell_quoted(folder / CONFIG_FILE)} to publish and email links.", dim=True)
     console.say(f"Next: cd {shell_quoted(folder)} && coach-site new \"Full Name\" --email client@example.org "
                 "(README.md there says what follows).", dim=True)
 
 
-def _asked(value: str | None, question: str) -> str:
-    """An option's value: as given, else asked for (on a terminal: `init` checked that)."""
-    return value if value is not None else click.prompt(question, err=True)
+def _asked(value: str | None, question: str, problem, *, optional: bool = False) -> str:
+    """An answer on a terminal: the option's value when it will do; else the question asked,
+    again after a wrong answer, with what is wrong (the answers given before it are kept)."""
+    while True:
+        if value is not None:
+            why = problem(value)
+            if why is None:
+                return value
+            _console().warn(f"{why}. Try again.")
+        value = click.prompt(question, default="" if optional else None, show_default=False, err=True)
 
 
 @cli.command()
@@ -333,6 +377,7 @@ def email(client_file: Path, eml: Path | None) -> None:
     from coach_site.commands.email import client_email, draft_message
 
     project = load_project()
+    _refuse_if_no_site_url(project, "No email was written", "run coach-site email")
     _warn_if_example(project)
     mail, workbook = client_email(_keyed([client_file], project)[0], project)
     console = _console()

@@ -20,12 +20,12 @@ from pathlib import Path
 
 import jinja2
 
-from coach_site.clientfile.keys import coachee_link
+from coach_site.clientfile.keys import key_fragment
 from coach_site.clientfile.model import Workbook
 from coach_site.clientfile.tokens import file_key, shared_links
 from coach_site.console import printable
 from coach_site.errors import BuildError, CoachSiteError
-from coach_site.project import Coach, Project
+from coach_site.project import Coach, Project, site_url_missing
 from coach_site.workbook.dates import LANGUAGE, human_date
 from coach_site.workbook.escape import escape_html
 from coach_site.workbook.pipeline import check_client
@@ -167,13 +167,16 @@ def _unwritable(address: str, where: str, why: str) -> CoachSiteError:
 def client_email(client_file: Path, project: Project) -> tuple[HomeworkEmail, Workbook]:
     """The homework email of a valid client file whose private link is its own; a sealed
     one's link carries its key (`coach-site email` writes one into the file first when it has none)."""
+    if project.site_url is None:  # a link to send opens on the web, never on the coach's disk
+        raise CoachSiteError(site_url_missing(project))
     workbook = check_client(client_file, practice_sealed=project.sealed)
     # The link would open whatever was published for the client file this one was copied from.
     if problem := shared_links([*project.client_files(), client_file]).get(file_key(client_file)):
         raise CoachSiteError(str(problem))
     link = workbook.link
     mail = homework_email(
-        workbook, project.content_dirs, project.coach, coachee_link(project, link.token, link.sealed, link.key),
+        workbook, project.content_dirs, project.coach,
+        project.web_link(link.token) + key_fragment(project, link.sealed, link.key),
         project.language_of(workbook.language),
     )
     return mail, workbook
