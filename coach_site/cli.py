@@ -371,16 +371,27 @@ def serve(client_file: Path, port: int) -> None:
 @click.argument("client_file", type=CLIENT_FILE)
 @click.option("--eml", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write the email as a draft message file (.eml) for your mail client.")
+@click.option("--yes", is_flag=True, help="Write it even when homework.due has passed; do not ask.")
 @verbosity
-def email(client_file: Path, eml: Path | None) -> None:
+def email(client_file: Path, eml: Path | None, yes: bool) -> None:
     """The homework email after a Strategy session. Printed, never sent."""
-    from coach_site.commands.email import client_email, draft_message
+    import datetime as dt
+
+    from coach_site.commands.email import client_email, draft_message, due_date_passed
 
     project = load_project()
     _refuse_if_no_site_url(project, "No email was written", "run coach-site email")
     _warn_if_example(project)
     mail, workbook = client_email(_keyed([client_file], project)[0], project)
     console = _console()
+    if passed := due_date_passed(client_file, workbook, dt.date.today()):
+        if not yes and not sys.stdin.isatty():
+            raise CoachSiteError(f"{passed}\nNo email was written: change homework.due to the day you agreed, "
+                                 "or add --yes to write it as it is.")
+        console.warn(passed)
+        if not yes and not click.confirm("Write the email with this due date as it is?", default=False, err=True):
+            raise CoachSiteError("No email was written: change homework.due to the day you agreed, then run "
+                                 "coach-site email again.")
     console.say(f"Subject: {mail.subject}\n\n{mail.text}")
     if eml:
         eml.write_bytes(draft_message(mail, workbook, project.coach, client_file))
@@ -487,6 +498,8 @@ def publish(files: tuple[Path, ...], to: str, site_dir: Path, force: bool, jobs:
         client_tokens,
         parse_target,
         publish_sites,
+        unfinished_clients,
+        unlinked,
     )
 
     project = load_project()
@@ -495,13 +508,22 @@ def publish(files: tuple[Path, ...], to: str, site_dir: Path, force: bool, jobs:
     check_target(target, project.root)  # before building anything
     _hold_site_dir(project, site_dir)
     console = _console()
-    outcomes = _build_and_report(_keyed(client_files(project, files), project), project, site_dir, force, jobs)
+    files = _keyed(client_files(project, files), project)
+    held = unfinished_clients(files, project)  # half-filled: never sent out, what was published stays
+    outcomes = _build_and_report([f for f in files if f not in held], project, site_dir, force, jobs)
+    for client_file, error in held.items():
+        console.error(str(error))
+        outcomes.append(Failed(client_file, error))
     tokens = client_tokens(project, outcomes, prune=prune)
 
+    def listed(heading: str, tokens: list[str], say) -> None:
+        what = unlinked(project, tokens)
+        say(heading)
+        for token in tokens:
+            say(f"  {token}/: {what[token]}")
+
     def confirm(orphans: list[str]) -> bool:
-        console.warn(f"{len(orphans)} published workbook(s) have no client file any more:")
-        for token in orphans:
-            console.warn(f"  {token}/")
+        listed(f"{len(orphans)} published workbook(s) are no client's link any more:", orphans, console.warn)
         return yes or click.confirm("Remove them from the host?", default=False, err=True)
 
     def confirm_rewrite(reasons: list[str]) -> bool:
@@ -516,7 +538,7 @@ def publish(files: tuple[Path, ...], to: str, site_dir: Path, force: bool, jobs:
                            confirm=confirm, confirm_rewrite=confirm_rewrite, project=project)
     if report.nothing_new:
         console.say(f"Nothing new to publish: {target} already holds these workbooks.", err=True)
-        raise_if_failed(outcomes)
+        _raise_if_held_or_failed(outcomes, held)
         return
     if report.history_replaced:
         console.say(f"Replaced the history of {target} with one commit.", err=True)
@@ -524,10 +546,23 @@ def publish(files: tuple[Path, ...], to: str, site_dir: Path, force: bool, jobs:
     if advice := report.advice(target):
         console.warn(advice)
     if report.pruned:
-        console.say(f"Removed {len(report.pruned)} workbook(s) whose client file is gone.", err=True)
+        listed(f"Removed {len(report.pruned)} workbook(s) from {target}:", report.pruned,
+               lambda line: console.say(line, err=True))
     elif report.orphans:
-        console.warn(f"{len(report.orphans)} published workbook(s) have no client file; --prune removes them.")
-    raise_if_failed(outcomes)
+        listed(f"{len(report.orphans)} published workbook(s) are no client's link any more; --prune removes them:",
+               report.orphans, console.warn)
+    _raise_if_held_or_failed(outcomes, held)
+
+
+def _raise_if_held_or_failed(outcomes: list[Outcome], held: dict) -> None:
+    """After a publish: it failed when any client failed to build or was held back half-filled."""
+    if not held:
+        raise_if_failed(outcomes)
+        return
+    failed = Tally.of(outcomes).failed - len(held)
+    said = [f"{failed} client(s) failed to build"] if failed else []
+    said.append(f"{len(held)} client(s) still hold the names `coach-site new` wrote")
+    raise CoachSiteError(f"{' and '.join(said)}; their published sites were left as they were")
 
 
 @cli.command("list")

@@ -87,8 +87,8 @@ def test_the_installed_wheel_runs_a_practice_from_init_to_publish(installed, tmp
     made = coach_site("new", "Priya Natarajan", "--email", "priya@example.org", cwd=practice)
     client = practice / "clients" / "priya-natarajan.yaml"
     assert made.stdout.startswith("Wrote clients/priya-natarajan.yaml") and client.is_file()
-    client.write_text(client.read_text(encoding="utf-8").replace("focus_areas:", "focus_areas:\n  - name: Career", 1),
-                      encoding="utf-8")
+    client.write_text(client.read_text(encoding="utf-8").replace("First focus area", "Career")
+                      .replace("First value", "Courage"), encoding="utf-8")  # never sent out half-filled
     assert coach_site("check", cwd=practice).returncode == 0
 
     built = coach_site("build", cwd=practice)
