@@ -42,7 +42,7 @@ def test_init_starts_a_practice_with_the_coachs_details_and_the_examples_setting
     assert settings["theme"]["palette"] == example["theme"]["palette"]
     assert "# The base of the private links" in (practice / "mkdocs.yml").read_text(encoding="utf-8")
     assert (practice / "clients" / SCHEMA_FILE).read_text(encoding="utf-8") == schema_text()
-    assert {"site/", ".coach-site/"} <= set((practice / ".gitignore").read_text().splitlines())
+    assert {"site/", ".coach-site/", "*.eml"} <= set((practice / ".gitignore").read_text().splitlines())
     assert subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=practice,
                           capture_output=True, text=True).stdout.strip() == "true"
     readme = (practice / "README.md").read_text(encoding="utf-8")
@@ -350,3 +350,26 @@ def test_init_leaves_a_known_git_identity_alone(tmp_path):
                            capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
     assert local.stdout == ""
     assert git_out(practice, "log", "--format=%an <%ae>", home=tmp_path) == "Robin Home <robin@home.example>"
+
+
+def test_the_getting_started_guide_names_only_commands_and_options_that_exist():
+    """docs/getting-started.md, for the coach: every `coach-site ...` it gives is a command
+    that exists, with options it takes."""
+    import re as regex
+
+    from coach_site.cli import cli
+
+    guide = (REPO / "docs" / "getting-started.md").read_text(encoding="utf-8")
+    code = "\n".join(regex.findall(r"```[a-z]*\n(.*?)```", guide, regex.DOTALL) + regex.findall(r"`([^`\n]+)`", guide))
+    used = regex.findall(r"coach-site ([a-z-]+)((?: +--?[a-z-]+| +[^\s`|]+)*)", code)
+    assert len(used) > 10
+    for name, rest in used:
+        if name == "version":
+            continue
+        assert name in cli.commands or name == "--version", name
+        command = cli.commands.get(name)
+        options = {opt for param in (command.params if command else []) for opt in param.opts}
+        for option in regex.findall(r"(--[a-z-]+)", rest):
+            assert option in options | {"--help", "--quiet", "--verbose"}, (name, option)
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert readme.index("docs/getting-started.md") < readme.index("make build")  # the first screen leads to it
