@@ -9,7 +9,7 @@ LOCK_UPGRADE ?= --upgrade
 LOCK_FLAGS := --generate-hashes --universal --python-version 3.11 --quiet
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: build test test-latest lock screenshots snapshot bench system-packages yaml-language-server clean
+.PHONY: build test test-latest lock release screenshots snapshot bench system-packages yaml-language-server clean
 
 # pip only bootstraps the installer; everything else comes from the lock through it.
 $(VENV)/.uv: requirements/uv.txt
@@ -50,6 +50,14 @@ lock: $(VENV)/.uv
 	$(UV) pip compile pyproject.toml requirements/tools.in requirements/uv.in -c requirements/test.txt $(LOCK_FLAGS) -o requirements/run.txt
 	$(UV) pip compile requirements/uv.in -c requirements/test.txt $(LOCK_FLAGS) -o requirements/uv.txt
 
+## The sdist and wheel of a release, in dist/, built with the lock's build frontend and setuptools and
+## checked as the package index will check them. Uploading stays a person's step (README, Releasing).
+release: $(VENV)/.installed-test
+	rm -rf dist build
+	$(BIN)/python -m build --no-isolation --outdir dist .
+	$(BIN)/twine check --strict dist/*
+	@echo "Built and checked: dist/. To publish this release: $(BIN)/twine upload dist/*"
+
 ## Screenshots of every page (390 and 1280 px, light and dark) into test-artifacts/, to look at; never in CI.
 screenshots: $(VENV)/.installed-test system-packages
 	COACH_SITE_SCREENSHOTS=1 $(BIN)/python -m pytest -n auto --dist loadfile -m screenshots
@@ -87,4 +95,4 @@ bench: $(VENV)/.installed-test system-packages
 	$(BIN)/python benchmarks/sealed_open_bench.py
 
 clean:
-	rm -rf $(VENV) .venv-latest site test-artifacts .pytest_cache .tools
+	rm -rf $(VENV) .venv-latest site test-artifacts .pytest_cache .tools dist build

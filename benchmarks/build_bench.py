@@ -105,11 +105,11 @@ def plain_mkdocs_projects(project: Path, root: Path) -> list[Path]:
     for client in sorted((project / "clients").glob("*.yaml")):
         prepared = prepare_client(client, loaded)
         docs = root / "plain" / client.stem / "docs"
-        pages = ClientPages(prepared.workbook, loaded.content_dirs, loaded.coach, loaded.private_link(prepared.token),
+        pages = ClientPages(prepared.workbook, loaded.content_dirs, loaded.coach, loaded.web_link(prepared.token),
                             updated=prepared.updated)
         rendered = render_pages(pages, docs)
         config = {**base, "docs_dir": str(docs), "site_dir": str(docs.parent / "site"), "nav": rendered.nav,
-                  "site_url": loaded.private_link(prepared.token)}
+                  "site_url": loaded.web_link(prepared.token)}
         config["theme"] = {**base["theme"], "custom_dir": str(PACKAGE_OVERRIDES)}  # coach-site's theme files
         path = docs.parent / "mkdocs.yml"
         path.write_text(yaml.safe_dump(config, sort_keys=False))

@@ -24,7 +24,7 @@ from coach_site.commands.build import (  # noqa: E402
 )
 from coach_site.console import Console, counted, printable, shell_quoted, side_by_side  # noqa: E402
 from coach_site.errors import MACHINE_TROUBLE, REPORT_A_BUG, CoachSiteError, os_error_in_words  # noqa: E402
-from coach_site.project import CONFIG_FILE, Project, example_values  # noqa: E402
+from coach_site.project import CONFIG_FILE, Project, example_values, site_url_missing  # noqa: E402
 from coach_site.project_loader import load_project  # noqa: E402
 from coach_site.workbook.pipeline import (  # noqa: E402
     Built,
@@ -118,6 +118,7 @@ def build(files: tuple[Path, ...], site_dir: Path, force: bool, jobs: int | None
     """Build each client's workbook (default: every clients/*.yaml) and print its private link."""
     project = load_project()
     _warn_if_example(project)
+    _note_if_no_site_url(project)
     _hold_site_dir(project, site_dir)
     outcomes = _build_and_report(_keyed(client_files(project, files), project), project, site_dir, force, jobs)
     raise_if_failed(outcomes)
@@ -139,6 +140,21 @@ def _refuse_if_example(project: Project) -> None:
     if found := _still_the_example(project):
         raise CoachSiteError(f"{found}\nNothing was published: change these in {project.config_file}, "
                              "then publish again.")
+    _refuse_if_no_site_url(project, "Nothing was published", "publish")
+
+
+def _note_if_no_site_url(project: Project) -> None:
+    """Once per build: without site_url, the links printed open the workbooks on this computer."""
+    if project.site_url is None:
+        _console().say(f"{site_url_missing(project)}\nUntil then, each link below opens the workbook on this "
+                       "computer; publish and email wait for it.", err=True, dim=True)
+
+
+def _refuse_if_no_site_url(project: Project, nothing: str, again: str) -> None:
+    """A link to send needs the address the workbooks are published at."""
+    if project.site_url is None:
+        raise CoachSiteError(f"{site_url_missing(project)}\n{nothing}: a link you send must open on the web. "
+                             f"Set site_url, then {again} again.")
 
 
 def _keyed(files: list[Path], project: Project) -> list[Path]:
@@ -240,33 +256,61 @@ def new(name: str, email: str | None, clients_dir: Path, slug: str | None, langu
 @click.option("--name", help="Your name, as it signs every workbook and email.")
 @click.option("--email", help="Your email address, in every workbook's footer and email.")
 @click.option("--site-url",
-              help="Where your workbooks will be published, e.g. https://coaching.your-name.com/workbooks/")
+              help="Where your workbooks will be published, e.g. https://coaching.your-name.com/workbooks/; "
+              "leave it out if you have no website yet (set site_url in mkdocs.yml later).")
 @click.option("--language", help="Your workbooks' language (en, de, fr, es, pt-BR, ...); default en.")
 @verbosity
 def init(folder: Path, name: str | None, email: str | None, site_url: str | None, language: str | None) -> None:
     """Start your practice in a new FOLDER: mkdocs.yml with your details, clients/, git."""
-    from coach_site.commands.init import Details, init_practice
+    from coach_site.commands.init import (
+        Details,
+        coach_email_problem,
+        init_practice,
+        language_problem,
+        name_problem,
+        site_url_problem,
+    )
 
-    given = {"--name": name, "--email": email, "--site-url": site_url}
+    given = {"--name": name, "--email": email}
     if not sys.stdin.isatty() and (missing := [option for option, value in given.items() if value is None]):
         raise CoachSiteError(f"{' and '.join(missing)} missing: coach-site init FOLDER --name \"Your Name\" "
-                             "--email you@your-domain.com --site-url https://your-domain.com/workbooks/")
-    details = Details(
-        name=_asked(name, "Your name (it signs every workbook)"),
-        email=_asked(email, "Your email address"),
-        site_url=_asked(site_url, "Where your workbooks will be published (https://...)"),
-        language=language,
-    )
-    init_practice(folder, details)
+                             "--email you@your-domain.com (and --site-url https://your-domain.com/workbooks/ "
+                             "once you have a website)")
+    if sys.stdin.isatty():  # each answer checked as it is given, asked again until it will do
+        name = _asked(name, "Your name (it signs every workbook)", name_problem)
+        email = _asked(email, "Your email address", coach_email_problem)
+        site_url = _asked(site_url, "Where your workbooks will be published (https://...; "
+                          "press Enter if you have no website yet)", site_url_problem, optional=True)
+        if language is not None:
+            language = _asked(language, "Your workbooks' language (en, de, fr, ...; Enter for en)", language_problem,
+                              optional=True) or None
+    details = Details(name=name, email=email, site_url=site_url or None, language=language)
+    started = init_practice(folder, details)
     console = _console()
     console.say(f"Started your practice in {folder}.")
+    if started.git_problem:
+        console.warn(f"{started.git_problem}\nYour practice is ready, but not yet kept in git: run `git init`, "
+                     "then `git add -A && git commit -m \"Start my coaching practice\"` in it.")
+    elif started.identity_set:
+        console.say(f"Its git repository records your commits as {details.name.strip()} <{details.email.strip()}> "
+                    "(git config user.name and user.email there).", dim=True)
+    if not details.site_url:
+        console.say("No website yet: `coach-site build` shows each workbook from this computer. Once you have one, "
+                    f"set site_url in {shell_quoted(folder / CONFIG_FILE)} to publish and email links.", dim=True)
     console.say(f"Next: cd {shell_quoted(folder)} && coach-site new \"Full Name\" --email client@example.org "
                 "(README.md there says what follows).", dim=True)
 
 
-def _asked(value: str | None, question: str) -> str:
-    """An option's value: as given, else asked for (on a terminal: `init` checked that)."""
-    return value if value is not None else click.prompt(question, err=True)
+def _asked(value: str | None, question: str, problem, *, optional: bool = False) -> str:
+    """An answer on a terminal: the option's value when it will do; else the question asked,
+    again after a wrong answer, with what is wrong (the answers given before it are kept)."""
+    while True:
+        if value is not None:
+            why = problem(value)
+            if why is None:
+                return value
+            _console().warn(f"{why}. Try again.")
+        value = click.prompt(question, default="" if optional else None, show_default=False, err=True)
 
 
 @cli.command()
@@ -328,15 +372,27 @@ def serve(client_file: Path, port: int) -> None:
 @click.argument("client_file", type=CLIENT_FILE)
 @click.option("--eml", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write the email as a draft message file (.eml) for your mail client.")
+@click.option("--yes", is_flag=True, help="Write it even when homework.due has passed; do not ask.")
 @verbosity
-def email(client_file: Path, eml: Path | None) -> None:
+def email(client_file: Path, eml: Path | None, yes: bool) -> None:
     """The homework email after a Strategy session. Printed, never sent."""
-    from coach_site.commands.email import client_email, draft_message
+    import datetime as dt
+
+    from coach_site.commands.email import client_email, draft_message, due_date_passed
 
     project = load_project()
+    _refuse_if_no_site_url(project, "No email was written", "run coach-site email")
     _warn_if_example(project)
     mail, workbook = client_email(_keyed([client_file], project)[0], project)
     console = _console()
+    if passed := due_date_passed(client_file, workbook, dt.date.today()):
+        if not yes and not sys.stdin.isatty():
+            raise CoachSiteError(f"{passed}\nNo email was written: change homework.due to the day you agreed, "
+                                 "or add --yes to write it as it is.")
+        console.warn(passed)
+        if not yes and not click.confirm("Write the email with this due date as it is?", default=False, err=True):
+            raise CoachSiteError("No email was written: change homework.due to the day you agreed, then run "
+                                 "coach-site email again.")
     console.say(f"Subject: {mail.subject}\n\n{mail.text}")
     if eml:
         eml.write_bytes(draft_message(mail, workbook, project.coach, client_file))
@@ -453,6 +509,8 @@ def publish(files: tuple[Path, ...], to: str, site_dir: Path, force: bool, jobs:
         client_tokens,
         parse_target,
         publish_sites,
+        unfinished_clients,
+        unlinked,
     )
 
     project = load_project()
@@ -461,13 +519,23 @@ def publish(files: tuple[Path, ...], to: str, site_dir: Path, force: bool, jobs:
     check_target(target, project.root)  # before building anything
     _hold_site_dir(project, site_dir)
     console = _console()
-    outcomes = _build_and_report(_keyed(client_files(project, files), project), project, site_dir, force, jobs)
+    files = _keyed(client_files(project, files), project)
+    held = unfinished_clients(files, project)  # half-filled: never sent out, what was published stays
+    outcomes = _build_and_report([f for f in files if f not in held], project, site_dir, force, jobs)
+    for client_file, error in held.items():
+        console.error(str(error))
+        outcomes.append(Failed(client_file, error))
     tokens = client_tokens(project, outcomes, prune=prune)
 
+    def listed(heading: str, tokens: list[str], say) -> None:
+        what = unlinked(project, tokens)
+        say(heading)
+        for token in tokens:
+            say(f"  {token}/: {what[token]}")
+
     def confirm(orphans: list[str]) -> bool:
-        console.warn(counted(len(orphans), "published workbook has no client file any more:", "published workbooks have no client file any more:"))
-        for token in orphans:
-            console.warn(f"  {token}/")
+        listed(counted(len(orphans), "published workbook is no client's link any more:",
+                       "published workbooks are no client's link any more:"), orphans, console.warn)
         return yes or click.confirm("Remove them from the host?", default=False, err=True)
 
     def confirm_rewrite(reasons: list[str]) -> bool:
@@ -482,7 +550,7 @@ def publish(files: tuple[Path, ...], to: str, site_dir: Path, force: bool, jobs:
                            confirm=confirm, confirm_rewrite=confirm_rewrite, project=project)
     if report.nothing_new:
         console.say(f"Nothing new to publish: {target} already holds these workbooks.", err=True)
-        raise_if_failed(outcomes)
+        _raise_if_held_or_failed(outcomes, held)
         return
     if report.history_replaced:
         console.say(f"Replaced the history of {target} with one commit.", err=True)
@@ -490,10 +558,25 @@ def publish(files: tuple[Path, ...], to: str, site_dir: Path, force: bool, jobs:
     if advice := report.advice(target):
         console.warn(advice)
     if report.pruned:
-        console.say(f"Removed {counted(len(report.pruned), 'workbook whose client file is gone.', 'workbooks whose client file is gone.')}", err=True)
+        listed(f"Removed {counted(len(report.pruned), 'workbook', 'workbooks')} from {target}:", report.pruned,
+               lambda line: console.say(line, err=True))
     elif report.orphans:
-        console.warn(counted(len(report.orphans), "published workbook has no client file; --prune removes it.", "published workbooks have no client file; --prune removes them."))
-    raise_if_failed(outcomes)
+        listed(counted(len(report.orphans), "published workbook is no client's link any more; --prune removes it:",
+                       "published workbooks are no client's link any more; --prune removes them:"),
+               report.orphans, console.warn)
+    _raise_if_held_or_failed(outcomes, held)
+
+
+def _raise_if_held_or_failed(outcomes: list[Outcome], held: dict) -> None:
+    """After a publish: it failed when any client failed to build or was held back half-filled."""
+    if not held:
+        raise_if_failed(outcomes)
+        return
+    failed = Tally.of(outcomes).failed - len(held)
+    said = [counted(failed, "client failed to build", "clients failed to build")] if failed else []
+    said.append(counted(len(held), "client still holds the names `coach-site new` wrote",
+                        "clients still hold the names `coach-site new` wrote"))
+    raise CoachSiteError(f"{' and '.join(said)}; their published sites were left as they were")
 
 
 @cli.command("list")

@@ -30,7 +30,7 @@ class Project:
     overrides/ with whatever the coach changed of coach-site's own templates and theme."""
 
     root: Path
-    site_url: str
+    site_url: str | None  # None until the coach has a host: links are then the workbooks on disk
     coach: Coach
     workbook_title: str | None = None  # extra.workbook_title: the header's words, "{name}" filled in
     language: str = DEFAULT_LANGUAGE  # theme.language: the practice's language, for clients without one
@@ -69,9 +69,23 @@ class Project:
         """A client's language: their own, else the practice's."""
         return client_language or self.language
 
-    def private_link(self, token: str) -> str:
-        """The workbook's address: site_url + token + '/'. What the pages may say of themselves."""
-        return f"{self.site_url}{token}/"
+    def web_link(self, token: str) -> str | None:
+        """The workbook's address on the web, site_url + token + '/', what the pages may say
+        of themselves; None while site_url is not set."""
+        return f"{self.site_url}{token}/" if self.site_url else None
+
+    def private_link(self, token: str, site_dir: Path) -> str:
+        """The link to a workbook: its address on the web; while site_url is not set, its
+        front page on this computer (site_dir/<token>/index.html), to open from disk."""
+        if link := self.web_link(token):
+            return link
+        return Path(os.path.abspath(site_dir / token / "index.html")).as_uri()
+
+
+def site_url_missing(project: Project) -> str:
+    """What to do while mkdocs.yml has no site_url, in the coach's words: one line to act on."""
+    return (f"{CONFIG_FILE}: site_url is not set yet: set it to the address "
+            "your workbooks will be published at, like https://you.github.io/workbooks/")
 
 
 # What the example practice (this repository's, and the one `init` starts from) says; a
@@ -94,7 +108,7 @@ def is_example_coach(name: str | None, email: str | None) -> bool:
 def example_values(project: Project) -> list[str]:
     """What in mkdocs.yml is still the example's, each as what to change; empty when none."""
     found = []
-    if is_example_address(project.site_url):
+    if project.site_url and is_example_address(project.site_url):
         found.append(f"site_url is still the example's ({project.site_url}): set it to the address "
                      "your workbooks will be published at")
     if is_example_coach(project.coach.name, project.coach.email):

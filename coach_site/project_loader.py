@@ -30,10 +30,10 @@ def load_project(root: Path | str = ".") -> Project:
         config = read_settings(config_file)
     except Exception as exc:  # a YAML error, reported like any other bad input
         raise CoachSiteError(f"{CONFIG_FILE}: cannot be read: {exc}") from None
-    site_url = str(config.get("site_url") or "").strip()
-    if not site_url:
-        raise CoachSiteError(f"{CONFIG_FILE}: site_url: set it to the base of your private links")
-    if not site_url.endswith("/"):
+    # Unset until the coach has a host: build then links the workbooks on disk, and publish
+    # and email say what to set.
+    site_url = str(config.get("site_url") or "").strip() or None
+    if site_url and not site_url.endswith("/"):
         site_url += "/"
     coach = (config.get("extra") or {}).get("coach") or {}
     if not coach.get("name"):

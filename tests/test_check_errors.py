@@ -243,6 +243,81 @@ CASES: dict[str, tuple[str, int, list[str]]] = {
         AREA + "    next_steps:\n      - Call Bo\n     - Renew passport\n",
         9, ["this `- ` starts 5 spaces from the left", "on line 8, starts 6", "add 1 space before this `- `"],
     ),
+    # A coach's first hour (issue 28): messages that misled, or whose fix did not work.
+    "curly-quotes-then-more": (
+        AREA + "    why_it_matters: “Freedom: mine” is what I want\n",
+        7, ["starts with curly quotes (“ ”)", "only straight quotes",
+            '`why_it_matters: "“Freedom: mine” is what I want"`'],
+    ),
+    "rating-history-on-one-line": (
+        AREA + "    satisfaction: 2026-12-01: 5, 2026-12-07: 3\n",
+        7, ["ratings with their dates", "`satisfaction: {2026-12-01: 5, 2026-12-07: 3}`",
+            "one date per line below `satisfaction:`, each indented 6 spaces: `2026-12-01: 5`, `2026-12-07: 3`"],
+    ),
+    "rating-history-in-quotes": (
+        AREA + '    satisfaction: "2026-12-01: 5, 2026-12-07: 3"\n',
+        7, ["focus area 1 (Career), satisfaction: `2026-12-01: 5, 2026-12-07: 3` is read as one text",
+            "`satisfaction: {2026-12-01: 5, 2026-12-07: 3}`", "one date per line"],
+    ),
+    "ticked-step-without-dash": (
+        AREA + "    next_steps:\n      - step: Call Bo\n        done: true\n      ✅ Sign up for the 10k\n",
+        10, ["a next step of the list above without its `- `", "lined up with the `- ` on line 8",
+             "`      - step: Sign up for the 10k` and below it, lined up with `step:`, `done: true`",
+             "marked done with `done:`"],
+    ),
+    "ticked-step-below-done": (
+        AREA + "homework:\n  action_items:\n    - step: Call Bo\n      done: 2026-12-01\n      ✔ Book the dentist\n",
+        11, ["an action item of the list above without its `- `", "`    - step: Book the dentist`"],
+    ),
+    "step-without-dash-below-done": (
+        AREA + "    next_steps:\n      - step: Call Bo\n        done: true\n      Sign up for the 10k\n",
+        10, ["a next step of the list above without its `- `", "write `      - Sign up for the 10k`"],
+    ),
+    "name-glued-with-fields-below": (
+        HEAD + "focus_areas:\n  - name:Health\n    outcome: Run\n",
+        6, ["there is no space after `name:`", "`name: Health`"],
+    ),
+    "area-without-name-with-fields-below": (
+        AREA + "    outcome: Lead\n  - Family\n    outcome: Home by six\n",
+        8, ["this focus area has no `name:`", "Write `  - name: Family`"],
+    ),
+    "area-without-name-alone": (
+        AREA + "  - Family\n",
+        7, ["focus area 2: a focus area starts with `- name:` and its name", "write `- name: Family`"],
+    ),
+    "value-without-name-with-fields-below": (
+        HEAD + "values:\n  - Family\n    meaning: Sunday dinners\n",
+        6, ["this value has no `name:`", "Write `  - name: Family`"],
+    ),
+    "nbsp-indentation-then-field": (
+        AREA + NBSP + "   outcome: Lead\n    barriers: Time\n",
+        7, ["non-breaking space", "at character 1 of this line"],
+    ),
+    "nbsp-before-dash": (
+        AREA + "    outcome: Lead\n" + NBSP * 2 + "- name: Health\n    outcome: Run\n",
+        8, ["non-breaking space", "at character 1 of this line"],
+    ),
+    "nbsp-indentation-mid-area": (
+        AREA + "    outcome: Lead\n" + NBSP * 4 + "barriers: Time\n    how_youll_know: Sleep\n",
+        8, ["non-breaking space", "at character 1 of this line"],
+    ),
+    "answer-written-as-a-list": (
+        AREA + "    outcome:\n      - Run a 10k\n      - Lead the team\n",
+        7, ["focus area 1 (Career), outcome: an answer is text, not a list",
+            "write `outcome: |` and below it each line, indented 6 spaces: `Run a 10k`, `Lead the team`"],
+    ),
+}
+
+# What those messages must no longer say (issue 28): a fix that leads to another error.
+MISLEADING = {
+    "curly-quotes-then-more": ["(“ e)", "(“ t)", '`why_it_matters: "Freedom: mine" is what I want`'],
+    "rating-history-on-one-line": ["Put the whole answer in quotes"],
+    "rating-history-in-quotes": ["not a whole number"],
+    "ticked-step-without-dash": ["done: |"],
+    "ticked-step-below-done": ["done: |"],
+    "step-without-dash-below-done": ["done: |"],
+    "area-without-name-alone": ["expected a mapping"],
+    "answer-written-as-a-list": ["expected text, got a list"],
 }
 
 # An answer that starts with a sign YAML keeps for itself: `outcome: @home more`.
@@ -295,6 +370,8 @@ def test_check_says_what_is_wrong_and_how_to_fix_it(checked: dict[str, str], cas
                    "end of stream", "quoted scalar", "appears twice"):
         assert jargon not in said, said
     assert not re.search(r"\w\[\d+\]", said), said  # `focus_areas[1]` is for programmers
+    for misleading in MISLEADING.get(case, ()):
+        assert misleading not in said, said
 
 
 def test_each_case_fails_in_a_single_file_check_with_exit_one(tmp_path: Path):
@@ -359,6 +436,32 @@ def test_the_fixes_for_quotes_brackets_and_colons_pass(tmp_path: Path):
     assert area.what_has_to_happen == "My goals are:\n- run 5k\n- sleep 8h"
     assert area.how_youll_know == "I don't know" and area.ten_in_3_months == '"Running 5k...'
     assert area.next_steps == ['"Run" twice a week']
+
+
+def test_the_fixes_of_a_coachs_first_hour_pass(tmp_path: Path):
+    """What the messages of issue 28 say to write is accepted and keeps what the coach meant."""
+    from coach_site.clientfile.loader import load_client_file
+    from coach_site.clientfile.validate import validate_client
+
+    text = HEAD + (
+        "values:\n  - name: Family\n    meaning: Sunday dinners\n"
+        "focus_areas:\n  - name: Career\n"
+        '    why_it_matters: "“Freedom: mine” is what I want"\n'
+        "    satisfaction: {2026-12-01: 5, 2026-12-07: 3}\n"
+        "    outcome: |\n      Run a 10k\n      Lead the team\n"
+        "    next_steps:\n      - step: Call Bo\n        done: true\n"
+        "      - step: Sign up for the 10k\n        done: true\n      - Call mum\n"
+        "  - name: Health\n    outcome: Run\n"
+        "  - name: Family\n    satisfaction:\n      2026-12-01: 5\n      2026-12-07: 3\n"
+    )
+    (tmp_path / "x.yaml").write_text(text.replace(TOKEN, token_for("first-hour")), encoding="utf-8")
+    workbook = validate_client(load_client_file(tmp_path / "x.yaml"))
+    career, health, family = workbook.focus_areas
+    assert career.why_it_matters == "“Freedom: mine” is what I want"
+    assert career.outcome == "Run a 10k\nLead the team" and health.outcome == "Run"
+    assert [r.value for r in career.satisfaction.history] == [5, 3] == [r.value for r in family.satisfaction.history]
+    assert workbook.values[0].name == "Family"
+    assert str(career.next_steps[1]) == "Sign up for the 10k" and career.next_steps[1].done
 
 
 @pytest.mark.parametrize("case", ["token-line-deleted", "token-emptied", "link-deleted"])

@@ -36,7 +36,7 @@ def copy_example(project):
 
 
 def test_email_prints_the_seeds_homework_email(project):
-    result = run(project, "email", copy_example(project))
+    result = run(project, "email", copy_example(project), "--yes")
     assert result.returncode == 0, result.stderr
     text = result.stdout
     for expected in (
@@ -54,7 +54,7 @@ def test_email_prints_the_seeds_homework_email(project):
 
 def test_email_eml_is_a_draft_with_text_and_html_parts(project, tmp_path):
     eml = tmp_path / "homework.eml"
-    result = run(project, "email", copy_example(project), "--eml", str(eml))
+    result = run(project, "email", copy_example(project), "--eml", str(eml), "--yes")
     assert result.returncode == 0, result.stderr
     message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
     assert message["To"] == "Maya Lindqvist <maya.lindqvist@example.org>"
@@ -205,7 +205,7 @@ def test_email_eml_to_an_address_with_non_ascii_letters_works(project, tmp_path,
     client = project / copy_example(project)
     client.write_text(client.read_text().replace("maya.lindqvist@example.org", address))
     eml = tmp_path / "homework.eml"
-    result = run(project, "email", str(client.relative_to(project)), "--eml", str(eml))
+    result = run(project, "email", str(client.relative_to(project)), "--eml", str(eml), "--yes")
     assert result.returncode == 0, result.stderr
     message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
     assert message["To"] == to and message["X-Unsent"] == "1"
@@ -220,7 +220,7 @@ def test_email_eml_to_an_address_mail_cannot_carry_is_a_clear_error(project, tmp
     domain = "ä" * 64 + ".org"  # a plausible address, but no part of a domain name may be that long
     client.write_text(client.read_text().replace("maya.lindqvist@example.org", f"maya@{domain}"))
     eml = tmp_path / "homework.eml"
-    result = run(project, "email", str(client.relative_to(project)), "--eml", str(eml))
+    result = run(project, "email", str(client.relative_to(project)), "--eml", str(eml), "--yes")
     assert result.returncode == 1 and "internal error" not in result.stderr and "Traceback" not in result.stderr
     assert (f"clients/maya-lindqvist.yaml: client.email: 'maya@{domain}' cannot be written into the email: "
             f"'{domain}' after the @ is not a domain name a mail can go to.") in result.stderr
@@ -231,8 +231,66 @@ def test_email_refuses_an_address_with_an_escape_sequence_and_writes_no_draft(pr
     client = project / copy_example(project)
     client.write_text(client.read_text().replace("maya.lindqvist@example.org", '"maya@example.org\\e[1m"'))
     eml = tmp_path / "homework.eml"
-    result = run(project, "email", str(client.relative_to(project)), "--eml", str(eml))
+    result = run(project, "email", str(client.relative_to(project)), "--eml", str(eml), "--yes")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert ("client.email: 'maya@example.org\\x1b[1m' is not an email address: it holds \\x1b, a character no "
             "address has (did you mean `maya@example.org`?)") in result.stderr
     assert not eml.exists()
+
+
+# --- never a half-filled email -------------------------------------------------------------
+
+def test_email_refuses_a_client_still_holding_the_names_new_wrote(project, tmp_path):
+    assert run(project, "new", "Priya Natarajan").returncode == 0
+    client = project / "clients" / "priya-natarajan.yaml"
+    eml = tmp_path / "priya.eml"
+    result = run(project, "email", "clients/priya-natarajan.yaml", "--eml", str(eml))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    area_line = next(i for i, line in enumerate(client.read_text().splitlines(), 1) if "First focus area" in line)
+    assert f'clients/priya-natarajan.yaml:{area_line}: focus area 1 (First focus area), name: "First focus area" ' \
+           "is still the name `coach-site new` wrote: give the area its own name, or delete the area" in result.stderr
+    assert '"First value" is still the name' in result.stderr and "No email was written" in result.stderr
+    assert result.stdout == "" and not eml.exists()  # never "Review your primary focus areas: First focus area"
+    client.write_text(client.read_text().replace("First focus area", "Health").replace("First value", "Courage"))
+    mailed = run(project, "email", "clients/priya-natarajan.yaml")
+    assert mailed.returncode == 0 and "Review your primary focus areas: Health" in mailed.stdout
+
+
+def _due(write_client, days_from_today: int):
+    import datetime as dt
+
+    due = dt.date.today() + dt.timedelta(days=days_from_today)
+    write_client(MINIMAL_CLIENT + f"homework:\n  due: {due.isoformat()}\n")
+    return due
+
+
+def test_email_with_a_due_date_already_past_is_refused_off_a_terminal_unless_yes(project, write_client, tmp_path):
+    due = _due(write_client, -4)
+    eml = tmp_path / "ada.eml"
+    refused = run(project, "email", "clients/ada-example.yaml", "--eml", str(eml))
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert refused.stderr.startswith(f"clients/ada-example.yaml:8: homework.due: {due.isoformat()} passed 4 days "
+                                     "ago: the email asks for the homework by that day\nNo email was written: change "
+                                     "homework.due to the day you agreed, or add --yes to write it as it is.")
+    assert refused.stdout == "" and not eml.exists()
+    written = run(project, "email", "clients/ada-example.yaml", "--eml", str(eml), "--yes")
+    assert written.returncode == 0 and eml.exists() and written.stdout.startswith("Subject: ")
+    assert f"homework.due: {due.isoformat()} passed 4 days ago" in written.stderr  # said, not asked
+
+
+def test_email_with_a_due_date_already_past_asks_on_a_terminal(project, write_client):
+    from test_practice import run_on_a_terminal
+
+    _due(write_client, -1)
+    code, output = run_on_a_terminal(project, ["n"], "email", "clients/ada-example.yaml")
+    assert code == 1 and "passed yesterday" in output and "Write the email with this due date as it is?" in output
+    assert "Subject:" not in output and "No email was written: change homework.due" in output
+    code, output = run_on_a_terminal(project, ["y"], "email", "clients/ada-example.yaml")
+    assert code == 0 and "Subject: " in output
+
+
+@pytest.mark.parametrize("days", [0, 3])
+def test_email_with_a_due_date_to_come_asks_nothing(project, write_client, days):
+    _due(write_client, days)
+    result = run(project, "email", "clients/ada-example.yaml")
+    assert result.returncode == 0 and "passed" not in result.stderr and result.stdout.startswith("Subject: ")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import MINIMAL_CLIENT, PRACTICE_SITE_URL, REPO
 from test_cli import run
 
@@ -117,7 +119,9 @@ def test_folder_publish_keeps_clients_with_a_file_and_prunes_only_when_asked(pro
     # Bo's file is gone: the published workbook stays until --prune, which asks first.
     bo.unlink()
     kept = run(project, "publish", "--to", str(www))
-    assert (www / BO).exists() and "1 published workbook has no client file" in kept.stderr
+    assert (www / BO).exists()
+    assert "1 published workbook is no client's link any more; --prune removes it:\n" \
+           f"  {BO}/: its client file is gone\n" in kept.stderr
     refused = run_with_input(project, "n\n", "publish", "--to", str(www), "--prune")
     assert f"{BO}/" in refused.stderr and (www / BO).exists()
     pruned = run(project, "publish", "--to", str(www), "--prune", "--yes")
@@ -190,7 +194,8 @@ def test_from_new_to_a_published_link_as_the_readme_tells(project, remote):
     """The README's GitHub steps, up to the push (to a bare repository on disk)."""
     assert run(project, "new", "Priya Natarajan", "--email", "priya@example.org").returncode == 0
     path = project / "clients" / "priya-natarajan.yaml"
-    path.write_text(path.read_text().replace("  - name: First focus area", "  - name: Career"))
+    path.write_text(path.read_text().replace("  - name: First focus area", "  - name: Career")
+                    .replace("  - name: First value", "  - name: Courage"))
     assert run(project, "check", "clients/priya-natarajan.yaml").returncode == 0
     published = run(project, "publish", "--to", f"git:{remote}")
     assert published.returncode == 0, published.stderr
@@ -261,7 +266,7 @@ def test_prune_removes_only_workbooks_never_a_blog_beside_them(project, write_cl
     bo.unlink()
     result = run(project, "publish", "--to", str(www), "--prune", "--yes")
     assert result.returncode == 0, result.stderr
-    assert "blog" not in result.stderr and "1 published workbook has no client file" in result.stderr
+    assert "blog" not in result.stderr and f"  {BO}/: its client file is gone" in result.stderr
     assert not (www / BO).exists() and (www / ADA / "index.html").exists()
     assert (www / "blog" / "index.html").read_text() == "my blog"
     assert (www / "index.html").read_text() == "my home page"  # a front page not ours stays
@@ -283,7 +288,8 @@ def test_git_prune_keeps_what_coach_site_did_not_publish(project, write_client, 
     bo.unlink()
     result = run(project, "publish", "--to", f"git:{remote}", "--prune", "--yes")
     assert result.returncode == 0, result.stderr
-    assert "blog" not in result.stderr and "1 published workbook has no client file" in result.stderr
+    assert "blog" not in result.stderr and f"Removed 1 workbook from {remote}#gh-pages:\n" \
+           f"  {BO}/: its client file is gone\n" in result.stderr
     files = tree(remote)
     assert "blog/post.html" in files and f"{ADA}/index.html" in files
     assert not any(path.startswith(BO) for path in files)
@@ -302,6 +308,61 @@ def test_prune_removes_the_workbook_of_a_rotated_link(project, write_client, tmp
     assert (www / ADA).exists() and (www / new / "index.html").exists()  # old link still works
     assert run(project, "publish", "--to", str(www), "--prune", "--yes").returncode == 0
     assert not (www / ADA).exists() and (www / new / "index.html").exists()
+
+
+def test_after_rotate_publish_names_the_old_link_and_the_day_it_was_rotated(project, write_client, tmp_path):
+    """Not "no client file": the client is there, with a new link; the old one is theirs, retired."""
+    www = tmp_path / "www"
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(project), "GIT_AUTHOR_NAME": "Robin", "GIT_AUTHOR_EMAIL": "r@example.org",
+           "GIT_COMMITTER_NAME": "Robin", "GIT_COMMITTER_EMAIL": "r@example.org"}
+
+    def commit(day: str) -> None:
+        for args in (["add", "-A"], ["commit", "-q", "-m", "session"]):
+            subprocess.run(["git", *args], cwd=project, check=True,
+                           env={**env, "GIT_COMMITTER_DATE": f"{day}T10:00:00", "GIT_AUTHOR_DATE": f"{day}T10:00:00"})
+
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True, env=env)
+    write_client(client("Ada Example", ADA))
+    commit("2026-10-01")
+    assert run(project, "publish", "--to", str(www)).returncode == 0
+    assert run(project, "rotate", "clients/ada-example.yaml").returncode == 0
+    # Not committed yet: the day is the client file's own.
+    os.utime(project / "clients" / "ada-example.yaml", (1_793_016_000, 1_793_016_000))  # noon, 26 October 2026 (UTC)
+    kept = run(project, "publish", "--to", str(www))
+    assert kept.returncode == 0, kept.stderr
+    assert "1 published workbook is no client's link any more; --prune removes it:\n" \
+           f"  {ADA}/: the old link of Ada Example (rotated on 26 October 2026)\n" in kept.stderr
+    assert "client file" not in kept.stderr
+    commit("2026-11-03")  # the rotation committed: its day is the commit's
+    asked = run_with_input(project, "n\n", "publish", "--to", str(www), "--prune")
+    assert f"  {ADA}/: the old link of Ada Example (rotated on 3 November 2026)\n" in asked.stderr
+    assert (www / ADA).exists()
+    pruned = run(project, "publish", "--to", str(www), "--prune", "--yes")
+    assert f"Removed 1 workbook from {www}:\n  {ADA}/: the old link of Ada Example (rotated on 3 November 2026)" \
+        in pruned.stderr and not (www / ADA).exists()
+
+
+def test_a_client_still_holding_the_names_new_wrote_is_not_published(project, write_client, tmp_path):
+    www = tmp_path / "www"
+    write_client(client("Ada Example", ADA))
+    assert run(project, "new", "Bo Example").returncode == 0
+    bo = project / "clients" / "bo-example.yaml"
+    result = run(project, "publish", "--to", str(www))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = bo.read_text().splitlines()
+    value_line = lines.index("  - name: First value") + 1
+    area_line = next(i for i, line in enumerate(lines, 1) if "name: First focus area" in line)
+    assert f'clients/bo-example.yaml:{value_line}: value 1 (First value), name: "First value" is still the name ' \
+           "`coach-site new` wrote: give the value its own name, or delete its two lines" in result.stderr
+    assert f'clients/bo-example.yaml:{area_line}: focus area 1 (First focus area), name: "First focus area" is ' \
+           "still the name `coach-site new` wrote: give the area its own name, or delete the area" in result.stderr
+    assert "1 client still holds the names `coach-site new` wrote; their published sites were left as they were" \
+        in result.stderr
+    bo_token = yaml.safe_load(bo.read_text())["link"]["token"]
+    assert (www / ADA / "index.html").is_file() and not (www / bo_token).exists()  # the others go out
+    bo.write_text(bo.read_text().replace("First focus area", "Health").replace("First value", "Courage"))
+    assert run(project, "publish", "--to", str(www)).returncode == 0
+    assert (www / bo_token / "index.html").is_file()
 
 
 # Where publishing may write, and what it leaves alone.

@@ -271,7 +271,7 @@ def test_a_language_without_a_catalogue_builds_in_english_and_says_so_once(proje
 def test_the_homework_email_is_in_the_coachees_language(project, write_client, language):
     example = (Path(__file__).resolve().parent.parent / "clients" / "maya-lindqvist.yaml").read_text(encoding="utf-8")
     client = write_client(example + f"language: {language}\n", "maya")
-    result = CliRunner().invoke(cli, ["email", str(client)])
+    result = CliRunner().invoke(cli, ["email", str(client), "--yes"])
     assert result.exit_code == 0, result.output
     says = expectations(language)["email_and_home"]
     assert says["hello"] in result.output and says["subject"] in result.output

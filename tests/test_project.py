@@ -37,10 +37,14 @@ def test_a_broken_mkdocs_yml(tmp_path):
     assert message.startswith("mkdocs.yml: cannot be read: ") and "line 2" in message
 
 
-@pytest.mark.parametrize("text", ["extra:\n  coach:\n    name: Sam\n", "site_url: '  '\nextra: {coach: {name: Sam}}\n"])
-def test_no_site_url(tmp_path, text):
+@pytest.mark.parametrize("text", ["extra:\n  coach:\n    name: Sam\n", "site_url: '  '\nextra: {coach: {name: Sam}}\n",
+                                  "site_url:\nextra: {coach: {name: Sam}}\n"])
+def test_no_site_url_yet_is_a_practice_without_a_website(tmp_path, text):
+    """A coach starts before having a host: build links the workbooks on disk (test_practice.py)."""
     (tmp_path / "mkdocs.yml").write_text(text)
-    assert error_of(tmp_path) == "mkdocs.yml: site_url: set it to the base of your private links"
+    project = load_project(tmp_path)
+    assert project.site_url is None and project.web_link("abc") is None
+    assert project.private_link("abc", tmp_path / "site") == (tmp_path / "site" / "abc" / "index.html").as_uri()
 
 
 @pytest.mark.parametrize("extra", ["", "extra: {}\n", "extra:\n  coach: {email: sam@example.org}\n"])

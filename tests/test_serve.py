@@ -91,6 +91,46 @@ def test_serve_rebuilds_on_edit_and_keeps_the_last_good_build_on_error(project, 
     assert "Lead a team of five" in get(f"{base}/area-career.html")
 
 
+NOTICE = "Your last change could not be built."
+
+
+def test_a_broken_edit_shows_atop_every_page_until_the_next_good_build(project, served):
+    client, base, output = served
+    wait_for(lambda: get(f"{base}/area-career.html"), what="the first build")
+    assert NOTICE not in get(f"{base}/area-career.html")
+    # What the coach typed is quoted in the notice as text, never as the page's HTML.
+    client.write_text(MINIMAL_CLIENT + "    outcome: Lead a team of five\n    satisfaction: <b>seven</b>\n")
+    page = wait_for(lambda: (p := get(f"{base}/area-career.html")) and NOTICE in p and p, what="the notice")
+    assert "clients/ada-example.yaml, line 8</strong>: focus area 1 (Career), satisfaction:" in page
+    assert "&lt;b&gt;seven&lt;/b&gt;" in page and "<b>seven</b>" not in page
+    assert "Correct it and save: this page reloads by itself" in page
+    assert page.index(NOTICE) < page.index("Lead the design team")  # atop the last good build
+    assert "livereload" in page  # and the browser still reloads itself on the next build
+    assert NOTICE in get(f"{base}/index.html") and NOTICE in get(f"{base}/")
+    assert NOTICE not in get(f"{base}/assets/stylesheets/workbook.css")  # pages only
+    wait_for(lambda: "Still serving the last good build." in "".join(output), what="the error in the terminal too")
+
+    client.write_text(MINIMAL_CLIENT + "    outcome: Lead a team of five\n")
+    # The notice goes with the build that succeeds (before the browser is told to reload).
+    wait_for(lambda: (p := get(f"{base}/area-career.html")) and "Lead a team of five" in p and NOTICE not in p,
+             what="the good build, without the notice")
+    assert NOTICE not in get(f"{base}/index.html")
+
+
+def test_the_notice_speaks_the_practices_language(project, write_client):
+    settings = project / "mkdocs.yml"
+    settings.write_text(settings.read_text().replace("  language: en\n", "  language: de\n", 1))
+    client = write_client(MINIMAL_CLIENT)
+    port = free_port()
+    with serving(project, port):
+        wait_for(lambda: get(f"http://127.0.0.1:{port}/area-career.html"), what="the first build")
+        client.write_text(MINIMAL_CLIENT + "    satisfaction: 42\n")
+        page = wait_for(lambda: (p := get(f"http://127.0.0.1:{port}/area-career.html"))
+                        and "Die letzte Änderung" in p and p, what="the notice")
+    assert "clients/ada-example.yaml, Zeile 7" in page and "42 is not between 1 and 10" in page
+    assert NOTICE not in page
+
+
 def test_serve_rebuilds_on_a_template_edit_alone(project, served):
     client, base, _ = served
     wait_for(lambda: get(f"{base}/area-career.html"), what="the first build")

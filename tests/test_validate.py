@@ -262,8 +262,12 @@ def test_required_names_must_not_be_empty(tmp_path):
 @pytest.mark.parametrize(
     "section, message",
     [
-        ("focus_areas: Career\n", "x.yaml:5: focus area 1: expected a mapping of fields, got text"),
-        ("focus_areas:\n  - name: Career\n    outcome: [a, b]\n", "x.yaml:7: focus area 1 (Career), outcome: expected text, got a list"),
+        ("focus_areas: Career\n", "x.yaml:5: focus area 1: a focus area starts with `- name:` and its name, on a line "
+         "of its own below `focus_areas:`: write `- name: Career`"),
+        ("focus_areas:\n  - name: Career\n    outcome: [a, b]\n", "x.yaml:7: focus area 1 (Career), outcome: an answer "
+         "is text, not a list (lines starting with `- `, or `[a, b]`). To keep its lines, write `outcome: |` and below "
+         "it each line, indented 6 spaces: `a`, `b` (keep the `- ` in front of a line only if you want it shown as a "
+         "list item)"),
         ("focus_areas:\n  - name: Career\nhomework: [a]\n", "x.yaml:7: homework: expected a mapping of fields, got a list"),
         ("focus_areas:\n  - name: Career\nvalues: {a: b}\n", "x.yaml:7: values: expected a list (lines starting with `- `), got a mapping of fields"),
         ("focus_areas:\n  - name: Career\n    next_steps: {a: b}\n", "x.yaml:7: focus area 1 (Career), next_steps: expected a list"),

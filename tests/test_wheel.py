@@ -1,13 +1,16 @@
-"""coach-site as a coach installs it: a built wheel in a fresh virtual environment outside
-the repository, and a practice of its own started with `init` and used as the README says.
+"""coach-site as a coach installs it: the sdist and wheel a release uploads, built and
+checked as the package index will check them, served by a real package index on 127.0.0.1,
+installed by name (`coach-site`) into a fresh virtual environment outside the repository,
+and a practice of its own started with `init` and used as the README says.
 
-Slow (it builds a wheel and installs it with the dependencies the wheel names, at the
-versions of the lock in requirements/, from the installer's cache where it can), so
-everything it checks shares one installation.
+Slow (it builds the release files and installs coach-site with the dependencies its wheel
+names, at the versions of the lock in requirements/, from the installer's cache where it
+can), so everything it checks shares one installation.
 """
 
 from __future__ import annotations
 
+import email.parser
 import os
 import re
 import shutil
@@ -15,8 +18,11 @@ import signal
 import socket
 import subprocess
 import sys
+import tarfile
 import time
 import urllib.request
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -24,32 +30,98 @@ from conftest import REPO, USER_CACHE
 
 pytestmark = pytest.mark.slow
 
-# Never in a wheel: what a checkout holds besides the sources (a stale build/ folder included).
-NOT_SOURCES = shutil.ignore_patterns(".git", ".venv", "build", "site", "*.egg-info", "__pycache__", ".pytest_cache",
-                                     ".hypothesis", "test-artifacts", ".coach-site", "benchmarks", "tests")
+# Never in a release: what a checkout holds besides the sources (a stale build/ folder included).
+NOT_SOURCES = shutil.ignore_patterns(".git", ".venv", "build", "dist", "site", "*.egg-info", "__pycache__",
+                                     ".pytest_cache", ".hypothesis", "test-artifacts", ".coach-site", ".tools")
+
+
+@dataclass(frozen=True)
+class Release:
+    files: Path  # the sdist and the wheel, as `make release` leaves them in dist/
+    checked: subprocess.CompletedProcess  # what `twine check --strict` said of them
+    index_log: Path  # what the package index served
+    bin: Path  # the `bin/` of the fresh environment coach-site was installed into, by name
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory) -> Path:
-    """The `bin/` folder of a fresh virtual environment with the wheel built from this checkout,
-    its dependencies resolved from the wheel's own metadata and held to the lock's versions."""
-    base = tmp_path_factory.mktemp("wheel")
-    source, wheels, venv = base / "source", base / "wheels", base / "venv"
+def release(tmp_path_factory) -> Release:
+    """The release files built from this checkout as `make release` builds them, served by
+    pypiserver on 127.0.0.1, and `coach-site` installed from that index by name into a fresh
+    virtual environment, its dependencies from the usual index, held to the lock's versions."""
+    base = tmp_path_factory.mktemp("release")
+    source, dist, venv = base / "source", base / "dist", base / "venv"
     shutil.copytree(REPO, source, ignore=NOT_SOURCES)
     uv = Path(sys.executable).parent / "uv"  # the installer `make` puts in .venv, from the lock
     env = {**os.environ, "UV_CACHE_DIR": os.environ.get("UV_CACHE_DIR") or str(USER_CACHE / "uv")}
 
-    def run(*args: str) -> None:
-        done = subprocess.run([str(uv), *args], env=env, capture_output=True, text=True)
-        assert done.returncode == 0, (args, done.stderr)
+    def run(*args: str | Path) -> subprocess.CompletedProcess:
+        done = subprocess.run([str(arg) for arg in args], env=env, capture_output=True, text=True, cwd=base)
+        assert done.returncode == 0, (args, done.stdout, done.stderr)
+        return done
 
-    # The build backend is the lock's setuptools, already installed beside the tests.
-    run("build", "--wheel", "--no-build-isolation", "--python", sys.executable, "--out-dir", str(wheels), str(source))
-    [wheel] = wheels.glob("coach_site-*.whl")
-    run("venv", "--quiet", "--python", sys.executable, str(venv))
-    run("pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), str(wheel),
-        "--constraint", str(REPO / "requirements" / "run.txt"))
-    return venv / "bin"
+    # `make release`: the lock's build frontend and setuptools, then twine's check.
+    run(sys.executable, "-m", "build", "--no-isolation", "--outdir", dist, source)
+    checked = run(sys.executable, "-m", "twine", "check", "--strict", *sorted(dist.iterdir()))
+    port = free_port()
+    log = base / "index.log"
+    index = subprocess.Popen([sys.executable, "-m", "pypiserver", "run", "--host", "127.0.0.1", "--port", str(port),
+                              "--disable-fallback", "--log-file", str(log), "-v", str(dist)],
+                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _first_answer(f"http://127.0.0.1:{port}/simple/coach-site/", index)
+        run(uv, "venv", "--quiet", "--python", sys.executable, venv)
+        # The local index first, for coach-site (a package of that name elsewhere is never taken);
+        # everything else from the usual index, at the lock's versions.
+        run(uv, "pip", "install", "--quiet", "--python", venv / "bin" / "python", "--index-strategy", "first-index",
+            "--extra-index-url", f"http://127.0.0.1:{port}/simple/", "coach-site",
+            "--constraint", REPO / "requirements" / "run.txt")
+    finally:
+        index.terminate()
+        try:
+            index.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            index.kill()
+            index.wait()
+    return Release(dist, checked, log, venv / "bin")
+
+
+@pytest.fixture(scope="module")
+def installed(release) -> Path:
+    return release.bin
+
+
+def test_the_release_files_pass_the_index_checks_and_say_what_coach_site_is(release):
+    sdist, wheel = sorted(release.files.iterdir(), key=lambda path: path.suffix)
+    assert sdist.name == "coach_site-0.1.0.tar.gz" and wheel.name == "coach_site-0.1.0-py3-none-any.whl"
+    assert release.checked.stdout.count("PASSED") == 2 and "WARNING" not in release.checked.stdout
+    with zipfile.ZipFile(wheel) as whl:
+        names = whl.namelist()
+        metadata = email.parser.Parser().parsestr(whl.read("coach_site-0.1.0.dist-info/METADATA").decode())
+    assert metadata["Summary"].startswith("Private coaching workbooks from one YAML file per client")
+    assert metadata["License-Expression"] == "MIT" and metadata["Requires-Python"] == ">=3.11"
+    assert metadata["Description-Content-Type"] == "text/markdown" and "## Start your practice" in metadata.get_payload()
+    classifiers = metadata.get_all("Classifier")
+    assert "Programming Language :: Python :: 3.11" in classifiers and "Environment :: Console" in classifiers
+    assert metadata.get_all("Project-URL")
+    assert "coach_site-0.1.0.dist-info/licenses/LICENSE" in names
+    # What a practice needs at run time is in the wheel: templates, theme, catalogues, the starter.
+    for needed in ("coach_site/theme/content/index.md.j2", "coach_site/theme/content/preview-error.html.j2",
+                   "coach_site/theme/overrides/assets/javascripts/store.js", "coach_site/locale/de/LC_MESSAGES/messages.po",
+                   "coach_site/practice/mkdocs.yml", "coach_site/clientfile/questions.yaml",
+                   "coach_site/engine/vendor/iframe-worker/shim.js"):
+        assert needed in names, needed
+    assert not [name for name in names if name.startswith(("tests/", "clients/")) or "/__pycache__/" in name]
+    with tarfile.open(sdist) as tar:
+        inside = {name.split("/", 1)[1] for name in tar.getnames() if "/" in name}
+    assert {"LICENSE", "README.md", "pyproject.toml", "coach_site/theme/content/index.md.j2"} <= inside
+    # Installed by name from the index on 127.0.0.1: it served this wheel.
+    assert re.search(r"GET /packages/coach_site-0\.1\.0-py3-none-any\.whl", release.index_log.read_text())
+
+
+def test_the_installed_package_says_its_version(installed, tmp_path):
+    result = subprocess.run([str(installed / "coach-site"), "--version"], capture_output=True, text=True,
+                            env=coach_env(tmp_path, installed))
+    assert result.returncode == 0 and result.stdout.strip() == "coach-site, version 0.1.0"
 
 
 def coach_env(home: Path, bin_dir: Path) -> dict[str, str]:
@@ -87,8 +159,8 @@ def test_the_installed_wheel_runs_a_practice_from_init_to_publish(installed, tmp
     made = coach_site("new", "Priya Natarajan", "--email", "priya@example.org", cwd=practice)
     client = practice / "clients" / "priya-natarajan.yaml"
     assert made.stdout.startswith("Wrote clients/priya-natarajan.yaml") and client.is_file()
-    client.write_text(client.read_text(encoding="utf-8").replace("focus_areas:", "focus_areas:\n  - name: Career", 1),
-                      encoding="utf-8")
+    client.write_text(client.read_text(encoding="utf-8").replace("First focus area", "Career")
+                      .replace("First value", "Courage"), encoding="utf-8")  # never sent out half-filled
     assert coach_site("check", cwd=practice).returncode == 0
 
     built = coach_site("build", cwd=practice)

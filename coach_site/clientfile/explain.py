@@ -63,8 +63,8 @@ def explain(exc: yaml.MarkedYAMLError, text: str) -> Explained:
     at = min(mark.line, max(len(lines) - 1, 0))
     first = exc.context_mark.line if exc.context_mark else at
     for explainer in (_tab, _nbsp, _reserved_start, _tab_inside, _quote, _flow_unclosed, _backslash,
-                      _another_document, _dash_after_colon, _colon, _no_space, _no_colon, _list_below_answer,
-                      _item_out_of_line, _block_end):
+                      _another_document, _dash_after_colon, _glued_above, _item_without_its_key, _colon, _no_space,
+                      _item_without_dash, _no_colon, _list_below_answer, _item_out_of_line, _block_end):
         found = explainer(exc, lines, at, min(first, at))
         if found is not None:
             return found
@@ -154,7 +154,9 @@ def nbsp_message(column: int) -> str:
 
 
 def _nbsp(exc, lines, at, first) -> Explained | None:
-    for index in range(at, max(first - 1, -1), -1):
+    above = _content_above(lines, at)
+    # YAML reads a line indented with them as more of the line above, and stumbles on the next.
+    for index in [*range(at, max(first - 1, -1), -1), *([above] if above is not None and above < first else [])]:
         column = nbsp_column(_line(lines, index))
         if column is not None:
             return Explained(index + 1, nbsp_message(column))
@@ -223,7 +225,7 @@ def _colon(exc, lines, at, first) -> Explained | None:
         below = _lines_below(lines, at, field.start("key"))
         if below and not line[column + 1 :].split(" #")[0].strip():
             return Explained(at + 1, _colon_then_lines(field, below))
-        return Explained(at + 1, _colon_in_answer(field.group("key"), field.group("value")))
+        return Explained(at + 1, _colon_in_answer(field.group("key"), field.group("value"), field.start("key")))
     above = _content_above(lines, at)
     owner = _FIELD_LINE.match(_line(lines, above)) if above is not None else None
     # `      But: slowly` under an answer is the answer going on; `      barriers: x`, a field out of line.
@@ -260,15 +262,49 @@ def _colon_then_lines(field: re.Match, below: list[str]) -> str:
     )
 
 
-def _colon_in_answer(key: str, value: str) -> str:
+_CLOSING = {"“": "”", "„": "“”", "«": "»", "‘": "’", "”": "”", "’": "’", "»": "«"}
+# `2026-12-01: 5, 2026-12-07: 3`: dated ratings, written on one line without their braces.
+_HISTORY = re.compile(r"\d{4}-\d{1,2}-\d{1,2} *: *\d+(?: *, *\d{4}-\d{1,2}-\d{1,2} *: *\d+)* *,?")
+
+
+def history_fix(key: str, value: str, indent: int) -> str | None:
+    """How dated ratings written on one line (`2026-12-01: 5, 2026-12-07: 3`) are written; None
+    when `value` is not that."""
+    if not _HISTORY.fullmatch(value.strip()):
+        return None
+    pairs = [pair.strip() for pair in value.strip().rstrip(",").split(",")]
+    ratings = ", ".join(re.sub(r" *: *", ": ", pair) for pair in pairs)
+    lines = ", ".join(f"`{re.sub(r' *: *', ': ', pair)}`" for pair in pairs[:3])
+    return (
+        f"write the dates and ratings in braces: `{key}: {{{ratings}}}`, or one date per line below `{key}:`, "
+        f"each indented {indent} spaces: {lines}{', ...' if len(pairs) > 3 else ''}"
+    )
+
+
+def _colon_in_answer(key: str, value: str, indent: int = 0) -> str:
     value = value.rstrip()
-    if value[:1] in _CURLY_QUOTES:
-        straight = re.sub("[“”„«»]", '"', re.sub("[‘’]", "'", value))
+    if fix := history_fix(key, value, indent + 2):
         return (
-            f"this answer is in curly quotes ({value[0]} {value[-1]}), the kind Word and phones type. YAML counts "
-            f"only straight quotes, so it reads the colon and space inside the answer as the start of a new "
-            f"field. Type straight quotes instead: `{key}: {straight}` (or write the answer on the lines below "
-            "`|`)"
+            "these look like ratings with their dates, and YAML reads the colon and space after the first date as "
+            f"the start of a new field. To keep a rating history, {fix}"
+        )
+    if value[:1] in _CURLY_QUOTES:
+        closers = _CLOSING.get(value[0], value[0])
+        end = next((at for at in range(1, len(value)) if value[at] in closers), None)
+        shown = f"{value[0]} {value[end]}" if end is not None else value[0]
+        if end is not None and end == len(value) - 1:
+            straight = re.sub("[“”„«»]", '"', re.sub("[‘’]", "'", value))
+            return (
+                f"this answer is in curly quotes ({shown}), the kind Word and phones type. YAML counts "
+                f"only straight quotes, so it reads the colon and space inside the answer as the start of a new "
+                f"field. Type straight quotes instead: `{key}: {straight}` (or write the answer on the lines below "
+                "`|`)"
+            )
+        return (
+            f"this answer starts with curly quotes ({shown}), the kind Word and phones type. YAML counts only "
+            f"straight quotes, so it reads the colon and space inside the answer as the start of a new field. Put "
+            f"the whole answer, curly quotes and all, in straight quotes: `{key}: {_quoted(value)}` (or write it "
+            "on the lines below `|`)"
         )
     before = " ".join(value.split(": ", 1)[0].split()[-3:])
     return (
@@ -295,6 +331,83 @@ def _multi_line(key: str, owner_index: int) -> str:
         f"over several lines only when it starts with `|`. Write `{key}: |` and put each line of the answer "
         f"below it, indented two spaces further than `{key}:`"
     )
+
+
+# ---- an item written without its `name:` (or `step:`), or glued to it ------------------------
+
+# What each list's items start with.
+ITEM_KEYS = {"focus area": "name", "value": "name", "next step": "step", "action item": "step"}
+
+
+def _glued_above(exc, lines, at, first) -> Explained | None:
+    """`- name:Health` with the area's fields below it: YAML reads `name:Health` as text, and
+    stumbles on the first field under it."""
+    if exc.problem != "mapping values are not allowed here":
+        return None
+    above = _content_above(lines, at)
+    if above is None or _indent(_line(lines, at)) <= _indent(_line(lines, above)):
+        return None
+    message = no_space_message(_line(lines, above))
+    return Explained(above + 1, message) if message else None
+
+
+def _item_without_its_key(exc, lines, at, first) -> Explained | None:
+    """`- Family` with fields below it: the item's name written where `- name: Family` goes."""
+    if exc.problem != "mapping values are not allowed here":
+        return None
+    above = _content_above(lines, at)
+    item_line = _line(lines, above) if above is not None else ""
+    match = re.match(r"^(?P<indent> *)- +(?P<text>[^\s#].*)$", item_line)
+    field = _FIELD_LINE.match(_line(lines, at))
+    if match is None or field is None or _FIELD_LINE.match(item_line) or field.start("key") <= len(match["indent"]):
+        return None
+    item = _list_word(lines, above, len(match["indent"]))
+    key = ITEM_KEYS.get(item, "name")
+    text = match["text"].split(" #")[0].rstrip()
+    return Explained(above + 1, (
+        f"this {item} has no `{key}:`, so YAML reads `{text}` as the whole {item} and does not know what to do with "
+        f"the fields below it. Write `{match['indent']}- {key}: {text}`"
+    ))
+
+
+_CHECK_MARKS = "✅✔☑✓☒❌"
+
+
+def _a(item: str) -> str:
+    return f"{'an' if item[:1] in 'aeiou' else 'a'} {item}"
+
+
+def _item_without_dash(exc, lines, at, first) -> Explained | None:
+    """A step written below a list without its `- ` (often as `✅ Sign up ...`, to mark it done):
+    YAML reads it as more of the field above, say `done: true`."""
+    if exc.problem != "could not find expected ':'" or exc.context_mark is None:
+        return None
+    start = exc.context_mark.line
+    line = _line(lines, start)
+    if not line.strip() or _FIELD_LINE.match(line) or line.lstrip().startswith("- "):
+        return None
+    dash_line = next((index for index in range(start - 1, -1, -1) if lines[index].lstrip().startswith("- ")
+                      and _indent(lines[index]) <= _indent(line) + 2), None)
+    above = _content_above(lines, start)
+    owner = _FIELD_LINE.match(_line(lines, above)) if above is not None else None
+    value = owner.group("value").split(" #")[0].strip().lower() if owner else ""
+    ticked = line.strip()[0] in _CHECK_MARKS
+    # An answer that goes on is prose; `done: true` or a date does not go on.
+    if dash_line is None or not (ticked or re.fullmatch(r"true|false|yes|no|\d{4}-\d{1,2}-\d{1,2}", value)):
+        return None
+    dash = _indent(lines[dash_line])
+    item = _list_word(lines, dash_line, dash)
+    text = line.strip().lstrip(_CHECK_MARKS + "\ufe0f ").strip()
+    fix = f"`{' ' * dash}- {text}`"
+    if ticked:
+        key = ITEM_KEYS.get(item, "step")
+        fix = (f"`{' ' * dash}- {key}: {text}` and below it, lined up with `{key}:`, `done: true` (or the day it "
+               f"was done): {_a(item)} is marked done with `done:`, not with a sign in its text")
+    return Explained(start + 1, (
+        f"this line reads as {_a(item)} of the list above without its `- `, so YAML takes it for more of the line "
+        f"above it. Each {item} starts with a dash and a space, lined up with the `- ` on line {dash_line + 1}: "
+        f"write {fix}"
+    ))
 
 
 # ---- a line without `field:` -------------------------------------------------------------

@@ -74,6 +74,21 @@ def last_updated(path: Path) -> dt.date:
     return dt.date.fromtimestamp(path.stat().st_mtime)
 
 
+def rotated_on(path: Path, token: str) -> dt.date:
+    """The day `token` left the file's link (`coach-site rotate` moved it to previous_tokens):
+    the commit that changed the lines holding it, or the file's own date when that change is
+    not committed yet or the file is not in git."""
+    # A token is letters, digits, `_` and `-`: nothing a pattern would read as more than itself.
+    try:
+        if not _git(path, "diff", "HEAD", "--name-only", f"-G{token}", "--", path.name).strip():
+            day = _git(path, "log", "-1", "--format=%cs", f"-G{token}", "--", path.name).strip()
+            if day:
+                return dt.date.fromisoformat(day)
+    except CoachSiteError:
+        pass
+    return dt.date.fromtimestamp(path.stat().st_mtime)
+
+
 def changes_base(path: Path, revision: str | None) -> tuple[str | None, str | None]:
     """The revision to compare the file with, and how to name it (None for none: the file
     was first written in its only commit, or is not committed yet).

@@ -46,10 +46,11 @@ def is_sealed(sealed: bool | None, practice_sealed: bool) -> bool:
     return practice_sealed if sealed is None else sealed
 
 
-def coachee_link(project: Project, token: str, sealed: bool | None, key: str | None) -> str:
+def coachee_link(project: Project, token: str, sealed: bool | None, key: str | None, site_dir: Path) -> str:
     """The link a coachee is sent: a sealed workbook's carries its key after `#`, which
-    browsers never send to a server. Never put into a page: only the coach sees it."""
-    return project.private_link(token) + key_fragment(project, sealed, key)
+    browsers never send to a server. Never put into a page: only the coach sees it. While
+    site_url is not set, the workbook's front page in `site_dir`, to open from disk."""
+    return project.private_link(token, site_dir) + key_fragment(project, sealed, key)
 
 
 def key_fragment(project: Project, sealed: bool | None, key: str | None) -> str:

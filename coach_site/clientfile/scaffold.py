@@ -13,7 +13,9 @@ from coach_site.clientfile.keys import new_key
 from coach_site.clientfile.model import Workbook, token_weakness
 from coach_site.clientfile.schema import modeline, write_schema
 from coach_site.clientfile.tokens import tokens_in_use
-from coach_site.errors import CoachSiteError
+from coach_site.clientfile.loader import field_label, load_client_file
+from coach_site.errors import CoachSiteError, Problem
+from coach_site.project import shown_path
 
 # The names `new` writes for the first value and area, for the coach to replace: a workbook
 # that still says them would show the client "First focus area" as one of their areas.
@@ -21,13 +23,37 @@ FIRST_VALUE = "First value"
 FIRST_AREA = "First focus area"
 
 
+_STILL_NEWS = {
+    "values": (FIRST_VALUE, "give the value its own name, or delete its two lines"),
+    "focus_areas": (FIRST_AREA, "give the area its own name, or delete the area"),
+}
+
+
+def _left(workbook: Workbook) -> list[tuple[str, int]]:
+    """(section, index) of each name `new` wrote that is still there."""
+    return [(section, index) for section, (placeholder, _) in _STILL_NEWS.items()
+            for index, item in enumerate(getattr(workbook, section)) if item.name == placeholder]
+
+
+def _still_news(section: str) -> str:
+    placeholder, fix = _STILL_NEWS[section]
+    return f'"{placeholder}" is still the name `coach-site new` wrote: {fix}'
+
+
 def placeholders_left(workbook: Workbook) -> list[str]:
     """The names `new` wrote that the coach has not replaced yet, each with what to do."""
-    left = [f'values: "{FIRST_VALUE}" is still the name `coach-site new` wrote: give the value its own '
-            "name, or delete its two lines" for v in workbook.values if v.name == FIRST_VALUE]
-    left += [f'focus_areas: "{FIRST_AREA}" is still the name `coach-site new` wrote: give the area its own '
-             "name, or delete the area" for a in workbook.focus_areas if a.name == FIRST_AREA]
-    return left
+    return [f"{section}: {_still_news(section)}" for section, _ in _left(workbook)]
+
+
+def placeholder_problems(client_file: Path, workbook: Workbook) -> list[Problem]:
+    """The same, each at its line, for what must not go out half-filled (`email`, `publish`)."""
+    left = _left(workbook)
+    if not left:
+        return []
+    document = load_client_file(client_file)
+    return [Problem(shown_path(client_file), document.line_of((section, index, "name")),
+                    field_label((section, index, "name"), document.data), _still_news(section))
+            for section, index in left]
 
 
 _TEMPLATE = """\

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from coach_site.clientfile.explain import looks_like_prose, no_space_message
+from coach_site.clientfile.explain import ITEM_KEYS, ITEM_WORDS, history_fix, looks_like_prose, no_space_message
 from coach_site.clientfile.loader import ClientDocument, PlainScalar, field_label
 from coach_site.clientfile.model import (
     ANSWER,
@@ -72,7 +72,8 @@ def _problem(document: ClientDocument, error: dict[str, Any], model: type[BaseMo
     indented = _indented_under(document, error, where, model)
     if indented is not None:
         return indented
-    message = _message(error, where, model)
+    message = _written_as_a_list(document, error, where) or _history_in_quotes(document, error, where) \
+        or _message(error, where, model)
     if error["type"] == "extra_forbidden" and "did you mean" not in message and looks_like_prose(str(where[-1])):
         message += _answer_went_on(document, where)
     return Problem(
@@ -118,6 +119,39 @@ def _indented_under(document: ClientDocument, error: dict[str, Any], where: tupl
     return Problem(document.path, line, field_label(where, document.data), message)
 
 
+def _column_of(document: ClientDocument, where: tuple) -> int:
+    """How far from the left the field at `where` starts in the file (0 when not found)."""
+    line = document.lines.get(where)
+    source = document.source.decode("utf-8-sig", "replace").splitlines()
+    if line is None or not 0 < line <= len(source) or not isinstance(where[-1], str):
+        return 0
+    return max(source[line - 1].find(f"{where[-1]}:"), 0)
+
+
+def _written_as_a_list(document: ClientDocument, error: dict[str, Any], where: tuple) -> str | None:
+    """`outcome:` with `- ` lines below it: an answer is text; its lines go below `|`."""
+    value = error.get("input")
+    if error["type"] != "text" or not isinstance(value, list) or not where or not isinstance(where[-1], str):
+        return None
+    key, indent = where[-1], _column_of(document, where) + 2
+    shown = [f"`{item}`" for item in value[:3] if isinstance(item, (str, int)) and str(item).strip()]
+    return (
+        f"an answer is text, not a list (lines starting with `- `, or `[a, b]`). To keep its lines, write "
+        f"`{key}: |` and below it each line, indented {indent} spaces"
+        + (f": {', '.join(shown)}{', ...' if len(value) > 3 else ''}" if shown else "")
+        + " (keep the `- ` in front of a line only if you want it shown as a list item)"
+    )
+
+
+def _history_in_quotes(document: ClientDocument, error: dict[str, Any], where: tuple) -> str | None:
+    """`satisfaction: "2026-12-01: 5, 2026-12-07: 3"`: a rating history written as one text."""
+    value = error.get("input")
+    if error["type"] != "rating" or not isinstance(value, str) or not where or where[-1] != "satisfaction":
+        return None
+    fix = history_fix("satisfaction", value, _column_of(document, where) + 2)
+    return f"`{value.strip()}` is read as one text, not as ratings with their dates: {fix}" if fix else None
+
+
 def _answer_went_on(document: ClientDocument, where: tuple) -> str:
     """`But: slowly` below `why_it_matters: I want to`: a line of that answer, not a field."""
     line = document.line_of(where) or 0
@@ -152,12 +186,24 @@ def _message(error: dict[str, Any], where: tuple, model: type[BaseModel]) -> str
         return f"unknown field{hint}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         glued = no_space_message(value) if isinstance(value, str) else None  # `- name:Health`
-        return glued or f"expected a mapping of fields, got {kind_of(value)}"
+        return glued or _item_name_alone(value, where) or f"expected a mapping of fields, got {kind_of(value)}"
     if kind == "list_type":
         return f"expected a list (lines starting with `- `), got {kind_of(value)}"
     if kind == "too_long":
         return f"has {len(value)} focus areas; a workbook has at most 8"
     return error["msg"]
+
+
+def _item_name_alone(value: Any, where: tuple) -> str | None:
+    """`- Family` where `- name: Family` goes."""
+    if not isinstance(value, (str, int)) or len(where) < 2 or not isinstance(where[-1], int):
+        return None
+    item = ITEM_WORDS.get(str(where[-2]))
+    key = ITEM_KEYS.get(item or "")
+    if key != "name":
+        return None
+    return (f"a {item} starts with `- name:` and its name, on a line of its own below `{where[-2]}:`: "
+            f"write `- name: {value}`")
 
 
 # The token is the client's link: lost, the workbook has no address, and a new one would

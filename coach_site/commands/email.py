@@ -7,6 +7,7 @@ Nothing is ever sent: the .eml opens as a draft in a mail client.
 
 from __future__ import annotations
 
+import datetime as dt
 import email.errors
 import email.policy
 import functools
@@ -20,12 +21,14 @@ from pathlib import Path
 
 import jinja2
 
-from coach_site.clientfile.keys import coachee_link
+from coach_site.clientfile.keys import key_fragment
+from coach_site.clientfile.loader import load_client_file
 from coach_site.clientfile.model import Workbook
+from coach_site.clientfile.scaffold import placeholder_problems
 from coach_site.clientfile.tokens import file_key, shared_links
 from coach_site.console import printable
-from coach_site.errors import BuildError, CoachSiteError
-from coach_site.project import Coach, Project
+from coach_site.errors import BuildError, CoachSiteError, Problem
+from coach_site.project import Coach, Project, shown_path, site_url_missing
 from coach_site.workbook.dates import LANGUAGE, human_date
 from coach_site.workbook.escape import escape_html
 from coach_site.workbook.pipeline import check_client
@@ -164,16 +167,36 @@ def _unwritable(address: str, where: str, why: str) -> CoachSiteError:
     )
 
 
+def due_date_passed(client_file: Path, workbook: Workbook, today: dt.date) -> str | None:
+    """What to say when the homework's due date is already past (the email would ask for the
+    homework by a day gone); None when it is not, or there is none."""
+    due = workbook.homework.due
+    if due is None or due >= today:
+        return None
+    days = (today - due).days
+    ago = "yesterday" if days == 1 else f"{days} days ago"
+    line = load_client_file(client_file).line_of(("homework", "due"))
+    where = Problem(shown_path(client_file), line, "homework.due",
+                    f"{due.isoformat()} passed {ago}: the email asks for the homework by that day")
+    return str(where)
+
+
 def client_email(client_file: Path, project: Project) -> tuple[HomeworkEmail, Workbook]:
     """The homework email of a valid client file whose private link is its own; a sealed
     one's link carries its key (`coach-site email` writes one into the file first when it has none)."""
+    if project.site_url is None:  # a link to send opens on the web, never on the coach's disk
+        raise CoachSiteError(site_url_missing(project))
     workbook = check_client(client_file, practice_sealed=project.sealed)
+    if unfinished := placeholder_problems(client_file, workbook):  # "Review ...: First focus area"
+        raise CoachSiteError("\n".join(map(str, unfinished)) + "\nNo email was written: the email would name "
+                             "them to your client as they are. Replace them, then run coach-site email again.")
     # The link would open whatever was published for the client file this one was copied from.
     if problem := shared_links([*project.client_files(), client_file]).get(file_key(client_file)):
         raise CoachSiteError(str(problem))
     link = workbook.link
     mail = homework_email(
-        workbook, project.content_dirs, project.coach, coachee_link(project, link.token, link.sealed, link.key),
+        workbook, project.content_dirs, project.coach,
+        project.web_link(link.token) + key_fragment(project, link.sealed, link.key),
         project.language_of(workbook.language),
     )
     return mail, workbook

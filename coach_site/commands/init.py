@@ -19,48 +19,73 @@ from coach_site.clientfile.model import email_problem, unknown_language_message
 from coach_site.clientfile.schema import write_schema
 from coach_site.engine.languages import theme_languages
 from coach_site.errors import CoachSiteError
-from coach_site.git import git
+from coach_site.git import git, try_git
 from coach_site.project import CONFIG_FILE, is_example_address, is_example_coach
 
 # What a new practice starts from: the example's mkdocs.yml (the same as this repository's),
 # the coach's README and the .gitignore.
 STARTER = Path(__file__).resolve().parent.parent / "practice"
+# What mkdocs.yml says beside a site_url left empty.
+SITE_URL_LATER = "not set yet: where your workbooks will be published, like https://you.github.io/workbooks/"
 
 
 @dataclass(frozen=True)
 class Details:
-    """What a practice's mkdocs.yml says about the coach."""
+    """What a practice's mkdocs.yml says about the coach. `site_url` None (or empty): no
+    website yet; build then links the workbooks on disk until mkdocs.yml has one."""
 
     name: str
     email: str
-    site_url: str
+    site_url: str | None = None
     language: str | None = None
+
+
+def name_problem(name: str) -> str | None:
+    """Why `name` cannot sign the workbooks; None when it can."""
+    if not name.strip():
+        return "your name signs every workbook and email; it cannot be empty"
+    if is_example_coach(name.strip(), None):
+        return f"'{name.strip()}' is the example's coach: give your own name"
+    return None
+
+
+def coach_email_problem(address: str) -> str | None:
+    """Why `address` cannot be the coach's; None when it can."""
+    if problem := email_problem(address.strip()):
+        return problem
+    if is_example_coach(None, address.strip()):
+        return f"'{address.strip()}' is the example coach's address: give your own"
+    return None
+
+
+def language_problem(language: str) -> str | None:
+    return None if language in theme_languages() else unknown_language_message(language, theme_languages())
 
 
 def details_problems(details: Details) -> list[str]:
     """Everything wrong with the coach's details, each with the option to correct: all at
     once, so one more try is enough."""
-    problems = []
-    if not details.name.strip():
-        problems.append("--name: your name signs every workbook and email; it cannot be empty")
-    if problem := email_problem(details.email.strip()):
-        problems.append(f"--email: {problem}")
-    if problem := site_url_problem(details.site_url.strip()):
-        problems.append(f"--site-url: {problem}")
-    if details.language is not None and details.language not in theme_languages():
-        problems.append(f"--language: {unknown_language_message(details.language, theme_languages())}")
-    if is_example_coach(details.name.strip(), details.email.strip()):
-        problems.append("--name/--email: these are the example's; give your own")
-    return problems
+    checks = [("--name", details.name, name_problem), ("--email", details.email, coach_email_problem),
+              ("--site-url", details.site_url or "", site_url_problem)]
+    if details.language is not None:
+        checks.append(("--language", details.language, language_problem))
+    return [f"{option}: {problem}" for option, value, check in checks if (problem := check(value))]
 
 
 def site_url_problem(url: str) -> str | None:
-    """Why `url` cannot be the base of the private links; None when it can."""
+    """Why `url` cannot be the base of the private links; None when it can, or when it is
+    empty (no website yet: set site_url in mkdocs.yml later)."""
+    if not url.strip():
+        return None
+    url = url.strip()
+    if not url.lower().startswith(("https://", "http://")):  # words, say, rather than an address
+        return (f"'{printable_line(url)}' is not a web address: write where your workbooks will be published, "
+                "like https://coaching.your-name.com/workbooks/ (no website yet? leave it empty and set "
+                f"site_url in {CONFIG_FILE} later)")
     if any(char.isspace() or unicodedata.category(char) == "Cc" for char in url):
         return (f"{url!r} has a space or a line break inside: a web address has none "
                 "(https://coaching.your-name.com/workbooks/)")
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.netloc:
+    if not urlsplit(url).netloc:
         return (f"'{url}' is not a web address: write where your workbooks will be published, "
                 "like https://coaching.your-name.com/workbooks/")
     if is_example_address(url):
@@ -68,8 +93,27 @@ def site_url_problem(url: str) -> str | None:
     return None
 
 
-def init_practice(folder: Path, details: Details) -> list[Path]:
-    """Create the practice in `folder` (missing or empty); returns what it wrote."""
+@dataclass(frozen=True)
+class Started:
+    """A practice started: what was written, and what git could not do (said, not fatal:
+    the practice works without its first commit)."""
+
+    written: list[Path]
+    identity_set: bool  # the practice's repository got the coach's name and email for its commits
+    git_problem: str | None = None
+
+
+FIRST_COMMIT = "Start my coaching practice"
+
+
+def printable_line(text: str) -> str:
+    """`text` on one line, as a message quotes it."""
+    return " ".join(text.split())
+
+
+def init_practice(folder: Path, details: Details) -> Started:
+    """Create the practice in `folder` (missing or empty), a git repository with a first
+    commit; returns what it wrote."""
     if problems := details_problems(details):
         raise CoachSiteError("\n".join(problems))
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
@@ -84,8 +128,26 @@ def init_practice(folder: Path, details: Details) -> list[Path]:
         _write(folder / ".gitignore", (STARTER / "gitignore").read_text(encoding="utf-8")),
         write_schema(folder / "clients"),  # what every client file's first line points editors to
     ]
+    try:
+        identity_set = start_repository(folder, details.name.strip(), details.email.strip())
+    except CoachSiteError as exc:  # no git, or git refused: the files are there all the same
+        return Started(written, identity_set=False, git_problem=str(exc))
+    return Started(written, identity_set)
+
+
+def start_repository(folder: Path, name: str, email: str) -> bool:
+    """`git init`, the coach's name and email for this repository's commits unless git
+    already knows who commits on this machine, and the first commit, so that the README's
+    `git commit` works on a machine where git was never set up. Returns whether the
+    identity was set here."""
     git("init", "--quiet", cwd=folder)
-    return written
+    known = all(try_git("config", "--get", key, cwd=folder).stdout.strip() for key in ("user.name", "user.email"))
+    if not known:
+        git("config", "user.name", name, cwd=folder)
+        git("config", "user.email", email, cwd=folder)
+    git("add", "--all", cwd=folder)
+    git("commit", "--quiet", "--no-verify", "-m", FIRST_COMMIT, cwd=folder)
+    return not known
 
 
 def practice_settings(details: Details) -> str:
@@ -95,8 +157,12 @@ def practice_settings(details: Details) -> str:
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)  # the example's own layout
     settings = yaml.load((STARTER / CONFIG_FILE).read_text(encoding="utf-8"))
-    url = details.site_url.strip()
-    settings["site_url"] = url if url.endswith("/") else f"{url}/"
+    url = (details.site_url or "").strip()
+    if url:
+        settings["site_url"] = url if url.endswith("/") else f"{url}/"
+    else:  # no website yet: build links the workbooks on disk until this is set
+        settings["site_url"] = None
+        settings.yaml_add_eol_comment(f"# {SITE_URL_LATER}", "site_url")
     settings["extra"]["coach"]["name"] = details.name.strip()
     settings["extra"]["coach"]["email"] = details.email.strip()
     if details.language:

@@ -61,7 +61,7 @@ def client_overview(project: Project, site_dir: Path) -> list[ClientRow]:
         own = workbook.link
         if is_sealed(own.sealed, project.sealed) and not own.key:
             state = f"{state}; sealed, no key yet: build writes one"
-        rows.append(ClientRow(client_file.stem, coachee_link(project, own.token, own.sealed, own.key),
+        rows.append(ClientRow(client_file.stem, coachee_link(project, own.token, own.sealed, own.key, site_dir),
                               workbook.next_session,
                               workbook.homework.due, prepared.updated, state, bool(same_link), same_link))
     return sorted(rows, key=lambda r: (r.next_session is None, r.next_session or dt.date.max, r.slug))

@@ -28,10 +28,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from coach_site.clientfile.history import rotated_on
+from coach_site.clientfile.link import read_link
+from coach_site.clientfile.loader import load_client_file
 from coach_site.clientfile.model import TOKEN_PATTERN as TOKEN_FOLDER
+from coach_site.clientfile.scaffold import placeholder_problems
 from coach_site.errors import CoachSiteError
 from coach_site.git import GitMissing, git, last_line, try_git
 from coach_site.project import Project, shown_path
+from coach_site.workbook.dates import human_date
 from coach_site.workbook.pipeline import Built, Failed, Outcome, Skipped, check_client
 from coach_site.workbook.seal import SEARCH_INDEX
 from coach_site.workbook.swap import (
@@ -78,6 +83,46 @@ class ClientTokens:
 
     current: set[str]  # every client file's token: all of clients/, not only those built
     failed: set[str]  # clients whose build failed: what was published for them stays
+
+
+def unfinished_clients(files: list[Path], project: Project) -> dict[Path, CoachSiteError]:
+    """The client files that still hold the names `coach-site new` wrote ("First focus area"),
+    each with what to replace where: they are not published, and what was published for them
+    stays. A file that cannot be read is left to its build, which says what is wrong."""
+    held = {}
+    for client_file in files:
+        try:
+            problems = placeholder_problems(client_file, check_client(client_file, practice_sealed=project.sealed))
+        except CoachSiteError:
+            continue
+        if problems:
+            held[client_file] = CoachSiteError(
+                "\n".join(map(str, problems)) + "\nNot published: your client would read these names as they are. "
+                "Replace them, then publish again.")
+    return held
+
+
+def unlinked(project: Project, tokens: list[str]) -> dict[str, str]:
+    """What each published workbook no client's link opens any more was, in the coach's words:
+    the old link of a client who was given a new one (its token in their link.previous_tokens),
+    or a workbook whose client file is gone."""
+    said: dict[str, str] = {}
+    for client_file in project.client_files():
+        for written in read_link(client_file).previous_tokens:
+            if written and written.value in tokens and written.value not in said:
+                day = human_date(rotated_on(client_file, written.value))
+                said[written.value] = f"the old link of {_client_name(client_file)} (rotated on {day})"
+    return {token: said.get(token, "its client file is gone") for token in tokens}
+
+
+def _client_name(client_file: Path) -> str:
+    """The client's name as the file gives it; the file's name when it gives none."""
+    try:
+        client = load_client_file(client_file).data.get("client")
+    except CoachSiteError:
+        client = None
+    name = client.get("name") if isinstance(client, dict) else None
+    return " ".join(str(name).split()) if isinstance(name, (str, int)) and str(name).strip() else client_file.stem
 
 
 def client_tokens(project: Project, outcomes: list[Outcome], *, prune: bool) -> ClientTokens:

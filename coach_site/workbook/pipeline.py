@@ -146,7 +146,7 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
         build_site,
     )
 
-    link = project.private_link(prepared.token)  # what the pages may hold: never the key
+    link = project.web_link(prepared.token) or ""  # what the pages may hold: never the key (nor a path on disk)
     with private_temp_dir("build") as work, _naming(prepared.client_file):
         seal = seal_of(prepared.workbook, project)
         docs_dir = work / "docs"
@@ -176,7 +176,7 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
                 shell_words = load_words(project.content_dirs, project.language)["sealed"]
                 seal_site(staging, seal, shell_words, project.content_dirs, project.language)
     own = prepared.workbook.link
-    return Built(prepared.client_file, link=coachee_link(project, own.token, own.sealed, own.key),
+    return Built(prepared.client_file, link=coachee_link(project, own.token, own.sealed, own.key, site_dir),
                  site=site_dir / prepared.token, warnings=[*warnings, *placeholders_left(prepared.workbook)])
 
 
@@ -221,7 +221,8 @@ def build_clients(
             token = None if force or stamps is None else stamps.current_token(client_file, fingerprint, site_dir)
             if token:  # unchanged: not even parsed again, only its link's key looked up
                 seal = read_seal(client_file, source)
-                plan.append(Skipped(client_file, coachee_link(project, token, seal.sealed, seal.key), site_dir / token))
+                plan.append(Skipped(client_file, coachee_link(project, token, seal.sealed, seal.key, site_dir),
+                                     site_dir / token))
             else:
                 plan.append(_prepare(client_file, source, updated, fingerprint, project.sealed))
         except CoachSiteError as exc:
