@@ -199,7 +199,7 @@ CASES: dict[str, tuple[str, int, list[str]]] = {
     "unknown-field-below-a-part": (  # `link:` above holds fields, not an answer
         HEAD + "My note: new client\n",
         5, ["My note: unknown field (known fields: client, link, sessions, values, focus_areas, homework, "
-            "schedule, ted_talk, anything_we_missed, language)\n"],
+            "schedule, ted_talk, anything_we_missed, language, from_coachee)\n"],
     ),
     "answer-went-on-indented-with-colon": (
         AREA + "  - name: Health\n    why_it_matters: I want to\n      But: slowly\n",
