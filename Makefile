@@ -35,7 +35,7 @@ build: $(VENV)/.installed
 
 ## Run every test, the real-browser and real-server ones included, a file per worker.
 test: $(VENV)/.installed-test system-packages yaml-language-server
-	$(BIN)/python -m pytest -n auto --dist loadfile
+	$(BIN)/python -m pytest -n auto --dist loadfile --durations=12
 
 ## The suite on the newest versions pyproject.toml allows, in .venv-latest (not part of CI).
 ## Run it before `make lock`: what it turns red, a refreshed lock would bring in.
