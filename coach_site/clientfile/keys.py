@@ -14,7 +14,7 @@ from pathlib import Path
 
 from coach_site.clientfile.edit import set_values, write_atomically
 from coach_site.clientfile.link import read_link
-from coach_site.clientfile.loader import load_client_bytes, read_client_bytes
+from coach_site.clientfile.loader import read_client_bytes
 from coach_site.clientfile.model import SEAL_KEY_BYTES
 from coach_site.project import Project
 
@@ -73,15 +73,9 @@ def write_new_key(path: Path) -> bool:
     `key:` of any kind, or cannot be read. Returns whether a key was written.
     """
     raw = read_client_bytes(path)
-    link = read_link(path, raw)
-    if not link.readable or link.key or _has_key_field(raw, path):
+    link = read_link(path, raw)  # one reading: the bytes checked are the bytes edited
+    if not link.readable or link.key_written:
         return False
     text = raw.decode("utf-8")  # as it is: a Windows file keeps its CRLF
     write_atomically(path, set_values(text, {("link", "key"): new_key()}))
     return True
-
-
-def _has_key_field(raw: bytes, path: Path) -> bool:
-    """`key:` under link:, whatever it holds (even one the model refuses: the coach's to fix)."""
-    link = load_client_bytes(raw, path).data.get("link")
-    return isinstance(link, dict) and "key" in link

@@ -39,6 +39,7 @@ class LinkAsWritten:
     previous_tokens: tuple[Written, ...] = ()
     sealed: bool | None = None  # as written; None when not written (the practice decides)
     key: Written | None = None
+    key_written: bool = False  # `key:` is under link:, whatever it holds (a key the model refuses too)
 
 
 def _adapter(name: str) -> TypeAdapter:
@@ -69,6 +70,7 @@ def read_link(path: Path, source: bytes | None = None) -> LinkAsWritten:
         previous_tokens=tuple(_previous_tokens(document, link.get("previous_tokens"))),
         sealed=_valid(_SEALED, link.get("sealed")),
         key=Written(key, document.line_of(("link", "key"))) if key else None,
+        key_written="key" in link,
     )
 
 
