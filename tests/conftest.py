@@ -203,9 +203,8 @@ def wait_until_ready(page, timeout: float = 15_000) -> None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     # A selector, not a function: under the workbook's CSP (no 'unsafe-eval') a polled
-    # function cannot run in the page.
-    if page.evaluate("selector => document.querySelector(selector) !== null", READY):
-        return
+    # function cannot run in the page. It returns at once when the sign is there, and, unlike
+    # an evaluate, lives through a page that is navigating away.
     try:
         page.wait_for_selector(READY, state="attached", timeout=timeout)
     except PlaywrightTimeout:

@@ -339,8 +339,9 @@ def test_forget_this_workbook_asks_then_clears_the_key_and_what_was_written(host
     kept = device(page)  # not confirmed: nothing forgotten
     assert len(kept["keys"]) == 1 and len(kept["notes"]) == 1
     page.once("dialog", lambda dialog: dialog.accept())
-    forget.click()
-    only_the_message(page, WORDS["no_key"])  # the page reloads without the key
+    with page.expect_navigation(wait_until="load"):  # the page reloads without the key
+        forget.click()
+    only_the_message(page, WORDS["no_key"])
     kept = device(page)
     assert (kept["keys"], kept["notes"], kept["session"]) == ([], [], {})
     open_page(page, f"{host}/{TOKEN}/index.html")
