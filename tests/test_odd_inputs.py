@@ -220,3 +220,12 @@ def test_reflections_that_would_make_the_client_file_too_big_are_not_written(pro
     result = run(project, "import-reflections", "clients/ada.yaml", str(reflections))
     assert result.returncode == 1 and "a client file may be at most 1 MiB" in result.stderr, result.stderr
     assert ada.read_text(encoding="utf-8") == big
+
+
+def test_a_field_named_by_a_line_break_is_said_on_one_line(project, write_client):
+    # The colon check quotes the key it read; a key that is a line break must not break the message.
+    write_client(MINIMAL_CLIENT.replace("name: Ada Example", 'name:\n    "\\n": Example'), "bo")
+    result = run(project, "check")
+    problem = [line for line in result.stderr.splitlines() if "bo.yaml:3" in line]
+    assert result.returncode != 0 and problem, result.stderr
+    assert '(`"\\n": Example`)' in problem[0] and problem[0].endswith("the answer on the lines below it"), problem

@@ -110,8 +110,10 @@ def _indented_under(document: ClientDocument, error: dict[str, Any], where: tupl
             f"space{'s' if spaces > 1 else ''} before `{name}:`"
         )
     elif error["type"] == "text":
+        # A key that is not printable (a line break written as "\n") is quoted as the file writes it.
+        read_as = f"{name}:" if name.isprintable() else source[line - 1].strip()
         message = (
-            f"the line below `{owner}:` is read as a field of its own (`{name}:`) because of its colon. If it is the "
+            f"the line below `{owner}:` is read as a field of its own (`{read_as}`) because of its colon. If it is the "
             f"answer of `{owner}:`, write `{owner}: |` and the answer on the lines below it"
         )
     else:
