@@ -75,6 +75,7 @@ system-packages:
 	command -v rsync >/dev/null 2>&1 || missing="$$missing rsync"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	[ -x /usr/sbin/dovecot ] || command -v dovecot >/dev/null 2>&1 || missing="$$missing dovecot-imapd"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages for the tests:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
