@@ -492,6 +492,103 @@ def import_reflections_command(client_file: Path, reflections_file: Path, overwr
 
 
 @cli.command()
+@click.argument("source", metavar="SOURCE")
+@click.option("--dry-run", is_flag=True, help="Show what would change, as a diff; write, commit and record nothing.")
+@click.option("--mark-read", is_flag=True, help="Mark the mails whose reflections were imported as read "
+              "(IMAP and Maildir). Without it, the mailbox is never changed.")
+@click.option("--save-password", is_flag=True, help="Keep the password you type in your system's keychain, "
+              "so the next run does not ask.")
+@verbosity
+def inbox(source: str, dry_run: bool, mark_read: bool, save_password: bool) -> None:
+    """Bring every client's reflections in from your mailbox, each client's committed on its own.
+
+    \b
+    SOURCE is one of:
+      a Maildir folder        ~/Mail/Coaching (Thunderbird, mbsync, offlineimap)
+      an mbox file            ~/mail/coaching.mbox
+      imaps://ACCOUNT@HOST/FOLDER   imaps://you@example.com@imap.example.com/INBOX
+
+    \b
+    The password: COACH_SITE_IMAP_PASSWORD, else your system's keychain (see
+    --save-password), else asked. It is never written anywhere else. Most
+    providers want an app password for IMAP, not your usual one:
+      Gmail:    myaccount.google.com > Security > 2-Step Verification >
+                App passwords; the host is imap.gmail.com
+      iCloud:   account.apple.com > Sign-In and Security > App-Specific
+                Passwords; the host is imap.mail.me.com
+      Fastmail: Settings > Privacy & Security > App passwords;
+                the host is imap.fastmail.com
+      Yahoo:    Account security > Generate app password;
+                the host is imap.mail.yahoo.com
+      Outlook.com and Microsoft 365 may refuse passwords over IMAP: then
+      name the folder your mail program keeps on this computer instead.
+    Plain imap:// (no TLS) is only for a mail bridge on this computer.
+    """
+    from coach_site.commands.inbox import read_inbox
+    from coach_site.inbox.mailboxes import open_mailbox
+    from coach_site.inbox.password import Passwords
+
+    project = load_project()
+    console = _console()
+    passwords = Passwords()
+    mailbox = open_mailbox(source, passwords, writable=mark_read and not dry_run)
+    try:
+        if save_password:
+            for account in passwords.save_typed():
+                console.say(f"Kept the password for {account} in your system's keychain.", err=True, dim=True)
+        report = read_inbox(project, mailbox, dry_run=dry_run, mark_read=mark_read)
+    finally:
+        mailbox.close()
+    _say_inbox(report, console, dry_run)
+    if any(client.held for client in report.clients):
+        raise SystemExit(1)
+
+
+def _say_inbox(report, console: Console, dry_run: bool) -> None:
+    """The inbox's table: a line per client, then what is left for the coach."""
+    from coach_site.commands.inbox import kinds_in_words
+
+    if dry_run:
+        for client in report.clients:
+            if client.changed:
+                click.echo(printable(client.diff()), nl=False)
+    rows = [(printable(c.name), str(len(c.mails)), kinds_in_words(c.came_in) or "nothing new",
+             str(len(c.conflicts)) if c.conflicts else "-") for c in report.clients if not c.held]
+    if rows:
+        heading = ("Client", "Mails", "What came in", "Conflicts")
+        widths = [max(len(row[i]) for row in (heading, *rows)) for i in range(4)]
+        for number, row in enumerate((heading, *rows)):
+            console.say("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip(), bold=not number)
+    for client in report.clients:
+        if client.held:
+            console.error(f"{printable(client.name)}: nothing imported: {client.held}")
+        elif client.commit:
+            console.say(f"Committed {client.shown}: \"{printable(client.commit)}\"", dim=True)
+        elif dry_run and client.changed:
+            console.say(f"Would change {client.shown} (nothing written: --dry-run)", dim=True)
+        for conflict in client.conflicts:
+            take = (f"coach-site import-reflections {shell_quoted(str(client.client_file))} "
+                    f"{shell_quoted(os.path.relpath(client.kept))} --take {shell_quoted(conflict)}") if client.kept else ""
+            console.warn(f"{printable(client.name)}: conflict, left as you wrote it: {conflict}"
+                         + (f". To take theirs: {take}" if take else ""))
+    if report.unplaced:
+        console.warn(counted(len(report.unplaced), "mail with reflections could not be placed (left in the mailbox):",
+                             "mails with reflections could not be placed (left in the mailbox):"))
+        for unplaced in report.unplaced:
+            envelope = unplaced.mail.envelope
+            sent = envelope.sent.date().isoformat() if envelope.sent else "no date"
+            console.warn(f"  {sent}  {printable(envelope.sender) or '(no sender)'}  "
+                         f"\"{printable(envelope.subject)}\": {unplaced.reason}")
+    if not report.clients and not report.unplaced:
+        console.say("No new reflections.", err=True)
+    others = [counted(report.not_reflections, "other mail is not reflections", "other mails are not reflections")
+              if report.not_reflections else "",
+              counted(report.read_before, "mail was read before", "mails were read before") if report.read_before else ""]
+    if any(others):
+        console.say("; ".join(o for o in others if o) + ".", err=True, dim=True)
+
+
+@cli.command()
 @click.argument("files", nargs=-1, type=CLIENT_FILE, metavar="[CLIENT_FILES]...")
 @click.option("--to", "to", required=True, metavar="TARGET",
               help="git:REMOTE[#BRANCH] (default branch gh-pages), rsync:[USER@HOST:]PATH, or a folder.")

@@ -68,6 +68,14 @@ def try_git(*args: str, cwd: Path) -> Result:
     return Result(result.returncode, _text(result.stdout), _text(result.stderr))
 
 
+def identity(cwd: Path) -> list[str]:
+    """`-c` options for a commit: the coach's own git identity when they have one, a neutral
+    one otherwise (a commit must never fail on a machine where git was never set up)."""
+    name = try_git("config", "user.name", cwd=cwd).stdout.strip()
+    email = try_git("config", "user.email", cwd=cwd).stdout.strip()
+    return ["-c", f"user.name={name or 'coach-site'}", "-c", f"user.email={email or 'coach-site@localhost'}"]
+
+
 def _subcommand(args: tuple[str, ...]) -> str:
     """`commit` of `git -c user.name=... commit ...`: the word a message should name."""
     rest = list(args)

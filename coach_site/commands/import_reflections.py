@@ -50,6 +50,7 @@ class ImportReport:
     overwritten: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     anything_we_missed: str | None = None
+    came_in: dict[str, int] = field(default_factory=dict)  # kind (see KINDS) -> how many were set
 
     @property
     def changed(self) -> bool:
@@ -72,8 +73,20 @@ def import_reflections(
     carries them, or `-` with `pasted` (the text pasted on standard input). `take`: the
     conflicts (by their label, `Career: outcome`) where the coachee's answer is taken.
     """
-    workbook = validate_client(load_client_file(client_file))
-    document = load_client_bytes(*reflections_source(reflections_file, pasted))
+    workbook = validate_client(load_client_file(client_file))  # a broken client file is said before the source
+    raw, where = reflections_source(reflections_file, pasted)
+    return merge_reflections(client_file, raw, where, overwrite=overwrite, dry_run=dry_run, today=today, take=take,
+                             workbook=workbook)
+
+
+def merge_reflections(
+    client_file: Path, raw: bytes, where: Path, *, overwrite: bool = False, dry_run: bool = False,
+    today: dt.date | None = None, take: tuple[str, ...] = (), workbook: Workbook | None = None,
+) -> ImportReport:
+    """Merge the reflections file `raw` (named `where` in errors) into a client file, as
+    import_reflections does: for `inbox`, which has found them in a mail itself."""
+    workbook = workbook or validate_client(load_client_file(client_file))
+    document = load_client_bytes(raw, where)
     reflections = validate_client(document, Reflections)
     _refuse_conflicting_duplicates(document, reflections)
     if not workbook.link.is_own_token(reflections.link.token):
@@ -87,6 +100,7 @@ def import_reflections(
     merge = _Merge(workbook, report, overwrite, today or dt.date.today(), take)
     changes = merge.changes(reflections)
     merge.refuse_unknown_takes()
+    report.came_in = came_in(merge.set)
     if changes:
         report.new_text = set_values(old_text, changes, order=FIELD_ORDER)
         # The result must still be a valid client file before it replaces the coach's.
@@ -241,6 +255,35 @@ class _Merge:
             else:
                 self.merge(("values", index, "note"), f"{ours.name}: note beside the {meaning}", ours.note,
                            theirs.meaning, answer_key("values", ours.name, "note"))
+
+
+# What a coachee's reflections bring, in the order `inbox` lists them.
+KINDS = ("answers", "notes", "ratings", "new steps", "ticks", "schedule", "TED talk")
+
+
+def came_in(changes: dict[tuple, Any]) -> dict[str, int]:
+    """How many of each kind of thing a merge sets (a value's place in the client file says its kind)."""
+    counts = dict.fromkeys(KINDS, 0)
+    for path, value in changes.items():
+        if isinstance(value, Appended):
+            counts["new steps"] += len(value)
+            continue
+        counts[_kind(path, value)] += 1
+    return {kind: n for kind, n in counts.items() if n}
+
+
+def _kind(path: tuple, value: Any) -> str:
+    if isinstance(value, MarkedDone):
+        return "ticks"
+    if path[0] == "schedule":
+        return "schedule"
+    if path[0] == "ted_talk":
+        return "TED talk"
+    if "satisfaction" in path:
+        return "ratings"
+    if "notes" in path or path[-1] == "note":
+        return "notes"
+    return "answers"
 
 
 # Where a new answer goes among the keys already there: as the format lists them, which is

@@ -34,7 +34,7 @@ from coach_site.clientfile.loader import load_client_file
 from coach_site.clientfile.model import TOKEN_PATTERN as TOKEN_FOLDER
 from coach_site.clientfile.scaffold import placeholder_problems
 from coach_site.errors import CoachSiteError
-from coach_site.git import GitMissing, git, last_line, try_git
+from coach_site.git import GitMissing, git, identity, last_line, try_git
 from coach_site.project import Project, shown_path
 from coach_site.workbook.dates import human_date
 from coach_site.workbook.pipeline import Built, Failed, Outcome, Skipped, check_client
@@ -365,7 +365,7 @@ def _commit_and_push(site_dir, target, ready, current, prune, confirm, confirm_r
             report.history_replaced = reasons
         stamp = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %z")
         count = len(report.published)
-        git(*_identity(project_root), "commit", "-q", "--allow-empty", "-m",
+        git(*identity(project_root), "commit", "-q", "--allow-empty", "-m",
             f"Publish {count} workbook{'s' if count != 1 else ''} ({stamp})", cwd=repo)
         push = ["push", "-q", *(["--force"] if reasons else []), "--", remote, f"HEAD:refs/heads/{target.branch}"]
         git(*push, cwd=repo)
@@ -384,13 +384,6 @@ def _history_leaks(history: set[str], repo: Path) -> list[str]:
                         and f"{token}/{SEARCH_INDEX}" in history)
     return ([f"{token}/: a workbook no client has now (rotated to a new link, or removed)" for token in gone]
             + [f"{token}/: sealed now, but earlier commits hold its plain pages" for token in plain_then])
-
-
-def _identity(project_root: Path) -> list[str]:
-    """The coach's own git identity when they have one; a neutral one otherwise."""
-    name = try_git("config", "user.name", cwd=project_root).stdout.strip()
-    email = try_git("config", "user.email", cwd=project_root).stdout.strip()
-    return ["-c", f"user.name={name or 'coach-site'}", "-c", f"user.email={email or 'coach-site@localhost'}"]
 
 
 def _publish_with_rsync(site_dir, target, ready, prune, front) -> PublishReport:

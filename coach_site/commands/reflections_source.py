@@ -57,6 +57,17 @@ def reflections_source(source: Path | str, pasted: bytes | None = None) -> tuple
     return raw, path
 
 
+class NoReflections(ClientFileError):
+    """A mail or text that holds no reflections at all (for `inbox`, a newsletter: not an error)."""
+
+
+def reflections_in_mail(raw: bytes, where: Path) -> bytes:
+    """The reflections file's bytes in a mail (its attached file, the draft's machine part, or an
+    older draft's text); raises NoReflections when it holds none, ClientFileError when it holds
+    some that cannot be read."""
+    return _from_mail(raw, where, where)
+
+
 def _from_mail(raw: bytes, path: Path, where: Path) -> bytes:
     try:
         message = email.message_from_bytes(raw, policy=email.policy.default)
@@ -212,8 +223,8 @@ def _unreadable(path: Path, why: str) -> ClientFileError:
     )])
 
 
-def _nothing_found(where: Path) -> ClientFileError:
-    return ClientFileError([Problem(
+def _nothing_found(where: Path) -> NoReflections:
+    return NoReflections([Problem(
         where, None, "",
         "holds no reflections: no reflections file is attached, and no line `link:` starts them in its text. "
         "Save the email the workbook's \"Send to my coach\" wrote (or its attached file), or paste the text "
