@@ -12,8 +12,10 @@ from __future__ import annotations
 import base64
 import email.utils
 import hashlib
+import json
 import mailbox
 import os
+import pty
 import re
 import shutil
 import subprocess
@@ -410,3 +412,46 @@ def test_a_source_that_is_no_mailbox_is_said_in_plain_words(practice, source, sa
     result = run(practice, "inbox", source)
     assert result.returncode == 1 and said in result.stderr, result.stderr
     assert "Traceback" not in result.stderr and "hunter2" not in result.stderr
+
+
+def keychain_env(server, keychain: Path) -> dict:
+    return {"SSL_CERT_FILE": str(server.certificate), "PYTHON_KEYRING_BACKEND": "file_keyring.FileKeyring",
+            "PYTHONPATH": str(Path(__file__).parent), "COACH_SITE_TEST_KEYRING": str(keychain)}
+
+
+def test_a_password_typed_once_with_save_password_comes_from_the_keychain_next_time(practice, mails, imap, tmp_path):
+    imap.clear()
+    imap.deliver(mails["priya"])
+    address = f"imaps://{USER}@127.0.0.1:{imap.imaps_port}/INBOX"
+    keychain = tmp_path / "keychain.json"
+    environment = {"PATH": "/usr/bin:/bin", "HOME": str(practice), "NO_COLOR": "1",
+                   "XDG_CACHE_HOME": str(practice / ".cache"), **keychain_env(imap, keychain)}
+    # Typed on a terminal (a pseudo-terminal of its own, in a session of its own: no other terminal is asked).
+    controller, terminal = pty.openpty()
+    typed = subprocess.Popen([sys.executable, "-m", "coach_site", "inbox", address, "--save-password"], cwd=practice,
+                             env=environment, stdin=terminal, stdout=subprocess.PIPE, stderr=terminal,
+                             start_new_session=True)
+    os.close(terminal)
+    said = b""
+    while b"Password for" not in said:
+        said += os.read(controller, 1024)
+    os.write(controller, PASSWORD.encode() + b"\n")
+    out, _ = typed.communicate(timeout=SECONDS)
+    while True:  # the rest of what it said on the terminal, until it closed it
+        try:
+            chunk = os.read(controller, 1024)
+        except OSError:
+            break
+        if not chunk:
+            break
+        said += chunk
+    os.close(controller)
+    assert typed.returncode == 0, said.decode()
+    assert PASSWORD.encode() not in out + said  # not echoed, not said
+    assert client(practice, "priya-natarajan").focus_areas[1].outcome == PRIYA_HEALTH
+    assert json.loads(keychain.read_text()) == {f"coach-site\n{USER}@127.0.0.1": PASSWORD}
+    # The next run, without a terminal and without the variable, takes it from the keychain.
+    imap.deliver(mails["maya"])
+    again = run(practice, "inbox", address, env=keychain_env(imap, keychain))
+    assert again.returncode == 0, again.stderr
+    assert client(practice, "maya-lindqvist").anything_we_missed == MAYA_MISSED
