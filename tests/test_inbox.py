@@ -455,3 +455,37 @@ def test_a_password_typed_once_with_save_password_comes_from_the_keychain_next_t
     again = run(practice, "inbox", address, env=keychain_env(imap, keychain))
     assert again.returncode == 0, again.stderr
     assert client(practice, "maya-lindqvist").anything_we_missed == MAYA_MISSED
+
+
+def test_a_mail_from_an_earlier_link_finds_its_client_and_odd_mails_are_said_with_their_reason(
+        practice, mails, workbook_output, tmp_path):
+    maya = practice / "clients" / "maya-lindqvist.yaml"  # rotated: the mail's token is an earlier one now
+    maya.write_text(maya.read_text(encoding="utf-8").replace(
+        f"token: {MAYA_TOKEN}", f"token: Mx4Rt8Wq2Zp6Lk9Hc3Vb7N\n  previous_tokens: [{MAYA_TOKEN}]"), encoding="utf-8")
+    git(practice, "commit", "--quiet", "-am", "Rotated")
+    draft, _ = workbook_output["maya"]
+    changed = draft.replace(END, "not base64 at all!\n" + END)
+    damaged = mail_of(changed, sender="Maya <maya.lindqvist@example.org>", subject="Damaged",
+                      date="Wed, 02 Dec 2026 09:00:00 +0000")
+    tokenless = mail_of("Hi,\n\nlink:\n  nothing: here\nanything_we_missed: hello\n", sender="Ann <ann@example.net>",
+                        subject="No token", date="Wed, 02 Dec 2026 10:00:00 +0000")
+    (practice / "notes.txt").write_text("the coach's own, staged\n", encoding="utf-8")
+    git(practice, "add", "notes.txt")
+    result = run(practice, "inbox", str(maildir_of(tmp_path / "Mail", mails["maya"], damaged, tokenless)))
+    assert result.returncode == 0, result.stderr
+    assert client(practice, "maya-lindqvist").anything_we_missed == MAYA_MISSED
+    assert git(practice, "show", "--name-only", "--format=", "HEAD").split() == ["clients/maya-lindqvist.yaml"]
+    assert git(practice, "status", "--porcelain").strip() == "A  notes.txt"  # staged, and left staged
+    said = result.stderr
+    assert re.search(r'"Damaged": .*changed on the way', said), said
+    assert re.search(r'"No token": .*no token', said), said
+
+
+def test_mark_read_in_a_maildir_marks_the_imported_mail_read_and_leaves_the_others(practice, mails, tmp_path):
+    box = maildir_of(tmp_path / "Mail", mails["maya"], mails["newsletter"])
+    newsletter = next(p for p in (box / "new").iterdir() if b"Winter offers" in p.read_bytes())
+    result = run(practice, "inbox", str(box), "--mark-read")
+    assert result.returncode == 0, result.stderr
+    (read,) = [p for p in (box / "cur").iterdir()]
+    assert read.name.endswith(":2,S") and b"maya.lindqvist" in read.read_bytes()
+    assert newsletter.exists()  # untouched, still new
