@@ -90,10 +90,11 @@ yaml-language-server: .tools/.installed
 	npm ci --prefix .tools --no-audit --no-fund --loglevel=error
 	touch $@
 
-## Time builds against plain `mkdocs build`, and a sealed workbook's opening against a plain one's (not part of `make test`).
+## Time builds against plain `mkdocs build`, a sealed workbook's opening against a plain one's, and the workbook on a phone (Lighthouse behind nginx); not part of `make test`.
 bench: $(VENV)/.installed-test system-packages
 	$(BIN)/python benchmarks/build_bench.py
 	$(BIN)/python benchmarks/sealed_open_bench.py
+	$(BIN)/python benchmarks/phone_bench.py
 
 clean:
 	rm -rf $(VENV) .venv-latest site test-artifacts .pytest_cache .tools dist build
