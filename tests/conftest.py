@@ -7,6 +7,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -173,6 +174,17 @@ def page(browser):
     page.on("request", lambda request: page.requests.append(request.url))
     yield page
     context.close()
+
+
+def built_asset(site: Path, name: str) -> Path:
+    """Where a theme file (`assets/javascripts/store.js`) is in a built workbook: under its
+    content-hashed name in assets/hashed/ (coach_site/workbook/fingerprint.py)."""
+    base = name.rsplit("/", 1)[-1]
+    stem, parts = base.split(".", 1)[0], base.split(".")
+    suffix = ".min." + parts[-1] if len(parts) > 2 and parts[-2] == "min" else "." + parts[-1]
+    pattern = re.compile(re.escape(stem) + r"\.[0-9a-f]{10}" + re.escape(suffix) + "$")
+    (found,) = [p for p in (site / "assets" / "hashed").iterdir() if pattern.match(p.name)]
+    return found
 
 
 def html_pages(site: Path) -> list[Path]:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import yaml
-from conftest import MINIMAL_CLIENT, PRACTICE_SITE_URL, REPO, copy_project
+from conftest import MINIMAL_CLIENT, PRACTICE_SITE_URL, REPO, built_asset, copy_project
 
 from coach_site.clientfile.schema import SCHEMA_FILE, schema_text
 from coach_site.project import PACKAGE_OVERRIDES
@@ -112,11 +112,11 @@ def test_customise_copies_one_file_and_then_it_wins_in_the_workbook(tmp_path):
     index.write_text(index.read_text().replace("\n", "\nOur first page for {{ name }}.\n", 1))
     assert run(practice, "build").returncode == 0
     site = practice / "site" / TOKEN
-    assert (site / "assets" / "stylesheets" / "workbook.css").read_text().endswith("/* the practice's own */\n")
+    assert built_asset(site, "assets/stylesheets/workbook.css").read_text().endswith("/* the practice's own */\n")
     assert "Our first page for Ada." in (site / "index.html").read_text()
     # The files it did not customise are coach-site's; its README is not published.
     store = "assets/javascripts/store.js"
-    assert (site / store).read_bytes() == (PACKAGE_OVERRIDES / store).read_bytes()
+    assert built_asset(site, store).read_bytes() == (PACKAGE_OVERRIDES / store).read_bytes()
     assert not list(site.rglob("README*"))
 
 
@@ -171,7 +171,7 @@ def test_a_practice_that_changes_nothing_builds_from_the_package_alone(tmp_path)
     result = run(practice, "build")
     assert result.returncode == 0, result.stderr
     site = practice / "site" / TOKEN
-    assert (site / "assets" / "stylesheets" / "workbook.css").is_file() and (site / "values.html").is_file()
+    assert built_asset(site, "assets/stylesheets/workbook.css").is_file() and (site / "values.html").is_file()
     assert '<meta name="referrer" content="no-referrer">' in (site / "index.html").read_text()
 
 

@@ -218,13 +218,13 @@ def test_a_sealed_site_holds_shells_the_encrypted_index_and_numbered_area_pages(
     assert names == {
         "index.html", "values.html", "area-1.html", "area-2.html", "area-3.html", "homework.html", "schedule.html",
         "ted-talk.html", "reflections.html", "print.html", "404.html", SEARCH_SCRIPT, "manifest.webmanifest",
-        ".coach-site-workbook",
+        ".coach-site-workbook", "sw.js",
     }
     assert json.loads((site / "manifest.webmanifest").read_text())["name"] == "Your workbook"
     for page in site.rglob("*.html"):
         shell = page.read_text(encoding="utf-8")
         assert "<title>Your workbook</title>" in shell and '<meta name="robots" content="noindex, nofollow">' in shell
-        assert '<script src="assets/javascripts/sealed.js" defer></script>' in shell
+        assert re.search(r'<script src="assets/hashed/sealed\.[0-9a-f]{10}\.js" defer></script>', shell)
         assert 'data-iterations="600000"' in shell and "<noscript>" in shell
         assert "data-path" not in shell  # the browser takes the page's path from its address
         assert re.search(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/octet-stream\")", shell) is None

@@ -476,6 +476,28 @@
     });
   }
 
+  /* ---- Offline: the workbook's own service worker (coach_site/workbook/offline.py) -------- */
+
+  /* Registered for this workbook's folder only (where its manifest is), once the page has
+     loaded, so it never competes with the first paint. On the web only: from disk (file://)
+     the theme's offline plugin serves search, and a browser refuses workers on plain http
+     but for this computer. When it replaces an older copy of the workbook, it says so. */
+  function keepOffline() {
+    var workers = navigator.serviceWorker;
+    var web = location.protocol === "https:" || /^(localhost|127\.0\.0\.1|\[::1\])$/.test(location.hostname);
+    if (!workers || !web) return;
+    workers.addEventListener("message", function (event) {
+      var notice = document.querySelector(".workbook-notice");
+      if (!event.data || event.data.type !== "coach-site-updated" || !notice) return;
+      notice.textContent = notice.getAttribute("data-changed");
+    });
+    var manifest = document.querySelector("link[rel='manifest']");
+    var folder = new URL(".", manifest ? manifest.href : location.href).href;
+    workers.register(folder + "sw.js", { scope: folder }).catch(function () { /* private mode, or refused */ });
+  }
+  if (document.readyState === "complete") keepOffline();
+  else window.addEventListener("load", keepOffline);
+
   window.coachSite = {
     PREFIX: PREFIX, DONE: DONE, SENT: SENT, storage: storage, keyFor: keyFor, read: read, write: write,
     entries: entries, words: words, counted: counted, element: element, start: start, saved: saved,
