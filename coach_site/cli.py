@@ -596,10 +596,12 @@ def _say_inbox(report, console: Console, dry_run: bool) -> None:
 @FORCE
 @JOBS
 @click.option("--prune", is_flag=True, help="Remove published workbooks whose client file is gone (asks first).")
+@click.option("--compress", is_flag=True, help="Also publish a compressed copy (.gz, and .br with the brotli "
+              "package) beside each text file, for hosts that serve them as they are (nginx's gzip_static).")
 @click.option("--yes", is_flag=True, help="With --prune: do not ask.")
 @verbosity
 def publish(files: tuple[Path, ...], to: str, site_dir: Path, force: bool, jobs: int | None,
-            prune: bool, yes: bool) -> None:
+            prune: bool, compress: bool, yes: bool) -> None:
     """Build what changed, then publish the workbooks to a web host."""
     from coach_site.commands.publish import (
         check_target,
@@ -643,6 +645,12 @@ def publish(files: tuple[Path, ...], to: str, site_dir: Path, force: bool, jobs:
                      "serves only the new commit, and anyone's copy of the old branch stops matching it.")
         return yes or click.confirm("Replace the branch's history?", default=False, err=True)
 
+    if compress:
+        from coach_site.workbook.compress import precompress
+
+        for token in sorted(tokens.current):
+            if (site_dir / token).is_dir():
+                precompress(site_dir / token)
     report = publish_sites(site_dir, target, current=tokens.current, failed=tokens.failed, prune=prune,
                            confirm=confirm, confirm_rewrite=confirm_rewrite, project=project)
     if report.nothing_new:

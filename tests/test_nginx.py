@@ -7,6 +7,7 @@ with its Content-Security-Policy in force: search, the palette toggle and reflec
 from __future__ import annotations
 
 import contextlib
+import gzip
 import os
 import shutil
 import socket
@@ -85,6 +86,15 @@ def nginx_serving(docroot: Path, base: Path) -> Iterator[str]:
             process.wait()
 
 
+class Host(str):
+    """The host's address, knowing the folder it serves."""
+
+    def __new__(cls, url: str, docroot: Path):
+        host = super().__new__(cls, url)
+        host.docroot = docroot
+        return host
+
+
 @pytest.fixture(scope="module")
 def host(tmp_path_factory):
     if not Path(NGINX).exists():
@@ -94,13 +104,44 @@ def host(tmp_path_factory):
     shutil.copy(EXAMPLE_CLIENT, project / "clients" / EXAMPLE_CLIENT.name)
     docroot = base / "www"
     published = subprocess.run(
-        [sys.executable, "-m", "coach_site", "publish", "--to", str(docroot / "workbooks")],
+        [sys.executable, "-m", "coach_site", "publish", "--compress", "--to", str(docroot / "workbooks")],
         cwd=project, capture_output=True, text=True,
     )
     assert published.returncode == 0, published.stderr
 
     with nginx_serving(docroot, base) as url:
-        yield url
+        yield Host(url, docroot)
+
+
+def fetch_compressed(url: str) -> tuple[dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return dict(response.headers), response.read()
+
+
+def test_every_text_file_travels_compressed_and_a_precompressed_one_as_publish_wrote_it(host, tmp_path):
+    site = Path(host.docroot) / "workbooks" / TOKEN
+    script = next((site / "assets" / "hashed").glob("reflections.*.js"))
+    headers, body = fetch_compressed(f"{host}/workbooks/{TOKEN}/assets/hashed/{script.name}")
+    assert headers.get("Content-Encoding") == "gzip"
+    assert body == (script.parent / (script.name + ".gz")).read_bytes()  # gzip_static: publish --compress's copy
+    assert gzip.decompress(body) == script.read_bytes()
+    for path in ("manifest.webmanifest", "index.html", "search/search_index.json"):
+        headers, body = fetch_compressed(f"{host}/workbooks/{TOKEN}/{path}")
+        assert headers.get("Content-Encoding") == "gzip", path  # compressed on the way where no .gz is
+        assert gzip.decompress(body) == (site / path).read_bytes()
+
+
+def test_hashed_files_are_kept_a_year_and_pages_are_checked_each_time(host):
+    site = Path(host.docroot) / "workbooks" / TOKEN
+    for hashed in sorted((site / "assets" / "hashed").iterdir())[:3]:
+        if hashed.suffix in (".gz", ".br"):
+            continue
+        status, headers, _ = fetch(f"{host}/workbooks/{TOKEN}/assets/hashed/{hashed.name}")
+        assert status == 200 and headers["Cache-Control"] == "private, max-age=31536000, immutable"
+        assert headers["Content-Security-Policy"] == HEADERS["Content-Security-Policy"]
+    status, headers, _ = fetch(f"{host}/workbooks/{TOKEN}/index.html")
+    assert status == 200 and headers["Cache-Control"] == "private, no-cache"
 
 
 def test_every_response_carries_the_privacy_headers(host):
