@@ -45,6 +45,9 @@ def fingerprint_assets(site: Path) -> dict[str, str]:
         file.replace(site / new)  # a rename: a file shared by the run's workbooks (a hard link) stays whole
         moved[name] = new
     rewrite_references(site, moved)
+    for folder in sorted((p for p in (site / "assets").rglob("*") if p.is_dir()), reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()  # emptied by the moves: nothing to publish there
     return moved
 
 

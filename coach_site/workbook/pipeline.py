@@ -38,7 +38,7 @@ from coach_site.workbook.escape import SAFE_LINKS_EXTENSION, escape_html
 from coach_site.workbook.render import ClientPages, load_words, render_pages, theme_words
 from coach_site.workbook.fingerprint import fingerprint_assets, rewrite_references
 from coach_site.workbook.offline import keep_search_languages, search_languages, write_service_worker
-from coach_site.workbook.seal import SEALED_STORAGE_SCOPE, seal_of, seal_site
+from coach_site.workbook.seal import SEALED_STORAGE_SCOPE, Seal, drop_shell_files, seal_of, seal_site
 from coach_site.workbook.stamps import Stamps, inputs_fingerprint, shared_fingerprint
 from coach_site.workbook.swap import front_page, staged_site, staging_dir, write_site_root
 from coach_site.workbook.translations import (
@@ -173,18 +173,27 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
                 storage_scope=SEALED_STORAGE_SCOPE if seal is not None else None,
             )
             warnings = build_site(site, staging)
-            keep_search_languages(staging, search_languages(staging))
-            moved = fingerprint_assets(staging)  # while the pages are plain: they name the files
-            if seal is not None:  # before the swap: the site dir never holds the plain pages
-                # The shell speaks the practice's language: what the host holds tells no client's.
-                shell_words = load_words(project.content_dirs, project.language)["sealed"]
-                seal_site(staging, seal, shell_words, project.content_dirs, project.language)
-                rewrite_references(staging, moved)  # the shells name the files too
-                fingerprint_assets(staging)  # and what only they load
-            write_service_worker(staging)  # last: it lists the files as they will be published
+            _finish_site(staging, seal, project)  # before the swap: the site dir never holds the plain pages
     own = prepared.workbook.link
     return Built(prepared.client_file, link=coachee_link(project, own.token, own.sealed, own.key, site_dir),
                  site=site_dir / prepared.token, warnings=[*warnings, *placeholders_left(prepared.workbook)])
+
+
+def _finish_site(site: Path, seal: Seal | None, project: Project) -> None:
+    """The workbook's own steps on what the engine built, in order: only what it loads is kept,
+    every file it loads gets a content-hashed name, a sealed workbook is sealed, and the
+    service worker lists the files as they will be published."""
+    keep_search_languages(site, search_languages(site))
+    if seal is None:  # nothing loads the sealed shell's files
+        drop_shell_files(site)
+    moved = fingerprint_assets(site)  # while the pages are plain: they name the files
+    if seal is not None:
+        # The shell speaks the practice's language: what the host holds tells no client's.
+        shell_words = load_words(project.content_dirs, project.language)["sealed"]
+        seal_site(site, seal, shell_words, project.content_dirs, project.language)
+        rewrite_references(site, moved)  # the shells name the files too
+        fingerprint_assets(site)  # and what only they load
+    write_service_worker(site)
 
 
 @contextlib.contextmanager

@@ -133,6 +133,12 @@ def decrypt(item: dict[str, str], content_key: bytes, path: str) -> bytes:
                                                 path.encode("utf-8")))
 
 
+def drop_shell_files(site: Path) -> None:
+    """A plain workbook loads neither the shell's script nor its stylesheet: not published."""
+    for name in (SHELL_STYLESHEET, SHELL_SCRIPTS[-1]):
+        (site / name).unlink(missing_ok=True)
+
+
 def seal_site(site: Path, seal: Seal, words: dict[str, Any], content_dirs: Sequence[Path], language: str) -> None:
     """Turn the built workbook in `site` into its sealed form, in place: every page a shell,
     the search index encrypted, the app's names in the manifest the shell's. `words`: the
