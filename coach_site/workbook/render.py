@@ -101,6 +101,7 @@ def render_pages(pages: ClientPages, out_dir: Path) -> RenderedSite:
         "coach": pages.coach,
         "link": pages.link,
         "updated": pages.updated,
+        "built_on": dt.date.today(),  # what the page says before its scripts know the device's day
         "token": workbook.link.token,
         "questions": questions_in(language),
         "words": words,

@@ -42,13 +42,15 @@
     spot.textContent = fill(site.words(spot, "done"), { done: done, total: steps.length });
   }
 
-  /* Past the due date (the day after it, on this device's calendar): kind words instead. */
+  /* Past the due date (the day after it, on this device's calendar): kind words instead. The
+     page says what the day it was built said; this device's day decides, either way. */
   function showDue(spot, now) {
     if (!spot) return;
     var due = /^(\d{4})-(\d{2})-(\d{2})$/.exec(site.words(spot, "due"));
     if (!due) return;
     var endOfDue = new Date(Number(due[1]), Number(due[2]) - 1, Number(due[3]) + 1);
-    if (now >= endOfDue) spot.textContent = site.words(spot, "overdue");
+    var said = site.words(spot, now >= endOfDue ? "overdue" : "on-time");
+    if (spot.textContent !== said) spot.textContent = said;
   }
 
   /* The questions still open, less those written on this device; the count of answers with them. */
