@@ -92,6 +92,7 @@
   /* ---- Review notes beside the coach's answers ------------------------------------ */
 
   function reviewNote(store, spot, index) {
+    spot.textContent = ""; // the frame the page came with, holding the room
     var id = "review-note-" + index;
     var open = element("button", "review-note__open", words(spot, "open"));
     open.type = "button";
@@ -233,11 +234,13 @@
     growBoxes();
     var store = site.storage();
     if (!store) return; // storage blocked: the questions still read, without widgets
-    if (document.getElementById("coach-site-print")) {
+    if (document.getElementById("coach-site-print")) { // what was set prints as text, not as the widget
       each(".rating-scale[data-field]", function (spot) {
+        spot.hidden = true;
         printSaved(store, spot, function (text) { return fill(words(spot, "printed"), "rating", text); });
       });
       each(".review-note[data-field]", function (spot) {
+        spot.hidden = true;
         printSaved(store, spot, function (text) { return words(spot, "printed") + " " + text; });
       });
       each(".line-answer[data-field]", function (spot) {

@@ -124,6 +124,7 @@
     var title = document.querySelector("article h1");
     for (var i = 0; i < placeholders.length; i++) {
       var spot = placeholders[i];
+      spot.textContent = ""; // the frame the page came with, holding the room: the box takes its place
       var field = spot.getAttribute("data-field");
       var question = spot.getAttribute("data-question") || "";
       var key = keyFor(spot.getAttribute("data-key"), field);
@@ -133,6 +134,8 @@
           spot.appendChild(element("p", "reflection__label", words(printPage, "label")));
           spot.appendChild(element("p", "reflection__printed", saved.text));
           spot.hidden = false; // what they typed is part of the printed workbook
+        } else {
+          spot.hidden = true; // nothing written: the question prints with lines to write on
         }
         continue;
       }

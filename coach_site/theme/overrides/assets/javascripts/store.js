@@ -495,6 +495,13 @@
     var folder = new URL(".", manifest ? manifest.href : location.href).href;
     workers.register(folder + "sw.js", { scope: folder }).catch(function () { /* private mode, or refused */ });
   }
+  /* Widgets come with the page, holding their room (.needs-script); where this browser keeps
+     nothing (storage blocked), they cannot work: the questions read without them. */
+  start(function () {
+    if (storage()) return;
+    Array.prototype.forEach.call(document.querySelectorAll(".needs-script"), function (el) { el.hidden = true; });
+  });
+
   if (document.readyState === "complete") keepOffline();
   else window.addEventListener("load", keepOffline);
 
