@@ -268,6 +268,8 @@ def test_a_sealed_file_restores_the_answers_on_a_fresh_browser_of_the_same_workb
     page = context.new_page()
     try:
         opened(page, link(base, "reflections.html"))
+        assert ("Your workbook is sealed, and so is what you send or download from it: only Robin Okafor can open it."
+                in page.locator("article").inner_text())
         said = load(page, sent["file"])
         assert said.startswith("Loaded from the file: 3 answers"), said
         listing = page.locator("#coach-site-reflections").inner_text()
