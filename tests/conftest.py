@@ -279,6 +279,7 @@ def screenshot(request):
 # longest worker's. Measured with `--durations`; the order of the others stays as collected.
 SLOW_FILES = ("test_wheel.py", "test_accessibility.py", "test_browser_languages.py", "test_killed_runs.py",
               "test_browser_sending.py", "test_benchmarks.py", "test_properties.py", "test_browser_sealed.py",
+              "test_browser_sealed_reflections.py",
               "test_runs.py", "test_publish_history.py", "test_links_and_limits.py", "test_odd_inputs.py")
 
 

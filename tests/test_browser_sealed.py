@@ -120,7 +120,7 @@ DEVICE = """async () => {
   const text = bytes => Array.from(new Uint8Array(bytes), b => String.fromCharCode(b)).join("");
   for (const [id, v] of await all("keys")) kept.keys.push({id, token: v.token, tab: key(v.tab),
     vault: v.vault ? {pages: key(v.vault.pages), notes: key(v.vault.notes), names: key(v.vault.names),
-                      shelf: v.vault.shelf} : null});
+                      reflections: key(v.vault.reflections), shelf: v.vault.shelf} : null});
   for (const [id, v] of await all("notes")) kept.notes.push({id, iv: text(v.iv), data: text(v.data)});
   db.close();
   return kept;
@@ -309,6 +309,8 @@ def test_the_device_keeps_nothing_readable_and_keys_that_cannot_be_exported(host
     assert vault["notes"] == {"type": "CryptoKey", "extractable": False, "algorithm": "AES-GCM",
                               "usages": ["decrypt", "encrypt"]}
     assert vault["names"] == {"type": "CryptoKey", "extractable": False, "algorithm": "HMAC", "usages": ["sign"]}
+    assert vault["reflections"] == {"type": "CryptoKey", "extractable": False, "algorithm": "AES-GCM",
+                                    "usages": ["decrypt", "encrypt"]}  # what is sent to the coach is sealed with it
     # What was written: a record per name (the reflection, the tick), filed under a hash, each
     # encrypted with an IV of its own and padded to a power of two (and GCM's 16 bytes).
     notes = kept["notes"]

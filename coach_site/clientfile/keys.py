@@ -4,24 +4,46 @@ nowhere else (not the site dir, not the build record, not the published branch).
 The coachee's link carries it after `#`, which browsers never send to a server
 (`coachee_link`). A sealed client file without a key gets one the first time a workbook or
 an email is made from it; `rotate` gives a new one with the new token.
+
+What the pages are encrypted with is the workbook's content key (`content_key`): the
+link's key, or with a passphrase, PBKDF2 of the passphrase salted with it, as the
+coachee's browser derives it (sealed.js).
 """
 
 from __future__ import annotations
 
+import functools
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from coach_site.clientfile.edit import set_values, write_atomically
 from coach_site.clientfile.link import read_link
 from coach_site.clientfile.loader import read_client_bytes
-from coach_site.clientfile.model import SEAL_KEY_BYTES
+from coach_site.clientfile.model import SEAL_KEY_BYTES, seal_key_bytes
 from coach_site.project import Project
+
+PASSPHRASE_ITERATIONS = 600_000  # OWASP's figure for PBKDF2-HMAC-SHA256; sealed.js reads it from the page
 
 
 def new_key() -> str:
     """32 random bytes as base64url without padding: 43 characters a link can carry as they are."""
     return secrets.token_urlsafe(SEAL_KEY_BYTES)  # AES-256: 256 random bits
+
+
+@functools.lru_cache(maxsize=64)
+def content_key(key: str, passphrase: str | None = None) -> bytes:
+    """The key a sealed workbook's pages are encrypted with: the link's 32 bytes, or with a
+    passphrase, PBKDF2-HMAC-SHA256(NFC passphrase, salt = the link's bytes) (what sealed.js derives)."""
+    salt = seal_key_bytes(key)
+    if passphrase is None:
+        return salt
+    kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=salt, iterations=PASSPHRASE_ITERATIONS)
+    return kdf.derive(unicodedata.normalize("NFC", passphrase).encode("utf-8"))
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""What a client file's `link:` says (its token, earlier tokens, sealed flag and key), read
+"""What a client file's `link:` says (its token, earlier tokens, sealed flag, key and passphrase), read
 without checking the rest of the file.
 
 Every run looks at the link of every client file, changed or not: to refuse two files with
@@ -40,6 +40,7 @@ class LinkAsWritten:
     sealed: bool | None = None  # as written; None when not written (the practice decides)
     key: Written | None = None
     key_written: bool = False  # `key:` is under link:, whatever it holds (a key the model refuses too)
+    passphrase: str | None = None
 
 
 def _adapter(name: str) -> TypeAdapter:
@@ -48,7 +49,7 @@ def _adapter(name: str) -> TypeAdapter:
     return TypeAdapter(Annotated[(field.annotation, *field.metadata)])
 
 
-_TOKEN, _SEALED, _KEY = _adapter("token"), _adapter("sealed"), _adapter("key")
+_TOKEN, _SEALED, _KEY, _PASSPHRASE = _adapter("token"), _adapter("sealed"), _adapter("key"), _adapter("passphrase")
 
 
 def read_link(path: Path, source: bytes | None = None) -> LinkAsWritten:
@@ -71,6 +72,7 @@ def read_link(path: Path, source: bytes | None = None) -> LinkAsWritten:
         sealed=_valid(_SEALED, link.get("sealed")),
         key=Written(key, document.line_of(("link", "key"))) if key else None,
         key_written="key" in link,
+        passphrase=_valid(_PASSPHRASE, link.get("passphrase")),
     )
 
 

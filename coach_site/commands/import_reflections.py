@@ -8,6 +8,10 @@ answered and the coachee answered differently) without touching it unless asked
 (--overwrite for all, --take for one). The client file is edited in place by the
 round-trip writer, so its comments, order, quoting and blank lines stay as the coach
 wrote them; a new answer goes where its question stands in the catalogue's order.
+
+Reflections from a sealed workbook arrive sealed (clientfile/sealed_reflections.py): they
+are opened with the client's keys (workbook/previous_keys.py: the link's own, then those of
+links `rotate` retired), then go through the same checks as any reflections file.
 """
 
 from __future__ import annotations
@@ -33,9 +37,13 @@ from coach_site.clientfile.loader import (
     load_client_file,
 )
 from coach_site.clientfile.model import FocusArea, Reflections, Schedule, Step, TedTalk, Value, Workbook
+from coach_site.clientfile.sealed_reflections import is_sealed, sealed_workbook_id, unseal, workbook_id
 from coach_site.clientfile.validate import validate_client
 from coach_site.commands.reflections_source import reflections_source
 from coach_site.errors import ClientFileError, CoachSiteError, Problem
+from coach_site.project import Project
+from coach_site.project_loader import load_project
+from coach_site.workbook.previous_keys import reflection_keys
 
 
 @dataclass
@@ -66,15 +74,20 @@ class ImportReport:
 def import_reflections(
     client_file: Path, reflections_file: Path | str, *, overwrite: bool = False, dry_run: bool = False,
     today: dt.date | None = None, pasted: bytes | None = None, take: tuple[str, ...] = (),
+    project: Project | None = None,
 ) -> ImportReport:
     """Merge reflections into a client file (unless dry_run) and report what happened.
 
     `reflections_file` is the file the coachee downloaded, a saved email (`.eml`) that
-    carries them, or `-` with `pasted` (the text pasted on standard input). `take`: the
-    conflicts (by their label, `Career: outcome`) where the coachee's answer is taken.
+    carries them, or `-` with `pasted` (the text pasted on standard input); sealed, they are
+    opened with the client's keys, the earlier links' from `project`'s `.coach-site/` (the
+    practice in the working folder when not given). `take`: the conflicts (by their label,
+    `Career: outcome`) where the coachee's answer is taken.
     """
     workbook = validate_client(load_client_file(client_file))  # a broken client file is said before the source
     raw, where = reflections_source(reflections_file, pasted)
+    if is_sealed(raw):
+        raw = _opened(raw, where, client_file, workbook, project)
     return merge_reflections(client_file, raw, where, overwrite=overwrite, dry_run=dry_run, today=today, take=take,
                              workbook=workbook)
 
@@ -83,8 +96,9 @@ def merge_reflections(
     client_file: Path, raw: bytes, where: Path, *, overwrite: bool = False, dry_run: bool = False,
     today: dt.date | None = None, take: tuple[str, ...] = (), workbook: Workbook | None = None,
 ) -> ImportReport:
-    """Merge the reflections file `raw` (named `where` in errors) into a client file, as
-    import_reflections does: for `inbox`, which has found them in a mail itself."""
+    """Merge the reflections file `raw` (named `where` in errors, opened already when it came
+    sealed) into a client file, as import_reflections does: for `inbox`, which has found them
+    in a mail itself."""
     workbook = workbook or validate_client(load_client_file(client_file))
     document = load_client_bytes(raw, where)
     reflections = validate_client(document, Reflections)
@@ -108,6 +122,20 @@ def merge_reflections(
         if not dry_run:
             write_atomically(client_file, report.new_text)
     return report
+
+
+def _opened(raw: bytes, where: Path, client_file: Path, workbook: Workbook, project: Project | None) -> bytes:
+    """Sealed reflections opened with this client's keys: refused, before any key is tried,
+    when they name another workbook than one of this client's links."""
+    named = sealed_workbook_id(raw)
+    own = {workbook_id(token) for token in (*workbook.link.previous_tokens, workbook.link.token)}
+    if named is not None and named not in own:
+        raise ClientFileError([Problem(
+            where, None, "",
+            f"these sealed reflections come from another workbook, not from {client_file.name}'s; nothing was "
+            "imported. Check that you named the right client file",
+        )])
+    return unseal(raw, reflection_keys(client_file, project or load_project()), where)
 
 
 class _Merge:

@@ -8,8 +8,10 @@ from pathlib import Path
 
 from coach_site.clientfile.edit import Appended, set_values, write_atomically
 from coach_site.clientfile.keys import is_sealed, new_key, read_seal
+from coach_site.clientfile.link import read_link
 from coach_site.clientfile.loader import load_client_bytes, load_client_file
 from coach_site.clientfile.scaffold import new_token
+from coach_site.clientfile.sealed_reflections import reflections_key
 from coach_site.clientfile.tokens import read_token, tokens_in_use
 from coach_site.project import Project
 from coach_site.workbook.pipeline import (
@@ -18,6 +20,7 @@ from coach_site.workbook.pipeline import (
     check_client,
     prepare_client,
 )
+from coach_site.workbook.previous_keys import PreviousKeys
 from coach_site.workbook.stamps import Stamps
 from coach_site.workbook.swap import front_page, write_site_root
 from coach_site.workbook.workspace import private_temp_dir
@@ -39,7 +42,8 @@ def rotate_client(client_file: Path, project: Project, site_dir: Path) -> Built:
     changes = {("link", "token"): new_token(taken={old_token, *tokens_in_use(others)} - {None})}
     seal = read_seal(client_file)  # read as written: a file whose token was lost has no valid link yet
     if seal.key or is_sealed(seal.sealed, project.sealed):
-        # A new key with the new token; the old one is kept nowhere (previous_tokens holds tokens only).
+        # A new key with the new token. The old one is kept nowhere (previous_tokens holds tokens
+        # only); what its reflections were sealed with is kept in .coach-site/ (below).
         changes[("link", "key")] = new_key()
     if old_token and not sharing:  # a copy of another client's file: that old link was never this client's
         # The old token goes to previous_tokens: the coachee's notes and reflections follow the new link.
@@ -55,6 +59,10 @@ def rotate_client(client_file: Path, project: Project, site_dir: Path) -> Built:
         front = front_page(project)  # a template that cannot make it fails before anything is swapped in
         built = build_prepared(prepared, project, site_dir)
         write_site_root(site_dir, front)
+    if old_token and seal.key and not sharing:  # before the key is replaced: reflections on their way still open
+        kept = PreviousKeys(project.root)
+        kept.add(client_file, old_token, reflections_key(seal.key, read_link(client_file).passphrase))
+        kept.save()
     write_atomically(client_file, new_text)
     if old_token and not sharing:  # a copied file's old link is still the other client's: leave their site alone
         shutil.rmtree(site_dir / old_token, ignore_errors=True)  # this client's own workbook, old token

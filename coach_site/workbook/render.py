@@ -107,6 +107,7 @@ def render_pages(pages: ClientPages, out_dir: Path) -> RenderedSite:
         "words": words,
         "language": language,
         "held": held_by_file(workbook),
+        "sealed": pages.sealed,  # reflections sent from a sealed workbook are sealed too
     }
     nav: list[Any] = []
     for name in _page_templates(pages.content_dirs):

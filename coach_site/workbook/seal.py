@@ -22,36 +22,33 @@ encrypted index (a script loads from disk as well as from a host); no plain inde
 
 The content key is the link's key (32 random bytes), or, when the client file has a
 passphrase, PBKDF2-HMAC-SHA256 of the passphrase salted with the key, so the link alone
-opens nothing.
+opens nothing (`clientfile/keys.py`: content_key, which reflections sealed in the workbook
+are derived from too).
 """
 
 from __future__ import annotations
 
 import base64
-import functools
 import json
 import os
 import secrets
 import tempfile
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from coach_site.clientfile import keys
-from coach_site.clientfile.model import Workbook, seal_key_bytes
+from coach_site.clientfile.keys import PASSPHRASE_ITERATIONS, content_key
+from coach_site.clientfile.model import Workbook
 from coach_site.engine.languages import direction
 from coach_site.errors import BuildError
 from coach_site.project import Project
 from coach_site.workbook.html_pages import html_template, render_html
 
-PASSPHRASE_ITERATIONS = 600_000  # OWASP's figure for PBKDF2-HMAC-SHA256; sealed.js reads it from the page
 IV_BYTES = 12
 LENGTH_BYTES = 4  # what a padded item starts with: its own length, big-endian (sealed.js reads it)
 LEAST_SIZE = 4096  # the smallest size class a sealed item is padded to; the next are its powers of two
@@ -89,17 +86,6 @@ def seal_of(workbook: Workbook, project: Project) -> Seal | None:
         raise BuildError("link.key: a sealed workbook needs its key; build it with coach-site build, which adds one")
     passphrase = workbook.link.passphrase
     return Seal(key=key, content_key=content_key(key, passphrase), passphrase=passphrase is not None)
-
-
-@functools.lru_cache(maxsize=64)
-def content_key(key: str, passphrase: str | None = None) -> bytes:
-    """The key the pages are encrypted with: the link's 32 bytes, or with a passphrase,
-    PBKDF2-HMAC-SHA256(NFC passphrase, salt = the link's bytes) (what sealed.js derives)."""
-    salt = seal_key_bytes(key)
-    if passphrase is None:
-        return salt
-    kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=salt, iterations=PASSPHRASE_ITERATIONS)
-    return kdf.derive(unicodedata.normalize("NFC", passphrase).encode("utf-8"))
 
 
 def padded(content: bytes) -> bytes:

@@ -13,11 +13,16 @@
  * a mailto: link saves the file and opens a short one to attach it to; or the same letter
  * copied, for webmail) or downloads it as a YAML file in the client file's shape, ticks
  * included, for the coach to import. It is marked sent only once something was: the share
- * sheet said so, a file was saved, or the coachee says their email went. "Load a reflections
- * file" reads such a file on another device and merges it without losing what is already
- * there. What the client file already holds (the page's .coach-site-held) is dropped from this
- * browser: after an import nothing shows twice or waits to be sent again. Without JavaScript the workbook
- * reads as before; the boxes are simply absent. Typed text is only ever set as
+ * sheet said so, a file was saved, or the coachee says their email went. A sealed workbook
+ * sends nothing readable: the file shared, downloaded or coded into the email is the same
+ * file sealed (store.js's sealedReflections: AES-256-GCM with the vault's reflections key,
+ * a fresh IV, the workbook's id as additional data; clientfile/sealed_reflections.py opens
+ * it), and the email's letter only says that it holds them, sealed. "Load a reflections
+ * file" reads such a file on another device (a sealed one with this device's vault) and
+ * merges it without losing what is already there. What the client file already holds (the
+ * page's .coach-site-held) is dropped from this browser: after an import nothing shows twice
+ * or waits to be sent again. Without JavaScript the workbook reads as before; the boxes are
+ * simply absent. Typed text is only ever set as
  * text (value, textContent), never as HTML.
  * This file holds no words a coachee reads: they are on the page, in the data-
  * attributes the templates write from content/_words.yaml, so they are translated there.
@@ -482,19 +487,47 @@
 
   /* The UTF-8 bytes of a text, as base64 (standard alphabet, padded). */
   function base64(text) {
-    var bytes = new TextEncoder().encode(text), binary = "";
+    return bytesBase64(new TextEncoder().encode(text));
+  }
+
+  /* Bytes as base64 (standard alphabet, padded), and as base64url without padding. */
+  function bytesBase64(bytes) {
+    var binary = "";
     for (var i = 0; i < bytes.length; i += 0x8000) {
       binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
     }
     return window.btoa(binary);
   }
 
+  function bytesBase64url(bytes) {
+    return bytesBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
+  /* Base64 of either alphabet, with or without padding and whitespace, as bytes (throws on
+     anything else). */
+  function fromBase64(text) {
+    var clean = String(text).replace(/\s+/g, "").replace(/-/g, "+").replace(/_/g, "/");
+    if (!/^[A-Za-z0-9+\/]*={0,2}$/.test(clean)) throw new SyntaxError();
+    var binary = window.atob(clean), out = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+    return out;
+  }
+
+  /* What a sealed file names its workbook by: the first 16 hex digits of SHA-256 of the
+     link's token (the hashes data-legacy lists). */
+  function workbookId(token) {
+    return crypto.subtle.digest("SHA-256", new TextEncoder().encode(token)).then(hex16);
+  }
+
+  var SEALED = "sealed_reflections"; // a sealed file's one field: {workbook, iv, data}
+  var SEALED_ABOUT = "coach-site reflections "; // then the workbook's id: the additional data
   var BEGIN = "coach-site:reflections:begin", END = "coach-site:reflections:end"; // the import finds these
   var MAILTO_LIMIT = 2000; // longer mailto: links are cut or refused by some mail programs and browsers
 
   function showReflections(store, page) {
     var token = page.getAttribute("data-token"); // only for the downloaded file: whose workbook
     var workbook = page.getAttribute("data-key");
+    var sealing = site.sealedReflections; // null: a plain workbook, whose file goes as it is
     var steps = stepsOf(page);
     var places = {};
     try { places = JSON.parse(page.getAttribute("data-places") || "{}") || {}; } catch (error) { places = {}; }
@@ -534,6 +567,45 @@
     function yaml() {
       return reflectionsYaml(page, token, entries(store, workbook), steps, isTicked);
     }
+    /* The file sealed for the coach: the reflections file encrypted, as the import opens it. */
+    function sealedFile(plain) {
+      return workbookId(token).then(function (id) {
+        return sealing.seal(new TextEncoder().encode(plain), SEALED_ABOUT + id).then(function (sealed) {
+          return ["# " + words(page, "file-sealed"), SEALED + ":", "  workbook: " + yamlString(id),
+                  "  iv: " + yamlString(bytesBase64url(sealed.iv)),
+                  "  data: " + yamlString(bytesBase64(sealed.data))].join("\n") + "\n";
+        });
+      });
+    }
+    /* `then` gets the file as it leaves this device: a plain workbook's at once, a sealed
+       one's once sealed. What cannot be sealed is not sent at all: the page says so. */
+    function withFile(then) {
+      if (!sealing) return then(yaml());
+      sealedFile(yaml()).then(then, function () {
+        ask.hidden = true;
+        status.textContent = words(page, "not-sealed");
+      });
+    }
+    /* A sealed file's reflections file, opened with this device's vault: a promise of its
+       text, rejected with the words to show. */
+    function openSealed(sealed) {
+      if (!sealed || typeof sealed !== "object") return Promise.reject("not-loaded");
+      var id = String(sealed.workbook || "");
+      var ours = (page.getAttribute("data-legacy") || "").split(" ");
+      if (!/^[0-9a-f]{16}$/.test(id)) return Promise.reject("not-loaded");
+      if (ours.indexOf(id) === -1) return Promise.reject("other-workbook");
+      if (!sealing) return Promise.reject("not-opened");
+      var iv, data;
+      try {
+        iv = fromBase64(sealed.iv);
+        data = fromBase64(sealed.data);
+      } catch (error) {
+        return Promise.reject("not-opened");
+      }
+      return sealing.open(iv, data, SEALED_ABOUT + id).then(function (plain) {
+        return new TextDecoder().decode(plain);
+      }, function () { return Promise.reject("not-opened"); });
+    }
     function fileName() {
       return words(page, "file-name").replace("{date}", today());
     }
@@ -570,8 +642,14 @@
       return entry.kind === "note" ? fill(words(page, "letter-note"), { label: entry.label }) : entry.question;
     }
 
-    /* The email: a letter the coach reads, then the file as base64 between two marker lines. */
+    /* The email: a letter the coach reads, then the file as base64 between two marker lines.
+       A sealed workbook's letter says only that the reflections are in it, sealed. */
     function letter() {
+      if (sealing) {
+        return [words(page, "letter-greeting"), "",
+                fill(words(page, "letter-sealed"), { name: page.getAttribute("data-client-first") || "" }), "",
+                words(page, "letter-closing"), page.getAttribute("data-client-first") || ""];
+      }
       var out = [words(page, "letter-greeting"), "", words(page, "letter-intro")];
       grouped().forEach(function (group) {
         out.push("", "", group.title, "");
@@ -589,12 +667,12 @@
       out.push("", "", words(page, "letter-closing"), page.getAttribute("data-client-first") || "");
       return out;
     }
-    function machinePart() {
-      var lines = base64(yaml()).match(/.{1,64}/g) || [];
+    function machinePart(file) {
+      var lines = base64(file).match(/.{1,64}/g) || [];
       return [words(page, "letter-keep"), BEGIN].concat(lines, [END]);
     }
-    function wholeEmail() {
-      return letter().concat(["", ""], machinePart()).join("\n");
+    function wholeEmail(file) {
+      return letter().concat(["", ""], machinePart(file)).join("\n");
     }
     function attachEmail() {
       return [words(page, "letter-greeting"), "", fill(words(page, "letter-attach"), { file: fileName() }), "",
@@ -611,8 +689,8 @@
       a.click();
       a.remove();
     }
-    function saveFile() {
-      var blob = new Blob([yaml()], { type: "application/x-yaml" });
+    function saveFile(file) {
+      var blob = new Blob([file], { type: "application/x-yaml" });
       var url = URL.createObjectURL(blob);
       var a = document.createElement("a");
       a.href = url;
@@ -673,34 +751,38 @@
     send.addEventListener("click", function () {
       ask.hidden = true;
       status.textContent = "";
-      var file = null;
-      try { file = new File([yaml()], fileName(), { type: "text/yaml" }); } catch (error) { file = null; }
-      if (file && navigator.canShare && navigator.share && navigator.canShare({ files: [file] })) {
-        // the system share sheet, with the file: sent once it says so (not when cancelled)
-        navigator.share({ files: [file], title: subject() }).then(markSent, function () { /* cancelled */ });
-        return;
-      }
-      var whole = mailto(wholeEmail());
-      if (whole.length <= MAILTO_LIMIT) {
-        follow(whole); // the email, everything in its text; whether it went, only the coachee knows
-        askIfSent();
-        return;
-      }
-      saveFile(); // too long for any mail program's link: the file, then a short email to attach it to
-      var short = mailto(attachEmail());
-      if (short.length <= MAILTO_LIMIT) follow(short);
-      status.textContent = fill(words(page, "saved-attach"), { file: fileName() });
+      withFile(function (text) {
+        var file = null;
+        try { file = new File([text], fileName(), { type: "text/yaml" }); } catch (error) { file = null; }
+        if (file && navigator.canShare && navigator.share && navigator.canShare({ files: [file] })) {
+          // the system share sheet, with the file: sent once it says so (not when cancelled)
+          navigator.share({ files: [file], title: subject() }).then(markSent, function () { /* cancelled */ });
+          return;
+        }
+        var whole = mailto(wholeEmail(text));
+        if (whole.length <= MAILTO_LIMIT) {
+          follow(whole); // the email, everything in its text; whether it went, only the coachee knows
+          askIfSent();
+          return;
+        }
+        saveFile(text); // too long for any mail program's link: the file, then a short email to attach it to
+        var short = mailto(attachEmail());
+        if (short.length <= MAILTO_LIMIT) follow(short);
+        status.textContent = fill(words(page, "saved-attach"), { file: fileName() });
+      });
     });
     copy.addEventListener("click", function () {
       ask.hidden = true;
-      var text = wholeEmail();
-      var copying = navigator.clipboard && navigator.clipboard.writeText
-        ? navigator.clipboard.writeText(text) : Promise.reject(new TypeError());
-      copying.then(function () {
-        status.textContent = words(page, "copied");
-        askIfSent();
-      }, function () {
-        status.textContent = words(page, "not-copied");
+      withFile(function (file) {
+        var text = wholeEmail(file);
+        var copying = navigator.clipboard && navigator.clipboard.writeText
+          ? navigator.clipboard.writeText(text) : Promise.reject(new TypeError());
+        copying.then(function () {
+          status.textContent = words(page, "copied");
+          askIfSent();
+        }, function () {
+          status.textContent = words(page, "not-copied");
+        });
       });
     });
     went.addEventListener("click", function () {
@@ -709,10 +791,12 @@
     });
     notYet.addEventListener("click", function () { answered(words(page, "not-marked")); });
     saveInstead.addEventListener("click", function () {
-      saveFile();
-      answered("");
+      withFile(function (file) {
+        saveFile(file);
+        answered("");
+      });
     });
-    download.addEventListener("click", saveFile);
+    download.addEventListener("click", function () { withFile(saveFile); });
     load.addEventListener("click", function () { picker.click(); });
     picker.addEventListener("change", function () {
       var file = picker.files && picker.files[0];
@@ -726,13 +810,25 @@
           status.textContent = words(page, "not-loaded");
           return;
         }
-        isOurs(page, data.link && data.link.token).then(function (ours) {
-          if (!ours) { status.textContent = words(page, "other-workbook"); return; }
-          var done = merge(store, page, workbook, fromFile(data, steps), places);
-          forgetHeld(store, heldOnPage());
-          status.textContent = site.counted(page, "loaded", done.count) +
-            (done.both ? " " + site.counted(page, "kept-both", done.both) : "");
-          render();
+        // A sealed file: its reflections file, opened with this device's vault.
+        var inside = SEALED in data ? openSealed(data[SEALED]).then(function (text) {
+          try {
+            return parseYaml(text);
+          } catch (error) {
+            return Promise.reject("not-loaded");
+          }
+        }) : Promise.resolve(data);
+        inside.then(function (reflections) {
+          return isOurs(page, reflections.link && reflections.link.token).then(function (ours) {
+            if (!ours) { status.textContent = words(page, "other-workbook"); return; }
+            var done = merge(store, page, workbook, fromFile(reflections, steps), places);
+            forgetHeld(store, heldOnPage());
+            status.textContent = site.counted(page, "loaded", done.count) +
+              (done.both ? " " + site.counted(page, "kept-both", done.both) : "");
+            render();
+          });
+        }, function (why) {
+          status.textContent = words(page, typeof why === "string" ? why : "not-loaded");
         });
       };
       reader.readAsText(file);

@@ -14,7 +14,9 @@
  * host; it is taken out of the address bar at once. A workbook with a passphrase
  * (data-iterations) derives its content key with PBKDF2 from the passphrase, salted with the
  * link's key. The content key becomes a vault (store.js's vaultOf): WebCrypto keys that
- * cannot be exported, one that opens the pages and two for what the coachee writes. Nothing
+ * cannot be exported, one that opens the pages, two for what the coachee writes and one for
+ * what they send their coach (a vault remembered without it, by an earlier version, is
+ * made anew when a link with the key is opened). Nothing
  * of them is kept as text, in localStorage, sessionStorage or a cookie:
  *  - remembered (a link without a passphrase always; with one, when the coachee ticks
  *    "remember on this device", which is off at first): the vault itself, in IndexedDB
@@ -385,12 +387,14 @@
     var tried = { stale: false };
     return placeOf().then(function (place) {
       return fromDevice(place, tried).then(function (opened) {
-        if (opened) return show(opened, place);
+        // A vault an earlier version remembered has no key to seal reflections with: a link
+        // that carries the key renews it (with a passphrase, once it is typed again).
+        if (opened && (opened.vault.reflections || !inLink)) return show(opened, place);
         if (!inLink) return say(tried.stale ? "wrong-key" : "no-key");
         if (iterations) return askPassphrase(place, inLink[1]);
         var raw = fromBase64(inLink[1]);
         return openWith(raw).then(function (fromLink) {
-          if (!fromLink) return say("wrong-key");
+          if (!fromLink) return opened ? show(opened, place) : say("wrong-key");
           return remember(place, fromLink.vault).then(function () { return show(fromLink, place); });
         });
       });

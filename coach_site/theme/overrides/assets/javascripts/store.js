@@ -26,7 +26,9 @@
  *   back in the background (saved() says when all have). Entries an earlier version kept
  *   readable in localStorage for this workbook are moved in once, then removed there; the
  *   shelf of an earlier link of the client (it was rotated) whose key this device still
- *   remembers is moved onto this one, and that key forgotten.
+ *   remembers is moved onto this one, and that key forgotten. What leaves the device for
+ *   the coach (reflections.js) is sealed with the vault's third key, `reflections`
+ *   (sealedReflections below): AES-256-GCM, a fresh IV for each file.
  *
  * Every script starts through start() below: once all of them have started (their async
  * work done too), <html> carries data-workbook-ready, the one sign that the page is usable.
@@ -226,7 +228,8 @@
   }
 
   /* The keys a content key (raw bytes) gives: `pages` opens the pages; `notes` and `names`
-     keep what the coachee writes, on the `shelf` they name. None can be exported. */
+     keep what the coachee writes, on the `shelf` they name; `reflections` seals what is sent
+     to the coach (clientfile/sealed_reflections.py derives the same). None can be exported. */
   function vaultOf(raw) {
     var subtle = crypto.subtle;
     return Promise.all([
@@ -237,9 +240,11 @@
       return Promise.all([
         subtle.deriveKey(hkdf("notes"), base, { name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]),
         subtle.deriveKey(hkdf("names"), base, { name: "HMAC", hash: "SHA-256", length: 256 }, false, ["sign"]),
-        subtle.deriveBits(hkdf("shelf"), base, 128)
+        subtle.deriveBits(hkdf("shelf"), base, 128),
+        subtle.deriveKey(hkdf("reflections"), base, { name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"])
       ]).then(function (derived) {
-        return { pages: imported[0], notes: derived[0], names: derived[1], shelf: hex(derived[2]) };
+        return { pages: imported[0], notes: derived[0], names: derived[1], shelf: hex(derived[2]),
+                 reflections: derived[3] };
       });
     });
   }
@@ -428,6 +433,26 @@
     return moveEarlierEntries(sealedStore).then(function () { return adoptEarlierLinks(sealedStore); });
   }).catch(function () { /* what could not be moved stays where it was, found next time */ });
 
+  /* ---- What a sealed workbook sends: sealed with the vault's reflections key ---------- */
+
+  /* null on a plain page. On a sealed one: `seal(bytes, about)` -> {iv, data} (a fresh IV,
+     `about` the additional data) and `open(iv, data, about)` -> the bytes, each a promise,
+     rejected when this page's vault has no reflections key (remembered by an earlier
+     version) or the bytes do not open. The key itself never leaves this closure. */
+  var sealedReflections = vault && {
+    seal: function (bytes, about) {
+      if (!vault.reflections) return Promise.reject(new TypeError()); // a vault without the reflections key
+      var iv = crypto.getRandomValues(new Uint8Array(12));
+      return crypto.subtle.encrypt({ name: "AES-GCM", iv: iv, additionalData: utf8(about) }, vault.reflections, bytes)
+        .then(function (data) { return { iv: iv, data: new Uint8Array(data) }; });
+    },
+    open: function (iv, data, about) {
+      if (!vault.reflections) return Promise.reject(new TypeError()); // a vault without the reflections key
+      return crypto.subtle.decrypt({ name: "AES-GCM", iv: iv, additionalData: utf8(about) }, vault.reflections, data)
+        .then(function (plain) { return new Uint8Array(plain); });
+    }
+  };
+
   /* ---- Ready: every script has started --------------------------------------------- */
 
   var root = document.documentElement; // a page that replaces this one (sealed.js) has its own
@@ -508,6 +533,7 @@
   window.coachSite = {
     PREFIX: PREFIX, DONE: DONE, SENT: SENT, storage: storage, keyFor: keyFor, read: read, write: write,
     entries: entries, words: words, counted: counted, element: element, start: start, saved: saved,
+    sealedReflections: sealedReflections || null, // reflections.js's: what leaves a sealed workbook
     // sealed.js's: the keys it keeps, how a content key becomes a vault, a shelf cleared, padding read
     sealed: { folders: folders, vaultOf: vaultOf, clearShelf: clearShelf, unpadded: unpadded },
     vault: null // set by sealed.js once it has opened the page: the next store.js takes it
