@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLE_CLIENT, REPO, build, copy_project, open_page, serve
 from imap_server import PASSWORD, USER, start_imap_server
+from test_browser_sealed_reflections import b64_forms
 from test_browser_sending import BEGIN, END, body_of, box_of, downloaded, mailtos, reflections_says
 
 from coach_site.clientfile.loader import load_client_file
@@ -33,12 +34,15 @@ from coach_site.clientfile.validate import validate_client
 
 MAYA_TOKEN = "UDA4ZLKm-ofx5xC6qIoCDw"
 PRIYA_TOKEN = "Pn7Kq2Xv9LmR4tWz8BcY3d"
+PRIYA_KEY = "Hq4Zt8Mv1Xc6Bn3Lw9Rk2Pj7Ys5Df0Ga-Ue_oTi3Mkq"  # Priya's workbook is sealed
 PRIYA = f"""\
 client:
   name: Priya Natarajan
   email: priya.natarajan@example.org
 link:
   token: {PRIYA_TOKEN}
+  sealed: true
+  key: {PRIYA_KEY}
 sessions:
   strategy: 2026-11-30
 focus_areas:
@@ -68,16 +72,21 @@ def git(project: Path, *args: str) -> str:
 
 # ---- Real workbook output ------------------------------------------------------------------
 
-def _sent_from_workbook(browser, base: str, fill: dict[str, tuple[str, str]], tmp: Path) -> tuple[str, bytes]:
-    """Answers typed into a real workbook, then "Send to my coach": (the draft's body, the file it downloads)."""
+def _sent_from_workbook(browser, base: str, fill: dict[str, tuple[str, str]], tmp: Path,
+                        key: str | None = None) -> tuple[str, bytes]:
+    """Answers typed into a real workbook, then "Send to my coach": (the draft's body, the file it
+    downloads). A sealed workbook is opened from its link (`key`) first, as the coachee does."""
     context = browser.new_context(accept_downloads=True)
     page = context.new_page()
     page.requests = []
     page.on("request", lambda request: page.requests.append(request.url))
     try:
+        if key:
+            open_page(page, f"{base}/#{key}")
         for field, (page_name, text) in fill.items():
             open_page(page, f"{base}/{page_name}")
             box_of(page, field).fill(text)
+            assert page.evaluate("() => window.coachSite.saved()")  # a sealed page writes in the background
         open_page(page, f"{base}/reflections.html")
         page.get_by_role("button", name=reflections_says(page, "send")).click()
         (url,) = set(mailtos(page))
@@ -94,14 +103,14 @@ def workbook_output(browser, tmp_path_factory):
     priya = root / "priya-natarajan.yaml"
     priya.write_text(PRIYA, encoding="utf-8")
     output = {}
-    for name, client, fill in (
+    for name, client, fill, key in (
         ("maya", EXAMPLE_CLIENT, {"focus_areas|Relationships|what_has_to_happen": ("area-relationships.html", MAYA_SITTER),
-                                  "anything_we_missed": ("homework.html", MAYA_MISSED)}),
-        ("priya", priya, {"focus_areas|Health|outcome": ("area-health.html", PRIYA_HEALTH)}),
+                                  "anything_we_missed": ("homework.html", MAYA_MISSED)}, None),
+        ("priya", priya, {"focus_areas|Health|outcome": ("area-2.html", PRIYA_HEALTH)}, PRIYA_KEY),
     ):
         base, stop = serve(build(client, REPO, root / f"{name}-site").site)
         try:
-            output[name] = _sent_from_workbook(browser, base, fill, root)
+            output[name] = _sent_from_workbook(browser, base, fill, root, key)
         finally:
             stop()
     return output
@@ -202,6 +211,25 @@ def assert_both_imported(practice: Path) -> None:
 
 
 # ---- A Maildir and an mbox -------------------------------------------------------------------
+
+def test_the_sealed_clients_mail_holds_none_of_her_words(workbook_output, mails):
+    draft, file = workbook_output["priya"]
+    sealed_mail = mail_of(draft, sender="Priya <priya.natarajan@example.org>", subject="Reflections",
+                          date="Sun, 06 Dec 2026 08:00:00 -0500")
+    for raw in (mails["priya"], sealed_mail, file):
+        for words in (PRIYA_HEALTH, "Swim twice", "all winter"):
+            assert not any(form in raw.decode("ascii", "replace") for form in b64_forms(words) | {words}), words
+            assert words.lower().encode() not in raw.lower()
+
+
+def test_a_sealed_draft_in_the_mail_text_imports_too(practice, workbook_output, tmp_path):
+    draft, _ = workbook_output["priya"]
+    sealed_mail = mail_of(draft, sender="Priya <priya.natarajan@example.org>", subject="Reflections",
+                          date="Sun, 06 Dec 2026 08:00:00 -0500")
+    result = run(practice, "inbox", str(maildir_of(tmp_path / "Mail", sealed_mail)))
+    assert result.returncode == 0, result.stderr
+    assert client(practice, "priya-natarajan").focus_areas[1].outcome == PRIYA_HEALTH
+    assert re.search(r"Priya Natarajan\s+1\s+1 answer\b", result.stdout), result.stdout
 
 def test_one_run_brings_each_clients_reflections_into_their_file_in_one_commit_each(practice, mails, tmp_path):
     box = maildir_of(tmp_path / "Mail", mails["newsletter"], mails["priya"], mails["stranger"], mails["maya"])

@@ -23,6 +23,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from coach_site.clientfile.link import read_link
+from coach_site.clientfile.sealed_reflections import is_sealed, sealed_workbook_id, unseal, workbook_id
 from coach_site.clientfile.loader import load_client_bytes, load_client_file
 from coach_site.clientfile.validate import validate_client
 from coach_site.commands.import_reflections import KINDS, merge_reflections
@@ -33,6 +34,7 @@ from coach_site.inbox.mailboxes import Mail, Mailbox
 from coach_site.inbox.record import InboxRecord
 from coach_site.project import Project
 from coach_site.workbook.dates import human_date
+from coach_site.workbook.previous_keys import reflection_keys
 from coach_site.workbook.workspace import private_temp_dir, relative_name, state_dir
 
 KEPT_DIR = "reflections"  # .coach-site/reflections/<client>/: reflections with conflicts, for --take
@@ -144,9 +146,11 @@ def _import_client(project: Project, client_file: Path, mails: list[tuple[Mail, 
     with private_temp_dir("inbox") as work:
         copy = work / client_file.name
         copy.write_bytes(client_file.read_bytes())
-        for mail, reflections in mails:
-            where = Path(_mail_name(mail))
+        for mail, as_sent in mails:
+            where, reflections = Path(_mail_name(mail)), as_sent
             try:
+                if is_sealed(reflections):  # opened with the client's keys, the earlier links' too
+                    reflections = unseal(reflections, reflection_keys(client_file, project), where)
                 merged = merge_reflections(copy, reflections, where, today=today)
             except ClientFileError as exc:
                 report.unplaced.append(Unplaced(mail, _first_reason(exc)))
@@ -155,7 +159,7 @@ def _import_client(project: Project, client_file: Path, mails: list[tuple[Mail, 
             client.came_in.update(merged.came_in)
             client.conflicts = [c for c in client.conflicts if c not in merged.conflicts] + merged.conflicts
             if merged.conflicts and not dry_run:
-                client.kept = _keep_for_take(project, client_file, mail, reflections)
+                client.kept = _keep_for_take(project, client_file, mail, as_sent)  # sealed stays sealed
         client.new_text = copy.read_bytes().decode("utf-8")
     if dry_run or not client.changed:
         return client
@@ -178,17 +182,26 @@ def _import_client(project: Project, client_file: Path, mails: list[tuple[Mail, 
 
 
 class _ClientIndex:
-    """Which client file a token belongs to: its current token, or one of its earlier ones."""
+    """Which client file a token belongs to: its current token, or one of its earlier ones.
+    Sealed reflections name their workbook by a hash of its token (sealed_reflections.py)."""
 
     def __init__(self, project: Project):
         self.by_token: dict[str, Path] = {}
+        self.by_workbook: dict[str, Path] = {}
         for client_file in project.client_files():
             link = read_link(client_file)
             for written in (*link.previous_tokens, link.token):  # a current token wins over an earlier one
                 if written is not None:
                     self.by_token[written.value] = client_file
+                    self.by_workbook[workbook_id(written.value)] = client_file
 
     def whose(self, reflections: bytes, where: Path) -> tuple[Path | None, str]:
+        if is_sealed(reflections):
+            workbook = sealed_workbook_id(reflections)
+            if workbook is None:
+                return None, "its sealed reflections were changed or cut short on the way"
+            client_file = self.by_workbook.get(workbook)
+            return (client_file, "") if client_file else (None, "its sealed reflections are no client's workbook's")
         try:
             data = load_client_bytes(reflections, where).data
         except ClientFileError as exc:
