@@ -396,7 +396,11 @@ def email(client_file: Path, eml: Path | None, yes: bool) -> None:
     console.say(f"Subject: {mail.subject}\n\n{mail.text}")
     if eml:
         eml.write_bytes(draft_message(mail, workbook, project.coach, client_file))
-        console.say(f"Wrote {eml}: open it in your mail client to review and send.", err=True, dim=True)
+        dates = [what for what, day in (("the due date", workbook.homework.due),
+                                        ("the next session", workbook.next_session)) if day]
+        attached = f", with {' and '.join(dates)} attached as calendar events ({mail.calendar.file_name})" \
+            if mail.calendar else ""
+        console.say(f"Wrote {eml}{attached}: open it in your mail client to review and send.", err=True, dim=True)
         if not workbook.client.email:
             console.warn("The client file has no email address: fill in To: in your mail client.")
 

@@ -457,10 +457,10 @@ def their_site(folder: Path) -> None:
 
 def assert_told_what_to_add(stderr: str) -> None:
     assert stderr.count("Left your own robots.txt, .htaccess in") == 1
-    assert "Add to robots.txt" in stderr and "    Disallow: /" in stderr
-    assert "Add to .htaccess" in stderr and "    Options -Indexes" in stderr
+    assert "Add these lines to robots.txt" in stderr and "    Disallow: /" in stderr
+    assert "Add these lines to .htaccess" in stderr and "    Options -Indexes" in stderr
     assert '    Header always set X-Robots-Tag "noindex, nofollow"' in stderr
-    assert "Add to _headers" not in stderr  # absent there: written
+    assert "Add these lines to _headers" not in stderr  # absent there: written
 
 
 def test_the_hosts_own_root_files_are_left_alone_in_a_folder(project, write_client, tmp_path):
