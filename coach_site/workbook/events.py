@@ -30,9 +30,7 @@ import hashlib
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-from icalendar import Alarm, Calendar, Event
+from typing import TYPE_CHECKING, Any
 
 from coach_site.clientfile.model import Workbook
 from coach_site.project import Coach
@@ -47,6 +45,9 @@ SESSION_LENGTH = dt.timedelta(hours=1)  # the client file says when a session st
 REMIND_BEFORE_DAY = dt.timedelta(hours=-15)
 REMIND_BEFORE_SESSION = dt.timedelta(hours=-1)
 _SEQUENCE_FROM = dt.date(2020, 1, 1)  # SEQUENCE counts the days from here to the file's last change
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,8 @@ def coaching_events(
     due, session = workbook.homework.due, workbook.next_session
     if due is None and session is None:
         return None
+    from icalendar import Alarm, Calendar, Event  # loaded by the builds that make events, not by every command
+
     version = updated or dt.date.today()
     stamp = dt.datetime.combine(version, dt.time(0), tzinfo=dt.timezone.utc)
     sequence = max(0, (version - _SEQUENCE_FROM).days)
