@@ -36,7 +36,6 @@ from coach_site.clientfile.model import Workbook
 from coach_site.project import Coach
 from coach_site.workbook.dates import LANGUAGE, human_date
 
-CONTENT_TYPE = "text/calendar"
 PRODUCT = "-//coach-site//coach-site workbook//EN"
 SESSION_LENGTH = dt.timedelta(hours=1)  # the client file says when a session starts, not how long it is
 # When the calendar reminds: the evening before would be too late to start the homework, so
