@@ -396,7 +396,11 @@ def email(client_file: Path, eml: Path | None, yes: bool) -> None:
     console.say(f"Subject: {mail.subject}\n\n{mail.text}")
     if eml:
         eml.write_bytes(draft_message(mail, workbook, project.coach, client_file))
-        console.say(f"Wrote {eml}: open it in your mail client to review and send.", err=True, dim=True)
+        dates = [what for what, day in (("the due date", workbook.homework.due),
+                                        ("the next session", workbook.next_session)) if day]
+        attached = f", with {' and '.join(dates)} attached as calendar events ({mail.calendar.file_name})" \
+            if mail.calendar else ""
+        console.say(f"Wrote {eml}{attached}: open it in your mail client to review and send.", err=True, dim=True)
         if not workbook.client.email:
             console.warn("The client file has no email address: fill in To: in your mail client.")
 
@@ -686,22 +690,30 @@ def _raise_if_held_or_failed(outcomes: list[Outcome], held: dict) -> None:
 
 @cli.command("list")
 @SITE_DIR
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the same as JSON, for scripts: one object per client, dates in ISO 8601, null for none.")
 @verbosity
-def list_clients(site_dir: Path) -> None:
-    """Every client: link, last updated, homework due, next session, build state (never published)."""
-    from coach_site.commands.list_clients import client_overview
+def list_clients(site_dir: Path, as_json: bool) -> None:
+    """Every client: next session, homework due and whether it is overdue, their last reflections and
+    how many since the last session, build state, link (never published)."""
+    import json
+
+    from coach_site.commands.list_clients import client_overview, fitted, overview_json
 
     rows = client_overview(load_project(), site_dir)
     console = _console()
-    if not rows:
+    if as_json:
+        # ASCII only: a name's terminal controls or reordering marks arrive as \u escapes, never as they are.
+        click.echo(json.dumps(overview_json(rows), indent=2, ensure_ascii=True))
+    elif not rows:
         console.say("No client files yet: `coach-site new \"Full Name\"` makes one.")
-        return
-    header = ("client", "next session", "homework due", "updated", "site", "link")
-    table = [header] + [row.cells() for row in rows]
-    widths = [max(len(r[i]) for r in table) for i in range(len(header) - 1)]
-    for index, row in enumerate(table):
-        line = "  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1]
-        console.say(line, bold=index == 0, fg=("red" if index and rows[index - 1].problem else None))
+    else:
+        heading, blocks = fitted(rows, shutil.get_terminal_size((80, 24)).columns)
+        for line in heading:
+            console.say(line, bold=True)
+        for row, lines in zip(rows, blocks):
+            for line in lines:
+                console.say(line, fg="red" if row.problem else None)
     shared = [row.shared_link for row in rows if row.shared_link]
     if shared:
         console.error("\n".join(map(str, sorted(shared, key=str))))

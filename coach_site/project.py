@@ -35,6 +35,11 @@ class Project:
     workbook_title: str | None = None  # extra.workbook_title: the header's words, "{name}" filled in
     language: str = DEFAULT_LANGUAGE  # theme.language: the practice's language, for clients without one
     sealed: bool = False  # extra.sealed: workbooks are sealed unless a client's link.sealed says otherwise
+    timezone: str | None = None  # extra.timezone: an IANA name, for clients without client.timezone
+
+    def timezone_of(self, client_timezone: str | None) -> str | None:
+        """A client's time zone: their own, else the practice's; None when neither is set."""
+        return client_timezone or self.timezone
 
     @property
     def config_file(self) -> Path:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from coach_site.clientfile.model import email_problem
+from coach_site.clientfile.model import email_problem, timezone_problem
 from coach_site.engine.languages import configured_language
 from coach_site.engine.settings import read_settings
 from coach_site.errors import CoachSiteError
@@ -43,7 +43,19 @@ def load_project(root: Path | str = ".") -> Project:
         root=root, site_url=site_url, coach=Coach(str(coach["name"]), _coach_email(coach.get("email"))),
         workbook_title=str(title) if title else None, language=configured_language(config),
         sealed=_sealed((config.get("extra") or {}).get("sealed", False)),
+        timezone=_timezone((config.get("extra") or {}).get("timezone")),
     )
+
+
+def _timezone(value: object) -> str | None:
+    """extra.timezone: the practice's time zone, for every client without client.timezone (the
+    time of a session in the calendar event), as the IANA name the time zone database knows."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    name = str(value).strip()
+    if problem := timezone_problem(name):
+        raise CoachSiteError(f"{CONFIG_FILE}: extra.timezone: {problem}")
+    return name
 
 
 def _sealed(value: object) -> bool:

@@ -5,14 +5,18 @@ Shared by the golden pages (test_golden.py) and the pseudo-language check
 pieces of one paragraph stay on one line, however many inline elements split it), the
 attributes a browser shows or a screen reader reads out, and the words the workbook's
 scripts show (data-*), its headings and its landmarks. Scripts and styles are no text;
-what is hidden until a script shows it (`hidden`, <noscript>) is.
+what is hidden until a script shows it (`hidden`, <noscript>) is, and so are the words of the
+calendar events a page carries for "Add to my calendar".
 """
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+
+from icalendar import Calendar
 
 # Elements that start a line of their own; every other element flows inside its line.
 BLOCKS = {
@@ -50,9 +54,26 @@ class Page:
 
     @property
     def script_words(self) -> list[tuple[str, str]]:
-        """The data- attributes that hold words, which the workbook's scripts show."""
-        return [(name, value) for name, value in self.data
-                if name not in IDENTIFIERS and not name.startswith("data-md-")]
+        """The data- attributes that hold words, which the workbook's scripts show; the words of
+        a calendar file a page carries (data-calendar), each event's and reminder's, as a
+        calendar shows them."""
+        found = []
+        for name, value in self.data:
+            if name == CALENDAR:
+                found += calendar_words(value)
+            elif name not in IDENTIFIERS and not name.startswith("data-md-"):
+                found.append((name, value))
+        return found
+
+
+CALENDAR = "data-calendar"  # "Add to my calendar": a calendar file, in base64
+
+
+def calendar_words(value: str) -> list[tuple[str, str]]:
+    """The words of a calendar file a page carries: each event's and reminder's title and description."""
+    calendar = Calendar.from_ical(base64.b64decode(value))
+    return [(f"{CALENDAR} {component.name} {field}", str(component[field]))
+            for component in calendar.walk() for field in ("SUMMARY", "DESCRIPTION") if field in component]
 
 
 class _Reader(HTMLParser):

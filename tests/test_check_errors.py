@@ -194,7 +194,7 @@ CASES: dict[str, tuple[str, int, list[str]]] = {
     ),
     "unknown-field-first-of-its-part": (  # nothing above it that an answer could go on from
         HEAD.replace("client:\n", "client:\n  My note: new client\n"),
-        2, ["client.My note: unknown field (known fields: name, preferred_name, email)\n"],
+        2, ["client.My note: unknown field (known fields: name, preferred_name, email, timezone)\n"],
     ),
     "unknown-field-below-a-part": (  # `link:` above holds fields, not an answer
         HEAD + "My note: new client\n",

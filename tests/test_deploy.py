@@ -181,11 +181,13 @@ def test_list_shows_every_client_sorted_by_next_session(project, write_client):
     assert run(project, "build", "clients/bo.yaml").returncode == 0
     result = run(project, "list")
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["client", "next", "session", "homework", "due", "updated", "site", "link"]
-    assert lines[1].startswith("bo ") and "2 December 2026" in lines[1] and "30 November 2026" in lines[1]
-    assert "up to date" in lines[1] and f"/workbooks/{BO}/" in lines[1]
-    assert lines[2].startswith("ada-example") and "9 December 2026" in lines[2] and "not built" in lines[2]
-    assert lines[3].startswith("broken") and "cannot build" in lines[3]
+    assert lines[0].split() == ["next", "homework", "last", "since"]
+    assert lines[1].split() == ["client", "session", "due", "overdue", "reflections", "session"]
+    # A row per client, then its build state and the day its file changed, then its link.
+    assert lines[2].startswith("bo ") and "2 Dec 2026" in lines[2] and "30 Nov 2026" in lines[2]
+    assert lines[3].startswith("  up to date; updated ") and lines[4] == f"  {PRACTICE_SITE_URL}{BO}/"
+    assert lines[5].startswith("ada-example") and "9 Dec 2026" in lines[5] and lines[6].startswith("  not built")
+    assert lines[8].startswith("broken") and lines[9].startswith("  cannot build")
     write_client(client("Bo Example", BO).replace("link:", "sessions: {next: 2026-12-02}\nlink:"), "bo")
     assert "changed since built" in run(project, "list").stdout
 
@@ -457,10 +459,10 @@ def their_site(folder: Path) -> None:
 
 def assert_told_what_to_add(stderr: str) -> None:
     assert stderr.count("Left your own robots.txt, .htaccess in") == 1
-    assert "Add to robots.txt" in stderr and "    Disallow: /" in stderr
-    assert "Add to .htaccess" in stderr and "    Options -Indexes" in stderr
+    assert "Add these lines to robots.txt" in stderr and "    Disallow: /" in stderr
+    assert "Add these lines to .htaccess" in stderr and "    Options -Indexes" in stderr
     assert '    Header always set X-Robots-Tag "noindex, nofollow"' in stderr
-    assert "Add to _headers" not in stderr  # absent there: written
+    assert "Add these lines to _headers" not in stderr  # absent there: written
 
 
 def test_the_hosts_own_root_files_are_left_alone_in_a_folder(project, write_client, tmp_path):

@@ -69,3 +69,22 @@ def test_the_coachs_email_must_be_a_plausible_address(tmp_path, email, message):
 def test_the_coachs_email_in_any_script_is_kept(tmp_path):
     (tmp_path / "mkdocs.yml").write_text(GOOD + "    email: sam@exämple.org\n")
     assert load_project(tmp_path).coach.email == "sam@exämple.org"
+
+
+def test_the_practices_time_zone_is_one_the_time_zone_database_knows(tmp_path):
+    (tmp_path / "mkdocs.yml").write_text(GOOD)
+    assert load_project(tmp_path).timezone is None  # unset: a session's time is the same wherever one is
+    (tmp_path / "mkdocs.yml").write_text(GOOD + "  timezone: America/New_York\n")
+    project = load_project(tmp_path)
+    assert project.timezone == "America/New_York"
+    assert project.timezone_of(None) == "America/New_York" and project.timezone_of("Asia/Tokyo") == "Asia/Tokyo"
+
+
+@pytest.mark.parametrize("written, said", [
+    ("Europe/Berln", "`Europe/Berln` is not a time zone (did you mean `Europe/Berlin`?)"),
+    ("CET+1", "`CET+1` is not a time zone; write its IANA name, like Europe/Berlin or America/New_York"),
+    ("2", "`2` is not a time zone; write its IANA name, like Europe/Berlin or America/New_York"),
+])
+def test_an_unknown_time_zone_names_mkdocs_yml_and_the_setting(tmp_path, written, said):
+    (tmp_path / "mkdocs.yml").write_text(GOOD + f"  timezone: {written}\n")
+    assert error_of(tmp_path) == f"mkdocs.yml: extra.timezone: {said}"

@@ -67,8 +67,12 @@ def test_list_prints_names_and_problems_as_words_only(project):
         text.replace("  next: 2026-10-20", f'  next: "{escaped}"').replace(TOKEN, "Br0kenTokenQmK2xLp7RwZ")
     )
     output = run_on_terminal(project, "list", no_color=False)
-    assert "mayaOKgnp" in output and "broken.yaml:12: sessions.next:" in output
+    assert "mayaOKgnp" in output and "broken.yaml:13: sessions.next:" in output
     assert_only_words(output)
+    # For scripts, as JSON: the file's name kept whole, every such character in it written as an escape.
+    scripted = run_on_terminal(project, "list", "--json", no_color=True)
+    assert "maya\\u001b[2J" in scripted and "\\u202egnp" in scripted and "evil.example" not in scripted
+    assert_only_words(scripted, shown_escaped=True)
 
 
 def test_an_error_quoting_the_coachees_words_prints_them_as_words_only(project, hostile_reflections):

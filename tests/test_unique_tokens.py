@@ -133,9 +133,11 @@ def test_list_refuses_naming_both_files_and_still_lists_everyone(project, ada_bu
     result = run(project, "list")
     assert result.returncode == 1
     assert A_REFUSED in result.stderr and B_REFUSED in result.stderr
-    rows = {line.split()[0]: line for line in result.stdout.splitlines()[1:]}
-    assert "refused: same link as another client" in rows["bo"] and "refused" in rows["ada-example"]
-    assert "up to date" in rows["cy"]
+    lines = result.stdout.splitlines()
+    state = {line.split()[0]: lines[number + 1] for number, line in enumerate(lines[2:], start=2)
+             if not line.startswith(" ")}  # each client's row, then its state on the line below
+    assert "refused: same link as another client" in state["bo"] and "refused" in state["ada-example"]
+    assert "up to date" in state["cy"]
 
 
 def test_rotating_the_copy_works_and_leaves_the_first_clients_site_alone(project, ada_built, write_client):

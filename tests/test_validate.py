@@ -178,11 +178,42 @@ homework:
     [
         ("homework:\n  due: next week\n", "x.yaml:8: homework.due: 'next week' is not a date; write it as YYYY-MM-DD"),
         ("homework:\n  due: 2026-02-30\n", "x.yaml:8: homework.due: 2026-02-30 is not a real date"),
-        ("sessions:\n  next: tomorrow\n", "x.yaml:8: sessions.next: 'tomorrow' is not a date; write it as YYYY-MM-DD"),
+        ("sessions:\n  next: tomorrow\n", "x.yaml:8: sessions.next: 'tomorrow' is not a date; write it as "
+         "YYYY-MM-DD, and a time after it if you like (YYYY-MM-DD HH:MM)"),
+        ("sessions:\n  next: 2026-12-14 24:00\n",
+         "x.yaml:8: sessions.next: 24:00 is not a time of day; write it as HH:MM, from 00:00 to 23:59"),
+        ("sessions:\n  next: 2026-12-14 9:60\n",
+         "x.yaml:8: sessions.next: 9:60 is not a time of day; write it as HH:MM, from 00:00 to 23:59"),
+        ("sessions:\n  next: 2026-02-30 10:00\n", "x.yaml:8: sessions.next: 2026-02-30 is not a real date"),
     ],
 )
 def test_bad_dates_are_named(tmp_path, section, message):
     assert problems(tmp_path, HEAD + "focus_areas:\n  - name: Career\n" + section) == [message]
+
+
+def test_a_session_may_say_its_time_and_stays_a_date_where_a_date_is_read(tmp_path):
+    workbook = validate(tmp_path, HEAD + "sessions:\n  strategy: 2026-09-15\n  next: 2026-12-14 9:30  # Monday\n"
+                        "  review: 2027-01-11T17:05\n  quoted: '2027-02-01 08:00'\n")
+    session = workbook.next_session
+    assert session == dt.date(2026, 12, 14) and session.at == dt.time(9, 30) and session.written() == "2026-12-14 09:30"
+    assert workbook.sessions["strategy"].at is None and workbook.sessions["review"].at == dt.time(17, 5)
+    assert workbook.sessions["quoted"].at == dt.time(8, 0)
+    # the latest session held by a day: the time of day decides between two on one day
+    assert workbook.last_session(dt.date(2026, 12, 14)) is session
+    assert workbook.last_session(dt.date(2026, 12, 13)) == dt.date(2026, 9, 15)
+    assert workbook.last_session(dt.date(2026, 9, 1)) is None
+
+
+@pytest.mark.parametrize("written, meant", [
+    ("Europe/Berln", "Europe/Berlin"), ("europe/berlin", "Europe/Berlin"), ("Berlin", "Europe/Berlin"),
+    ("America/New York", "America/New_York"), ("Mars/Olympus", None),
+])
+def test_a_time_zone_is_one_the_time_zone_database_knows_and_a_near_miss_is_named(tmp_path, written, meant):
+    assert validate(tmp_path, HEAD.replace("  name: Ada Example\n", "  name: Ada Example\n  timezone: Asia/Tokyo\n")
+                    ).client.timezone == "Asia/Tokyo"
+    [problem] = problems(tmp_path, HEAD.replace("  name: Ada Example\n", f"  name: Ada Example\n  timezone: {written}\n"))
+    hint = f"(did you mean `{meant}`?)" if meant else "write its IANA name, like Europe/Berlin or America/New_York"
+    assert problem == f"x.yaml:3: client.timezone: `{written}` is not a time zone" + (" " if meant else "; ") + hint
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import difflib
+import functools
 import hashlib
 import re
 import unicodedata
@@ -167,6 +168,96 @@ def _date(value: Any) -> dt.date | None:
     raise PydanticCustomError(
         "date", "'{text}' is not a date; write it as YYYY-MM-DD", {"text": text}
     )
+
+
+class SessionDate(dt.date):
+    """A session's day and, when the file gives one (`2026-12-14 10:00`), its time of day
+    (`at`), in the client's time zone (client.timezone, else extra.timezone in mkdocs.yml).
+    It is a date wherever a date is read (pages, sorting, comparisons); what shows or
+    schedules a session reads `at` too."""
+
+    at: dt.time | None
+
+    def __new__(cls, day: dt.date, at: dt.time | None = None) -> "SessionDate":
+        made = super().__new__(cls, day.year, day.month, day.day)
+        made.at = at
+        return made
+
+    def __reduce__(self) -> tuple:  # a date's own pickling would lose the time
+        return (SessionDate, (dt.date(self.year, self.month, self.day), self.at))
+
+    def __repr__(self) -> str:
+        return f"SessionDate({self.isoformat()!r}, at={self.at!r})"
+
+    @property
+    def when(self) -> tuple[dt.date, dt.time]:
+        """The day and time, for comparing two sessions (a session without a time is its day's start)."""
+        return dt.date(self.year, self.month, self.day), self.at or dt.time(0)
+
+    def written(self) -> str:
+        """As a client file writes it: `2026-12-14`, or `2026-12-14 10:00`."""
+        return self.isoformat() + (f" {self.at:%H:%M}" if self.at else "")
+
+
+_SESSION_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})(?:T| +)(\d{1,2}):(\d{2})")
+
+
+def _session_date(value: Any) -> SessionDate | None:
+    """A session: a date (YYYY-MM-DD), and its time after it if the coach knows it (HH:MM)."""
+    if isinstance(value, SessionDate) or value is None:
+        return value
+    text = None if isinstance(value, (dict, list, bool)) else _as_text(value)
+    timed = _SESSION_TIME.fullmatch(text) if text else None
+    if timed is None:
+        try:
+            day = _date(value)
+        except PydanticCustomError:
+            raise PydanticCustomError(
+                "date", "'{text}' is not a date; write it as YYYY-MM-DD, and a time after it if you like "
+                "(YYYY-MM-DD HH:MM)", {"text": text if text is not None else kind_of(value)},
+            ) from None
+        return None if day is None else SessionDate(day)
+    day = _date(timed.group(1))
+    hour, minute = int(timed.group(2)), int(timed.group(3))
+    if hour > 23 or minute > 59:
+        raise PydanticCustomError(
+            "time", "{time} is not a time of day; write it as HH:MM, from 00:00 to 23:59",
+            {"time": f"{timed.group(2)}:{timed.group(3)}"},
+        )
+    return SessionDate(day, dt.time(hour, minute))
+
+
+def timezone_problem(name: str) -> str | None:
+    """Why `name` is not a time zone coach-site can use, with the likely fix; None when it is
+    one: an IANA name such as Europe/Berlin, as the time zone database writes it."""
+    zones = _time_zones()
+    if name in zones:
+        return None
+    by_fold = {zone.casefold(): zone for zone in zones}
+    folded = name.strip().casefold().replace(" ", "_")
+    meant = by_fold.get(folded)
+    if meant is None:
+        close = difflib.get_close_matches(folded, list(by_fold), n=1, cutoff=0.8)
+        meant = by_fold[close[0]] if close else None
+    if meant is None:  # a city alone: `Berlin` -> Europe/Berlin
+        cities = [zone for zone in zones if zone.rsplit("/", 1)[-1].casefold() == folded]
+        meant = cities[0] if len(cities) == 1 else None
+    hint = f" (did you mean `{meant}`?)" if meant else "; write its IANA name, like Europe/Berlin or America/New_York"
+    return f"`{_visible(name)}` is not a time zone{hint}".replace("{", "(").replace("}", ")")
+
+
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    import zoneinfo
+
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _timezone(value: Any) -> str | None:
+    text = _as_text(value)
+    if text is not None and (problem := timezone_problem(text)):
+        raise PydanticCustomError("timezone", problem)
+    return text
 
 
 def _list(value: Any) -> list:
@@ -373,6 +464,12 @@ Text = Annotated[str | None, BeforeValidator(_as_text), WithJsonSchema(shapes.TE
 Name = Annotated[str, BeforeValidator(_required_line), WithJsonSchema(shapes.NAME), NAME]
 OptionalName = Annotated[str | None, BeforeValidator(_optional_line), WithJsonSchema(shapes.TEXT), NAME]
 Day = Annotated[dt.date | None, BeforeValidator(_date), WithJsonSchema(shapes.DAY)]
+SessionDay = Annotated[Any, PlainValidator(_session_date), WithJsonSchema(shapes.SESSION_DAY)]
+TimeZone = Annotated[
+    str | None, BeforeValidator(_timezone), WithJsonSchema(shapes.TIMEZONE),
+    Field(description="Where the client lives, as an IANA time zone name (Europe/Berlin, America/New_York): "
+          "the time of their next session is in it. Default: extra.timezone in mkdocs.yml."),
+]
 
 
 class Step(str):
@@ -530,6 +627,7 @@ class ClientInfo(Record):
     name: Name = Field(description="The client's full name.")
     preferred_name: OptionalName = Field(None, description="Default: the first word of name.")
     email: Email = None
+    timezone: TimeZone = None
 
     @property
     def first_name(self) -> str:
@@ -706,8 +804,9 @@ class Workbook(Record):
 
     client: ClientInfo
     link: Link
-    sessions: Annotated[dict[str, Day], BeforeValidator(_mapping)] = Field(
-        default_factory=dict, description="Session name -> date; `next` is shown as the next session.",
+    sessions: Annotated[dict[str, SessionDay], BeforeValidator(_mapping)] = Field(
+        default_factory=dict, description="Session name -> date (YYYY-MM-DD), and its time after it if you like "
+        "(YYYY-MM-DD HH:MM, in the client's time zone); `next` is shown as the next session.",
         json_schema_extra=shapes.section(),
     )
     values: Annotated[list[Value], BeforeValidator(_list)] = Field(
@@ -785,8 +884,13 @@ class Workbook(Record):
         return areas
 
     @property
-    def next_session(self) -> dt.date | None:
+    def next_session(self) -> SessionDate | None:
         return self.sessions.get("next")
+
+    def last_session(self, today: dt.date) -> SessionDate | None:
+        """The latest session on or before `today` (a `next` that has passed among them)."""
+        held = [day for day in self.sessions.values() if day is not None and day <= today]
+        return max(held, key=lambda day: day.when) if held else None
 
 
 class Reflections(Record):

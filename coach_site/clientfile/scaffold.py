@@ -62,13 +62,14 @@ client:
   name: {name}
   preferred_name:             # what the workbook calls them; default: the first word of name
   email:{email}
+  timezone:                   # where they live, e.g. Europe/Berlin; default: extra.timezone in mkdocs.yml
 link:
   token: {token}   # the private part of the link; keep it secret
 {seal}language:{language}# the workbook's language (de, fr, es, pt-BR, he, ...); default: theme.language in mkdocs.yml
-sessions:                     # session name: date (YYYY-MM-DD)
+sessions:                     # session name: date (YYYY-MM-DD), a time after it if you like (YYYY-MM-DD HH:MM)
   values:                     # the Values session: the compass
   strategy:                   # the Strategy session: the map
-  next:                       # shown in the workbook as "next session"
+  next:                       # shown in the workbook as "next session", and in the client's calendar
 values:                       # from the Values session
   - name: {first_value}
     meaning:                  # what it means to them, in one line
@@ -96,6 +97,8 @@ _COMMENT_COLUMN = 30
 # Comments earlier versions of `new` wrote, before the questions had one wording: still
 # questions beside an answer, not a part of it.
 _EARLIER_COMMENTS = (
+    "session name: date (YYYY-MM-DD)",
+    'shown in the workbook as "next session"',
     "What are the current barriers or unknowns preventing you from moving forward?",
     "Homework 2: one or two key next steps for this area",
     "What story would you tell about where you came from, and how it shaped you?",

@@ -32,6 +32,13 @@ _DAY_MESSAGE = "Write a real date as YYYY-MM-DD, e.g. 2026-09-15."
 TEXT = {"type": [*_TEXT_TYPES, "null"]}
 NAME = {"type": _TEXT_TYPES, "pattern": r"\S", "patternErrorMessage": "A name must not be empty."}
 DAY = {"type": ["string", "null"], "pattern": DAY_PATTERN, "patternErrorMessage": _DAY_MESSAGE}
+# A session's day, with its time of day if the coach knows it: YYYY-MM-DD HH:MM (24 hours; `9:30` too).
+SESSION_DAY_PATTERN = DAY_PATTERN.replace(r"\s*$", r"(?:(?:T| +)(?:[01]?[0-9]|2[0-3]):[0-5][0-9])?\s*$")
+SESSION_DAY = {
+    "type": ["string", "null"], "pattern": SESSION_DAY_PATTERN,
+    "patternErrorMessage": "Write a real date as YYYY-MM-DD, e.g. 2026-09-15, and a time after it if you like: "
+    "2026-09-15 10:00.",
+}
 
 _DONE_MESSAGE = "`done:` is the date the step was done (YYYY-MM-DD), or true."
 # A step's `done`: a date, or true (also written `yes`); `false` is not a way to say "not done".
@@ -102,6 +109,12 @@ EMAIL = {
 }
 
 LANGUAGE = {"type": ["string", "null"], "pattern": r"\S"}
+# An IANA time zone name (Europe/Berlin, America/New_York, UTC); `check` knows which exist.
+TIMEZONE = {
+    "type": ["string", "null"], "pattern": r"^\s*[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+)*\s*$",
+    "patternErrorMessage": "Write a time zone as its IANA name, like Europe/Berlin or America/New_York.",
+    "examples": ["Europe/Berlin", "Europe/London", "America/New_York", "Asia/Jerusalem"],
+}
 
 
 def section(**extra: object) -> dict:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from coach_site.clientfile.authorship import answer_key, is_coachees
 from coach_site.clientfile.history import changes_base, workbook_at
-from coach_site.clientfile.model import FocusArea, Step, Workbook
+from coach_site.clientfile.model import FocusArea, SessionDate, Step, Workbook
 from coach_site.commands.coach_words import coach_words
 from coach_site.workbook.dates import LANGUAGE, human_date
 from coach_site.workbook.pipeline import check_client
@@ -44,7 +44,7 @@ def describe_changes(before: Workbook | None, after: Workbook, language: str = L
         homework.insert(0, say("due", before=say.day(before.homework.due), after=say.day(after.homework.due)))
     if homework:
         lines.append(say("homework", changes=_list(homework)))
-    if before.next_session != after.next_session:
+    if _when(before.next_session) != _when(after.next_session):  # its time of day too
         lines.append(say("next_session", before=say.day(before.next_session), after=say.day(after.next_session)))
 
     for section in (asked.schedule, asked.ted_talk):
@@ -151,3 +151,8 @@ def changes_since(client_file: Path, revision: str | None, language: str = LANGU
     since = label or say("first_written")
     return [say("heading", client=client_file.stem, since=since),
             *describe_changes(before, check_client(client_file), language)]
+
+
+def _when(session: SessionDate | None) -> tuple | None:
+    """A session as compared: its day and its time (a date alone compares equal to the same day at 10:00)."""
+    return session.when if session is not None else None

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import jinja2
 
+from coach_site.clientfile.history import last_updated
 from coach_site.clientfile.keys import key_fragment
 from coach_site.clientfile.loader import load_client_file
 from coach_site.clientfile.model import Workbook
@@ -31,8 +32,9 @@ from coach_site.errors import BuildError, CoachSiteError, Problem
 from coach_site.project import Coach, Project, shown_path, site_url_missing
 from coach_site.workbook.dates import LANGUAGE, human_date
 from coach_site.workbook.escape import escape_html
+from coach_site.workbook.events import CalendarFile, coaching_events
 from coach_site.workbook.pipeline import check_client
-from coach_site.workbook.render import FirstFoundLoader, area_pages, questions_in
+from coach_site.workbook.render import FirstFoundLoader, area_pages, load_words, questions_in
 from coach_site.workbook.translations import translations
 
 TEMPLATE = "homework-email.txt.j2"
@@ -43,6 +45,7 @@ _URL = re.compile(r"https?://[^\s<>\"]+")
 class HomeworkEmail:
     subject: str
     text: str
+    calendar: CalendarFile | None = None  # the due date and the next session, attached to the draft
 
     @property
     def html(self) -> str:
@@ -61,10 +64,13 @@ def _linkify(escaped_line: str) -> str:
 
 
 def homework_email(
-    workbook: Workbook, content_dirs: Sequence[Path], coach: Coach, link: str, language: str = LANGUAGE
+    workbook: Workbook, content_dirs: Sequence[Path], coach: Coach, link: str, language: str = LANGUAGE,
+    *, timezone: str | None = None, updated: dt.date | None = None,
 ) -> HomeworkEmail:
     """Fill in the homework email for one client, in the workbook's `language`, from the
-    first of `content_dirs` that holds the template (the practice's, else coach-site's)."""
+    first of `content_dirs` that holds the template (the practice's, else coach-site's), with
+    the calendar file of its due date and next session (the workbook's own: see
+    workbook/events.py; `timezone` the client's, `updated` the day their file last changed)."""
     env = jinja2.Environment(
         loader=FirstFoundLoader(list(content_dirs)),
         undefined=jinja2.StrictUndefined,
@@ -98,7 +104,9 @@ def homework_email(
     if not subject.startswith("Subject:"):
         raise BuildError(f"content/{TEMPLATE}: the first line must be 'Subject: ...'")
     body = re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
-    return HomeworkEmail(subject=subject.removeprefix("Subject:").strip(), text=body)
+    calendar = coaching_events(workbook, load_words(content_dirs, language), coach, language=language,
+                               timezone=timezone, updated=updated)
+    return HomeworkEmail(subject=subject.removeprefix("Subject:").strip(), text=body, calendar=calendar)
 
 
 def _link_to(link: str, page: str) -> str:
@@ -141,6 +149,9 @@ def draft_message(mail: HomeworkEmail, workbook: Workbook, coach: Coach, client_
     message["X-Unsent"] = "1"  # mail clients open it as a draft to edit and send
     message.set_content(mail.text)
     message.add_alternative(mail.html, subtype="html")
+    if mail.calendar is not None:  # opened, it adds the due date and the next session to a calendar
+        message.add_attachment(mail.calendar.data, maintype="text", subtype="calendar",
+                               filename=mail.calendar.file_name, params={"charset": "utf-8"})
     return message.as_bytes()
 
 
@@ -198,5 +209,6 @@ def client_email(client_file: Path, project: Project) -> tuple[HomeworkEmail, Wo
         workbook, project.content_dirs, project.coach,
         project.web_link(link.token) + key_fragment(project, link.sealed, link.key),
         project.language_of(workbook.language),
+        timezone=project.timezone_of(workbook.client.timezone), updated=last_updated(client_file),
     )
     return mail, workbook

@@ -235,6 +235,7 @@ class _Merge:
             self.report.filled.append(label)
             return
         since = self.workbook.sessions.get("strategy") or self.workbook.sessions.get("values")
+        since = dt.date.fromordinal(since.toordinal()) if since is not None else None  # its day, not its time
         if since is None or since >= self.today:
             self.report.conflicts.append(
                 f"{label} (the file's rating {undated.value} has no date: write it as a history, "

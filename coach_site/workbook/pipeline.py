@@ -156,6 +156,7 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
         pages = ClientPages(
             prepared.workbook, project.content_dirs, project.coach, link, updated=prepared.updated,
             title=project.workbook_title, language=language, sealed=seal is not None,
+            timezone=project.timezone_of(prepared.workbook.client.timezone),
         )
         rendered = render_pages(pages, docs_dir)
         with staged_site(site_dir, prepared.token) as staging:

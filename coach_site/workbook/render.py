@@ -37,6 +37,7 @@ from coach_site.errors import BuildError
 from coach_site.project import Coach
 from coach_site.workbook.dates import LANGUAGE, human_date, weekday_names
 from coach_site.workbook.escape import escape_html, escape_user_text, trusted_html
+from coach_site.workbook.events import coaching_events
 from coach_site.workbook.pictures import rating_trend, satisfaction_wheel
 from coach_site.workbook.translations import translate_words, translations
 
@@ -72,6 +73,7 @@ class ClientPages:
     title: str | None = None  # mkdocs.yml's extra.workbook_title, when the coach set one
     language: str = LANGUAGE  # the workbook's (a theme language code): its words, questions and dates
     sealed: bool = False  # the file names and the app's name say nothing of the client (see workbook/seal.py)
+    timezone: str | None = None  # the client's time zone (an IANA name), for the time of their next session
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,9 @@ def render_pages(pages: ClientPages, out_dir: Path) -> RenderedSite:
         "language": language,
         "held": held_by_file(workbook),
         "sealed": pages.sealed,  # reflections sent from a sealed workbook are sealed too
+        # "Add to my calendar": the due date and the next session, as the page carries them.
+        "calendar": coaching_events(workbook, words, pages.coach, language=language, timezone=pages.timezone,
+                                    updated=pages.updated),
     }
     nav: list[Any] = []
     for name in _page_templates(pages.content_dirs):

@@ -203,7 +203,7 @@ def root_file_advice(names: list[str], where: str) -> str:
             "_headers": "for the privacy headers on Netlify or Cloudflare Pages (they apply to the whole folder)",
             ".htaccess": "for the privacy headers on Apache (they apply to the whole folder)",
         }[name]
-        lines.append(f"  Add to {name}, {why}:")
+        lines.append(f"  Add these lines to {name}, {why}:")
         lines += [f"    {line}" for line in body]
     lines.append("  Or publish the workbooks to a folder of their own, where coach-site writes these files.")
     return "\n".join(lines)

@@ -11,6 +11,10 @@
  * file holds (reflections.js: site.held), or loaded from a file already sent, is not "not seen".
  * Sending is the "My reflections" page's: it keeps the time of the last send or download
  * under "coach-site-sent:<workbook key>", and each entry its `changed` time (ISO dates).
+ * "Add to my calendar" (the home page and the homework page): the page carries the calendar
+ * file of the due date and the next session (base64, in data-calendar); this script makes it a
+ * file in this browser and the link downloads it. Nothing is fetched, so a sealed workbook's
+ * events stay sealed with its page; without JavaScript the link stays hidden.
  * This file holds no words a coachee reads: they are in the page's data- attributes.
  */
 (function () {
@@ -128,5 +132,24 @@
       Number(site.words(progress, "remind-days") || 3), now);
   }
 
+  /* Each "Add to my calendar" link: its file, made here from the page's own bytes. */
+  function offerCalendar() {
+    if (!window.Blob || !window.URL || !URL.createObjectURL || !window.atob) return;
+    Array.prototype.forEach.call(document.querySelectorAll(".calendar-add"), function (spot) {
+      var link = spot.querySelector("a[data-calendar]");
+      if (!link) return;
+      var bytes;
+      try {
+        var text = atob(site.words(link, "calendar"));
+        bytes = new Uint8Array(text.length);
+        for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+      } catch (error) { return; }
+      link.href = URL.createObjectURL(new Blob([bytes], { type: "text/calendar;charset=utf-8" }));
+      link.setAttribute("download", site.words(link, "file"));
+      spot.hidden = false;
+    });
+  }
+
   site.start(start);
+  site.start(offerCalendar);
 })();
