@@ -229,3 +229,15 @@ def test_a_field_named_by_a_line_break_is_said_on_one_line(project, write_client
     problem = [line for line in result.stderr.splitlines() if "bo.yaml:3" in line]
     assert result.returncode != 0 and problem, result.stderr
     assert '(`"\\n": Example`)' in problem[0] and problem[0].endswith("the answer on the lines below it"), problem
+
+
+@pytest.mark.parametrize("written", [
+    "focus_areas:\n  - name: Career\n  - name:\n      - 'a\n\n        b'\n",  # an answer written as a list of lines
+    "focus_areas: 'a\n\n  b\n\n  c'\n",  # an area's name alone, over lines
+])
+def test_a_value_over_several_lines_is_never_quoted_into_a_message(project, write_client, written):
+    write_client(MINIMAL_CLIENT[: MINIMAL_CLIENT.index("focus_areas:")] + written, "bo")
+    result = run(project, "check")
+    problems = [line for line in result.stderr.splitlines() if "bo.yaml:" in line]
+    assert result.returncode != 0 and problems, result.stderr
+    assert all(line.rstrip().endswith((")", "line", "`")) for line in problems), problems

@@ -107,7 +107,8 @@ def test_a_broken_edit_shows_atop_every_page_until_the_next_good_build(project, 
     assert page.index(NOTICE) < page.index("Lead the design team")  # atop the last good build
     assert "livereload" in page  # and the browser still reloads itself on the next build
     assert NOTICE in get(f"{base}/index.html") and NOTICE in get(f"{base}/")
-    assert NOTICE not in get(f"{base}/assets/stylesheets/workbook.css")  # pages only
+    stylesheet = re.search(r'href="(assets/hashed/workbook\.[0-9a-f]+\.css)"', get(f"{base}/index.html"))[1]
+    assert NOTICE not in get(f"{base}/{stylesheet}")  # pages only
     wait_for(lambda: "Still serving the last good build." in "".join(output), what="the error in the terminal too")
 
     client.write_text(MINIMAL_CLIENT + "    outcome: Lead a team of five\n")

@@ -136,7 +136,9 @@ def _written_as_a_list(document: ClientDocument, error: dict[str, Any], where: t
     if error["type"] != "text" or not isinstance(value, list) or not where or not isinstance(where[-1], str):
         return None
     key, indent = where[-1], _column_of(document, where) + 2
-    shown = [f"`{item}`" for item in value[:3] if isinstance(item, (str, int)) and str(item).strip()]
+    # Shown as written only when on one line: a message is one line (an item with line breaks is not quoted).
+    shown = [f"`{item}`" for item in value[:3]
+             if isinstance(item, (str, int)) and str(item).strip() and "\n" not in str(item)]
     return (
         f"an answer is text, not a list (lines starting with `- `, or `[a, b]`). To keep its lines, write "
         f"`{key}: |` and below it each line, indented {indent} spaces"
@@ -204,8 +206,9 @@ def _item_name_alone(value: Any, where: tuple) -> str | None:
     key = ITEM_KEYS.get(item or "")
     if key != "name":
         return None
+    example = f"`- name: {value}`" if "\n" not in str(value) else "`- name:` and the name, on one line"
     return (f"a {item} starts with `- name:` and its name, on a line of its own below `{where[-2]}:`: "
-            f"write `- name: {value}`")
+            f"write {example}")
 
 
 # The token is the client's link: lost, the workbook has no address, and a new one would

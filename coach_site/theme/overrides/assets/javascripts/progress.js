@@ -132,18 +132,19 @@
       Number(site.words(progress, "remind-days") || 3), now);
   }
 
-  /* Each "Add to my calendar" link: its file, made here from the page's own bytes. */
+  /* Each "Add to my calendar" link: its file, made here from the page's own bytes. The link
+     comes with the page, holding its room; where no file can be made, it goes. */
   function offerCalendar() {
-    if (!window.Blob || !window.URL || !URL.createObjectURL || !window.atob) return;
+    var can = window.Blob && window.URL && URL.createObjectURL && window.atob;
     Array.prototype.forEach.call(document.querySelectorAll(".calendar-add"), function (spot) {
       var link = spot.querySelector("a[data-calendar]");
-      if (!link) return;
+      if (!link || !can) { spot.hidden = true; return; }
       var bytes;
       try {
         var text = atob(site.words(link, "calendar"));
         bytes = new Uint8Array(text.length);
         for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-      } catch (error) { return; }
+      } catch (error) { spot.hidden = true; return; }
       link.href = URL.createObjectURL(new Blob([bytes], { type: "text/calendar;charset=utf-8" }));
       link.setAttribute("download", site.words(link, "file"));
       spot.hidden = false;
