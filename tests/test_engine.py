@@ -94,14 +94,16 @@ def test_a_warning_of_a_clients_build_comes_back_with_the_build_and_is_not_print
     assert build(client, project, tmp_path / "site").warnings == []
 
 
-PER_CLIENT = {"sw.js", "manifest.webmanifest", ".coach-site-workbook", "LICENSE.txt"}  # written by each build
+PER_CLIENT = {"sw.js", "manifest.webmanifest", ".coach-site-workbook"}  # made for each workbook
+VENDORED = ("shim.", "LICENSE")  # the search shim for file:// and its licence, which each build writes
 
 
 def theme_files(site: Path) -> dict[str, Path]:
     """The site's files of the theme, Material's and coach-site's (under their hashed names too),
     not what is made for each workbook (its pages, search index, manifest and service worker)."""
     return {str(p.relative_to(site)): p for p in site.rglob("*")
-            if p.is_file() and p.suffix != ".html" and p.name not in PER_CLIENT and "search" not in p.parts}
+            if p.is_file() and p.suffix != ".html" and p.name not in PER_CLIENT and "search" not in p.parts
+            and not p.name.startswith(VENDORED)}
 
 
 def test_the_clients_of_a_run_share_one_copy_of_the_theme_files_and_published_copies_are_their_own(project, tmp_path):
