@@ -9,30 +9,22 @@ import sys
 import time
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # before anything imports Material
 
 import click  # noqa: E402
 
-from coach_site import __version__  # noqa: E402
-from coach_site.commands.build import (  # noqa: E402
-    Tally,
-    client_files,
-    give_keys,
-    key_written_message,
-    raise_if_failed,
-)
 from coach_site.console import Console, counted, printable, shell_quoted, side_by_side  # noqa: E402
 from coach_site.errors import MACHINE_TROUBLE, REPORT_A_BUG, CoachSiteError, os_error_in_words  # noqa: E402
 from coach_site.project import CONFIG_FILE, Project, example_values, site_url_missing  # noqa: E402
 from coach_site.project_loader import load_project  # noqa: E402
-from coach_site.workbook.pipeline import (  # noqa: E402
-    Built,
-    Failed,
-    Outcome,
-    build_clients,
-    check_client,
-)
+
+if TYPE_CHECKING:
+    from coach_site.workbook.pipeline import Outcome
+
+# Each command imports what it uses when it runs (the pipeline, the engine): `check`, `list`
+# or `new` start without loading what only a build needs.
 
 CLIENT_FILE = click.Path(path_type=Path, dir_okay=False)
 SITE_DIR = click.option(
@@ -92,8 +84,19 @@ def _console() -> Console:
     return click.get_current_context().obj["console"]
 
 
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """--version, as click's version option says it, with the version looked up only then."""
+    if not value or ctx.resilient_parsing:
+        return
+    from coach_site import __version__
+
+    click.echo(f"coach-site, version {__version__}", color=ctx.color)
+    ctx.exit()
+
+
 @click.group(cls=_Group)
-@click.version_option(__version__, prog_name="coach-site")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and exit.")
 @click.option("--debug", is_flag=True, help="Show the full traceback of unexpected errors.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Print more about what happens.")
@@ -116,6 +119,8 @@ JOBS = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
 @verbosity
 def build(files: tuple[Path, ...], site_dir: Path, force: bool, jobs: int | None) -> None:
     """Build each client's workbook (default: every clients/*.yaml) and print its private link."""
+    from coach_site.commands.build import client_files, raise_if_failed
+
     project = load_project()
     _warn_if_example(project)
     _note_if_no_site_url(project)
@@ -159,6 +164,8 @@ def _refuse_if_no_site_url(project: Project, nothing: str, again: str) -> None:
 
 def _keyed(files: list[Path], project: Project) -> list[Path]:
     """The files, each sealed one given its key first (said once, when written)."""
+    from coach_site.commands.build import give_keys, key_written_message
+
     for client_file in give_keys(project, files):
         _console().say(key_written_message(client_file), err=True)
     return files
@@ -182,6 +189,9 @@ def _build_and_report(
     files: list[Path], project: Project, site_dir: Path, force: bool, jobs: int | None = None
 ) -> list[Outcome]:
     """Build, with a progress bar on a terminal, then one line per client and a summary."""
+    from coach_site.commands.build import Tally
+    from coach_site.workbook.pipeline import build_clients
+
     console = _console()
     started = time.perf_counter()
     outcomes = build_clients(files, project, site_dir, force=force, jobs=jobs)
@@ -197,6 +207,8 @@ def _build_and_report(
 
 
 def _report(console: Console, outcome: Outcome) -> Outcome:
+    from coach_site.workbook.pipeline import Built, Failed
+
     if isinstance(outcome, Failed):
         console.error(str(outcome.error))
         if outcome.error.__cause__ is not None and click.get_current_context().obj.get("debug"):
@@ -412,6 +424,7 @@ def email(client_file: Path, eml: Path | None, yes: bool) -> None:
 def prep(client_file: Path, as_markdown: bool) -> None:
     """The coach's agenda for the next session (never published)."""
     from coach_site.commands.prep import agenda_lines, agenda_markdown, session_agenda
+    from coach_site.workbook.pipeline import check_client
 
     agenda = session_agenda(check_client(client_file), load_project().language)
     if as_markdown:
@@ -615,6 +628,8 @@ def publish(files: tuple[Path, ...], to: str, site_dir: Path, force: bool, jobs:
         unfinished_clients,
         unlinked,
     )
+    from coach_site.commands.build import client_files
+    from coach_site.workbook.pipeline import Failed
 
     project = load_project()
     _refuse_if_example(project)  # before anything is built or sent anywhere
@@ -678,6 +693,8 @@ def publish(files: tuple[Path, ...], to: str, site_dir: Path, force: bool, jobs:
 
 def _raise_if_held_or_failed(outcomes: list[Outcome], held: dict) -> None:
     """After a publish: it failed when any client failed to build or was held back half-filled."""
+    from coach_site.commands.build import Tally, raise_if_failed
+
     if not held:
         raise_if_failed(outcomes)
         return

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import multiprocessing
 import os
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coach_site.clientfile.history import last_updated, last_updated_many
 from coach_site.clientfile.keys import coachee_link, read_seal
@@ -33,20 +32,16 @@ from coach_site.errors import (
     os_error_in_words,
 )
 from coach_site.project import Project, shown_path
-from coach_site.workbook.dates import human_date
-from coach_site.workbook.escape import SAFE_LINKS_EXTENSION, escape_html
-from coach_site.workbook.render import ClientPages, load_words, render_pages, theme_words
-from coach_site.workbook.fingerprint import fingerprint_assets, rewrite_references
-from coach_site.workbook.offline import keep_search_languages, search_languages, write_service_worker
-from coach_site.workbook.seal import SEALED_STORAGE_SCOPE, Seal, drop_shell_files, seal_of, seal_site
-from coach_site.workbook.stamps import Stamps, inputs_fingerprint, shared_fingerprint
-from coach_site.workbook.swap import front_page, staged_site, staging_dir, write_site_root
-from coach_site.workbook.translations import (
-    catalogue_file,
-    has_catalogue,
-    untranslated_in,
-)
-from coach_site.workbook.workspace import end_with_parent, private_temp_dir
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from coach_site.workbook.seal import Seal
+
+# Steps 1 and 2 (load, validate) are imported with this module: `check` and the coach's tools
+# use them alone. What builds (render, seal, stamp, swap: Markdown, Jinja, cryptography, a
+# file lock) is imported by the functions that build, and by build_clients before its
+# workers fork, so that they start with it (_import_build_steps).
 
 
 @dataclass(frozen=True)
@@ -109,6 +104,8 @@ def prepare_client(
     `updated` (the day the file last changed) is looked up in git, and `shared` (the
     fingerprint of what all clients share) computed, when not given.
     """
+    from coach_site.workbook.stamps import inputs_fingerprint, shared_fingerprint
+
     source = read_client_bytes(client_file)
     updated = updated or last_updated(client_file)
     fingerprint = inputs_fingerprint(source, updated, shared or shared_fingerprint(project))
@@ -147,6 +144,12 @@ def build_prepared(prepared: Prepared, project: Project, site_dir: Path) -> Buil
         SiteWords,
         build_site,
     )
+    from coach_site.workbook.dates import human_date
+    from coach_site.workbook.escape import SAFE_LINKS_EXTENSION, escape_html
+    from coach_site.workbook.render import ClientPages, load_words, render_pages, theme_words
+    from coach_site.workbook.seal import SEALED_STORAGE_SCOPE, seal_of, seal_site
+    from coach_site.workbook.swap import staged_site
+    from coach_site.workbook.workspace import private_temp_dir
 
     link = project.web_link(prepared.token) or ""  # what the pages may hold: never the key (nor a path on disk)
     with private_temp_dir("build") as work, _naming(prepared.client_file):
@@ -184,6 +187,11 @@ def _finish_site(site: Path, seal: Seal | None, project: Project) -> None:
     """The workbook's own steps on what the engine built, in order: only what it loads is kept,
     every file it loads gets a content-hashed name, a sealed workbook is sealed, and the
     service worker lists the files as they will be published."""
+    from coach_site.workbook.fingerprint import fingerprint_assets, rewrite_references
+    from coach_site.workbook.offline import keep_search_languages, search_languages, write_service_worker
+    from coach_site.workbook.render import load_words
+    from coach_site.workbook.seal import drop_shell_files, seal_site
+
     keep_search_languages(site, search_languages(site))
     if seal is None:  # nothing loads the sealed shell's files
         drop_shell_files(site)
@@ -225,6 +233,9 @@ def build_clients(
     `record`: keep the site dir's build record in `.coach-site/` (a throw-away preview's
     folder keeps none).
     """
+    from coach_site.workbook.stamps import Stamps, inputs_fingerprint, shared_fingerprint
+    from coach_site.workbook.swap import front_page, staging_dir, write_site_root
+
     stamps = Stamps(project, site_dir) if record else None
     dates = last_updated_many([f for f in client_files if f.is_file()])
     shared = shared_fingerprint(project)
@@ -253,6 +264,7 @@ def build_clients(
     if changed:  # MkDocs is imported and the run's shared set-up made once here, inherited by forked workers
         from coach_site.engine.build import share_among_builds
 
+        _import_build_steps()
         run = share_among_builds(staging_dir(site_dir))
     workers = min(jobs or os.cpu_count() or 1, len(changed))
     pool = _process_pool(workers) if workers > 1 else None
@@ -295,6 +307,8 @@ def _with_language_warnings(built: Built, project: Project, workbook: Workbook,
 def _with_catalogue_warning(built: Built, language: str, warned: set[tuple[str, str]]) -> Built:
     """A workbook in a language coach-site has no words for is built with the English ones;
     the first such build of a run says so (the theme's own words are in the language)."""
+    from coach_site.workbook.translations import catalogue_file, has_catalogue
+
     if has_catalogue(language) or ("catalogue", language) in warned:
         return built
     warned.add(("catalogue", language))
@@ -309,6 +323,8 @@ def _with_untranslated_warning(built: Built, project: Project, language: str,
                                warned: set[tuple[str, str]]) -> Built:
     """Sentences of the practice's own templates that the language's catalogue lacks reach
     the client as written (often English): the first build in that language of a run says so."""
+    from coach_site.workbook.translations import untranslated_in
+
     if ("own words", language) in warned:
         return built
     warned.add(("own words", language))  # looked at once a run, whatever it finds: it reads the templates
@@ -373,8 +389,24 @@ def _unexpected(client_file: Path, exc: Exception) -> BuildError:
     return error
 
 
+def _import_build_steps() -> None:
+    """What build_prepared imports, imported in this process: forked workers then start with it."""
+    import coach_site.workbook.dates
+    import coach_site.workbook.escape
+    import coach_site.workbook.fingerprint
+    import coach_site.workbook.offline
+    import coach_site.workbook.render
+    import coach_site.workbook.seal
+    import coach_site.workbook.workspace  # noqa: F401
+
+
 def _process_pool(workers: int) -> ProcessPoolExecutor:
     # Forked workers start with everything this process has imported already.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from coach_site.workbook.workspace import end_with_parent
+
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=end_with_parent)
