@@ -271,3 +271,31 @@ def import_reflections(project, client, downloaded):
     """The coach's `coach-site import-reflections` of a downloaded file, as a subprocess."""
     return subprocess.run([sys.executable, "-m", "coach_site", "import-reflections", f"clients/{client.name}",
                            str(downloaded)], cwd=project, capture_output=True, text=True)
+
+
+IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+          "Version/18.1 Mobile/15E148 Safari/604.1")
+
+
+@pytest.mark.parametrize(("user_agent", "touch", "told"), [
+    (IPHONE, True, True),
+    ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15",
+     True, True),  # an iPad asks for the desktop site: a Mac with a touch screen
+    ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15",
+     False, False),  # a Mac: no Home Screen to add to
+], ids=["iphone", "ipad", "mac"])
+def test_on_an_iphone_or_ipad_my_reflections_says_to_add_the_workbook_to_the_home_screen(
+        browser, example_url, user_agent, touch, told):
+    context = browser.new_context(user_agent=user_agent, has_touch=touch, is_mobile=False)
+    page = context.new_page()
+    try:
+        if touch:  # Safari on an iPad says MacIntel and has touch points
+            page.add_init_script("Object.defineProperty(navigator, 'platform', {get: () => 'MacIntel'});"
+                                 "Object.defineProperty(navigator, 'maxTouchPoints', {get: () => 5});")
+        open_page(page, f"{example_url}/reflections.html")
+        line = page.locator(".reflections__home-screen")
+        assert line.count() == (1 if told else 0)
+        if told:
+            assert line.inner_text() == page.get_attribute("#coach-site-reflections", "data-home-screen")
+    finally:
+        context.close()

@@ -839,6 +839,14 @@
       entries(store, workbook).forEach(function (entry) { store.removeItem(keyFor(workbook, entry.field)); });
       render();
     });
+    /* Safari on iPhone and iPad clears a site's storage after seven days without a visit,
+       unless the workbook was added to the Home Screen: said there, once, until it is. */
+    var apple = /iPad|iPhone|iPod/.test(navigator.userAgent) ||
+      (navigator.platform === "MacIntel" && navigator.maxTouchPoints > 1); // an iPad asks for the desktop site
+    var installed = navigator.standalone === true ||
+      (window.matchMedia && window.matchMedia("(display-mode: standalone)").matches);
+    if (apple && !installed) safety.parentNode.insertBefore(
+      element("p", "reflections__safety reflections__home-screen", words(page, "home-screen")), safety.nextSibling);
     var asking = null; // the browser's answer comes later: the page is ready once it has come
     if (navigator.storage && navigator.storage.persisted) {
       asking = navigator.storage.persisted().then(function (kept) {
